@@ -1,0 +1,112 @@
+//! The command line: `wasmscope inspect` and `wasmscope run`, on the same engine as the
+//! window. Errors print their chain on stderr and exit non-zero.
+
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::inspect::{inspect, load_module_bytes, render_text};
+
+/// wasmscope — watch a host and a WebAssembly guest pass data through linear memory.
+#[derive(Debug, Parser)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; without a command, open the window.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+    /// Module to open in the window (`.wasm` or `.wat`); the bundled demo when omitted.
+    pub module: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Print a module's exports, imports, memories, globals and data segments.
+    Inspect {
+        /// The module (`.wasm` or `.wat`).
+        module: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The newsletter's walkthrough: alloc → write the input → call → read the result.
+    Run(RunArgs),
+}
+
+/// Options of `wasmscope run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The module (`.wasm` or `.wat`).
+    pub module: PathBuf,
+    /// The input, as UTF-8 text.
+    #[arg(long, conflicts_with = "hex", required_unless_present = "hex")]
+    pub input: Option<String>,
+    /// The input, as hex bytes (`de ad be ef`).
+    #[arg(long)]
+    pub hex: Option<String>,
+    /// The allocator export.
+    #[arg(long, default_value = "alloc")]
+    pub alloc: String,
+    /// The function called as `NAME(ptr, len)`.
+    #[arg(long, default_value = "append")]
+    pub call: String,
+    /// Extra bytes allocated past the input (the seed adds 30 for append's suffix).
+    #[arg(long, default_value_t = 30)]
+    pub extra: u64,
+    /// What the call returns: `len` — the new length of the data at ptr (the seed);
+    /// `ptr` — a pointer to a new buffer whose length `--len-from` returns;
+    /// `value` — just a value, nothing to read.
+    #[arg(long, value_enum, default_value = "len")]
+    pub result: ResultKind,
+    /// With `--result ptr`: the export that returns the new buffer's length.
+    #[arg(long, default_value = "last_len")]
+    pub len_from: String,
+    /// Time limit per call, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub timeout_ms: u64,
+    /// Memory limit, in MiB.
+    #[arg(long, default_value_t = 4096)]
+    pub memory_limit_mb: u64,
+}
+
+/// How to read a call's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultKind {
+    /// The new length of the data at the input pointer.
+    Len,
+    /// A pointer to a new buffer.
+    Ptr,
+    /// A plain value.
+    Value,
+}
+
+/// Runs a subcommand, printing to stdout; errors go to stderr with exit code 1.
+pub fn main(command: CliCommand) -> ExitCode {
+    let result = match command {
+        CliCommand::Inspect { module, json } => inspect_cmd(&module, json),
+        CliCommand::Run(args) => run::run(&args, &mut std::io::stdout().lock()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn inspect_cmd(path: &std::path::Path, json: bool) -> Result<()> {
+    let bytes = load_module_bytes(path)?;
+    let info = inspect(&bytes)
+        .map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+    } else {
+        print!("{}", render_text(&info));
+    }
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! The thread that owns the `Session`. The UI (or a test) sends `Command`s and drains
+//! `Event`s; a running call never blocks the sender, and `Worker::stop` interrupts it.
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use super::limits::{Limits, StopHandle};
+use super::session::{GlobalValue, Session, new_engine};
+use super::steps::{Step, StepOutput};
+use crate::inspect::{ModuleInfo, inspect};
+use crate::memory::Snapshot;
+
+/// What the worker is asked to do.
+#[derive(Debug)]
+pub enum Command {
+    /// Inspect, compile and instantiate a module; the current one stays on failure.
+    Load {
+        /// Display name (file name).
+        name: String,
+        /// `.wasm` bytes or WAT text.
+        bytes: Arc<[u8]>,
+    },
+    /// Run one step on the current module.
+    Step(Step),
+    /// Use these limits from the next call on.
+    SetLimits(Limits),
+}
+
+/// What the worker reports, in order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The module parsed; compiling follows.
+    Inspected {
+        /// Display name.
+        name: String,
+        /// What the module declares.
+        info: Arc<ModuleInfo>,
+        /// The module's bytes (binary, after WAT conversion).
+        bytes: Arc<[u8]>,
+    },
+    /// The module is instantiated and ready for steps.
+    Loaded {
+        /// Display name.
+        name: String,
+        /// Memory right after instantiation.
+        snapshot: Arc<Snapshot>,
+        /// Exported globals' values.
+        globals: Vec<GlobalValue>,
+    },
+    /// The module could not be loaded; the previous one (if any) is still current.
+    LoadFailed {
+        /// Display name.
+        name: String,
+        /// Why, as one sentence chain.
+        error: String,
+    },
+    /// A step began (a call may take a while).
+    StepStarted(Step),
+    /// A step finished.
+    StepDone {
+        /// The step.
+        step: Step,
+        /// What it produced.
+        output: StepOutput,
+        /// Memory afterwards, with the ranges it changed.
+        snapshot: Arc<Snapshot>,
+        /// Exported globals afterwards.
+        globals: Vec<GlobalValue>,
+        /// Wall time the step took.
+        elapsed_ms: u64,
+    },
+    /// A step failed (trap, timeout, bad pointer…). Memory may still have changed.
+    StepFailed {
+        /// The step.
+        step: Step,
+        /// Why, as one sentence chain.
+        error: String,
+        /// Memory afterwards (None without a module).
+        snapshot: Option<Arc<Snapshot>>,
+    },
+}
+
+/// Handle to the worker thread.
+pub struct Worker {
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+    stop: StopHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the worker. `wake` is called after each event is sent (the UI passes
+    /// `egui::Context::request_repaint`).
+    pub fn spawn(limits: Limits, wake: impl Fn() + Send + 'static) -> Result<Self> {
+        let stop = StopHandle::new(new_engine()?);
+        let (commands, command_rx) = mpsc::channel();
+        let (event_tx, events) = mpsc::channel();
+        let thread_stop = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("wasmscope-engine".into())
+            .spawn(move || {
+                let mut state = WorkerState {
+                    stop: thread_stop,
+                    limits,
+                    session: None,
+                };
+                let send = |event: Event| {
+                    // A closed receiver means the UI is gone; nothing left to tell.
+                    let _ = event_tx.send(event);
+                    wake();
+                };
+                for command in command_rx {
+                    state.handle(command, &send);
+                }
+            })
+            .context("cannot start the engine thread")?;
+        Ok(Self {
+            commands,
+            events,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a command.
+    pub fn send(&self, command: Command) {
+        // The thread only ends when `self` drops, so the channel is open here.
+        let _ = self.commands.send(command);
+    }
+
+    /// Interrupts the running call, if any.
+    pub fn stop(&self) {
+        self.stop.stop();
+    }
+
+    /// The next event, if one is ready.
+    pub fn try_recv(&self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
+    /// Waits up to `timeout` for the next event.
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
+        match self.events.recv_timeout(timeout) {
+            Ok(event) => Some(event),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.stop();
+        // Closing the command channel ends the thread's loop.
+        let (closed, _) = mpsc::channel();
+        self.commands = closed;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The worker thread's own state.
+struct WorkerState {
+    stop: StopHandle,
+    limits: Limits,
+    session: Option<Session>,
+}
+
+impl WorkerState {
+    fn handle(&mut self, command: Command, send: &impl Fn(Event)) {
+        match command {
+            Command::Load { name, bytes } => self.load(name, &bytes, send),
+            Command::Step(step) => self.step(step, send),
+            Command::SetLimits(limits) => {
+                self.limits = limits;
+                if let Some(session) = &mut self.session {
+                    session.set_limits(limits);
+                }
+            }
+        }
+    }
+
+    fn load(&mut self, name: String, bytes: &[u8], send: &impl Fn(Event)) {
+        let loaded = crate::inspect::to_binary(bytes).and_then(|binary| {
+            let info = inspect(&binary)?;
+            send(Event::Inspected {
+                name: name.clone(),
+                info: Arc::new(info),
+                bytes: Arc::from(binary.as_slice()),
+            });
+            Session::new(&self.stop, &binary, self.limits)
+        });
+        match loaded {
+            Ok(mut session) => {
+                let snapshot = session.snapshot();
+                let globals = session.globals();
+                self.session = Some(session);
+                send(Event::Loaded {
+                    name,
+                    snapshot,
+                    globals,
+                });
+            }
+            Err(err) => send(Event::LoadFailed {
+                name,
+                error: format!("{err:#}"),
+            }),
+        }
+    }
+
+    fn step(&mut self, step: Step, send: &impl Fn(Event)) {
+        let Some(session) = &mut self.session else {
+            send(Event::StepFailed {
+                step,
+                error: "no module is loaded".to_owned(),
+                snapshot: None,
+            });
+            return;
+        };
+        send(Event::StepStarted(step.clone()));
+        let started = Instant::now();
+        let result = session.run_step(&step);
+        let snapshot = session.snapshot();
+        match result {
+            Ok(output) => send(Event::StepDone {
+                step,
+                output,
+                snapshot,
+                globals: session.globals(),
+                elapsed_ms: started.elapsed().as_millis() as u64,
+            }),
+            Err(err) => send(Event::StepFailed {
+                step,
+                error: format!("{err:#}"),
+                snapshot: Some(snapshot),
+            }),
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The pure `inspect` layer: WebAssembly bytes in, a [`ModuleInfo`] out.
+//!
+//! No engine here: wasmparser reads and validates the binary, wasmprinter shows a
+//! function as text, `wat` turns text modules into binaries. Everything is plain data
+//! (`serde::Serialize`) so the CLI can print JSON and the UI can draw it.
+//!
+//! ```
+//! let bytes = wat::parse_str(r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add) (memory (export "memory") 1))"#)?;
+//! let info = wasmscope::inspect::inspect(&bytes)?;
+//! assert_eq!(info.export_func("add").map(ToString::to_string).as_deref(), Some("(i32, i32) -> i32"));
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+
+mod const_expr;
+mod errors;
+mod load;
+mod model;
+mod names;
+mod naming;
+mod parse;
+mod render;
+mod types;
+mod wat_text;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_text;
+
+pub use load::load_module_bytes;
+pub use model::{
+    CustomSectionInfo, DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo,
+    ImportInfo, ImportKind, MemoryInfo, ModuleInfo, ProducerField, ProducerValue, TableInfo,
+};
+pub use parse::inspect;
+pub use render::render_text;
+pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
+pub use wat_text::{MAX_WAT_BYTES, function_wat};

@@ -1,0 +1,321 @@
+//! `inspect`: one pass over the binary that validates it and collects a `ModuleInfo`.
+
+use super::const_expr;
+use super::errors::{binary_error, check_header, components_unsupported};
+use super::model::{
+    DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo, ImportInfo, MemoryInfo,
+    ModuleInfo, TableInfo,
+};
+use super::names::{self, Names};
+use super::types::{ConstValue, FuncSignature, GlobalType, MemoryType};
+use wasmparser::{
+    CompositeInnerType, DataKind, ExternalKind, FuncValidatorAllocations, Parser,
+    Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
+};
+
+/// Parses and validates a core WebAssembly module and describes it.
+///
+/// Errors are one line: an empty input, bad magic (not wasm), a component, or
+/// `invalid module at byte offset 0x…: <what wasmparser expected>`.
+pub fn inspect(bytes: &[u8]) -> anyhow::Result<ModuleInfo> {
+    check_header(bytes)?;
+    let features = WasmFeatures::default();
+    let mut validator = Validator::new_with_features(features);
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    let mut allocs = FuncValidatorAllocations::default();
+    let mut collector = Collector::new(bytes.len());
+    let err = |e: wasmparser::BinaryReaderError| binary_error(&e, bytes.len());
+
+    for payload in parser.parse_all(bytes) {
+        let payload = payload.map_err(err)?;
+        match validator.payload(&payload).map_err(err)? {
+            ValidPayload::Func(func, body) => {
+                let mut func = func.into_validator(std::mem::take(&mut allocs));
+                func.validate(&body).map_err(err)?;
+                allocs = func.into_allocations();
+            }
+            ValidPayload::Parser(_) => return Err(components_unsupported()),
+            ValidPayload::Ok | ValidPayload::End(_) => {}
+        }
+        collector.payload(payload).map_err(err)?;
+    }
+    Ok(collector.finish())
+}
+
+/// State accumulated while walking the payloads.
+struct Collector {
+    /// The result under construction.
+    info: ModuleInfo,
+    /// Known initial value of each global, for `global.get` in later constant expressions.
+    global_inits: Vec<Option<ConstValue>>,
+    /// Type index of each tag.
+    tag_types: Vec<u32>,
+    /// Exports as `(name, kind, index)`; types are resolved in `finish`.
+    raw_exports: Vec<(String, ExportKind, u32)>,
+    /// The name section.
+    names: Names,
+}
+
+impl Collector {
+    fn new(size: usize) -> Self {
+        Self {
+            info: ModuleInfo {
+                size_bytes: size as u64,
+                ..ModuleInfo::default()
+            },
+            global_inits: Vec::new(),
+            tag_types: Vec::new(),
+            raw_exports: Vec::new(),
+            names: Names::default(),
+        }
+    }
+
+    /// Records what one payload tells about the module.
+    fn payload(&mut self, payload: Payload<'_>) -> wasmparser::Result<()> {
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for sub in group?.into_types() {
+                        self.info.types.push(match &sub.composite_type.inner {
+                            CompositeInnerType::Func(f) => Some(FuncSignature::from(f)),
+                            _ => None,
+                        });
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let (kind, index) = self.add_import(import.ty, import.module, import.name);
+                    self.info.imports.push(ImportInfo {
+                        module: import.module.to_owned(),
+                        name: import.name.to_owned(),
+                        kind,
+                        index,
+                        ty: EntityType::default(),
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    self.info.func_type_indices.push(ty?);
+                    self.info.functions += 1;
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    self.push_table(table?.ty, false);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    self.push_memory(memory?, false);
+                }
+            }
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    self.tag_types.push(tag?.func_type_idx);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global?;
+                    let init = const_expr::eval(&global.init_expr, &self.global_inits);
+                    self.push_global(global.ty, false, init, None);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export?;
+                    let kind = export_kind(export.kind);
+                    self.raw_exports
+                        .push((export.name.to_owned(), kind, export.index));
+                }
+            }
+            Payload::StartSection { func, .. } => self.info.start_function = Some(func),
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    self.push_data(data?);
+                }
+            }
+            Payload::CustomSection(section) => {
+                self.info
+                    .custom_sections
+                    .push(super::model::CustomSectionInfo {
+                        name: section.name().to_owned(),
+                        len_bytes: section.data().len() as u64,
+                    });
+                names::read_custom(&section, &mut self.names, &mut self.info.producers);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Adds an import to its index space; returns its kind and index there.
+    fn add_import(&mut self, ty: TypeRef, module: &str, name: &str) -> (ExportKind, u32) {
+        match ty {
+            TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                let index = self.info.functions;
+                self.info.func_type_indices.push(t);
+                self.info.functions += 1;
+                self.info.imported_functions += 1;
+                (ExportKind::Func, index)
+            }
+            TypeRef::Table(t) => (ExportKind::Table, self.push_table(t, true)),
+            TypeRef::Memory(m) => (ExportKind::Memory, self.push_memory(m, true)),
+            TypeRef::Global(g) => {
+                let label = format!("{module}.{name}");
+                (ExportKind::Global, self.push_global(g, true, None, Some(label)))
+            }
+            TypeRef::Tag(t) => {
+                self.tag_types.push(t.func_type_idx);
+                (ExportKind::Tag, (self.tag_types.len() - 1) as u32)
+            }
+        }
+    }
+
+    fn push_table(&mut self, ty: wasmparser::TableType, imported: bool) -> u32 {
+        let index = self.info.tables.len() as u32;
+        self.info.tables.push(TableInfo {
+            index,
+            name: None,
+            imported,
+            ty: ty.into(),
+        });
+        index
+    }
+
+    fn push_memory(&mut self, ty: wasmparser::MemoryType, imported: bool) -> u32 {
+        let index = self.info.memories.len() as u32;
+        let ty = MemoryType::from(ty);
+        self.info.memories.push(MemoryInfo {
+            index,
+            name: None,
+            imported,
+            min_pages: ty.min_pages,
+            max_pages: ty.max_pages,
+            memory64: ty.memory64,
+            shared: ty.shared,
+            page_size_bytes: ty.page_size_bytes,
+        });
+        index
+    }
+
+    fn push_global(
+        &mut self,
+        ty: wasmparser::GlobalType,
+        imported: bool,
+        init: Option<ConstValue>,
+        name: Option<String>,
+    ) -> u32 {
+        let index = self.info.globals.len() as u32;
+        // Only immutable globals may be read by later constant expressions.
+        self.global_inits.push(init.filter(|_| !ty.mutable));
+        let ty = GlobalType::from(ty);
+        self.info.globals.push(GlobalInfo {
+            index,
+            name,
+            val_type: ty.val_type,
+            mutable: ty.mutable,
+            imported,
+            init,
+        });
+        index
+    }
+
+    fn push_data(&mut self, data: wasmparser::Data<'_>) {
+        let index = self.info.data_segments.len() as u32;
+        let (memory, offset) = match &data.kind {
+            DataKind::Passive => (None, None),
+            DataKind::Active {
+                memory_index,
+                offset_expr,
+            } => {
+                let value = const_expr::eval(offset_expr, &self.global_inits);
+                (Some(*memory_index), value.and_then(|v| v.as_u64()))
+            }
+        };
+        let len = data.data.len();
+        self.info.data_segments.push(DataSegmentInfo {
+            index,
+            memory,
+            offset,
+            passive: memory.is_none(),
+            len_bytes: len as u64,
+            file_offset: data.range.end.saturating_sub(len) as u64,
+            name: None,
+        });
+    }
+
+    /// Resolves export types and names once every section has been seen.
+    fn finish(mut self) -> ModuleInfo {
+        let exports = std::mem::take(&mut self.raw_exports);
+        self.info.exports = exports
+            .into_iter()
+            .map(|(name, kind, index)| {
+                let ty = self.entity_type(kind, index);
+                ExportInfo {
+                    name,
+                    kind,
+                    index,
+                    ty,
+                }
+            })
+            .collect();
+        let mut imports = std::mem::take(&mut self.info.imports);
+        for import in &mut imports {
+            import.ty = self.entity_type(import.kind, import.index);
+        }
+        self.info.imports = imports;
+        super::naming::apply(&mut self.info, self.names);
+        self.info
+    }
+
+    /// The type of item `index` of `kind`.
+    fn entity_type(&self, kind: ExportKind, index: u32) -> EntityType {
+        let info = &self.info;
+        let at = index as usize;
+        match kind {
+            ExportKind::Func => EntityType {
+                signature: info.func_signature(index).cloned(),
+                ..EntityType::default()
+            },
+            ExportKind::Tag => EntityType {
+                signature: self
+                    .tag_types
+                    .get(at)
+                    .and_then(|&t| info.type_signature(t))
+                    .cloned(),
+                ..EntityType::default()
+            },
+            ExportKind::Memory => EntityType {
+                memory: info.memories.get(at).map(MemoryInfo::ty),
+                ..EntityType::default()
+            },
+            ExportKind::Table => EntityType {
+                table: info.tables.get(at).map(|t| t.ty.clone()),
+                ..EntityType::default()
+            },
+            ExportKind::Global => EntityType {
+                global: info.globals.get(at).map(|g| GlobalType {
+                    val_type: g.val_type.clone(),
+                    mutable: g.mutable,
+                }),
+                ..EntityType::default()
+            },
+        }
+    }
+}
+
+/// Maps wasmparser's export kinds onto ours (an exact-type function is a function).
+fn export_kind(kind: ExternalKind) -> ExportKind {
+    match kind {
+        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
+        ExternalKind::Table => ExportKind::Table,
+        ExternalKind::Memory => ExportKind::Memory,
+        ExternalKind::Global => ExportKind::Global,
+        ExternalKind::Tag => ExportKind::Tag,
+    }
+}

@@ -1,0 +1,11 @@
+//! wasmscope: a WebAssembly linear-memory inspector.
+//!
+//! Layers (see `DESIGN.md` in the shared folder): `inspect` and `memory` are pure,
+//! `engine` owns wasmtime, `cli` and `ui` sit on top.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod engine;
+pub mod inspect;
+pub mod memory;
+pub mod ui;

@@ -1,0 +1,83 @@
+//! Call any exported function with typed argument fields.
+
+use crate::engine::{NumType, Value};
+use crate::inspect::{FuncSignature, ValType};
+
+use super::UiCommand;
+
+/// The selected export and what the user typed for its arguments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallForm {
+    /// Selected export (any kind; only functions get a form).
+    pub selected: Option<String>,
+    /// One text per parameter.
+    pub args: Vec<String>,
+    /// The selected function's WAT, printed once per selection.
+    pub wat: Option<Result<String, String>>,
+}
+
+impl CallForm {
+    /// Selects `name`, clearing the argument fields when it changes.
+    pub fn select(&mut self, name: &str) {
+        if self.selected.as_deref() != Some(name) {
+            self.selected = Some(name.to_owned());
+            self.args.clear();
+            self.wat = None;
+        }
+    }
+}
+
+fn num_type(ty: &ValType) -> Option<NumType> {
+    match ty {
+        ValType::I32 => Some(NumType::I32),
+        ValType::I64 => Some(NumType::I64),
+        ValType::F32 => Some(NumType::F32),
+        ValType::F64 => Some(NumType::F64),
+        _ => None,
+    }
+}
+
+/// Typed fields for `sig`'s parameters and a Call button.
+pub fn call_ui(
+    ui: &mut egui::Ui,
+    name: &str,
+    sig: &FuncSignature,
+    form: &mut CallForm,
+    enabled: bool,
+    cmds: &mut Vec<UiCommand>,
+) {
+    form.args.resize(sig.params.len(), String::new());
+    let mut parsed: Vec<Result<Value, String>> = Vec::new();
+    egui::Grid::new("call_args").num_columns(3).show(ui, |ui| {
+        for (index, (ty, text)) in sig.params.iter().zip(form.args.iter_mut()).enumerate() {
+            let label = ui.label(format!("arg {index}: {ty}"));
+            ui.add(
+                egui::TextEdit::singleline(text)
+                    .hint_text("0")
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
+            let value = match num_type(ty) {
+                Some(num) if text.trim().is_empty() => num.parse("0").map_err(|e| e.to_string()),
+                Some(num) => num.parse(text).map_err(|e| format!("{e:#}")),
+                None => Err(format!("{ty} arguments cannot be typed in")),
+            };
+            match &value {
+                Ok(_) => ui.label(""),
+                Err(err) => ui.colored_label(ui.visuals().error_fg_color, err),
+            };
+            parsed.push(value);
+            ui.end_row();
+        }
+    });
+    let args: Result<Vec<Value>, String> = parsed.into_iter().collect();
+    let button = egui::Button::new(format!("Call {name}"));
+    if ui.add_enabled(enabled && args.is_ok(), button).clicked() {
+        if let Ok(args) = args {
+            cmds.push(UiCommand::Call {
+                export: name.to_owned(),
+                args,
+            });
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The window: one `App` over the engine's worker. Panels draw from `AppState` and
+//! push `UiCommand`s; the app applies them after drawing (see DESIGN.md).
+
+mod call_panel;
+mod commands;
+mod hex_view;
+mod log_panel;
+mod menu;
+mod module_panel;
+mod settings;
+mod state;
+mod status_bar;
+mod walkthrough;
+mod walkthrough_panel;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+
+pub use commands::UiCommand;
+pub use hex_view::HexView;
+pub use settings::Settings;
+pub use state::{AppState, LogEntry, LogKind, Presentation, SEED_INPUT};
+pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
+
+use crate::engine::worker::Worker;
+use call_panel::CallForm;
+
+/// The bundled demo: the newsletter's `append` guest.
+pub const DEMO_MODULE: &[u8] = include_bytes!("../../assets/append.wasm");
+/// The demo's display name.
+pub const DEMO_NAME: &str = "append.wasm (demo)";
+
+/// How the app starts.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// Module to open; the demo when `None`.
+    pub module: Option<PathBuf>,
+    /// How host addresses are shown.
+    pub presentation: Presentation,
+}
+
+/// The wasmscope window.
+pub struct App {
+    state: AppState,
+    worker: Worker,
+    settings: Settings,
+    hex: HexView,
+    call_form: CallForm,
+    commands: Vec<UiCommand>,
+}
+
+impl App {
+    /// Builds the app, starts the engine thread and loads the first module.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Result<Self> {
+        let settings = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let ctx = cc.egui_ctx.clone();
+        let worker = Worker::spawn(settings.limits(), move || ctx.request_repaint())?;
+        let mut app = Self {
+            state: AppState {
+                presentation: options.presentation,
+                ..AppState::default()
+            },
+            worker,
+            settings,
+            hex: HexView::default(),
+            call_form: CallForm::default(),
+            commands: Vec::new(),
+        };
+        match options.module {
+            Some(path) => app.apply(UiCommand::Open(path)),
+            None => app.apply(UiCommand::LoadBytes {
+                name: DEMO_NAME.to_owned(),
+                bytes: DEMO_MODULE.to_vec(),
+            }),
+        }
+        Ok(app)
+    }
+
+    /// What the window shows (for tests).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The hex view's scroll position and goto field (for tests).
+    pub fn hex(&self) -> &HexView {
+        &self.hex
+    }
+
+    /// Waits up to `timeout` for one worker event and applies it; `false` on timeout.
+    /// Tests use it to step the real asynchronous worker without sleeping.
+    pub fn wait_for_event(&mut self, timeout: Duration) -> bool {
+        match self.worker.recv_timeout(timeout) {
+            Some(event) => {
+                self.handle_event(event);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn drain_events(&mut self) {
+        while let Some(event) = self.worker.try_recv() {
+            self.handle_event(event);
+        }
+    }
+
+    fn handle_event(&mut self, event: crate::engine::worker::Event) {
+        let loaded = matches!(event, crate::engine::worker::Event::Loaded { .. });
+        if let Some(next) = self.state.apply(event) {
+            self.apply(UiCommand::Stage(next));
+        }
+        if loaded {
+            self.hex.reset();
+            self.call_form = CallForm::default();
+        }
+        if let Some(offset) = self.state.scroll_to.take() {
+            self.hex.reveal(offset);
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+        menu::shortcuts(ctx, &self.state, &mut self.commands);
+        menu::dropped_files(ctx, &mut self.commands);
+        if self.state.running.is_some() {
+            // Keep the elapsed time and spinner moving while a call runs.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let cmds = &mut self.commands;
+        egui::Panel::top("menu").show(ui, |ui| {
+            menu::menu_bar_ui(ui, &self.settings, cmds);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar::status_bar_ui(ui, &self.state, cmds);
+        });
+        egui::Panel::bottom("log")
+            .resizable(true)
+            .default_size(170.0)
+            .show(ui, |ui| log_panel::log_ui(ui, &self.state.log));
+        egui::Panel::left("module")
+            .resizable(true)
+            .default_size(340.0)
+            .show(ui, |ui| {
+                module_panel::module_ui(ui, &self.state, &mut self.call_form, cmds);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
+            ui.separator();
+            hex_view::hex_view_ui(ui, &mut self.hex, &self.state);
+        });
+        settings::settings_window_ui(ui.ctx(), &mut self.settings, cmds);
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(command);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
+
+/// Opens the window (blocking until it closes).
+pub fn run_native(options: AppOptions) -> Result<()> {
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("wasmscope")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "wasmscope",
+        native,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, options)?))),
+    )
+    .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
+}

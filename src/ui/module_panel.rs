@@ -1,0 +1,229 @@
+//! The module panel: name, size, memories, exports with signatures (select one to
+//! call it and see its WAT), imports, and globals with their current values.
+
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+
+use crate::engine::human_bytes;
+use crate::inspect::{ExportKind, ModuleInfo, function_wat};
+
+use super::UiCommand;
+use super::call_panel::{CallForm, call_ui};
+use super::state::{AppState, LoadedModule};
+
+/// Draws the module panel.
+pub fn module_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    form: &mut CallForm,
+    cmds: &mut Vec<UiCommand>,
+) {
+    let Some(module) = &state.module else {
+        ui.heading("No module");
+        ui.label("File ▸ Open… (Ctrl+O), or drop a .wasm or .wat file on the window.");
+        return;
+    };
+    let info = &module.info;
+    ui.heading(&module.name);
+    ui.label(format!(
+        "{} · {} functions · {} exports",
+        human_bytes(info.size_bytes),
+        info.functions,
+        info.exports.len()
+    ));
+    for memory in &info.memories {
+        let max = memory
+            .max_pages
+            .map_or("no max".to_owned(), |m| format!("max {m}"));
+        let width = if memory.memory64 { "memory64" } else { "memory32" };
+        ui.label(format!(
+            "Memory {}: {} pages ({}), {max}, {width}",
+            memory.index,
+            memory.min_pages,
+            human_bytes(memory.min_pages * memory.page_size_bytes)
+        ));
+    }
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            exports_ui(ui, info, form);
+            selected_export_ui(ui, module, state.ready && state.running.is_none(), form, cmds);
+            globals_ui(ui, state, info);
+            imports_ui(ui, info);
+        });
+}
+
+fn exports_ui(ui: &mut egui::Ui, info: &ModuleInfo, form: &mut CallForm) {
+    ui.strong(format!("Exports ({})", info.exports.len()));
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    TableBuilder::new(ui)
+        .id_salt("exports")
+        .striped(true)
+        .vscroll(false)
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(50.0))
+        .column(Column::remainder())
+        .header(row_height, |mut header| {
+            header.col(|ui| {
+                ui.strong("name");
+            });
+            header.col(|ui| {
+                ui.strong("kind");
+            });
+            header.col(|ui| {
+                ui.strong("signature");
+            });
+        })
+        .body(|mut body| {
+            for export in &info.exports {
+                body.row(row_height, |mut row| {
+                    row.col(|ui| {
+                        let selected = form.selected.as_deref() == Some(export.name.as_str());
+                        if ui.selectable_label(selected, &export.name).clicked() {
+                            form.select(&export.name);
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(export.kind.as_str());
+                    });
+                    row.col(|ui| {
+                        ui.monospace(export_type(export, info));
+                    });
+                });
+            }
+        });
+}
+
+/// The export's type as one line: a signature, memory limits, a global's type.
+fn export_type(export: &crate::inspect::ExportInfo, info: &ModuleInfo) -> String {
+    let ty = &export.ty;
+    if let Some(sig) = &ty.signature {
+        return sig.to_string();
+    }
+    if let Some(memory) = &ty.memory {
+        return format!("{} pages", memory.min_pages);
+    }
+    if let Some(global) = &ty.global {
+        let mutability = if global.mutable { "mut " } else { "" };
+        let init = info
+            .globals
+            .get(export.index as usize)
+            .and_then(|g| g.init.as_ref())
+            .map(|v| format!(" = {v}"))
+            .unwrap_or_default();
+        return format!("{mutability}{}{init}", global.val_type);
+    }
+    if let Some(table) = &ty.table {
+        return format!("{} × {}", table.min, table.element_type);
+    }
+    String::new()
+}
+
+fn selected_export_ui(
+    ui: &mut egui::Ui,
+    module: &LoadedModule,
+    enabled: bool,
+    form: &mut CallForm,
+    cmds: &mut Vec<UiCommand>,
+) {
+    let Some(name) = form.selected.clone() else {
+        ui.weak("Select a function to call it or see its WAT.");
+        return;
+    };
+    let Some(export) = module.info.exports.iter().find(|e| e.name == name) else {
+        return;
+    };
+    if export.kind != ExportKind::Func {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.strong(format!("Call {name}"));
+    if let Some(sig) = export.signature() {
+        call_ui(ui, &name, sig, form, enabled, cmds);
+    }
+    egui::CollapsingHeader::new(format!("WAT of {name}"))
+        .id_salt(("wat", &name))
+        .show(ui, |ui| {
+            let wat = form
+                .wat
+                .get_or_insert_with(|| {
+                    function_wat(&module.bytes, export.index).map_err(|err| format!("{err:#}"))
+                })
+                .clone();
+            match wat {
+                Ok(wat) => {
+                    ui.add(egui::Label::new(RichText::new(wat).monospace()).selectable(true));
+                }
+                Err(err) => {
+                    ui.colored_label(ui.visuals().error_fg_color, err);
+                }
+            }
+        });
+}
+
+fn globals_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo) {
+    egui::CollapsingHeader::new(format!("Globals ({})", info.globals.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("globals").striped(true).show(ui, |ui| {
+                for global in &info.globals {
+                    let name = global
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("global {}", global.index));
+                    ui.label(&name);
+                    let mutability = if global.mutable { "mut " } else { "" };
+                    ui.monospace(format!("{mutability}{}", global.val_type));
+                    let live = exported_global_value(state, info, global.index);
+                    match (live, &global.init) {
+                        (Some(value), _) => ui.monospace(value.to_string()),
+                        (None, Some(init)) => ui.monospace(format!("{init} (initial)")),
+                        (None, None) => ui.weak("—"),
+                    };
+                    ui.end_row();
+                }
+            });
+        });
+}
+
+/// The live value of global `index`, when it is exported (only exports can be read).
+fn exported_global_value(
+    state: &AppState,
+    info: &ModuleInfo,
+    index: u32,
+) -> Option<crate::engine::Value> {
+    let export = info
+        .exports
+        .iter()
+        .find(|e| e.kind == ExportKind::Global && e.index == index)?;
+    state
+        .globals
+        .iter()
+        .find(|g| g.name == export.name)
+        .and_then(|g| g.value)
+}
+
+fn imports_ui(ui: &mut egui::Ui, info: &ModuleInfo) {
+    egui::CollapsingHeader::new(format!("Imports ({})", info.imports.len()))
+        .default_open(!info.imports.is_empty())
+        .show(ui, |ui| {
+            if info.imports.is_empty() {
+                ui.weak("none");
+            }
+            for import in &info.imports {
+                let ty = import
+                    .ty
+                    .signature
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
+                ui.monospace(format!(
+                    "{}.{} ({}) {ty}",
+                    import.module,
+                    import.name,
+                    import.kind.as_str()
+                ));
+            }
+        });
+}

@@ -1,0 +1,297 @@
+//! Everything the window shows, updated only from worker events and user intent.
+//! No drawing here: panels read it, and the app applies their commands to it.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::engine::worker::Event;
+use crate::engine::{
+    GlobalValue, Step, StepOutput, call_line, changed_line, format_values, pointer_lines,
+    result_line,
+};
+use crate::inspect::ModuleInfo;
+use crate::memory::{Region, RegionKind, Snapshot, format_hex, set_region};
+
+use super::walkthrough::{Stage, Walkthrough};
+
+/// The seed's input, typed in for a newcomer.
+pub const SEED_INPUT: &str = "The input string";
+
+/// How a log line is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogKind {
+    /// A step was sent.
+    Step,
+    /// What a step printed (the newsletter's lines).
+    Info,
+    /// Which bytes a step changed.
+    Changed,
+    /// Something failed.
+    Error,
+}
+
+/// One line of the step log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    /// How to show it.
+    pub kind: LogKind,
+    /// The text (copyable).
+    pub text: String,
+}
+
+/// The module on screen.
+#[derive(Clone, Debug)]
+pub struct LoadedModule {
+    /// File name.
+    pub name: String,
+    /// What it declares.
+    pub info: Arc<ModuleInfo>,
+    /// Its binary bytes (for WAT of a function).
+    pub bytes: Arc<[u8]>,
+}
+
+/// A step in flight.
+#[derive(Clone, Debug)]
+pub struct Running {
+    /// The step.
+    pub step: Step,
+    /// When it was sent.
+    pub started: Instant,
+}
+
+/// How host addresses are shown. Real by default; screenshot tests pin the base so
+/// that images do not change with ASLR (see the README).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Presentation {
+    /// Show this number as the host base instead of the real one.
+    pub fixed_host_base: Option<u64>,
+}
+
+/// The window's state.
+pub struct AppState {
+    /// The module shown (its exports appear before it is ready).
+    pub module: Option<LoadedModule>,
+    /// Name of a module being loaded.
+    pub loading: Option<String>,
+    /// Whether the module is instantiated and takes steps.
+    pub ready: bool,
+    /// Memory as of the last event.
+    pub snapshot: Arc<Snapshot>,
+    /// Exported globals as of the last event.
+    pub globals: Vec<GlobalValue>,
+    /// Highlighted ranges.
+    pub regions: Vec<Region>,
+    /// The seed's flow.
+    pub walk: Walkthrough,
+    /// The step log.
+    pub log: Vec<LogEntry>,
+    /// The step in flight.
+    pub running: Option<Running>,
+    /// Which walkthrough stage the running step is, if it is one.
+    pub running_stage: Option<Stage>,
+    /// Whether Run all is chaining stages.
+    pub run_all: bool,
+    /// A guest offset the hex view should bring into view.
+    pub scroll_to: Option<u64>,
+    /// How host addresses are shown.
+    pub presentation: Presentation,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            module: None,
+            loading: None,
+            ready: false,
+            snapshot: Arc::new(Snapshot::empty()),
+            globals: Vec::new(),
+            regions: Vec::new(),
+            walk: Walkthrough::default(),
+            log: Vec::new(),
+            running: None,
+            running_stage: None,
+            run_all: false,
+            scroll_to: None,
+            presentation: Presentation::default(),
+        }
+    }
+}
+
+impl AppState {
+    /// Host address shown for guest offset 0.
+    pub fn host_base(&self) -> u64 {
+        self.presentation
+            .fixed_host_base
+            .unwrap_or(self.snapshot.host_base())
+    }
+
+    /// The bytes the last step changed.
+    pub fn changed(&self) -> &[Range<u64>] {
+        self.snapshot.changed()
+    }
+
+    /// Whether the memory is 64-bit (i64 pointers).
+    pub fn memory_is_64(&self) -> bool {
+        self.module
+            .as_ref()
+            .and_then(|m| m.info.memories.first())
+            .is_some_and(|m| m.memory64)
+    }
+
+    /// Appends a log line.
+    pub fn push_log(&mut self, kind: LogKind, text: impl Into<String>) {
+        self.log.push(LogEntry {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// Records that `step` was sent (as walkthrough `stage`, if it is one).
+    pub fn started(&mut self, step: Step, stage: Option<Stage>) {
+        self.push_log(LogKind::Step, format!("▶ {}", step.label()));
+        self.running = Some(Running {
+            step,
+            started: Instant::now(),
+        });
+        self.running_stage = stage;
+    }
+
+    /// Applies one worker event. Returns the next walkthrough stage to run when Run
+    /// all is chaining.
+    pub fn apply(&mut self, event: Event) -> Option<Stage> {
+        match event {
+            Event::Inspected { name, info, bytes } => {
+                self.walk = Walkthrough::for_module(&info, SEED_INPUT.to_owned());
+                self.regions.clear();
+                self.ready = false;
+                self.module = Some(LoadedModule { name, info, bytes });
+                None
+            }
+            Event::Loaded {
+                name,
+                snapshot,
+                globals,
+            } => {
+                self.loading = None;
+                self.ready = true;
+                self.snapshot = snapshot;
+                self.globals = globals;
+                self.push_log(LogKind::Info, format!("Loaded {name}"));
+                None
+            }
+            Event::LoadFailed { name, error } => {
+                self.loading = None;
+                self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
+                None
+            }
+            Event::StepStarted(_) => None,
+            Event::StepDone {
+                step,
+                output,
+                snapshot,
+                globals,
+                ..
+            } => {
+                self.snapshot = snapshot;
+                self.globals = globals;
+                let stage = self.running_stage.take();
+                self.running = None;
+                self.step_done(&step, output, stage);
+                let changed = changed_line(self.snapshot.changed());
+                self.push_log(LogKind::Changed, changed);
+                let next = self.walk.next_stage();
+                match (self.run_all, next) {
+                    (true, Some(next)) if stage.is_some() => Some(next),
+                    _ => {
+                        self.run_all = false;
+                        None
+                    }
+                }
+            }
+            Event::StepFailed {
+                step,
+                error,
+                snapshot,
+            } => {
+                if let Some(snapshot) = snapshot {
+                    self.snapshot = snapshot;
+                }
+                self.running = None;
+                self.running_stage = None;
+                self.run_all = false;
+                self.push_log(LogKind::Error, format!("{} failed: {error}", step.label()));
+                None
+            }
+        }
+    }
+
+    fn step_done(&mut self, step: &Step, output: StepOutput, stage: Option<Stage>) {
+        let label = step.label();
+        let target = step.target(&output);
+        match (stage, output) {
+            (Some(Stage::Alloc), StepOutput::Pointer(ptr)) => {
+                self.walk.ptr = Some(ptr);
+                let len = self.walk.input_bytes().map_or(0, |b| b.len() as u64);
+                for line in pointer_lines(ptr, len, self.host_base()) {
+                    self.push_log(LogKind::Info, line);
+                }
+                self.mark(target, RegionKind::Allocation, label);
+            }
+            (Some(Stage::Write), StepOutput::Written) => {
+                if let Step::Write { ptr, bytes } = step {
+                    self.walk.written_len = Some(bytes.len() as u64);
+                    let host = self.host_base().wrapping_add(*ptr);
+                    self.push_log(
+                        LogKind::Info,
+                        format!("Wrote {} bytes at {ptr:#x} (host {host:#x})", bytes.len()),
+                    );
+                }
+                self.mark(target, RegionKind::Input, label);
+            }
+            (Some(Stage::Call), StepOutput::Values(values)) => {
+                let export = self.walk.call_export.clone();
+                self.push_log(LogKind::Info, call_line(&export, &values));
+                self.walk.new_len = values.first().and_then(|v| v.as_u64());
+                if self.walk.new_len.is_none() {
+                    self.push_log(
+                        LogKind::Error,
+                        format!("`{export}` returned no length to read by"),
+                    );
+                }
+            }
+            (Some(Stage::Read), StepOutput::Bytes(bytes)) => {
+                self.push_log(LogKind::Info, result_line(&bytes));
+                if std::str::from_utf8(&bytes).is_err() {
+                    self.push_log(LogKind::Info, format!("Result (hex): {}", format_hex(&bytes)));
+                }
+                self.walk.result = Some(bytes);
+                self.mark(target, RegionKind::Output, label);
+            }
+            (_, StepOutput::Values(values)) => {
+                self.push_log(LogKind::Info, format!("{label} → {}", format_values(&values)));
+            }
+            (_, StepOutput::Pointer(ptr)) => {
+                self.push_log(LogKind::Info, format!("{label} → {ptr:#x}"));
+            }
+            (_, StepOutput::Bytes(bytes)) => {
+                self.push_log(LogKind::Info, format!("{label} → {}", format_hex(&bytes)));
+            }
+            (_, StepOutput::Written) => {}
+        }
+    }
+
+    fn mark(&mut self, target: Option<Range<u64>>, kind: RegionKind, label: String) {
+        if let Some(range) = target {
+            self.scroll_to = Some(range.start);
+            set_region(
+                &mut self.regions,
+                Region {
+                    range,
+                    kind,
+                    label,
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The seed's flow as numbered steps: input, Alloc, Write, Call, Read, Run all.
+//! Each step's button is enabled once the one before it has run.
+
+use egui::RichText;
+
+use crate::memory::format_hex;
+
+use super::UiCommand;
+use super::state::AppState;
+use super::walkthrough::{
+    DEFAULT_EXTRA_BYTES, Stage, Walkthrough, allocator_exports, pointer_len_exports,
+};
+
+/// Draws the steps; edits to the input or the choices reset the steps after them.
+pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {
+    let Some(module) = state.module.clone() else {
+        ui.label("Open a module to begin (File ▸ Open…, or drop a .wasm file here).");
+        return;
+    };
+    let busy = state.running.is_some() || !state.ready;
+    let before = state.walk.clone();
+    let walk = &mut state.walk;
+    let host_base = state
+        .presentation
+        .fixed_host_base
+        .unwrap_or(state.snapshot.host_base());
+
+    egui::Grid::new("walkthrough")
+        .num_columns(3)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            input_row(ui, walk);
+            ui.end_row();
+
+            step_button(ui, walk, Stage::Alloc, busy, cmds);
+            ui.horizontal(|ui| {
+                let allocators = allocator_exports(&module.info);
+                export_combo(ui, "allocator", &mut walk.alloc_export, &allocators);
+                let label = ui.label("size");
+                let default = walk
+                    .input_bytes()
+                    .map(|b| (b.len() as u64 + DEFAULT_EXTRA_BYTES).to_string())
+                    .unwrap_or_default();
+                ui.add(
+                    egui::TextEdit::singleline(&mut walk.alloc_size)
+                        .hint_text(default)
+                        .desired_width(60.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Bytes to allocate. Empty = input length + 30, as in the seed: \
+                     append writes its 25-byte suffix right after the input, so the \
+                     allocation needs room for it.",
+                );
+            });
+            result_label(ui, walk.ptr.map(|p| {
+                format!("ptr {p:#x}  (host {:#x})", host_base.wrapping_add(p))
+            }));
+            ui.end_row();
+
+            step_button(ui, walk, Stage::Write, busy, cmds);
+            ui.label("copy the input to ptr");
+            result_label(ui, walk.written_len.map(|n| format!("{n} bytes written")));
+            ui.end_row();
+
+            step_button(ui, walk, Stage::Call, busy, cmds);
+            ui.horizontal(|ui| {
+                let calls = pointer_len_exports(&module.info);
+                export_combo(ui, "function", &mut walk.call_export, &calls);
+                ui.label("(ptr, len) → new len");
+            });
+            result_label(ui, walk.new_len.map(|n| format!("new len {n}")));
+            ui.end_row();
+
+            step_button(ui, walk, Stage::Read, busy, cmds);
+            ui.label("read new len bytes at ptr");
+            result_label(ui, walk.result.as_deref().map(result_text));
+            ui.end_row();
+        });
+
+    ui.horizontal(|ui| {
+        let run_all = egui::Button::new("Run all").shortcut_text("Ctrl+Shift+Enter");
+        let can_run = !busy && walk.next_stage().is_some() && walk.input_bytes().is_ok();
+        if ui.add_enabled(can_run, run_all).clicked() {
+            cmds.push(UiCommand::RunAll);
+        }
+        if ui
+            .add_enabled(!busy && walk.ptr.is_some(), egui::Button::new("Start over"))
+            .clicked()
+        {
+            cmds.push(UiCommand::ResetWalkthrough);
+        }
+    });
+    reset_after_edits(&before, walk, &mut state.regions);
+}
+
+fn input_row(ui: &mut egui::Ui, walk: &mut Walkthrough) {
+    let label = ui.label(RichText::new("1 Input").strong());
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut walk.input_is_hex, false, "Text");
+        ui.selectable_value(&mut walk.input_is_hex, true, "Hex");
+        let hint = if walk.input_is_hex {
+            "de ad be ef"
+        } else {
+            "text to pass to the guest (UTF-8)"
+        };
+        ui.add(
+            egui::TextEdit::singleline(&mut walk.input)
+                .hint_text(hint)
+                .desired_width(360.0),
+        )
+        .labelled_by(label.id);
+    });
+    match walk.input_bytes() {
+        Ok(bytes) => ui.label(format!("{} bytes", bytes.len())),
+        Err(err) => ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}")),
+    };
+}
+
+fn step_button(
+    ui: &mut egui::Ui,
+    walk: &Walkthrough,
+    stage: Stage,
+    busy: bool,
+    cmds: &mut Vec<UiCommand>,
+) {
+    let next = walk.next_stage() == Some(stage);
+    let mut text = RichText::new(stage.label()).strong();
+    if next && !busy {
+        text = text.color(ui.visuals().strong_text_color());
+    }
+    let button = egui::Button::new(text)
+        .min_size(egui::vec2(80.0, 0.0))
+        .selected(next && !busy);
+    let response = ui.add_enabled(!busy && walk.is_enabled(stage), button);
+    let response = if next {
+        response.on_hover_text("Next step (Ctrl+Enter)")
+    } else {
+        response
+    };
+    if response.clicked() {
+        cmds.push(UiCommand::Stage(stage));
+    }
+}
+
+fn export_combo(ui: &mut egui::Ui, label: &str, selected: &mut String, names: &[String]) {
+    let shown = if selected.is_empty() {
+        "(none fits)".to_owned()
+    } else {
+        selected.clone()
+    };
+    egui::ComboBox::from_label(label)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for name in names {
+                ui.selectable_value(selected, name.clone(), name);
+            }
+        });
+}
+
+fn result_label(ui: &mut egui::Ui, text: Option<String>) {
+    match text {
+        Some(text) => ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true)),
+        None => ui.weak("—"),
+    };
+}
+
+/// The read bytes as text, with hex when they are not valid UTF-8.
+fn result_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => format!("{text:?}"),
+        Err(_) => format_hex(bytes),
+    }
+}
+
+/// Edits to the input or the allocator invalidate every step; a new function only
+/// the call and the read.
+fn reset_after_edits(
+    before: &Walkthrough,
+    walk: &mut Walkthrough,
+    regions: &mut Vec<crate::memory::Region>,
+) {
+    let input_changed = before.input != walk.input
+        || before.input_is_hex != walk.input_is_hex
+        || before.alloc_export != walk.alloc_export
+        || before.alloc_size != walk.alloc_size;
+    if input_changed && walk.ptr.is_some() {
+        walk.reset_progress();
+        regions.clear();
+    } else if before.call_export != walk.call_export {
+        walk.new_len = None;
+        walk.result = None;
+    }
+}

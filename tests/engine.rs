@@ -1,0 +1,248 @@
+//! The engine against the real guests in `assets/`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmscope::engine::worker::{Command, Event, Worker};
+use wasmscope::engine::{
+    Limits, Session, Step, StepOutput, StopHandle, Value, new_engine,
+};
+
+const INPUT: &str = "The input string";
+const RESULT: &str = "The input string<---- This is your string";
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn session(name: &str, limits: Limits) -> Session {
+    let stop = StopHandle::new(new_engine().unwrap());
+    Session::new(&stop, &asset(name), limits).unwrap()
+}
+
+fn pointer(output: StepOutput) -> u64 {
+    match output {
+        StepOutput::Pointer(ptr) => ptr,
+        other => panic!("expected a pointer, got {other:?}"),
+    }
+}
+
+fn seed_walkthrough(module: &str) -> (Session, u64) {
+    let mut s = session(module, Limits::default());
+    let ptr = pointer(
+        s.run_step(&Step::Alloc {
+            export: "alloc".into(),
+            size: INPUT.len() as u64 + 30,
+        })
+        .unwrap(),
+    );
+    s.snapshot();
+    s.write(ptr, INPUT.as_bytes()).unwrap();
+    let after_write = s.snapshot();
+    assert_eq!(after_write.changed(), &[ptr..ptr + 16]);
+    let results = s
+        .call("append", &[Value::I32(ptr as i32), Value::I32(16)])
+        .unwrap();
+    assert_eq!(results, vec![Value::I32(41)]);
+    let after_call = s.snapshot();
+    assert_eq!(after_call.changed(), &[ptr + 16..ptr + 41]);
+    assert_eq!(s.read(ptr, 41).unwrap(), RESULT.as_bytes());
+    (s, ptr)
+}
+
+#[test]
+fn seed_walkthrough_on_the_append_guest() {
+    let (s, ptr) = seed_walkthrough("append.wasm");
+    assert!(ptr > 0);
+    assert_ne!(s.host_base(), 0);
+    assert_eq!(s.memory_len_bytes() % 65536, 0);
+}
+
+#[test]
+fn seed_walkthrough_on_the_wat_guest_has_a_fixed_layout() {
+    let (mut s, ptr) = seed_walkthrough("teach.wasm");
+    assert_eq!(ptr, 0x400, "teach.wat's first allocation is documented as 0x400");
+    assert_eq!(s.read(0x100, 25).unwrap(), b"<---- This is your string");
+    let heap_next = s.globals().into_iter().find(|g| g.name == "heap_next").unwrap();
+    assert_eq!(heap_next.value, Some(Value::I32(0x400 + 46)));
+    assert!(heap_next.mutable);
+}
+
+#[test]
+fn teach_guest_grows_memory_and_snapshots_follow() {
+    let mut s = session("teach.wasm", Limits::default());
+    let before = s.snapshot();
+    assert_eq!(before.len_bytes(), 65536);
+    let ptr = s.alloc("alloc", 100_000).unwrap();
+    s.write(ptr + 99_999, &[7]).unwrap();
+    let after = s.snapshot();
+    assert_eq!(after.len_bytes(), 3 * 65536);
+    assert_eq!(after.host_base(), s.host_base());
+    assert_eq!(after.changed(), &[ptr + 99_999..ptr + 100_000]);
+    assert!(Arc::ptr_eq(&before.chunks()[0], &after.chunks()[0]));
+}
+
+#[test]
+fn ownership_guest_returns_new_buffers() {
+    let mut s = session("strings.wasm", Limits::default());
+    let text = "grüße, wasm";
+    let ptr = s.alloc("alloc", text.len() as u64).unwrap();
+    s.write(ptr, text.as_bytes()).unwrap();
+    let args = [Value::I32(ptr as i32), Value::I32(text.len() as i32)];
+    let upper = s.call("upper", &args).unwrap()[0].as_u64().unwrap();
+    assert_ne!(upper, ptr, "upper returns a new buffer");
+    let len = s.call("last_len", &[]).unwrap()[0].as_u64().unwrap();
+    assert_eq!(s.read(upper, len).unwrap(), "GRÜSSE, WASM".as_bytes());
+    s.call("dealloc", &[Value::I32(upper as i32), Value::I32(len as i32)])
+        .unwrap();
+    assert_eq!(s.call("reverse", &args).unwrap(), vec![Value::I32(text.len() as i32)]);
+    assert_eq!(s.read(ptr, text.len() as u64).unwrap(), "msaw ,eßürg".as_bytes());
+
+    let numbers: Vec<u8> = [1u32, 2, 3, u32::MAX].iter().flat_map(|n| n.to_le_bytes()).collect();
+    let array = s.alloc("alloc", 16).unwrap();
+    s.write(array, &numbers).unwrap();
+    let sum = s.call("sum_u32", &[Value::I32(array as i32), Value::I32(4)]).unwrap();
+    assert_eq!(sum, vec![Value::I64(6 + u64::from(u32::MAX) as i64)]);
+}
+
+fn hostile_error(export: &str, limits: Limits) -> String {
+    let mut s = session("hostile.wasm", limits);
+    let err = s
+        .call(export, &[Value::I32(0x100), Value::I32(4)])
+        .unwrap_err();
+    // The session stays usable after any failure.
+    assert_eq!(s.call("div", &[Value::I32(6), Value::I32(3)]).unwrap(), vec![Value::I32(2)]);
+    format!("{err:#}")
+}
+
+#[test]
+fn traps_read_as_sentences() {
+    let limits = Limits::default();
+    let oob = hostile_error("oob", limits);
+    assert!(
+        oob.contains("out-of-bounds memory access at offset 0xfffffff0 of a memory of 65536 bytes"),
+        "{oob}"
+    );
+    let boom = hostile_error("boom", limits);
+    assert!(boom.contains("`boom` trapped") && boom.contains("unreachable"), "{boom}");
+    let deep = hostile_error("recurse", limits);
+    assert!(deep.contains("stack overflow"), "{deep}");
+    let mut s = session("hostile.wasm", limits);
+    let div = s.call("div", &[Value::I32(1), Value::I32(0)]).unwrap_err();
+    assert!(format!("{div:#}").contains("integer division by zero"));
+}
+
+#[test]
+fn timeout_ends_an_endless_loop() {
+    let err = hostile_error(
+        "spin",
+        Limits {
+            timeout_ms: 50,
+            ..Limits::default()
+        },
+    );
+    assert!(err.contains("time limit of 50 ms"), "{err}");
+}
+
+#[test]
+fn memory_limit_ends_unbounded_growth() {
+    let err = hostile_error(
+        "grow_forever",
+        Limits {
+            memory_limit_bytes: 1 << 20,
+            ..Limits::default()
+        },
+    );
+    assert!(
+        err.contains("memory limit reached") && err.contains("1 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_pointers_and_lengths_are_refused() {
+    let mut s = session("hostile.wasm", Limits::default());
+    let bad = format!("{:#}", s.alloc("bad_alloc", 16).unwrap_err());
+    assert!(bad.contains("0x7fff0000") && bad.contains("outside linear memory"), "{bad}");
+    let read = format!("{:#}", s.read(0x100, 0x7FFF_FFFF).unwrap_err());
+    assert!(read.contains("outside linear memory"), "{read}");
+    let write = format!("{:#}", s.write(u64::MAX, b"x").unwrap_err());
+    assert!(write.contains("outside linear memory"), "{write}");
+}
+
+#[test]
+fn calls_are_checked_before_they_run() {
+    let mut s = session("append.wasm", Limits::default());
+    let missing = format!("{:#}", s.call("nope", &[]).unwrap_err());
+    assert!(missing.contains("no function `nope`") && missing.contains("append"), "{missing}");
+    let wrong = format!("{:#}", s.call("append", &[Value::I32(1)]).unwrap_err());
+    assert!(wrong.contains("takes (i32, i32)"), "{wrong}");
+    let types = format!(
+        "{:#}",
+        s.call("append", &[Value::F32(1.0), Value::I64(2)]).unwrap_err()
+    );
+    assert!(types.contains("takes (i32, i32)"), "{types}");
+    let not_alloc = format!("{:#}", s.alloc("append", 4).unwrap_err());
+    assert!(not_alloc.contains("not an allocator"), "{not_alloc}");
+}
+
+#[test]
+fn modules_with_imports_are_refused_with_the_list() {
+    let wat = r#"(module (import "env" "log" (func (param i32))) (import "env" "mem" (memory 1)))"#;
+    let stop = StopHandle::new(new_engine().unwrap());
+    let err = Session::new(&stop, wat.as_bytes(), Limits::default()).err().unwrap();
+    let text = format!("{err:#}");
+    assert!(text.contains("env.log (func)") && text.contains("env.mem (memory)"), "{text}");
+}
+
+fn wait_for(worker: &Worker, what: &str, mut pick: impl FnMut(&Event) -> bool) -> Event {
+    for _ in 0..200 {
+        if let Some(event) = worker.recv_timeout(Duration::from_millis(100)) {
+            if pick(&event) {
+                return event;
+            }
+        }
+    }
+    panic!("no {what} event within 20 s");
+}
+
+#[test]
+fn worker_runs_steps_and_stop_interrupts_a_running_call() {
+    let limits = Limits {
+        timeout_ms: 600_000,
+        ..Limits::default()
+    };
+    let worker = Worker::spawn(limits, || {}).unwrap();
+    worker.send(Command::Load {
+        name: "hostile.wasm".into(),
+        bytes: asset("hostile.wasm").into(),
+    });
+    wait_for(&worker, "Loaded", |e| matches!(e, Event::Loaded { .. }));
+    worker.send(Command::Step(Step::Call {
+        export: "spin".into(),
+        args: vec![Value::I32(0), Value::I32(0)],
+    }));
+    wait_for(&worker, "StepStarted", |e| matches!(e, Event::StepStarted(_)));
+    worker.stop();
+    let failed = wait_for(&worker, "StepFailed", |e| matches!(e, Event::StepFailed { .. }));
+    let Event::StepFailed { error, .. } = failed else {
+        unreachable!()
+    };
+    assert!(error.contains("stopped by the user"), "{error}");
+
+    // A failed load keeps the current module.
+    worker.send(Command::Load {
+        name: "garbage".into(),
+        bytes: Arc::from(&b"\0asm\x01\0\0\0\x99"[..]),
+    });
+    wait_for(&worker, "LoadFailed", |e| matches!(e, Event::LoadFailed { .. }));
+    worker.send(Command::Step(Step::Call {
+        export: "div".into(),
+        args: vec![Value::I32(9), Value::I32(3)],
+    }));
+    let done = wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
+    let Event::StepDone { output, .. } = done else {
+        unreachable!()
+    };
+    assert_eq!(output, StepOutput::Values(vec![Value::I32(3)]));
+}
