@@ -1,4 +1,5 @@
 //! `wasmscope inspect` and `wasmscope run`, as a user runs them.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -28,7 +29,10 @@ fn run_prints_the_newsletters_lines() {
     let text = stdout(&out);
     assert!(out.status.success(), "{text}{}", stderr(&out));
     let lines: Vec<&str> = text.lines().collect();
-    let pointer = lines.iter().find(|l| l.starts_with("Pointer received 0x")).unwrap();
+    let pointer = lines
+        .iter()
+        .find(|l| l.starts_with("Pointer received 0x"))
+        .unwrap();
     assert!(pointer.ends_with(", 16"), "{pointer}");
     let ptr = u64::from_str_radix(
         pointer
@@ -37,17 +41,29 @@ fn run_prints_the_newsletters_lines() {
         16,
     )
     .unwrap();
-    let base_line = lines.iter().find(|l| l.starts_with("Host memory pointer 0x")).unwrap();
-    let base = u64::from_str_radix(base_line.trim_start_matches("Host memory pointer 0x"), 16)
+    let base_line = lines
+        .iter()
+        .find(|l| l.starts_with("Host memory pointer 0x"))
         .unwrap();
+    let base =
+        u64::from_str_radix(base_line.trim_start_matches("Host memory pointer 0x"), 16).unwrap();
     assert_ne!(base, 0);
-    assert!(lines.contains(&format!("address for wasm object in rust: {:#x}", base + ptr).as_str()));
+    assert!(
+        lines.contains(&format!("address for wasm object in rust: {:#x}", base + ptr).as_str())
+    );
     assert!(lines.contains(&"New Size received: 41"));
     assert!(lines.contains(&"Result: The input string<---- This is your string"));
     // Each step reports what it changed: the write the input, append the suffix.
-    assert!(text.contains(&format!("changed: {:#x}..{:#x} (16 bytes)", ptr, ptr + 16)), "{text}");
     assert!(
-        text.contains(&format!("changed: {:#x}..{:#x} (25 bytes)", ptr + 16, ptr + 41)),
+        text.contains(&format!("changed: {:#x}..{:#x} (16 bytes)", ptr, ptr + 16)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "changed: {:#x}..{:#x} (25 bytes)",
+            ptr + 16,
+            ptr + 41
+        )),
         "{text}"
     );
 }
@@ -59,7 +75,14 @@ fn run_works_on_the_wat_and_ownership_guests() {
     assert!(stdout(&out).contains("Pointer received 0x400, 16"));
     assert!(stdout(&out).contains("Result: The input string<---- This is your string"));
 
-    let out = wasmscope(&["run", &asset("strings.wasm"), "--input", "hello", "--call", "reverse"]);
+    let out = wasmscope(&[
+        "run",
+        &asset("strings.wasm"),
+        "--input",
+        "hello",
+        "--call",
+        "reverse",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Result: olleh"), "{}", stdout(&out));
 
@@ -88,7 +111,11 @@ fn run_works_on_the_wat_and_ownership_guests() {
         "value",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("`reverse` returned 2: i32"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("`reverse` returned 2: i32"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 fn fails_with_one_line(args: &[&str], expect: &str) {
@@ -96,7 +123,10 @@ fn fails_with_one_line(args: &[&str], expect: &str) {
     let err = stderr(&out);
     assert!(!out.status.success(), "{args:?} should fail");
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: ") && err.contains(expect), "{args:?}: {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(expect),
+        "{args:?}: {err}"
+    );
 }
 
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
@@ -109,7 +139,9 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 
 #[test]
 fn bad_files_get_one_line_errors() {
-    let random: Vec<u8> = (0..200u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let random: Vec<u8> = (0..200u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let random = temp_file("random.wasm", &random);
     let empty = temp_file("empty.wasm", b"");
     let module = std::fs::read(asset("append.wasm")).unwrap();
@@ -140,9 +172,21 @@ fn bad_files_get_one_line_errors() {
 #[test]
 fn run_reports_traps_timeouts_and_bad_pointers() {
     let hostile = asset("hostile.wasm");
-    fails_with_one_line(&["run", &hostile, "--input", "x", "--call", "boom"], "unreachable");
     fails_with_one_line(
-        &["run", &hostile, "--input", "x", "--call", "spin", "--timeout-ms", "100"],
+        &["run", &hostile, "--input", "x", "--call", "boom"],
+        "unreachable",
+    );
+    fails_with_one_line(
+        &[
+            "run",
+            &hostile,
+            "--input",
+            "x",
+            "--call",
+            "spin",
+            "--timeout-ms",
+            "100",
+        ],
         "time limit of 100 ms",
     );
     fails_with_one_line(
@@ -154,7 +198,14 @@ fn run_reports_traps_timeouts_and_bad_pointers() {
         "outside linear memory",
     );
     fails_with_one_line(
-        &["run", &asset("append.wasm"), "--input", "x", "--call", "nope"],
+        &[
+            "run",
+            &asset("append.wasm"),
+            "--input",
+            "x",
+            "--call",
+            "nope",
+        ],
         "no function `nope`",
     );
 }

@@ -1,12 +1,11 @@
 //! The engine against the real guests in `assets/`.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use wasmscope::engine::worker::{Command, Event, Worker};
-use wasmscope::engine::{
-    Limits, Session, Step, StepOutput, StopHandle, Value, new_engine,
-};
+use wasmscope::engine::{Limits, Session, Step, StepOutput, StopHandle, Value, new_engine};
 
 const INPUT: &str = "The input string";
 const RESULT: &str = "The input string<---- This is your string";
@@ -61,9 +60,16 @@ fn seed_walkthrough_on_the_append_guest() {
 #[test]
 fn seed_walkthrough_on_the_wat_guest_has_a_fixed_layout() {
     let (mut s, ptr) = seed_walkthrough("teach.wasm");
-    assert_eq!(ptr, 0x400, "teach.wat's first allocation is documented as 0x400");
+    assert_eq!(
+        ptr, 0x400,
+        "teach.wat's first allocation is documented as 0x400"
+    );
     assert_eq!(s.read(0x100, 25).unwrap(), b"<---- This is your string");
-    let heap_next = s.globals().into_iter().find(|g| g.name == "heap_next").unwrap();
+    let heap_next = s
+        .globals()
+        .into_iter()
+        .find(|g| g.name == "heap_next")
+        .unwrap();
     assert_eq!(heap_next.value, Some(Value::I32(0x400 + 46)));
     assert!(heap_next.mutable);
 }
@@ -93,15 +99,29 @@ fn ownership_guest_returns_new_buffers() {
     assert_ne!(upper, ptr, "upper returns a new buffer");
     let len = s.call("last_len", &[]).unwrap()[0].as_u64().unwrap();
     assert_eq!(s.read(upper, len).unwrap(), "GRÜSSE, WASM".as_bytes());
-    s.call("dealloc", &[Value::I32(upper as i32), Value::I32(len as i32)])
-        .unwrap();
-    assert_eq!(s.call("reverse", &args).unwrap(), vec![Value::I32(text.len() as i32)]);
-    assert_eq!(s.read(ptr, text.len() as u64).unwrap(), "msaw ,eßürg".as_bytes());
+    s.call(
+        "dealloc",
+        &[Value::I32(upper as i32), Value::I32(len as i32)],
+    )
+    .unwrap();
+    assert_eq!(
+        s.call("reverse", &args).unwrap(),
+        vec![Value::I32(text.len() as i32)]
+    );
+    assert_eq!(
+        s.read(ptr, text.len() as u64).unwrap(),
+        "msaw ,eßürg".as_bytes()
+    );
 
-    let numbers: Vec<u8> = [1u32, 2, 3, u32::MAX].iter().flat_map(|n| n.to_le_bytes()).collect();
+    let numbers: Vec<u8> = [1u32, 2, 3, u32::MAX]
+        .iter()
+        .flat_map(|n| n.to_le_bytes())
+        .collect();
     let array = s.alloc("alloc", 16).unwrap();
     s.write(array, &numbers).unwrap();
-    let sum = s.call("sum_u32", &[Value::I32(array as i32), Value::I32(4)]).unwrap();
+    let sum = s
+        .call("sum_u32", &[Value::I32(array as i32), Value::I32(4)])
+        .unwrap();
     assert_eq!(sum, vec![Value::I64(6 + u64::from(u32::MAX) as i64)]);
 }
 
@@ -111,7 +131,10 @@ fn hostile_error(export: &str, limits: Limits) -> String {
         .call(export, &[Value::I32(0x100), Value::I32(4)])
         .unwrap_err();
     // The session stays usable after any failure.
-    assert_eq!(s.call("div", &[Value::I32(6), Value::I32(3)]).unwrap(), vec![Value::I32(2)]);
+    assert_eq!(
+        s.call("div", &[Value::I32(6), Value::I32(3)]).unwrap(),
+        vec![Value::I32(2)]
+    );
     format!("{err:#}")
 }
 
@@ -124,7 +147,10 @@ fn traps_read_as_sentences() {
         "{oob}"
     );
     let boom = hostile_error("boom", limits);
-    assert!(boom.contains("`boom` trapped") && boom.contains("unreachable"), "{boom}");
+    assert!(
+        boom.contains("`boom` trapped") && boom.contains("unreachable"),
+        "{boom}"
+    );
     let deep = hostile_error("recurse", limits);
     assert!(deep.contains("stack overflow"), "{deep}");
     let mut s = session("hostile.wasm", limits);
@@ -163,7 +189,10 @@ fn memory_limit_ends_unbounded_growth() {
 fn bad_pointers_and_lengths_are_refused() {
     let mut s = session("hostile.wasm", Limits::default());
     let bad = format!("{:#}", s.alloc("bad_alloc", 16).unwrap_err());
-    assert!(bad.contains("0x7fff0000") && bad.contains("outside linear memory"), "{bad}");
+    assert!(
+        bad.contains("0x7fff0000") && bad.contains("outside linear memory"),
+        "{bad}"
+    );
     let read = format!("{:#}", s.read(0x100, 0x7FFF_FFFF).unwrap_err());
     assert!(read.contains("outside linear memory"), "{read}");
     let write = format!("{:#}", s.write(u64::MAX, b"x").unwrap_err());
@@ -174,12 +203,16 @@ fn bad_pointers_and_lengths_are_refused() {
 fn calls_are_checked_before_they_run() {
     let mut s = session("append.wasm", Limits::default());
     let missing = format!("{:#}", s.call("nope", &[]).unwrap_err());
-    assert!(missing.contains("no function `nope`") && missing.contains("append"), "{missing}");
+    assert!(
+        missing.contains("no function `nope`") && missing.contains("append"),
+        "{missing}"
+    );
     let wrong = format!("{:#}", s.call("append", &[Value::I32(1)]).unwrap_err());
     assert!(wrong.contains("takes (i32, i32)"), "{wrong}");
     let types = format!(
         "{:#}",
-        s.call("append", &[Value::F32(1.0), Value::I64(2)]).unwrap_err()
+        s.call("append", &[Value::F32(1.0), Value::I64(2)])
+            .unwrap_err()
     );
     assert!(types.contains("takes (i32, i32)"), "{types}");
     let not_alloc = format!("{:#}", s.alloc("append", 4).unwrap_err());
@@ -190,17 +223,22 @@ fn calls_are_checked_before_they_run() {
 fn modules_with_imports_are_refused_with_the_list() {
     let wat = r#"(module (import "env" "log" (func (param i32))) (import "env" "mem" (memory 1)))"#;
     let stop = StopHandle::new(new_engine().unwrap());
-    let err = Session::new(&stop, wat.as_bytes(), Limits::default()).err().unwrap();
+    let err = Session::new(&stop, wat.as_bytes(), Limits::default())
+        .err()
+        .unwrap();
     let text = format!("{err:#}");
-    assert!(text.contains("env.log (func)") && text.contains("env.mem (memory)"), "{text}");
+    assert!(
+        text.contains("env.log (func)") && text.contains("env.mem (memory)"),
+        "{text}"
+    );
 }
 
 fn wait_for(worker: &Worker, what: &str, mut pick: impl FnMut(&Event) -> bool) -> Event {
     for _ in 0..200 {
-        if let Some(event) = worker.recv_timeout(Duration::from_millis(100)) {
-            if pick(&event) {
-                return event;
-            }
+        if let Some(event) = worker.recv_timeout(Duration::from_millis(100))
+            && pick(&event)
+        {
+            return event;
         }
     }
     panic!("no {what} event within 20 s");
@@ -222,9 +260,13 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
         export: "spin".into(),
         args: vec![Value::I32(0), Value::I32(0)],
     }));
-    wait_for(&worker, "StepStarted", |e| matches!(e, Event::StepStarted(_)));
+    wait_for(&worker, "StepStarted", |e| {
+        matches!(e, Event::StepStarted(_))
+    });
     worker.stop();
-    let failed = wait_for(&worker, "StepFailed", |e| matches!(e, Event::StepFailed { .. }));
+    let failed = wait_for(&worker, "StepFailed", |e| {
+        matches!(e, Event::StepFailed { .. })
+    });
     let Event::StepFailed { error, .. } = failed else {
         unreachable!()
     };
@@ -235,7 +277,9 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
         name: "garbage".into(),
         bytes: Arc::from(&b"\0asm\x01\0\0\0\x99"[..]),
     });
-    wait_for(&worker, "LoadFailed", |e| matches!(e, Event::LoadFailed { .. }));
+    wait_for(&worker, "LoadFailed", |e| {
+        matches!(e, Event::LoadFailed { .. })
+    });
     worker.send(Command::Step(Step::Call {
         export: "div".into(),
         args: vec![Value::I32(9), Value::I32(3)],

@@ -1,4 +1,5 @@
 //! The committed guest modules in `assets/` match their sources in `guests/`.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,8 +73,8 @@ fn rust_guests_match_their_sources() {
     assert!(status.success(), "guests/build.sh failed");
     for guest in ["append", "strings"] {
         let built = std::fs::read(out.join(guest).with_extension("wasm")).unwrap();
-        let committed = std::fs::read(root().join("assets").join(guest).with_extension("wasm"))
-            .unwrap();
+        let committed =
+            std::fs::read(root().join("assets").join(guest).with_extension("wasm")).unwrap();
         assert!(
             built == committed,
             "assets/{guest}.wasm is stale: run guests/build.sh"

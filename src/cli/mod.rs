@@ -101,8 +101,8 @@ pub fn main(command: CliCommand) -> ExitCode {
 
 fn inspect_cmd(path: &std::path::Path, json: bool) -> Result<()> {
     let bytes = load_module_bytes(path)?;
-    let info = inspect(&bytes)
-        .map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
+    let info =
+        inspect(&bytes).map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&info)?);
     } else {

@@ -70,7 +70,10 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
             let Some(new_len) = len_values.first().and_then(Value::as_u64) else {
                 bail!("`{}` did not return a length", args.len_from);
             };
-            walk.lines(&[format!("New Size received: {new_len} (from `{}`)", args.len_from)])?;
+            walk.lines(&[format!(
+                "New Size received: {new_len} (from `{}`)",
+                args.len_from
+            )])?;
             (new_ptr, new_len)
         }
         (_, None) => bail!(
@@ -121,7 +124,12 @@ impl<W: Write> Walk<'_, W> {
     fn step(&mut self, step: Step) -> Result<StepOutput> {
         let output = self.session.run_step(&step)?;
         let changed = self.session.snapshot();
-        writeln!(self.out, "[{}] {}", step.label(), changed_line(changed.changed()))?;
+        writeln!(
+            self.out,
+            "[{}] {}",
+            step.label(),
+            changed_line(changed.changed())
+        )?;
         Ok(output)
     }
 

@@ -83,7 +83,7 @@ impl std::error::Error for MemoryLimitHit {}
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
     for (unit, size) in UNITS {
-        if bytes >= size && bytes % (size / 16).max(1) == 0 {
+        if bytes >= size && bytes.is_multiple_of((size / 16).max(1)) {
             let value = bytes as f64 / size as f64;
             return format!("{} {unit}", trim_float(value));
         }

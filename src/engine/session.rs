@@ -44,7 +44,9 @@ pub struct Session {
 pub fn new_engine() -> Result<Engine> {
     let mut config = wasmtime::Config::new();
     config.epoch_interruption(true);
-    Engine::new(&config).context("cannot set up the wasmtime engine")
+    Engine::new(&config)
+        .map_err(anyhow::Error::from)
+        .context("cannot set up the wasmtime engine")
 }
 
 impl Session {
@@ -131,7 +133,9 @@ impl Session {
         let mut results: Vec<Val> = ty.results().map(|_| Val::I32(0)).collect();
         start_clock(&mut self.store, &self.stop, self.limits);
         let engine = self.store.engine().clone();
-        let outcome = with_ticker(&engine, || func.call(&mut self.store, &params, &mut results));
+        let outcome = with_ticker(&engine, || {
+            func.call(&mut self.store, &params, &mut results)
+        });
         outcome.map_err(|err| explain(err, &format!("`{name}`")))?;
         results
             .iter()
@@ -146,8 +150,7 @@ impl Session {
         let ty = func.ty(&self.store);
         let arg = match ty.params().collect::<Vec<_>>().as_slice() {
             [ValType::I32] => Value::I32(
-                u32::try_from(size)
-                    .with_context(|| format!("{size} bytes do not fit in an i32"))?
+                u32::try_from(size).with_context(|| format!("{size} bytes do not fit in an i32"))?
                     as i32,
             ),
             [ValType::I64] => Value::I64(size as i64),

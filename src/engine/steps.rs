@@ -153,10 +153,7 @@ mod tests {
             call_line("append", &[Value::I32(41)]),
             "New Size received: 41"
         );
-        assert_eq!(
-            call_line("f", &[Value::F32(1.5)]),
-            "`f` returned 1.5: f32"
-        );
+        assert_eq!(call_line("f", &[Value::F32(1.5)]), "`f` returned 1.5: f32");
         assert_eq!(result_line(b"ab\xff"), "Result: ab\u{fffd}");
     }
 
@@ -167,7 +164,10 @@ mod tests {
             size: 46,
         };
         assert_eq!(alloc.label(), "alloc(46)");
-        assert_eq!(alloc.target(&StepOutput::Pointer(0x400)), Some(0x400..0x42e));
+        assert_eq!(
+            alloc.target(&StepOutput::Pointer(0x400)),
+            Some(0x400..0x42e)
+        );
         let call = Step::Call {
             export: "append".into(),
             args: vec![Value::I32(0x11_0008), Value::I32(16)],

@@ -177,7 +177,10 @@ pub fn format_values(values: &[Value]) -> String {
         [one] => one.to_string(),
         many => format!(
             "({})",
-            many.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }

@@ -44,7 +44,11 @@ pub(crate) fn components_unsupported() -> Error {
 /// Formats a wasmparser error with its byte offset, on one line.
 pub(crate) fn binary_error(err: &wasmparser::BinaryReaderError, total_len: usize) -> Error {
     let offset = err.offset();
-    let message = err.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let message = err
+        .message()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if message.contains("unexpected end") {
         return anyhow!(
             "invalid module at byte offset 0x{offset:x}: {message} (the file may be truncated: it is {total_len} bytes long)"

@@ -36,6 +36,22 @@ pub fn load_module_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Converts module bytes of unknown origin (a dropped file, a buffer) to binary.
+///
+/// Binary wasm is returned as is; UTF-8 text that looks like WAT (starts with `(` or a
+/// comment) is parsed with the `wat` crate and its error returned; anything else is
+/// returned unchanged so that [`inspect`](super::inspect) can say what it is.
+pub fn to_binary(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    if bytes.starts_with(MAGIC) {
+        return Ok(bytes.to_vec());
+    }
+    if std::str::from_utf8(bytes).is_ok_and(looks_like_wat) {
+        let binary = wat::parse_bytes(bytes).context("not valid WebAssembly text (WAT)")?;
+        return Ok(binary.into_owned());
+    }
+    Ok(bytes.to_vec())
+}
+
 /// Whether `text` begins (after whitespace and comments) like a WAT module.
 fn looks_like_wat(text: &str) -> bool {
     let mut rest = text.trim_start_matches('\u{feff}').trim_start();

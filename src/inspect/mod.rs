@@ -16,23 +16,28 @@ mod const_expr;
 mod errors;
 mod load;
 mod model;
+mod module_info;
 mod names;
 mod naming;
 mod parse;
 mod render;
+mod resolve;
 mod types;
 mod wat_text;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
 mod tests_text;
 
-pub use load::load_module_bytes;
+pub use load::{load_module_bytes, to_binary};
 pub use model::{
-    CustomSectionInfo, DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo,
-    ImportInfo, ImportKind, MemoryInfo, ModuleInfo, ProducerField, ProducerValue, TableInfo,
+    CustomSectionInfo, DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo, ImportInfo,
+    ImportKind, MemoryInfo, ProducerField, ProducerValue, TableInfo,
 };
+pub use module_info::ModuleInfo;
 pub use parse::inspect;
 pub use render::render_text;
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};

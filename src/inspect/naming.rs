@@ -1,6 +1,7 @@
 //! Gives items readable names: the name section first, then export names.
 
-use super::model::{ExportKind, ModuleInfo};
+use super::model::ExportKind;
+use super::module_info::ModuleInfo;
 use super::names::Names;
 use std::collections::HashMap;
 
@@ -13,7 +14,8 @@ pub(crate) fn apply(info: &mut ModuleInfo, mut names: Names) {
         let mut map = HashMap::new();
         for export in info.exports.iter().filter(|e| e.kind == kind) {
             // The first export of an item wins when it is exported twice.
-            map.entry(export.index).or_insert_with(|| export.name.clone());
+            map.entry(export.index)
+                .or_insert_with(|| export.name.clone());
         }
         map
     };

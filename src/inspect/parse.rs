@@ -3,14 +3,16 @@
 use super::const_expr;
 use super::errors::{binary_error, check_header, components_unsupported};
 use super::model::{
-    DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo, ImportInfo, MemoryInfo,
-    ModuleInfo, TableInfo,
+    CustomSectionInfo, DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo, ImportInfo,
+    MemoryInfo, TableInfo,
 };
+use super::module_info::ModuleInfo;
 use super::names::{self, Names};
+use super::resolve;
 use super::types::{ConstValue, FuncSignature, GlobalType, MemoryType};
 use wasmparser::{
-    CompositeInnerType, DataKind, ExternalKind, FuncValidatorAllocations, Parser,
-    Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
+    CompositeInnerType, DataKind, FuncValidatorAllocations, Parser, Payload, TypeRef, ValidPayload,
+    Validator, WasmFeatures,
 };
 
 /// Parses and validates a core WebAssembly module and describes it.
@@ -58,6 +60,7 @@ struct Collector {
 }
 
 impl Collector {
+    /// An empty collector for a binary of `size` bytes.
     fn new(size: usize) -> Self {
         Self {
             info: ModuleInfo {
@@ -128,7 +131,7 @@ impl Collector {
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export?;
-                    let kind = export_kind(export.kind);
+                    let kind = resolve::export_kind(export.kind);
                     self.raw_exports
                         .push((export.name.to_owned(), kind, export.index));
                 }
@@ -140,12 +143,10 @@ impl Collector {
                 }
             }
             Payload::CustomSection(section) => {
-                self.info
-                    .custom_sections
-                    .push(super::model::CustomSectionInfo {
-                        name: section.name().to_owned(),
-                        len_bytes: section.data().len() as u64,
-                    });
+                self.info.custom_sections.push(CustomSectionInfo {
+                    name: section.name().to_owned(),
+                    len_bytes: section.data().len() as u64,
+                });
                 names::read_custom(&section, &mut self.names, &mut self.info.producers);
             }
             _ => {}
@@ -167,7 +168,10 @@ impl Collector {
             TypeRef::Memory(m) => (ExportKind::Memory, self.push_memory(m, true)),
             TypeRef::Global(g) => {
                 let label = format!("{module}.{name}");
-                (ExportKind::Global, self.push_global(g, true, None, Some(label)))
+                (
+                    ExportKind::Global,
+                    self.push_global(g, true, None, Some(label)),
+                )
             }
             TypeRef::Tag(t) => {
                 self.tag_types.push(t.func_type_idx);
@@ -176,6 +180,7 @@ impl Collector {
         }
     }
 
+    /// Appends a table; returns its index.
     fn push_table(&mut self, ty: wasmparser::TableType, imported: bool) -> u32 {
         let index = self.info.tables.len() as u32;
         self.info.tables.push(TableInfo {
@@ -187,6 +192,7 @@ impl Collector {
         index
     }
 
+    /// Appends a memory; returns its index.
     fn push_memory(&mut self, ty: wasmparser::MemoryType, imported: bool) -> u32 {
         let index = self.info.memories.len() as u32;
         let ty = MemoryType::from(ty);
@@ -203,6 +209,7 @@ impl Collector {
         index
     }
 
+    /// Appends a global (remembering its value for later `global.get`); returns its index.
     fn push_global(
         &mut self,
         ty: wasmparser::GlobalType,
@@ -225,6 +232,7 @@ impl Collector {
         index
     }
 
+    /// Appends a data segment, evaluating its offset.
     fn push_data(&mut self, data: wasmparser::Data<'_>) {
         let index = self.info.data_segments.len() as u32;
         let (memory, offset) = match &data.kind {
@@ -255,7 +263,7 @@ impl Collector {
         self.info.exports = exports
             .into_iter()
             .map(|(name, kind, index)| {
-                let ty = self.entity_type(kind, index);
+                let ty = resolve::entity_type(&self.info, &self.tag_types, kind, index);
                 ExportInfo {
                     name,
                     kind,
@@ -266,56 +274,11 @@ impl Collector {
             .collect();
         let mut imports = std::mem::take(&mut self.info.imports);
         for import in &mut imports {
-            import.ty = self.entity_type(import.kind, import.index);
+            import.ty =
+                resolve::entity_type(&self.info, &self.tag_types, import.kind, import.index);
         }
         self.info.imports = imports;
         super::naming::apply(&mut self.info, self.names);
         self.info
-    }
-
-    /// The type of item `index` of `kind`.
-    fn entity_type(&self, kind: ExportKind, index: u32) -> EntityType {
-        let info = &self.info;
-        let at = index as usize;
-        match kind {
-            ExportKind::Func => EntityType {
-                signature: info.func_signature(index).cloned(),
-                ..EntityType::default()
-            },
-            ExportKind::Tag => EntityType {
-                signature: self
-                    .tag_types
-                    .get(at)
-                    .and_then(|&t| info.type_signature(t))
-                    .cloned(),
-                ..EntityType::default()
-            },
-            ExportKind::Memory => EntityType {
-                memory: info.memories.get(at).map(MemoryInfo::ty),
-                ..EntityType::default()
-            },
-            ExportKind::Table => EntityType {
-                table: info.tables.get(at).map(|t| t.ty.clone()),
-                ..EntityType::default()
-            },
-            ExportKind::Global => EntityType {
-                global: info.globals.get(at).map(|g| GlobalType {
-                    val_type: g.val_type.clone(),
-                    mutable: g.mutable,
-                }),
-                ..EntityType::default()
-            },
-        }
-    }
-}
-
-/// Maps wasmparser's export kinds onto ours (an exact-type function is a function).
-fn export_kind(kind: ExternalKind) -> ExportKind {
-    match kind {
-        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
-        ExternalKind::Table => ExportKind::Table,
-        ExternalKind::Memory => ExportKind::Memory,
-        ExternalKind::Global => ExportKind::Global,
-        ExternalKind::Tag => ExportKind::Tag,
     }
 }

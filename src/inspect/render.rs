@@ -1,7 +1,8 @@
 //! `render_text`: the human summary printed by `wasmscope inspect MODULE`.
 
-use super::model::{EntityType, ExportInfo, ExportKind, ModuleInfo};
-use super::types::bytes_text;
+use super::model::{EntityType, ExportInfo, ExportKind};
+use super::module_info::ModuleInfo;
+use super::types::{ConstValue, bytes_text};
 use std::collections::HashMap;
 
 /// Longest list printed per section; the rest is counted.
@@ -80,7 +81,12 @@ fn column<'a>(names: impl Iterator<Item = &'a str>) -> usize {
 
 /// Width of a column of already-shown labels, capped at `cap`.
 fn label_column(labels: &[String], cap: usize) -> usize {
-    labels.iter().map(|l| l.chars().count()).max().unwrap_or(0).min(cap)
+    labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(cap)
 }
 
 fn summary(out: &mut String, info: &ModuleInfo) {
@@ -97,8 +103,14 @@ fn summary(out: &mut String, info: &ModuleInfo) {
         ),
     );
     if let Some(start) = info.start_function {
-        let name = info.func_name(start).map(|n| format!(" {}", show(n))).unwrap_or_default();
-        line(out, &format!("start function: {start}{name} (runs at instantiation)"));
+        let name = info
+            .func_name(start)
+            .map(|n| format!(" {}", show(n)))
+            .unwrap_or_default();
+        line(
+            out,
+            &format!("start function: {start}{name} (runs at instantiation)"),
+        );
     }
 }
 
@@ -112,10 +124,23 @@ fn export_names(info: &ModuleInfo, kind: ExportKind) -> HashMap<u32, Vec<&str>> 
 }
 
 /// Where an item comes from: `imported from env.memory`, `exported as "memory"`.
-fn origin(info: &ModuleInfo, kind: ExportKind, index: u32, exported: &HashMap<u32, Vec<&str>>) -> String {
+fn origin(
+    info: &ModuleInfo,
+    kind: ExportKind,
+    index: u32,
+    exported: &HashMap<u32, Vec<&str>>,
+) -> String {
     let mut parts = Vec::new();
-    if let Some(i) = info.imports.iter().find(|i| i.kind == kind && i.index == index) {
-        parts.push(format!("imported from {}.{}", show(&i.module), show(&i.name)));
+    if let Some(i) = info
+        .imports
+        .iter()
+        .find(|i| i.kind == kind && i.index == index)
+    {
+        parts.push(format!(
+            "imported from {}.{}",
+            show(&i.module),
+            show(&i.name)
+        ));
     }
     if let Some(names) = exported.get(&index) {
         let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
@@ -153,7 +178,12 @@ fn exports(out: &mut String, info: &ModuleInfo) {
     heading(out, "Exports", info.exports.len());
     let width = column(info.exports.iter().map(|e| e.name.as_str()));
     for e in info.exports.iter().take(MAX_ROWS) {
-        let ExportInfo { name, kind, index, ty } = e;
+        let ExportInfo {
+            name,
+            kind,
+            index,
+            ty,
+        } = e;
         let ty = type_text(info, *kind, *index, ty);
         let row = format!("  {:<6}  {:<width$}  {ty}", kind.as_str(), show(name));
         line(out, row.trim_end());
@@ -190,13 +220,29 @@ fn globals(out: &mut String, info: &ModuleInfo) {
         let mutability = if g.mutable { "mut " } else { "" };
         let value = match (&g.init, g.imported) {
             (_, true) => " (imported: value set by the host)".to_owned(),
-            (Some(v), false) => format!(" = {v}"),
+            (Some(v), false) => format!(" = {v}{}", global_get_name(info, v)),
             (None, false) => " = (computed at instantiation)".to_owned(),
         };
-        let row = format!("  global {:<3} {label:<width$}  {mutability}{}{value}", g.index, g.val_type);
+        let row = format!(
+            "  global {:<3} {label:<width$}  {mutability}{}{value}",
+            g.index, g.val_type
+        );
         line(out, &row);
     }
     more(out, info.globals.len());
+}
+
+/// ` (env.base)` after `global.get N` when global N has a name.
+fn global_get_name(info: &ModuleInfo, value: &ConstValue) -> String {
+    match value {
+        ConstValue::GlobalGet(index) => info
+            .globals
+            .get(*index as usize)
+            .and_then(|g| g.name.as_deref())
+            .map(|name| format!(" ({})", show(name)))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 fn tables(out: &mut String, info: &ModuleInfo) {
@@ -217,7 +263,11 @@ fn data_segments(out: &mut String, info: &ModuleInfo) {
             (Some(m), Some(offset)) => format!("memory {m} at 0x{offset:08x}"),
             (Some(m), None) => format!("memory {m} at an offset computed at instantiation"),
         };
-        let name = d.name.as_deref().map(|n| format!("  {}", show(n))).unwrap_or_default();
+        let name = d
+            .name
+            .as_deref()
+            .map(|n| format!("  {}", show(n)))
+            .unwrap_or_default();
         let len = size_text(d.len_bytes);
         line(out, &format!("  data {:<3} {place}, {len}{name}", d.index));
     }
@@ -244,7 +294,13 @@ fn producers(out: &mut String, info: &ModuleInfo) {
         let values: Vec<String> = field
             .values
             .iter()
-            .map(|v| if v.version.is_empty() { v.name.clone() } else { format!("{} {}", v.name, v.version) })
+            .map(|v| {
+                if v.version.is_empty() {
+                    v.name.clone()
+                } else {
+                    format!("{} {}", v.name, v.version)
+                }
+            })
             .collect();
         line(out, &format!("  {}: {}", field.field, values.join(", ")));
     }

@@ -15,10 +15,16 @@ fn function_wat_prints_only_that_function() {
     assert!(text.starts_with("(func $add (;1;) (type $pair)"), "{text}");
     assert!(text.contains("i32.add"), "{text}");
     assert!(text.trim_end().ends_with(')'), "{text}");
-    assert!(!text.contains("$pair (;2;)") && !text.contains("call $log"), "{text}");
+    assert!(
+        !text.contains("$pair (;2;)") && !text.contains("call $log"),
+        "{text}"
+    );
     let last = function_wat(&bytes, 4).expect("prints");
     assert!(last.contains("call $log"), "{last}");
-    assert!(!last.contains("(module") && !last.contains("data"), "{last}");
+    assert!(
+        !last.contains("(module") && !last.contains("data"),
+        "{last}"
+    );
 }
 
 #[test]
@@ -37,7 +43,11 @@ fn function_wat_caps_huge_functions() {
     let bytes = wat::parse_str(format!("(module (func {body}))")).expect("parses");
     let text = function_wat(&bytes, 0).expect("prints");
     assert!(text.len() <= MAX_WAT_BYTES + 100, "{}", text.len());
-    assert!(text.ends_with("the function is longer\n"), "{}", &text[text.len() - 80..]);
+    assert!(
+        text.ends_with("the function is longer\n"),
+        "{}",
+        &text[text.len() - 80..]
+    );
 }
 
 /// A fresh scratch directory for one test.
@@ -52,13 +62,20 @@ fn load_reads_binary_and_text() {
     let dir = scratch("load");
     let binary = dir.join("m.wasm");
     std::fs::write(&binary, all_kinds_bytes()).expect("write");
-    assert_eq!(load_module_bytes(&binary).expect("loads"), all_kinds_bytes());
+    assert_eq!(
+        load_module_bytes(&binary).expect("loads"),
+        all_kinds_bytes()
+    );
     let text = dir.join("m.wat");
     std::fs::write(&text, ALL_KINDS).expect("write");
     assert_eq!(load_module_bytes(&text).expect("loads"), all_kinds_bytes());
     let no_extension = dir.join("module");
     std::fs::write(&no_extension, format!(";; comment\n{ALL_KINDS}")).expect("write");
-    assert!(load_module_bytes(&no_extension).expect("loads").starts_with(b"\0asm"));
+    assert!(
+        load_module_bytes(&no_extension)
+            .expect("loads")
+            .starts_with(b"\0asm")
+    );
     let not_wat = dir.join("notes.txt");
     std::fs::write(&not_wat, "just some notes").expect("write");
     let raw = load_module_bytes(&not_wat).expect("returned as is");
@@ -81,7 +98,26 @@ fn load_errors_name_the_path() {
     let bad = dir.join("bad.wat");
     std::fs::write(&bad, "(module (func (result i32) i32.const))").expect("write");
     let err = format!("{:#}", load_module_bytes(&bad).expect_err("bad wat"));
-    assert!(err.contains("bad.wat is not valid WebAssembly text"), "{err}");
-    assert!(err.contains("bad.wat:1:"), "the wat error points at a line: {err}");
+    assert!(
+        err.contains("bad.wat is not valid WebAssembly text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.wat:1:"),
+        "the wat error points at a line: {err}"
+    );
     std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn to_binary_converts_text_and_passes_the_rest() {
+    let binary = all_kinds_bytes();
+    assert_eq!(to_binary(&binary).expect("binary"), binary);
+    assert_eq!(to_binary(ALL_KINDS.as_bytes()).expect("text"), binary);
+    assert_eq!(to_binary(b"\x7fELF").expect("as is"), b"\x7fELF");
+    let err = format!(
+        "{:#}",
+        to_binary(b"(module (func i32.const))").expect_err("bad")
+    );
+    assert!(err.contains("not valid WebAssembly text"), "{err}");
 }

@@ -276,9 +276,9 @@ impl ConstValue {
 impl fmt::Display for ConstValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Self::I32(v) if v >= 4096 || v < 0 => write!(f, "{v} (0x{:x})", v as u32),
+            Self::I32(v) if !(0..4096).contains(&v) => write!(f, "{v} (0x{:x})", v as u32),
             Self::I32(v) => write!(f, "{v}"),
-            Self::I64(v) if v >= 4096 || v < 0 => write!(f, "{v} (0x{:x})", v as u64),
+            Self::I64(v) if !(0..4096).contains(&v) => write!(f, "{v} (0x{:x})", v as u64),
             Self::I64(v) => write!(f, "{v}"),
             Self::F32(v) => write!(f, "{v:?}"),
             Self::F64(v) => write!(f, "{v:?}"),

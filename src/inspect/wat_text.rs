@@ -110,7 +110,9 @@ fn reduce(bytes: &[u8], func_index: u32) -> anyhow::Result<Reduced> {
 fn check_index(func_index: u32, imported: &[(String, String)], defined: u32) -> anyhow::Result<()> {
     let total = imported.len() as u64 + u64::from(defined);
     if let Some((module, name)) = imported.get(func_index as usize) {
-        bail!("function {func_index} is imported ({module}.{name}), so this module has no body for it");
+        bail!(
+            "function {func_index} is imported ({module}.{name}), so this module has no body for it"
+        );
     }
     if u64::from(func_index) >= total {
         bail!("there is no function {func_index}: the module has {total} functions");

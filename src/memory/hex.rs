@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn parses_common_notations() {
-        assert_eq!(parse_hex("de ad be ef").unwrap(), vec![0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(
+            parse_hex("de ad be ef").unwrap(),
+            vec![0xde, 0xad, 0xbe, 0xef]
+        );
         assert_eq!(parse_hex("DEADbeef").unwrap(), vec![0xde, 0xad, 0xbe, 0xef]);
         assert_eq!(parse_hex("0xde, 0xad").unwrap(), vec![0xde, 0xad]);
         assert_eq!(parse_hex("de:ad-01").unwrap(), vec![0xde, 0xad, 0x01]);

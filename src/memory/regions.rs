@@ -53,9 +53,17 @@ pub fn set_region(regions: &mut Vec<Region>, region: Region) {
 
 /// The innermost region at `offset`: output over input over allocation.
 pub fn region_at(regions: &[Region], offset: u64) -> Option<&Region> {
-    [RegionKind::Output, RegionKind::Input, RegionKind::Allocation]
-        .into_iter()
-        .find_map(|kind| regions.iter().find(|r| r.kind == kind && r.contains(offset)))
+    [
+        RegionKind::Output,
+        RegionKind::Input,
+        RegionKind::Allocation,
+    ]
+    .into_iter()
+    .find_map(|kind| {
+        regions
+            .iter()
+            .find(|r| r.kind == kind && r.contains(offset))
+    })
 }
 
 #[cfg(test)]
@@ -74,7 +82,10 @@ mod tests {
         set_region(&mut regions, region(0..16, RegionKind::Input));
         set_region(&mut regions, region(0..41, RegionKind::Output));
         assert_eq!(region_at(&regions, 5).unwrap().kind, RegionKind::Output);
-        assert_eq!(region_at(&regions, 43).unwrap().kind, RegionKind::Allocation);
+        assert_eq!(
+            region_at(&regions, 43).unwrap().kind,
+            RegionKind::Allocation
+        );
         assert!(region_at(&regions, 46).is_none());
         set_region(&mut regions, region(100..110, RegionKind::Input));
         assert_eq!(regions.len(), 3);

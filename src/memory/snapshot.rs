@@ -14,7 +14,8 @@ pub const CHUNK_BYTES: usize = 65536;
 /// One all-zero chunk shared by every snapshot (fresh and grown memory is zeros).
 fn zero_chunk() -> Arc<[u8]> {
     static ZERO: OnceLock<Arc<[u8]>> = OnceLock::new();
-    ZERO.get_or_init(|| Arc::from(vec![0u8; CHUNK_BYTES])).clone()
+    ZERO.get_or_init(|| Arc::from(vec![0u8; CHUNK_BYTES]))
+        .clone()
 }
 
 /// A read-only copy of a linear memory at one moment.
@@ -84,7 +85,9 @@ impl Snapshot {
 
     /// The byte at `offset`, if inside the memory.
     pub fn byte(&self, offset: u64) -> Option<u8> {
-        let chunk = self.chunks.get(usize::try_from(offset / CHUNK_BYTES as u64).ok()?)?;
+        let chunk = self
+            .chunks
+            .get(usize::try_from(offset / CHUNK_BYTES as u64).ok()?)?;
         chunk.get((offset % CHUNK_BYTES as u64) as usize).copied()
     }
 

@@ -72,12 +72,12 @@ pub fn call_ui(
     });
     let args: Result<Vec<Value>, String> = parsed.into_iter().collect();
     let button = egui::Button::new(format!("Call {name}"));
-    if ui.add_enabled(enabled && args.is_ok(), button).clicked() {
-        if let Ok(args) = args {
-            cmds.push(UiCommand::Call {
-                export: name.to_owned(),
-                args,
-            });
-        }
+    if ui.add_enabled(enabled && args.is_ok(), button).clicked()
+        && let Ok(args) = args
+    {
+        cmds.push(UiCommand::Call {
+            export: name.to_owned(),
+            args,
+        });
     }
 }

@@ -63,11 +63,10 @@ impl App {
             UiCommand::Open(path) => match load_module_bytes(&path) {
                 Ok(bytes) => {
                     self.settings.remember(&path);
-                    let name = path
-                        .file_name()
-                        .map_or_else(|| path.display().to_string(), |n| {
-                            n.to_string_lossy().into_owned()
-                        });
+                    let name = path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
                     self.load(name, bytes);
                 }
                 Err(err) => self.state.push_log(LogKind::Error, format!("{err:#}")),

@@ -208,7 +208,11 @@ fn toolbar_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState, palette: 
                 .color(palette.text);
             ui.label(chip);
         }
-        ui.label(egui::RichText::new("changed").color(palette.changed).underline());
+        ui.label(
+            egui::RichText::new("changed")
+                .color(palette.changed)
+                .underline(),
+        );
         ui.separator();
         let label = ui.label("Go to");
         let field = ui
@@ -283,8 +287,13 @@ fn header_ui(ui: &mut egui::Ui, columns: &Columns, font: &FontId, cw: f32, palet
         egui::vec2(cw * text.len() as f32, font.size + 4.0),
         Sense::hover(),
     );
-    ui.painter()
-        .text(rect.min, egui::Align2::LEFT_TOP, text, font.clone(), palette.weak);
+    ui.painter().text(
+        rect.min,
+        egui::Align2::LEFT_TOP,
+        text,
+        font.clone(),
+        palette.weak,
+    );
 }
 
 /// One row as a single layout job: addresses, then bytes coloured by region and
@@ -426,7 +435,11 @@ fn scroll_input(
 /// A vertical scrollbar mapped onto the `u64` row index.
 fn scrollbar_ui(ui: &mut egui::Ui, view: &mut HexView, rect: egui::Rect, total_rows: u64) {
     let track = rect.with_min_x(rect.max.x - SCROLLBAR_WIDTH);
-    let response = ui.interact(track, ui.id().with("hex_scrollbar"), Sense::click_and_drag());
+    let response = ui.interact(
+        track,
+        ui.scope_id().with("hex_scrollbar"),
+        Sense::click_and_drag(),
+    );
     let max_first = total_rows.saturating_sub(view.visible_rows);
     let visible_fraction = (view.visible_rows as f64 / total_rows.max(1) as f64).min(1.0);
     let thumb_height = (track.height() as f64 * visible_fraction).max(20.0) as f32;

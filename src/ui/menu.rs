@@ -71,10 +71,10 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<UiCommand
         if input.consume_shortcut(&RUN_ALL) {
             cmds.push(UiCommand::RunAll);
         }
-        if input.consume_shortcut(&NEXT_STEP) {
-            if let Some(stage) = state.walk.next_stage() {
-                cmds.push(UiCommand::Stage(stage));
-            }
+        if input.consume_shortcut(&NEXT_STEP)
+            && let Some(stage) = state.walk.next_stage()
+        {
+            cmds.push(UiCommand::Stage(stage));
         }
         if state.running.is_some() && input.consume_shortcut(&STOP) {
             cmds.push(UiCommand::Stop);
@@ -82,17 +82,10 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<UiCommand
     });
 }
 
-/// Opens a file dropped on the window.
+/// Opens files dropped on the window.
 pub fn dropped_files(ctx: &egui::Context, cmds: &mut Vec<UiCommand>) {
     let dropped = ctx.input(|i| i.raw.dropped_files.clone());
     for file in dropped {
-        if let Some(path) = file.path {
-            cmds.push(UiCommand::Open(path));
-        } else if let Some(bytes) = file.bytes {
-            cmds.push(UiCommand::LoadBytes {
-                name: file.name,
-                bytes: bytes.to_vec(),
-            });
-        }
+        cmds.push(UiCommand::Open(file.path().to_path_buf()));
     }
 }

@@ -35,7 +35,11 @@ pub fn module_ui(
         let max = memory
             .max_pages
             .map_or("no max".to_owned(), |m| format!("max {m}"));
-        let width = if memory.memory64 { "memory64" } else { "memory32" };
+        let width = if memory.memory64 {
+            "memory64"
+        } else {
+            "memory32"
+        };
         ui.label(format!(
             "Memory {}: {} pages ({}), {max}, {width}",
             memory.index,
@@ -48,7 +52,13 @@ pub fn module_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             exports_ui(ui, info, form);
-            selected_export_ui(ui, module, state.ready && state.running.is_none(), form, cmds);
+            selected_export_ui(
+                ui,
+                module,
+                state.ready && state.running.is_none(),
+                form,
+                cmds,
+            );
             globals_ui(ui, state, info);
             imports_ui(ui, info);
         });

@@ -65,24 +65,26 @@ pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &m
         .resizable(false)
         .collapsible(false)
         .show(ctx, |ui| {
-            egui::Grid::new("settings_grid").num_columns(2).show(ui, |ui| {
-                let label = ui.label("Time limit per call (ms)");
-                ui.add(
-                    egui::DragValue::new(&mut settings.timeout_ms)
-                        .range(1..=600_000)
-                        .speed(10),
-                )
-                .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Memory limit (MiB)");
-                ui.add(
-                    egui::DragValue::new(&mut settings.memory_limit_mb)
-                        .range(1..=65_536)
-                        .speed(16),
-                )
-                .labelled_by(label.id);
-                ui.end_row();
-            });
+            egui::Grid::new("settings_grid")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let label = ui.label("Time limit per call (ms)");
+                    ui.add(
+                        egui::DragValue::new(&mut settings.timeout_ms)
+                            .range(1..=600_000)
+                            .speed(10),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label("Memory limit (MiB)");
+                    ui.add(
+                        egui::DragValue::new(&mut settings.memory_limit_mb)
+                            .range(1..=65_536)
+                            .speed(16),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                });
             ui.label(
                 "A guest that runs past the time limit is interrupted; \
                  one that grows memory past the limit traps.",

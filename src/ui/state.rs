@@ -263,13 +263,19 @@ impl AppState {
             (Some(Stage::Read), StepOutput::Bytes(bytes)) => {
                 self.push_log(LogKind::Info, result_line(&bytes));
                 if std::str::from_utf8(&bytes).is_err() {
-                    self.push_log(LogKind::Info, format!("Result (hex): {}", format_hex(&bytes)));
+                    self.push_log(
+                        LogKind::Info,
+                        format!("Result (hex): {}", format_hex(&bytes)),
+                    );
                 }
                 self.walk.result = Some(bytes);
                 self.mark(target, RegionKind::Output, label);
             }
             (_, StepOutput::Values(values)) => {
-                self.push_log(LogKind::Info, format!("{label} → {}", format_values(&values)));
+                self.push_log(
+                    LogKind::Info,
+                    format!("{label} → {}", format_values(&values)),
+                );
             }
             (_, StepOutput::Pointer(ptr)) => {
                 self.push_log(LogKind::Info, format!("{label} → {ptr:#x}"));
@@ -284,14 +290,7 @@ impl AppState {
     fn mark(&mut self, target: Option<Range<u64>>, kind: RegionKind, label: String) {
         if let Some(range) = target {
             self.scroll_to = Some(range.start);
-            set_region(
-                &mut self.regions,
-                Region {
-                    range,
-                    kind,
-                    label,
-                },
-            );
+            set_region(&mut self.regions, Region { range, kind, label });
         }
     }
 }

@@ -53,9 +53,11 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
                      allocation needs room for it.",
                 );
             });
-            result_label(ui, walk.ptr.map(|p| {
-                format!("ptr {p:#x}  (host {:#x})", host_base.wrapping_add(p))
-            }));
+            result_label(
+                ui,
+                walk.ptr
+                    .map(|p| format!("ptr {p:#x}  (host {:#x})", host_base.wrapping_add(p))),
+            );
             ui.end_row();
 
             step_button(ui, walk, Stage::Write, busy, cmds);

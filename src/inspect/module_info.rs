@@ -1,0 +1,101 @@
+//! `ModuleInfo`: everything `inspect` learned about a module, and lookups over it.
+
+use super::model::{
+    CustomSectionInfo, DataSegmentInfo, ExportInfo, ExportKind, GlobalInfo, ImportInfo, MemoryInfo,
+    ProducerField, TableInfo,
+};
+use super::types::FuncSignature;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Everything `inspect` learned about a module.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ModuleInfo {
+    /// Size of the binary in bytes.
+    pub size_bytes: u64,
+    /// Module name from the name section.
+    pub module_name: Option<String>,
+    /// Number of functions: imported plus defined.
+    pub functions: u32,
+    /// How many of `functions` are imported (they come first in the index space).
+    pub imported_functions: u32,
+    /// The start function, run at instantiation.
+    pub start_function: Option<u32>,
+    /// Exports, in module order.
+    pub exports: Vec<ExportInfo>,
+    /// Imports, in module order.
+    pub imports: Vec<ImportInfo>,
+    /// Memories (imported first).
+    pub memories: Vec<MemoryInfo>,
+    /// Tables (imported first).
+    pub tables: Vec<TableInfo>,
+    /// Globals (imported first).
+    pub globals: Vec<GlobalInfo>,
+    /// Data segments.
+    pub data_segments: Vec<DataSegmentInfo>,
+    /// Function names from the name section, by function index.
+    pub function_names: BTreeMap<u32, String>,
+    /// Custom sections, in module order.
+    pub custom_sections: Vec<CustomSectionInfo>,
+    /// The `producers` section.
+    pub producers: Vec<ProducerField>,
+    /// Signature of each type-section entry (`None` for GC struct/array types).
+    #[serde(skip)]
+    pub(crate) types: Vec<Option<FuncSignature>>,
+    /// Type index of each function, imported first.
+    #[serde(skip)]
+    pub(crate) func_type_indices: Vec<u32>,
+}
+
+impl ModuleInfo {
+    /// The signature of the exported function `name`.
+    pub fn export_func(&self, name: &str) -> Option<&FuncSignature> {
+        self.exports
+            .iter()
+            .find(|e| e.kind == ExportKind::Func && e.name == name)
+            .and_then(ExportInfo::signature)
+    }
+
+    /// Exported functions with their signatures, in module order.
+    pub fn func_exports(&self) -> impl Iterator<Item = (&str, &FuncSignature)> + '_ {
+        self.exports
+            .iter()
+            .filter_map(|e| e.signature().map(|sig| (e.name.as_str(), sig)))
+    }
+
+    /// The global called `name` (name section, export or import name).
+    pub fn global_by_name(&self, name: &str) -> Option<&GlobalInfo> {
+        let by_export = self
+            .exports
+            .iter()
+            .find(|e| e.kind == ExportKind::Global && e.name == name)
+            .and_then(|e| self.globals.get(e.index as usize));
+        by_export.or_else(|| {
+            self.globals
+                .iter()
+                .find(|g| g.name.as_deref() == Some(name))
+        })
+    }
+
+    /// The signature of any function by index (imported or defined).
+    pub fn func_signature(&self, func_index: u32) -> Option<&FuncSignature> {
+        let ty = *self.func_type_indices.get(func_index as usize)?;
+        self.type_signature(ty)
+    }
+
+    /// The signature of a type-section entry, if it is a function type.
+    pub fn type_signature(&self, type_index: u32) -> Option<&FuncSignature> {
+        self.types.get(type_index as usize)?.as_ref()
+    }
+
+    /// A readable name for a function: its name-section name, else an export name.
+    pub fn func_name(&self, func_index: u32) -> Option<&str> {
+        if let Some(name) = self.function_names.get(&func_index) {
+            return Some(name);
+        }
+        self.exports
+            .iter()
+            .find(|e| e.kind == ExportKind::Func && e.index == func_index)
+            .map(|e| e.name.as_str())
+    }
+}

@@ -1,0 +1,212 @@
+//! The real `App` under egui_kittest: the seed's walkthrough by labels, load errors,
+//! Stop on a looping guest, and screenshots of the key screens.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use wasmscope::memory::RegionKind;
+use wasmscope::ui::{App, AppOptions, Presentation, UiCommand};
+
+const RESULT: &str = "The input string<---- This is your string";
+/// The host base that screenshots show instead of the real (ASLR-random) one.
+const PINNED_BASE: u64 = 0x7f00_0000_0000;
+
+fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'static, App> {
+    let module = module.map(|m| format!("{}/assets/{m}", env!("CARGO_MANIFEST_DIR")).into());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_render_cursor(false)
+        .wgpu()
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    module,
+                    presentation,
+                },
+            )
+            .unwrap()
+        });
+    settle(&mut harness, "the module to load", |app| app.state().ready);
+    harness
+}
+
+fn pinned() -> Presentation {
+    Presentation {
+        fixed_host_base: Some(PINNED_BASE),
+    }
+}
+
+/// Steps the UI and applies worker events until `done`, or fails after 30 s.
+fn settle(harness: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    for _ in 0..300 {
+        harness.step();
+        if done(harness.state()) {
+            harness.step();
+            harness.step();
+            return;
+        }
+        harness
+            .state_mut()
+            .wait_for_event(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn click_and_settle(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    settle(harness, label, |app| app.state().running.is_none());
+}
+
+fn log_text(app: &App) -> String {
+    let lines: Vec<&str> = app.state().log.iter().map(|e| e.text.as_str()).collect();
+    lines.join("\n")
+}
+
+#[test]
+fn start_screen_on_the_demo() {
+    let mut harness = harness(None, pinned());
+    let state = harness.state().state();
+    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
+    assert_eq!(state.walk.input, "The input string");
+    assert_eq!(state.walk.alloc_export, "alloc");
+    assert_eq!(state.walk.call_export, "append");
+    harness.snapshot("start_screen");
+}
+
+#[test]
+fn seed_walkthrough_step_by_step() {
+    let mut harness = harness(None, pinned());
+    click_and_settle(&mut harness, "2 Alloc");
+    click_and_settle(&mut harness, "3 Write");
+    let state = harness.state().state();
+    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(state.changed(), &[ptr..ptr + 16]);
+    let kinds: Vec<RegionKind> = state.regions.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![RegionKind::Allocation, RegionKind::Input]);
+    assert_eq!(state.regions[0].range, ptr..ptr + 46);
+    harness.snapshot("after_alloc_write");
+
+    click_and_settle(&mut harness, "4 Call");
+    click_and_settle(&mut harness, "5 Read");
+    let state = harness.state().state();
+    assert_eq!(state.walk.new_len, Some(41));
+    assert_eq!(state.walk.result.as_deref(), Some(RESULT.as_bytes()));
+    // Read changes nothing; the log shows what append changed: its 25 bytes.
+    assert!(log_text(harness.state()).contains(&format!(
+        "changed: {:#x}..{:#x} (25 bytes)",
+        ptr + 16,
+        ptr + 41
+    )));
+    assert!(log_text(harness.state()).contains(&format!("Result: {RESULT}")));
+    assert!(log_text(harness.state()).contains(&format!("Host memory pointer {PINNED_BASE:#x}")));
+    harness.snapshot("after_call_read");
+}
+
+#[test]
+fn call_marks_the_bytes_append_added() {
+    let mut harness = harness(None, pinned());
+    for step in ["2 Alloc", "3 Write", "4 Call"] {
+        click_and_settle(&mut harness, step);
+    }
+    let state = harness.state().state();
+    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(state.changed(), &[ptr + 16..ptr + 41]);
+    harness.snapshot("after_call");
+}
+
+/// The real app (no pinned base) prints real host addresses: the base that wasmtime
+/// reported, and base + pointer for the guest object.
+#[test]
+fn real_host_addresses_are_shown_as_text() {
+    let mut harness = harness(None, Presentation::default());
+    harness.state_mut().apply(UiCommand::RunAll);
+    settle(&mut harness, "Run all", |app| {
+        app.state().walk.result.is_some()
+    });
+    let state = harness.state().state();
+    let base = state.snapshot.host_base();
+    let ptr = state.walk.ptr.unwrap();
+    assert!(base != 0 && base != PINNED_BASE, "{base:#x}");
+    let log = log_text(harness.state());
+    assert!(
+        log.contains(&format!("Host memory pointer {base:#x}")),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!(
+            "address for wasm object in rust: {:#x}",
+            base + ptr
+        )),
+        "{log}"
+    );
+    harness.get_by_label_contains(&format!("Host base {base:#x}"));
+}
+
+#[test]
+fn run_all_with_a_different_allocator_picked_in_the_chooser() {
+    let mut harness = harness(Some("strings.wasm"), pinned());
+    harness.get_by_label("allocator").click();
+    harness.run_steps(2);
+    harness.get_by_label("alloc").click();
+    harness.run_steps(2);
+    harness.get_by_label("function").click();
+    harness.run_steps(2);
+    harness.get_by_label("reverse").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().walk.call_export, "reverse");
+    harness.get_by_label_contains("Run all").click();
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().walk.result.is_some()
+    });
+    let state = harness.state().state();
+    assert_eq!(
+        state.walk.result.as_deref(),
+        Some("gnirts tupni ehT".as_bytes())
+    );
+}
+
+#[test]
+fn a_failed_load_keeps_the_current_module() {
+    let mut harness = harness(None, pinned());
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "broken.wasm".into(),
+        bytes: b"\0asm\x01\0\0\0\x05\x03\x01".to_vec(),
+    });
+    settle(&mut harness, "the load to fail", |app| {
+        app.state().loading.is_none()
+    });
+    harness
+        .state_mut()
+        .apply(UiCommand::Open("/no/such/module.wasm".into()));
+    harness.run_steps(2);
+    let state = harness.state().state();
+    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
+    assert!(state.ready);
+    let log = log_text(harness.state());
+    assert!(log.contains("Cannot load broken.wasm"), "{log}");
+    assert!(log.contains("/no/such/module.wasm"), "{log}");
+    harness.snapshot("load_error");
+}
+
+#[test]
+fn stop_ends_a_looping_guest() {
+    let mut harness = harness(Some("hostile.wasm"), pinned());
+    harness.get_by_label("spin").click();
+    harness.run_steps(2);
+    harness.get_by_label("Call spin").click();
+    harness.run_steps(2);
+    assert!(
+        harness.state().state().running.is_some(),
+        "the call should be running"
+    );
+    harness.get_by_label_contains("Stop").click();
+    harness.step();
+    settle(&mut harness, "Stop", |app| app.state().running.is_none());
+    let log = log_text(harness.state());
+    assert!(log.contains("stopped by the user"), "{log}");
+}
