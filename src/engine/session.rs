@@ -11,6 +11,7 @@ use wasmtime::{
 use super::limits::{Deadline, Limiter, Limits, StopHandle, human_bytes, with_ticker};
 use super::traps::explain;
 use super::values::{NumType, Value, format_values};
+use crate::inspect::{inspect, to_binary};
 use crate::memory::Snapshot;
 
 /// What the store carries for the limiter and the epoch callback.
@@ -35,7 +36,6 @@ pub struct Session {
     store: Store<StoreData>,
     instance: Instance,
     memory: Option<Memory>,
-    stop: StopHandle,
     limits: Limits,
     last_snapshot: Arc<Snapshot>,
 }
@@ -50,9 +50,17 @@ pub fn new_engine() -> Result<Engine> {
 }
 
 impl Session {
-    /// Compiles and instantiates `bytes` (a `.wasm` binary or WAT text). Running the
-    /// module's start function obeys `limits` and `stop`, like any call.
+    /// Checks, compiles and instantiates `bytes` (a `.wasm` binary or WAT text).
+    /// Running the module's start function obeys `limits` and `stop`, like any call.
     pub fn new(stop: &StopHandle, bytes: &[u8], limits: Limits) -> Result<Self> {
+        let binary = to_binary(bytes)?;
+        inspect(&binary)?;
+        Self::from_checked(stop, &binary, limits)
+    }
+
+    /// Compiles and instantiates a binary module that `inspect` already accepted (its
+    /// errors are clearer than the compiler's).
+    pub fn from_checked(stop: &StopHandle, bytes: &[u8], limits: Limits) -> Result<Self> {
         let engine = stop.engine();
         let module = Module::new(engine, bytes)
             .map_err(anyhow::Error::from)
@@ -84,7 +92,7 @@ impl Session {
             Ok(()) => Ok(UpdateDeadline::Continue(1)),
             Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
         });
-        start_clock(&mut store, stop, limits);
+        start_clock(&mut store, limits);
         let instance = with_ticker(engine, || Instance::new(&mut store, &module, &[]))
             .map_err(|err| explain(err, "instantiation (the start function)"))?;
         let memory = instance.get_memory(&mut store, "memory").or_else(|| {
@@ -97,7 +105,6 @@ impl Session {
             store,
             instance,
             memory,
-            stop: stop.clone(),
             limits,
             last_snapshot: Arc::new(Snapshot::empty()),
         };
@@ -131,7 +138,7 @@ impl Session {
         );
         let params: Vec<Val> = args.iter().map(|a| a.to_val()).collect();
         let mut results: Vec<Val> = ty.results().map(|_| Val::I32(0)).collect();
-        start_clock(&mut self.store, &self.stop, self.limits);
+        start_clock(&mut self.store, self.limits);
         let engine = self.store.engine().clone();
         let outcome = with_ticker(&engine, || {
             func.call(&mut self.store, &params, &mut results)
@@ -292,9 +299,10 @@ impl Session {
     }
 }
 
-/// Starts the clock for the next call: fresh deadline, Stop cleared, first tick armed.
-fn start_clock(store: &mut Store<StoreData>, stop: &StopHandle, limits: Limits) {
-    stop.reset();
+/// Starts the clock for the next call: fresh deadline, first tick armed. A Stop
+/// requested earlier stays in force until `StopHandle::reset`, so a Stop pressed just
+/// before a call begins is not lost.
+fn start_clock(store: &mut Store<StoreData>, limits: Limits) {
     store.data_mut().deadline = Deadline {
         started: Instant::now(),
         timeout_ms: limits.timeout_ms,

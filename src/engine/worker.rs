@@ -126,8 +126,11 @@ impl Worker {
         })
     }
 
-    /// Queues a command.
+    /// Queues a command. A Stop pressed after this returns ends the command's call.
     pub fn send(&self, command: Command) {
+        if matches!(command, Command::Load { .. } | Command::Step(_)) {
+            self.stop.reset();
+        }
         // The thread only ends when `self` drops, so the channel is open here.
         let _ = self.commands.send(command);
     }
@@ -189,7 +192,7 @@ impl WorkerState {
                 info: Arc::new(info),
                 bytes: Arc::from(binary.as_slice()),
             });
-            Session::new(&self.stop, &binary, self.limits)
+            Session::from_checked(&self.stop, &binary, self.limits)
         });
         match loaded {
             Ok(mut session) => {

@@ -30,16 +30,45 @@ pub fn ranges_len_bytes(ranges: &[Range<u64>]) -> u64 {
     ranges.iter().map(|r| r.end - r.start).sum()
 }
 
-/// Formats ranges as `0x400..0x419 (25 bytes)`, comma separated.
+/// How many ranges `format_ranges` lists before summarising the rest.
+const RANGES_LISTED: usize = 4;
+
+/// Formats ranges as `0x400..0x419 (25 bytes)`, comma separated; past a few, the rest
+/// are summarised (`… and 70 more, 212 bytes in all`).
 pub fn format_ranges(ranges: &[Range<u64>]) -> String {
     if ranges.is_empty() {
         return "none".to_owned();
     }
-    ranges
+    let mut text = ranges
         .iter()
-        .map(|r| format!("{:#x}..{:#x} ({} bytes)", r.start, r.end, r.end - r.start))
+        .take(RANGES_LISTED)
+        .map(|r| {
+            format!(
+                "{:#x}..{:#x} ({})",
+                r.start,
+                r.end,
+                plural_bytes(r.end - r.start)
+            )
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if ranges.len() > RANGES_LISTED {
+        text.push_str(&format!(
+            " … and {} more, {} in all",
+            ranges.len() - RANGES_LISTED,
+            plural_bytes(ranges_len_bytes(ranges))
+        ));
+    }
+    text
+}
+
+/// `1 byte`, `25 bytes`.
+pub fn plural_bytes(n: u64) -> String {
+    if n == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 #[cfg(test)]
@@ -52,5 +81,12 @@ mod tests {
         assert_eq!(ranges_len_bytes(&[0..4, 6..9]), 7);
         assert_eq!(format_ranges(&[0x10..0x19]), "0x10..0x19 (9 bytes)");
         assert_eq!(format_ranges(&[]), "none");
+        assert_eq!(format_ranges(&[3..4]), "0x3..0x4 (1 byte)");
+        let many: Vec<Range<u64>> = (0..6).map(|i| i * 10..i * 10 + 2).collect();
+        assert_eq!(
+            format_ranges(&many),
+            "0x0..0x2 (2 bytes), 0xa..0xc (2 bytes), 0x14..0x16 (2 bytes), \
+             0x1e..0x20 (2 bytes) … and 2 more, 12 bytes in all"
+        );
     }
 }
