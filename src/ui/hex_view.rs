@@ -116,13 +116,17 @@ struct Columns {
     offset_chars: usize,
 }
 
+/// Column titles (the columns are at least this wide).
+const HOST_TITLE: &str = "host address";
+const OFFSET_TITLE: &str = "guest offset";
+
 impl Columns {
     fn new(snapshot: &Snapshot, host_base: u64) -> Self {
         let last = snapshot.len_bytes().saturating_sub(1);
-        let hex_digits = |v: u64| (16 - v.leading_zeros() as usize / 4).max(8);
+        let width = |v: u64| 2 + (16 - v.leading_zeros() as usize / 4).max(8);
         Self {
-            host_chars: 2 + hex_digits(host_base.wrapping_add(last)),
-            offset_chars: 2 + hex_digits(last),
+            host_chars: width(host_base.wrapping_add(last)).max(HOST_TITLE.len()),
+            offset_chars: width(last).max(OFFSET_TITLE.len()),
         }
     }
 
@@ -241,12 +245,20 @@ fn toolbar_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState, palette: 
         if let Some(err) = &view.goto_error {
             ui.colored_label(ui.visuals().error_fg_color, err);
         }
-        changed_menu_ui(ui, view, state.changed());
+        changed_menu_ui(ui, view, &state.changed.0, &state.changed.1);
     });
 }
 
-fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>]) {
-    let title = format!("Changed: {} ranges", changed.len());
+fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>], by: &str) {
+    let ranges = match changed.len() {
+        1 => "1 range".to_owned(),
+        n => format!("{n} ranges"),
+    };
+    let title = if by.is_empty() {
+        "Changed: nothing yet".to_owned()
+    } else {
+        format!("Changed by {by}: {ranges}")
+    };
     ui.add_enabled_ui(!changed.is_empty(), |ui| {
         ui.menu_button(title, |ui| {
             for range in changed.iter().take(200) {
@@ -267,21 +279,15 @@ fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>]
 
 fn header_ui(ui: &mut egui::Ui, columns: &Columns, font: &FontId, cw: f32, palette: &Palette) {
     let mut text = format!(
-        "{:<host$}  {:<off$}  ",
-        "host address",
-        "guest offset",
+        "{HOST_TITLE:<host$}  {OFFSET_TITLE:<off$}  ",
         host = columns.host_chars,
         off = columns.offset_chars
     );
     for i in 0..BYTES_PER_ROW as usize {
-        while text.len() < columns.hex_char(i) {
-            text.push(' ');
-        }
+        pad_to(&mut text, columns.hex_char(i));
         text.push_str(&format!("{i:02x}"));
     }
-    while text.len() < columns.ascii_start() {
-        text.push(' ');
-    }
+    pad_to(&mut text, columns.ascii_start());
     text.push_str("ASCII");
     let (rect, _) = ui.allocate_exact_size(
         egui::vec2(cw * text.len() as f32, font.size + 4.0),
@@ -294,6 +300,13 @@ fn header_ui(ui: &mut egui::Ui, columns: &Columns, font: &FontId, cw: f32, palet
         font.clone(),
         palette.weak,
     );
+}
+
+/// Appends spaces until `text` is `column` characters long (ASCII only).
+fn pad_to(text: &mut String, column: usize) {
+    while text.len() < column {
+        text.push(' ');
+    }
 }
 
 /// One row as a single layout job: addresses, then bytes coloured by region and
@@ -313,12 +326,16 @@ fn row_job(
     let mut job = LayoutJob::default();
     let host = state.host_base().wrapping_add(offset);
     job.append(
-        &format!("{:#0w$x}  ", host, w = columns.host_chars),
+        &format!("{:<w$}  ", format!("{host:#014x}"), w = columns.host_chars),
         0.0,
         weak.clone(),
     );
     job.append(
-        &format!("{:#0w$x}  ", offset, w = columns.offset_chars),
+        &format!(
+            "{:<w$}  ",
+            format!("{offset:#010x}"),
+            w = columns.offset_chars
+        ),
         0.0,
         plain.clone(),
     );

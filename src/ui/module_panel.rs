@@ -20,7 +20,7 @@ pub fn module_ui(
 ) {
     let Some(module) = &state.module else {
         ui.heading("No module");
-        ui.label("File ▸ Open… (Ctrl+O), or drop a .wasm or .wat file on the window.");
+        ui.label("File > Open... (Ctrl+O), or drop a .wasm or .wat file on the window.");
         return;
     };
     let info = &module.info;
@@ -148,8 +148,8 @@ fn selected_export_ui(
         return;
     }
     ui.add_space(6.0);
-    ui.strong(format!("Call {name}"));
     if let Some(sig) = export.signature() {
+        ui.strong(format!("{name} {sig}"));
         call_ui(ui, &name, sig, form, enabled, cmds);
     }
     egui::CollapsingHeader::new(format!("WAT of {name}"))

@@ -94,6 +94,9 @@ pub struct AppState {
     pub run_all: bool,
     /// A guest offset the hex view should bring into view.
     pub scroll_to: Option<u64>,
+    /// The bytes changed by the last step that could change memory (reads cannot,
+    /// so they leave the marks of the step before them), and that step's label.
+    pub changed: (Vec<Range<u64>>, String),
     /// How host addresses are shown.
     pub presentation: Presentation,
 }
@@ -113,6 +116,7 @@ impl Default for AppState {
             running_stage: None,
             run_all: false,
             scroll_to: None,
+            changed: (Vec::new(), String::new()),
             presentation: Presentation::default(),
         }
     }
@@ -126,9 +130,19 @@ impl AppState {
             .unwrap_or(self.snapshot.host_base())
     }
 
-    /// The bytes the last step changed.
+    /// The bytes marked as changed (see `changed`).
     pub fn changed(&self) -> &[Range<u64>] {
-        self.snapshot.changed()
+        &self.changed.0
+    }
+
+    /// Takes `snapshot` as current, after `step` (None for a load).
+    fn take_snapshot(&mut self, snapshot: Arc<Snapshot>, step: Option<&Step>) {
+        match step {
+            Some(Step::Read { .. }) => {}
+            Some(step) => self.changed = (snapshot.changed().to_vec(), step.label()),
+            None => self.changed = (Vec::new(), String::new()),
+        }
+        self.snapshot = snapshot;
     }
 
     /// Whether the memory is 64-bit (i64 pointers).
@@ -149,7 +163,7 @@ impl AppState {
 
     /// Records that `step` was sent (as walkthrough `stage`, if it is one).
     pub fn started(&mut self, step: Step, stage: Option<Stage>) {
-        self.push_log(LogKind::Step, format!("▶ {}", step.label()));
+        self.push_log(LogKind::Step, format!("> {}", step.label()));
         self.running = Some(Running {
             step,
             started: Instant::now(),
@@ -175,7 +189,7 @@ impl AppState {
             } => {
                 self.loading = None;
                 self.ready = true;
-                self.snapshot = snapshot;
+                self.take_snapshot(snapshot, None);
                 self.globals = globals;
                 self.push_log(LogKind::Info, format!("Loaded {name}"));
                 None
@@ -193,7 +207,7 @@ impl AppState {
                 globals,
                 ..
             } => {
-                self.snapshot = snapshot;
+                self.take_snapshot(snapshot, Some(&step));
                 self.globals = globals;
                 let stage = self.running_stage.take();
                 self.running = None;
@@ -215,7 +229,7 @@ impl AppState {
                 snapshot,
             } => {
                 if let Some(snapshot) = snapshot {
-                    self.snapshot = snapshot;
+                    self.take_snapshot(snapshot, Some(&step));
                 }
                 self.running = None;
                 self.running_stage = None;
@@ -274,14 +288,14 @@ impl AppState {
             (_, StepOutput::Values(values)) => {
                 self.push_log(
                     LogKind::Info,
-                    format!("{label} → {}", format_values(&values)),
+                    format!("{label} -> {}", format_values(&values)),
                 );
             }
             (_, StepOutput::Pointer(ptr)) => {
-                self.push_log(LogKind::Info, format!("{label} → {ptr:#x}"));
+                self.push_log(LogKind::Info, format!("{label} -> {ptr:#x}"));
             }
             (_, StepOutput::Bytes(bytes)) => {
-                self.push_log(LogKind::Info, format!("{label} → {}", format_hex(&bytes)));
+                self.push_log(LogKind::Info, format!("{label} -> {}", format_hex(&bytes)));
             }
             (_, StepOutput::Written) => {}
         }

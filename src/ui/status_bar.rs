@@ -13,7 +13,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiComma
             ui.add(egui::Spinner::new());
             let elapsed = running.started.elapsed().as_secs_f64();
             ui.label(format!("Running {} … {elapsed:.1} s", running.step.label()));
-            let stop = egui::Button::new("⏹ Stop").shortcut_text("Esc");
+            let stop = egui::Button::new("Stop").shortcut_text("Esc");
             if ui.add(stop).clicked() {
                 cmds.push(UiCommand::Stop);
             }

@@ -14,7 +14,7 @@ use super::walkthrough::{
 /// Draws the steps; edits to the input or the choices reset the steps after them.
 pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {
     let Some(module) = state.module.clone() else {
-        ui.label("Open a module to begin (File ▸ Open…, or drop a .wasm file here).");
+        ui.label("Open a module to begin (File > Open..., or drop a .wasm file here).");
         return;
     };
     let busy = state.running.is_some() || !state.ready;
@@ -69,7 +69,7 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
             ui.horizontal(|ui| {
                 let calls = pointer_len_exports(&module.info);
                 export_combo(ui, "function", &mut walk.call_export, &calls);
-                ui.label("(ptr, len) → new len");
+                ui.label("(ptr, len) -> new len");
             });
             result_label(ui, walk.new_len.map(|n| format!("new len {n}")));
             ui.end_row();
