@@ -161,7 +161,7 @@ fn run_all_with_a_different_allocator_picked_in_the_chooser() {
     pick(&mut harness, "allocator", "alloc");
     pick(&mut harness, "function", "reverse");
     assert_eq!(harness.state().state().walk.call_export, "reverse");
-    harness.get_by_label_contains("Run all").click();
+    harness.get_by_label("Run all Ctrl+Shift+Enter").click();
     harness.step();
     settle(&mut harness, "Run all", |app| {
         app.state().walk.result.is_some()
@@ -183,6 +183,14 @@ fn a_failed_load_keeps_the_current_module() {
     settle(&mut harness, "the load to fail", |app| {
         app.state().loading.is_none()
     });
+    // This one parses but cannot be instantiated: its imports are not provided.
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "needs_imports.wat".into(),
+        bytes: br#"(module (import "env" "f" (func)) (func (export "g")))"#.to_vec(),
+    });
+    settle(&mut harness, "the second load to fail", |app| {
+        app.state().loading.is_none()
+    });
     harness
         .state_mut()
         .apply(UiCommand::Open("/no/such/module.wasm".into()));
@@ -192,6 +200,19 @@ fn a_failed_load_keeps_the_current_module() {
     assert!(state.ready);
     let log = log_text(harness.state());
     assert!(log.contains("Cannot load broken.wasm"), "{log}");
+    assert!(
+        log.contains("Cannot load needs_imports.wat") && log.contains("env.f"),
+        "{log}"
+    );
+    assert!(
+        state
+            .module
+            .as_ref()
+            .unwrap()
+            .info
+            .export_func("append")
+            .is_some()
+    );
     assert!(log.contains("/no/such/module.wasm"), "{log}");
     harness.snapshot("load_error");
 }
@@ -213,4 +234,22 @@ fn stop_ends_a_looping_guest() {
     settle(&mut harness, "Stop", |app| app.state().running.is_none());
     let log = log_text(harness.state());
     assert!(log.contains("stopped by the user"), "{log}");
+}
+
+#[test]
+fn hovering_a_byte_shows_its_offset_address_and_value() {
+    let mut harness = harness(None, pinned());
+    for step in ["2 Alloc", "3 Write"] {
+        click_and_settle(&mut harness, step);
+    }
+    let ptr = harness.state().state().walk.ptr.unwrap();
+    let pos = harness.state().hex().byte_pos(ptr + 8).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+    let host = PINNED_BASE + ptr + 8;
+    harness.get_by_label(&format!("guest offset {:#x} ({})", ptr + 8, ptr + 8));
+    harness.get_by_label(&format!("host address {host:#x}"));
+    // 't', the ninth byte of "The input string".
+    harness.get_by_label("u8  116 (0x74)");
+    harness.snapshot("hover_byte");
 }

@@ -35,6 +35,17 @@ pub struct HexView {
     visible_rows: u64,
     /// Wheel movement not yet worth a row.
     wheel_remainder: f32,
+    /// Where the last frame drew the rows.
+    layout: Option<RowsLayout>,
+}
+
+/// Geometry of the rows drawn in the last frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RowsLayout {
+    rect: egui::Rect,
+    row_height: f32,
+    char_width: f32,
+    hex_chars: [usize; BYTES_PER_ROW as usize],
 }
 
 impl HexView {
@@ -49,6 +60,24 @@ impl HexView {
     /// Brings `offset` into view on the next frame (if it is not already).
     pub fn reveal(&mut self, offset: u64) {
         self.pending_reveal = Some(offset);
+    }
+
+    /// The screen position of the hex digits of `offset`, if it was on screen in the
+    /// last frame (tests hover and click bytes with it).
+    pub fn byte_pos(&self, offset: u64) -> Option<egui::Pos2> {
+        let layout = self.layout?;
+        let row = (offset / BYTES_PER_ROW).checked_sub(self.first_row)?;
+        if row >= self.visible_rows {
+            return None;
+        }
+        let col = layout.hex_chars[(offset % BYTES_PER_ROW) as usize];
+        Some(
+            layout.rect.min
+                + egui::vec2(
+                    (col as f32 + 1.0) * layout.char_width,
+                    (row as f32 + 0.5) * layout.row_height,
+                ),
+        )
     }
 
     fn apply_reveal(&mut self, total_rows: u64) {
@@ -144,14 +173,15 @@ impl Columns {
         self.hex_char(BYTES_PER_ROW as usize) + 1
     }
 
-    /// Which byte of the row is under character column `col`.
+    /// Which byte of the row is under character column `col` (hex or ASCII).
     fn byte_at(&self, col: usize) -> Option<usize> {
         let rows = 0..BYTES_PER_ROW as usize;
         if col >= self.ascii_start() {
             return rows.into_iter().find(|&i| col == self.ascii_start() + i);
         }
+        // A byte owns its two digits and the gap after them: no dead zones on hover.
         rows.into_iter()
-            .find(|&i| (self.hex_char(i)..self.hex_char(i) + 2).contains(&col))
+            .find(|&i| (self.hex_char(i)..self.hex_char(i + 1)).contains(&col))
     }
 }
 
@@ -173,7 +203,16 @@ pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
 
     header_ui(ui, &columns, &font, char_width, &palette);
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Group, true, "Hex view of linear memory")
+    });
     let rows_rect = rect.with_max_x(rect.max.x - SCROLLBAR_WIDTH);
+    view.layout = Some(RowsLayout {
+        rect: rows_rect,
+        row_height,
+        char_width,
+        hex_chars: std::array::from_fn(|i| columns.hex_char(i)),
+    });
     view.visible_rows = ((rows_rect.height() / row_height).floor() as u64).max(1);
     scroll_input(ui, view, &response, row_height, total_rows);
     view.apply_reveal(total_rows);
@@ -222,8 +261,8 @@ fn toolbar_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState, palette: 
         let field = ui
             .add(
                 egui::TextEdit::singleline(&mut view.goto)
-                    .hint_text("guest offset, e.g. 0x400")
-                    .desired_width(150.0),
+                    .hint_text("e.g. 0x400")
+                    .desired_width(110.0),
             )
             .labelled_by(label.id);
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -257,10 +296,10 @@ fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>]
     let title = if by.is_empty() {
         "Changed: nothing yet".to_owned()
     } else {
-        format!("Changed by {by}: {ranges}")
+        format!("Changed: {ranges}")
     };
     ui.add_enabled_ui(!changed.is_empty(), |ui| {
-        ui.menu_button(title, |ui| {
+        let menu = ui.menu_button(title, |ui| {
             for range in changed.iter().take(200) {
                 let text = format!(
                     "{:#x}..{:#x} ({} bytes)",
@@ -274,6 +313,10 @@ fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>]
                 }
             }
         });
+        if !by.is_empty() {
+            menu.response
+                .on_hover_text(format!("Bytes changed by {by}; click to list them"));
+        }
     });
 }
 

@@ -74,6 +74,8 @@ pub struct AppState {
     pub module: Option<LoadedModule>,
     /// Name of a module being loaded.
     pub loading: Option<String>,
+    /// A module that parsed and is being compiled; it replaces `module` once ready.
+    pub pending: Option<LoadedModule>,
     /// Whether the module is instantiated and takes steps.
     pub ready: bool,
     /// Memory as of the last event.
@@ -106,6 +108,7 @@ impl Default for AppState {
         Self {
             module: None,
             loading: None,
+            pending: None,
             ready: false,
             snapshot: Arc::new(Snapshot::empty()),
             globals: Vec::new(),
@@ -176,10 +179,7 @@ impl AppState {
     pub fn apply(&mut self, event: Event) -> Option<Stage> {
         match event {
             Event::Inspected { name, info, bytes } => {
-                self.walk = Walkthrough::for_module(&info, SEED_INPUT.to_owned());
-                self.regions.clear();
-                self.ready = false;
-                self.module = Some(LoadedModule { name, info, bytes });
+                self.pending = Some(LoadedModule { name, info, bytes });
                 None
             }
             Event::Loaded {
@@ -187,15 +187,25 @@ impl AppState {
                 snapshot,
                 globals,
             } => {
+                if let Some(module) = self.pending.take() {
+                    self.walk = Walkthrough::for_module(&module.info, SEED_INPUT.to_owned());
+                    self.module = Some(module);
+                }
+                self.regions.clear();
                 self.loading = None;
                 self.ready = true;
                 self.take_snapshot(snapshot, None);
                 self.globals = globals;
                 self.push_log(LogKind::Info, format!("Loaded {name}"));
+                self.push_log(
+                    LogKind::Info,
+                    "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all.",
+                );
                 None
             }
             Event::LoadFailed { name, error } => {
                 self.loading = None;
+                self.pending = None;
                 self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
                 None
             }
