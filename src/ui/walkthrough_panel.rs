@@ -76,7 +76,10 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
 
             step_button(ui, walk, Stage::Read, busy, cmds);
             ui.label("read new len bytes at ptr");
-            result_label(ui, walk.result.as_deref().map(result_text));
+            let shown = result_label(ui, walk.result.as_deref().map(result_text));
+            if let (Some(shown), Some(bytes)) = (shown, walk.result.as_deref()) {
+                shown.on_hover_text(format!("hex: {}", format_hex(bytes)));
+            }
             ui.end_row();
         });
 
@@ -160,11 +163,17 @@ fn export_combo(ui: &mut egui::Ui, label: &str, selected: &mut String, names: &[
         });
 }
 
-fn result_label(ui: &mut egui::Ui, text: Option<String>) {
+/// A step's result, or a dash before the step ran; the label's response when shown.
+fn result_label(ui: &mut egui::Ui, text: Option<String>) -> Option<egui::Response> {
     match text {
-        Some(text) => ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true)),
-        None => ui.weak("—"),
-    };
+        Some(text) => {
+            Some(ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true)))
+        }
+        None => {
+            ui.weak("—");
+            None
+        }
+    }
 }
 
 /// The read bytes as text, with hex when they are not valid UTF-8.

@@ -1,0 +1,116 @@
+//! The hex view's toolbar: legend, go to, back/forward, bytes per row, and the list
+//! of ranges the last step changed.
+
+use std::ops::Range;
+
+use super::HexView;
+use super::rows::Palette;
+use crate::memory::RegionKind;
+use crate::ui::state::AppState;
+
+/// Bytes-per-row choices.
+const ROW_WIDTHS: [usize; 3] = [8, 16, 32];
+
+/// Draws the toolbar: the legend and the changed ranges, then navigation.
+pub fn toolbar_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState, palette: &Palette) {
+    ui.horizontal(|ui| {
+        ui.strong("Linear memory");
+        for kind in RegionKind::ALL {
+            legend_chip(ui, kind.name(), palette.region(kind), palette);
+        }
+        legend_chip(ui, "overrun", palette.overrun, palette);
+        ui.label(
+            egui::RichText::new("changed")
+                .color(palette.changed)
+                .underline(),
+        );
+        ui.separator();
+        changed_menu_ui(ui, view, state.changed(), &state.changed.1);
+    });
+    ui.horizontal(|ui| {
+        goto_ui(ui, view, state);
+        ui.separator();
+        let back = ui.add_enabled(!view.back.is_empty(), egui::Button::new("<"));
+        if back.on_hover_text("Back (Alt+Left)").clicked() {
+            view.go_back();
+        }
+        let forward = ui.add_enabled(!view.forward.is_empty(), egui::Button::new(">"));
+        if forward.on_hover_text("Forward (Alt+Right)").clicked() {
+            view.go_forward();
+        }
+        egui::ComboBox::from_label("bytes/row")
+            .selected_text(view.bytes_per_row.to_string())
+            .width(44.0)
+            .show_ui(ui, |ui| {
+                for width in ROW_WIDTHS {
+                    ui.selectable_value(&mut view.bytes_per_row, width, width.to_string());
+                }
+            });
+    });
+}
+
+fn legend_chip(ui: &mut egui::Ui, name: &str, color: egui::Color32, palette: &Palette) {
+    let chip = egui::RichText::new(format!(" {name} "))
+        .background_color(color)
+        .color(palette.text);
+    ui.label(chip);
+}
+
+fn goto_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
+    let label = ui.label("Go to");
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(&mut view.goto)
+                .hint_text("e.g. 0x400")
+                .desired_width(110.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(
+            "A guest offset (1024, 0x400), a host address (0x7f…), or an expression: \
+             ptr+0x10, __heap_base, __data_end, __stack_pointer",
+        );
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if ui.button("Go").clicked() || entered {
+        match super::goto::resolve(&view.goto, state) {
+            Ok(offset) => {
+                view.goto_error = None;
+                view.go_to(offset);
+            }
+            Err(err) => view.goto_error = Some(format!("{err:#}")),
+        }
+    }
+    if let Some(err) = &view.goto_error {
+        ui.colored_label(ui.visuals().error_fg_color, err);
+    }
+}
+
+fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>], by: &str) {
+    let title = match (by.is_empty(), changed.len()) {
+        (true, _) => "Changed: nothing yet".to_owned(),
+        (false, 1) => "Changed: 1 range".to_owned(),
+        (false, n) => format!("Changed: {n} ranges"),
+    };
+    ui.add_enabled_ui(!changed.is_empty(), |ui| {
+        let menu = ui.menu_button(title, |ui| {
+            for range in changed.iter().take(200) {
+                let text = format!(
+                    "{:#x}..{:#x} ({} bytes)",
+                    range.start,
+                    range.end,
+                    range.end - range.start
+                );
+                if ui.button(text).clicked() {
+                    view.go_to(range.start);
+                    ui.close();
+                }
+            }
+            if changed.len() > 200 {
+                ui.weak(format!("… and {} more", changed.len() - 200));
+            }
+        });
+        if !by.is_empty() {
+            menu.response
+                .on_hover_text(format!("Bytes changed by {by}; click to list them"));
+        }
+    });
+}

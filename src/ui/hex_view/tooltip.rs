@@ -1,0 +1,33 @@
+//! What hovering a byte shows: where it is (guest offset, host address) and what it
+//! holds (u8, i32, UTF-8), plus the region and whether the last step changed it.
+
+use crate::memory::region_at;
+use crate::ui::state::AppState;
+
+use super::rows::in_sorted;
+
+/// The hover text of the byte at `offset`.
+pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
+    let snapshot = &state.snapshot;
+    let byte = snapshot.byte(offset).unwrap_or(0);
+    ui.monospace(format!("guest offset {offset:#x} ({offset})"));
+    ui.monospace(format!(
+        "host address {:#x}",
+        state.host_base().wrapping_add(offset)
+    ));
+    ui.monospace(format!("u8  {byte} ({byte:#04x})"));
+    if let Ok(bytes) = <[u8; 4]>::try_from(snapshot.read(offset, 4).as_slice()) {
+        ui.monospace(format!("i32 {} (little endian)", i32::from_le_bytes(bytes)));
+    }
+    let utf8 = String::from_utf8_lossy(&snapshot.read(offset, 4))
+        .chars()
+        .next()
+        .map_or(String::new(), |c| format!("{c:?}"));
+    ui.monospace(format!("UTF-8 {utf8}"));
+    if let Some(region) = region_at(&state.regions, offset) {
+        ui.label(format!("{}: {}", region.kind.name(), region.label));
+    }
+    if in_sorted(state.changed(), offset) {
+        ui.label("changed by the last step");
+    }
+}
