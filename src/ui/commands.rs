@@ -37,6 +37,13 @@ pub enum UiCommand {
         /// Arguments.
         args: Vec<Value>,
     },
+    /// Write bytes into linear memory (an edit in the hex view), as a step.
+    WriteBytes {
+        /// Guest offset.
+        offset: u64,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
     /// Interrupt the running call.
     Stop,
     /// New limits for the following calls.
@@ -84,6 +91,9 @@ impl App {
                 self.state.regions.clear();
             }
             UiCommand::Call { export, args } => self.send_step(Step::Call { export, args }, None),
+            UiCommand::WriteBytes { offset, bytes } => {
+                self.send_step(Step::Write { ptr: offset, bytes }, None);
+            }
             UiCommand::Stop => self.worker.stop(),
             UiCommand::SetLimits(limits) => self.worker.send(Command::SetLimits(limits)),
             UiCommand::ClearRecent => self.settings.recent.clear(),

@@ -3,8 +3,12 @@
 
 mod call_panel;
 mod commands;
+mod decode_panel;
 mod hex_view;
+mod inspector_panel;
 mod log_panel;
+mod marks;
+mod memory_map_panel;
 mod menu;
 mod module_panel;
 mod settings;
@@ -13,19 +17,34 @@ mod status_bar;
 mod walkthrough;
 mod walkthrough_panel;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
 
 pub use commands::UiCommand;
-pub use hex_view::HexView;
+pub use hex_view::{CopyAs, HexView, hex_view_ui};
+pub use inspector_panel::EditForm;
+pub use marks::MemoryMarks;
 pub use settings::Settings;
 pub use state::{AppState, LogEntry, LogKind, Presentation, SEED_INPUT};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
 
 use crate::engine::worker::Worker;
+use crate::memory::MapKind;
 use call_panel::CallForm;
+
+/// The tabs of the left panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideTab {
+    /// Exports, imports, globals; call any function.
+    Module,
+    /// The byte under the cursor, copy and edit.
+    Inspector,
+    /// Segments, stack, heap, allocations.
+    MemoryMap,
+}
 
 /// The bundled demo: the newsletter's `append` guest.
 pub const DEMO_MODULE: &[u8] = include_bytes!("../../assets/append.wasm");
@@ -48,6 +67,9 @@ pub struct App {
     settings: Settings,
     hex: HexView,
     call_form: CallForm,
+    edit: EditForm,
+    tab: SideTab,
+    hidden_layers: BTreeSet<MapKind>,
     commands: Vec<UiCommand>,
 }
 
@@ -69,6 +91,9 @@ impl App {
             settings,
             hex: HexView::default(),
             call_form: CallForm::default(),
+            edit: EditForm::default(),
+            tab: SideTab::Module,
+            hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
         };
         match options.module {
@@ -86,9 +111,19 @@ impl App {
         &self.state
     }
 
-    /// The hex view's scroll position and goto field (for tests).
+    /// The hex view's scroll position, cursor and fields (for tests).
     pub fn hex(&self) -> &HexView {
         &self.hex
+    }
+
+    /// The hex view, to move its cursor (for tests).
+    pub fn hex_mut(&mut self) -> &mut HexView {
+        &mut self.hex
+    }
+
+    /// The left panel's tab.
+    pub fn tab(&self) -> SideTab {
+        self.tab
     }
 
     /// Waits up to `timeout` for one worker event and applies it; `false` on timeout.
@@ -147,16 +182,39 @@ impl eframe::App for App {
             .resizable(true)
             .default_size(170.0)
             .show(ui, |ui| log_panel::log_ui(ui, &self.state.log));
-        egui::Panel::left("module")
+        egui::Panel::left("side")
             .resizable(true)
             .default_size(340.0)
             .show(ui, |ui| {
-                module_panel::module_ui(ui, &self.state, &mut self.call_form, cmds);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
+                    ui.selectable_value(&mut self.tab, SideTab::Inspector, "Inspector");
+                    ui.selectable_value(&mut self.tab, SideTab::MemoryMap, "Memory map");
+                });
+                ui.separator();
+                match self.tab {
+                    SideTab::Module => {
+                        module_panel::module_ui(ui, &self.state, &mut self.call_form, cmds);
+                    }
+                    SideTab::Inspector => inspector_panel::inspector_ui(
+                        ui,
+                        &self.state,
+                        &mut self.hex,
+                        &mut self.edit,
+                        cmds,
+                    ),
+                    SideTab::MemoryMap => memory_map_panel::memory_map_ui(
+                        ui,
+                        &self.state,
+                        &mut self.hidden_layers,
+                        &mut self.hex,
+                    ),
+                }
             });
         egui::CentralPanel::default().show(ui, |ui| {
             walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
             ui.separator();
-            hex_view::hex_view_ui(ui, &mut self.hex, &self.state);
+            hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers);
         });
         settings::settings_window_ui(ui.ctx(), &mut self.settings, cmds);
         for command in std::mem::take(&mut self.commands) {

@@ -13,6 +13,7 @@ use crate::engine::{
 use crate::inspect::ModuleInfo;
 use crate::memory::{Region, RegionKind, Snapshot, format_hex, set_region};
 
+use super::marks::MemoryMarks;
 use super::walkthrough::{Stage, Walkthrough};
 
 /// The seed's input, typed in for a newcomer.
@@ -101,6 +102,8 @@ pub struct AppState {
     pub changed: (Vec<Range<u64>>, String),
     /// How host addresses are shown.
     pub presentation: Presentation,
+    /// Allocations, growths, overruns and the memory map of this session.
+    pub marks: MemoryMarks,
 }
 
 impl Default for AppState {
@@ -121,6 +124,7 @@ impl Default for AppState {
             scroll_to: None,
             changed: (Vec::new(), String::new()),
             presentation: Presentation::default(),
+            marks: MemoryMarks::default(),
         }
     }
 }
@@ -140,12 +144,38 @@ impl AppState {
 
     /// Takes `snapshot` as current, after `step` (None for a load).
     fn take_snapshot(&mut self, snapshot: Arc<Snapshot>, step: Option<&Step>) {
+        let before = self.snapshot.len_bytes();
         match step {
             Some(Step::Read { .. }) => {}
             Some(step) => self.changed = (snapshot.changed().to_vec(), step.label()),
             None => self.changed = (Vec::new(), String::new()),
         }
         self.snapshot = snapshot;
+        if let Some(step) = step
+            && before > 0
+            && self.snapshot.len_bytes() > before
+        {
+            let line = self
+                .marks
+                .grew(before, self.snapshot.len_bytes(), &step.label());
+            self.push_log(LogKind::Info, line);
+        }
+    }
+
+    /// After a step: flags overruns and brings the memory map up to date.
+    fn update_marks(&mut self, step: &Step) {
+        if !matches!(step, Step::Read { .. })
+            && let Some(line) = self
+                .marks
+                .check_overrun(&step.label(), self.snapshot.changed())
+        {
+            self.push_log(LogKind::Error, line);
+        }
+        if let Some(module) = &self.module {
+            let info = module.info.clone();
+            self.marks
+                .rebuild_map(&info, &self.globals, self.snapshot.len_bytes());
+        }
     }
 
     /// Whether the memory is 64-bit (i64 pointers).
@@ -192,10 +222,16 @@ impl AppState {
                     self.module = Some(module);
                 }
                 self.regions.clear();
+                self.marks = MemoryMarks::default();
                 self.loading = None;
                 self.ready = true;
                 self.take_snapshot(snapshot, None);
                 self.globals = globals;
+                if let Some(module) = &self.module {
+                    let info = module.info.clone();
+                    self.marks
+                        .rebuild_map(&info, &self.globals, self.snapshot.len_bytes());
+                }
                 self.push_log(LogKind::Info, format!("Loaded {name}"));
                 self.push_log(
                     LogKind::Info,
@@ -224,6 +260,7 @@ impl AppState {
                 self.step_done(&step, output, stage);
                 let changed = changed_line(self.snapshot.changed());
                 self.push_log(LogKind::Changed, changed);
+                self.update_marks(&step);
                 let next = self.walk.next_stage();
                 match (self.run_all, next) {
                     (true, Some(next)) if stage.is_some() => Some(next),
@@ -245,6 +282,7 @@ impl AppState {
                 self.running_stage = None;
                 self.run_all = false;
                 self.push_log(LogKind::Error, format!("{} failed: {error}", step.label()));
+                self.update_marks(&step);
                 None
             }
         }
@@ -259,6 +297,9 @@ impl AppState {
                 let len = self.walk.input_bytes().map_or(0, |b| b.len() as u64);
                 for line in pointer_lines(ptr, len, self.host_base()) {
                     self.push_log(LogKind::Info, line);
+                }
+                if let Some(range) = &target {
+                    self.marks.allocations.push((range.clone(), label.clone()));
                 }
                 self.mark(target, RegionKind::Allocation, label);
             }
@@ -307,7 +348,14 @@ impl AppState {
             (_, StepOutput::Bytes(bytes)) => {
                 self.push_log(LogKind::Info, format!("{label} -> {}", format_hex(&bytes)));
             }
-            (_, StepOutput::Written) => {}
+            (_, StepOutput::Written) => {
+                if let Step::Write { ptr, bytes } = step {
+                    self.push_log(
+                        LogKind::Info,
+                        format!("Wrote {} bytes at {ptr:#x}", bytes.len()),
+                    );
+                }
+            }
         }
     }
 

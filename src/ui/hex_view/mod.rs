@@ -3,18 +3,25 @@
 //! last step changed marked. Scrolling is our own (a `u64` first row), so frame cost
 //! does not depend on the size of memory (see DESIGN.md, "Hex view at scale").
 
+mod copy;
 mod goto;
 mod layout;
 mod rows;
 mod scroll;
+mod search;
 mod toolbar;
 mod tooltip;
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use egui::{FontId, Key, Modifiers, Sense};
 
+use super::memory_map_panel::layer_color;
 use super::state::AppState;
+use crate::memory::{CHUNK_BYTES, Endian, MapKind};
+pub use search::{SearchBar, SearchKind};
+pub use copy::CopyAs;
 use layout::Columns;
 use rows::{Palette, RowMarks, row_job};
 
@@ -22,6 +29,9 @@ use rows::{Palette, RowMarks, row_job};
 const REVEAL_MARGIN_ROWS: u64 = 2;
 /// Positions remembered for Back.
 const HISTORY_MAX: usize = 100;
+
+/// Width of the memory-map gutter left of the rows.
+const GUTTER_WIDTH: f32 = 6.0;
 
 /// Where the hex view is, what is selected, and what the user typed into it.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +48,10 @@ pub struct HexView {
     pub goto: String,
     /// Why the last Go to failed.
     pub goto_error: Option<String>,
+    /// Byte order of the data inspector.
+    pub endian: Endian,
+    /// The search bar.
+    pub search: SearchBar,
     /// Positions to go back to.
     back: Vec<u64>,
     /// Positions to go forward to.
@@ -61,6 +75,8 @@ impl Default for HexView {
             anchor: None,
             goto: String::new(),
             goto_error: None,
+            endian: Endian::Little,
+            search: SearchBar::default(),
             back: Vec::new(),
             forward: Vec::new(),
             pending_reveal: None,
@@ -85,6 +101,7 @@ impl HexView {
     pub fn reset(&mut self) {
         *self = Self {
             bytes_per_row: self.bytes_per_row,
+            endian: self.endian,
             goto: std::mem::take(&mut self.goto),
             ..Self::default()
         };
@@ -237,10 +254,21 @@ impl HexView {
     }
 }
 
-/// Draws the toolbar, then the rows; handles hover, clicks, drags and keys.
-pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
+/// Draws the toolbar, then the rows (with the memory map's visible layers in a gutter
+/// and page boundaries as lines); handles hover, clicks, drags and keys.
+pub fn hex_view_ui(
+    ui: &mut egui::Ui,
+    view: &mut HexView,
+    state: &AppState,
+    hidden: &BTreeSet<MapKind>,
+) {
     let palette = Palette::new(ui.visuals());
     toolbar::toolbar_ui(ui, view, state, &palette);
+    ui.horizontal(|ui| {
+        let mut search = std::mem::take(&mut view.search);
+        search::search_ui(ui, &mut search, view, &state.snapshot);
+        view.search = search;
+    });
     let snapshot = &state.snapshot;
     let len_bytes = snapshot.len_bytes();
     if len_bytes == 0 {
@@ -257,11 +285,11 @@ pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
 
     let header = columns.header();
     let (header_rect, _) = ui.allocate_exact_size(
-        egui::vec2(char_width * header.len() as f32, row_height),
+        egui::vec2(char_width * header.len() as f32 + GUTTER_WIDTH, row_height),
         Sense::hover(),
     );
     ui.painter().text(
-        header_rect.min,
+        header_rect.min + egui::vec2(GUTTER_WIDTH, 0.0),
         egui::Align2::LEFT_TOP,
         header,
         font.clone(),
@@ -272,7 +300,10 @@ pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
     response.widget_info(|| {
         egui::WidgetInfo::labeled(egui::Role::Group, true, "Hex view of linear memory")
     });
-    let rows_rect = rect.with_max_x(rect.max.x - scroll::SCROLLBAR_WIDTH);
+    let gutter = rect.with_max_x(rect.min.x + GUTTER_WIDTH - 2.0);
+    let rows_rect = rect
+        .with_min_x(rect.min.x + GUTTER_WIDTH)
+        .with_max_x(rect.max.x - scroll::SCROLLBAR_WIDTH);
     view.visible_rows = ((rows_rect.height() / row_height).floor() as u64).max(1);
     view.layout = Some(RowsLayout {
         rect: rows_rect,
@@ -289,15 +320,18 @@ pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
     view.apply_reveal(total_rows);
     scroll::scrollbar_ui(ui, view, rect.with_min_x(rows_rect.max.x), total_rows);
 
+    let visible = view.first_row * per_row..(view.first_row + view.visible_rows) * per_row;
+    let matches = view.search.matches(snapshot, visible);
     let marks = RowMarks {
         snapshot,
         host_base,
         regions: &state.regions,
         changed: state.changed(),
-        overruns: &[],
+        overruns: &state.marks.overruns,
         selection: view.selection(),
-        matches: &[],
+        matches: &matches,
     };
+    map_gutter_ui(ui, view, state, hidden, gutter, row_height);
     let painter = ui.painter_at(rows_rect);
     for i in 0..view.visible_rows {
         let row = view.first_row + i;
@@ -307,6 +341,18 @@ pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
         let galley = painter.layout_job(row_job(&marks, row, &columns, &font, &palette));
         let pos = rows_rect.min + egui::vec2(0.0, i as f32 * row_height);
         painter.galley(pos, galley, palette.text);
+        let offset = row * per_row;
+        if offset % CHUNK_BYTES as u64 == 0 && offset > 0 && !hidden.contains(&MapKind::PageBoundary) {
+            let color = layer_color(MapKind::PageBoundary, ui.visuals().dark_mode);
+            painter.hline(rows_rect.x_range(), pos.y, egui::Stroke::new(1.0, color));
+            painter.text(
+                egui::pos2(rows_rect.max.x - 4.0, pos.y),
+                egui::Align2::RIGHT_BOTTOM,
+                format!("page {}", offset / CHUNK_BYTES as u64),
+                FontId::proportional(10.0),
+                color,
+            );
+        }
     }
     if let Some(cursor) = view.cursor
         && let Some(center) = view.byte_pos(cursor)
@@ -326,6 +372,44 @@ pub fn hex_view_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
         .and_then(|p| view.offset_at(p, len_bytes))
     {
         response.on_hover_ui_at_pointer(|ui| tooltip::byte_tooltip_ui(ui, state, offset));
+    }
+}
+
+/// A coloured bar beside each row for the innermost memory-map entry at its start.
+fn map_gutter_ui(
+    ui: &egui::Ui,
+    view: &HexView,
+    state: &AppState,
+    hidden: &BTreeSet<MapKind>,
+    gutter: egui::Rect,
+    row_height: f32,
+) {
+    let per_row = view.bytes_per_row as u64;
+    let dark = ui.visuals().dark_mode;
+    let painter = ui.painter_at(gutter);
+    let visible = view.first_row * per_row..(view.first_row + view.visible_rows) * per_row;
+    // One pass over the map per frame; then the few entries on screen per row.
+    let on_screen: Vec<_> = state
+        .marks
+        .map
+        .iter()
+        .filter(|e| !hidden.contains(&e.kind) && !e.kind.is_marker())
+        .filter(|e| e.range.start < visible.end && visible.start < e.range.end)
+        .collect();
+    for i in 0..view.visible_rows {
+        let offset = (view.first_row + i) * per_row;
+        let row = offset..offset + per_row;
+        let innermost = on_screen
+            .iter()
+            .filter(|e| e.range.start < row.end && row.start < e.range.end)
+            .min_by_key(|e| e.range.end - e.range.start);
+        if let Some(entry) = innermost {
+            let bar = egui::Rect::from_min_size(
+                egui::pos2(gutter.min.x, gutter.min.y + i as f32 * row_height),
+                egui::vec2(gutter.width(), row_height),
+            );
+            painter.rect_filled(bar, 0.0, layer_color(entry.kind, dark));
+        }
     }
 }
 

@@ -1,0 +1,104 @@
+//! The Inspector tab: the byte under the cursor decoded, the selection copied, and
+//! edits written into linear memory as steps of their own.
+
+use crate::memory::{parse_hex, plural_bytes};
+
+use super::UiCommand;
+use super::hex_view::{CopyAs, HexView};
+use super::state::AppState;
+
+/// What the user typed into the edit field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EditForm {
+    /// The bytes to write, as typed.
+    pub text: String,
+    /// Whether `text` is hex rather than UTF-8.
+    pub is_hex: bool,
+}
+
+impl EditForm {
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        if self.is_hex {
+            parse_hex(&self.text)
+        } else {
+            Ok(self.text.clone().into_bytes())
+        }
+    }
+}
+
+/// Draws the Inspector tab.
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    view: &mut HexView,
+    edit: &mut EditForm,
+    cmds: &mut Vec<UiCommand>,
+) {
+    let (Some(cursor), Some(selection)) = (view.cursor, view.selection()) else {
+        ui.heading("Inspector");
+        ui.label("Click a byte in the hex view to inspect it; drag or Shift+click to select.");
+        return;
+    };
+    ui.heading(format!("Byte {cursor:#x}"));
+    ui.monospace(format!(
+        "host address {:#x}",
+        state.host_base().wrapping_add(cursor)
+    ));
+    ui.separator();
+    super::decode_panel::decode_ui(ui, state, cursor, view);
+    ui.separator();
+
+    let len = selection.end - selection.start;
+    ui.strong(format!("Selection: {} at {:#x}", plural_bytes(len), selection.start));
+    ui.horizontal_wrapped(|ui| {
+        for format in CopyAs::ALL {
+            if ui.button(format.label()).clicked() {
+                let bytes = state.snapshot.read(selection.start, len);
+                ui.ctx().copy_text(format.format(&bytes));
+            }
+        }
+    });
+    ui.separator();
+
+    ui.strong(format!("Write at {:#x}", selection.start));
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut edit.is_hex, false, "Text");
+        ui.selectable_value(&mut edit.is_hex, true, "Hex");
+    });
+    let label = ui.label("bytes to write");
+    ui.add(
+        egui::TextEdit::singleline(&mut edit.text)
+            .hint_text(if edit.is_hex { "de ad be ef" } else { "text" })
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    let bytes = edit.bytes();
+    match &bytes {
+        Ok(bytes) if bytes.len() as u64 > len && len > 1 => {
+            ui.weak(format!(
+                "{} — longer than the selection; the rest follows it",
+                plural_bytes(bytes.len() as u64)
+            ));
+        }
+        Ok(bytes) => {
+            ui.weak(plural_bytes(bytes.len() as u64));
+        }
+        Err(err) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}"));
+        }
+    }
+    let can_write = state.ready
+        && state.running.is_none()
+        && bytes.as_ref().is_ok_and(|b| !b.is_empty());
+    let write = ui
+        .add_enabled(can_write, egui::Button::new("Write"))
+        .on_hover_text("Copies the bytes into linear memory as a step of its own");
+    if write.clicked()
+        && let Ok(bytes) = bytes
+    {
+        cmds.push(UiCommand::WriteBytes {
+            offset: selection.start,
+            bytes,
+        });
+    }
+}

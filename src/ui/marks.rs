@@ -1,0 +1,93 @@
+//! What the session has done to memory, beyond one step: every allocation, every
+//! `memory.grow`, writes that overran their allocation, and the memory map built
+//! from the module and the instance.
+
+use std::ops::Range;
+
+use crate::engine::GlobalValue;
+use crate::inspect::ModuleInfo;
+use crate::memory::{
+    CHUNK_BYTES, MapEntry, MapInputs, SegmentInput, build_memory_map, format_ranges, overruns,
+    plural_bytes,
+};
+
+/// Marks accumulated over a session with one module.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemoryMarks {
+    /// Every block an Alloc step handed out, with the step's label.
+    pub allocations: Vec<(Range<u64>, String)>,
+    /// Each growth: (bytes before, bytes after, the step during which it happened).
+    pub grows: Vec<(u64, u64, String)>,
+    /// Bytes written past the allocation they were meant for (sorted).
+    pub overruns: Vec<Range<u64>>,
+    /// The memory map (sorted by start).
+    pub map: Vec<MapEntry>,
+}
+
+impl MemoryMarks {
+    /// Notes a growth from `before` to `after` bytes; returns the log line.
+    pub fn grew(&mut self, before: u64, after: u64, during: &str) -> String {
+        self.grows.push((before, after, during.to_owned()));
+        let page = CHUNK_BYTES as u64;
+        format!(
+            "memory grew from {} to {} pages during {during}",
+            before / page,
+            after / page
+        )
+    }
+
+    /// Checks what `step` changed against the newest allocation; returns the log line
+    /// when bytes landed past it (the seed's `append` with too few extra bytes).
+    pub fn check_overrun(&mut self, step: &str, changed: &[Range<u64>]) -> Option<String> {
+        let (allocation, label) = self.allocations.last()?;
+        let found = overruns(allocation.clone(), changed);
+        if found.is_empty() {
+            return None;
+        }
+        let bytes: u64 = found.iter().map(|r| r.end - r.start).sum();
+        let line = format!(
+            "overrun: {step} wrote {} outside the allocation {label} ({:#x}..{:#x}): {}",
+            plural_bytes(bytes),
+            allocation.start,
+            allocation.end,
+            format_ranges(&found)
+        );
+        self.overruns.extend(found);
+        self.overruns.sort_by_key(|r| r.start);
+        Some(line)
+    }
+
+    /// Rebuilds the map for a memory of `len_bytes`.
+    pub fn rebuild_map(&mut self, info: &ModuleInfo, globals: &[GlobalValue], len_bytes: u64) {
+        let value_of = |name: &str| {
+            let live = globals
+                .iter()
+                .find(|g| g.name == name)
+                .and_then(|g| g.value)
+                .and_then(|v| v.as_u64());
+            live.or_else(|| info.global_by_name(name)?.init.as_ref()?.as_u64())
+        };
+        let initial = |name: &str| info.global_by_name(name)?.init.as_ref()?.as_u64();
+        let segments = info
+            .data_segments
+            .iter()
+            .filter(|d| !d.passive && d.memory.unwrap_or(0) == 0)
+            .filter_map(|d| {
+                Some(SegmentInput {
+                    index: d.index,
+                    name: d.name.clone(),
+                    offset: d.offset?,
+                    len_bytes: d.len_bytes,
+                })
+            })
+            .collect();
+        self.map = build_memory_map(&MapInputs {
+            len_bytes,
+            segments,
+            data_end: value_of("__data_end"),
+            heap_base: value_of("__heap_base"),
+            stack_pointer: initial("__stack_pointer"),
+            allocations: self.allocations.clone(),
+        });
+    }
+}

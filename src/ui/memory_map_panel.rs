@@ -1,0 +1,111 @@
+//! The Memory map tab: data segments, `__data_end`/`__heap_base`, the shadow stack,
+//! the session's allocations and growths, each layer toggled from the legend.
+
+use std::collections::BTreeSet;
+
+use egui::Color32;
+
+use crate::engine::human_bytes;
+use crate::memory::{CHUNK_BYTES, MapKind};
+
+use super::hex_view::HexView;
+use super::state::AppState;
+
+/// Every layer, in legend order.
+pub const LAYERS: [MapKind; 8] = [
+    MapKind::Stack,
+    MapKind::DataSegment,
+    MapKind::DataEnd,
+    MapKind::HeapBase,
+    MapKind::StackPointer,
+    MapKind::Heap,
+    MapKind::Allocation,
+    MapKind::PageBoundary,
+];
+
+/// Entries listed at most (a Go module has ~100k data segments).
+const LISTED_MAX: usize = 500;
+
+/// The colour of a layer, in the legend and in the hex view's gutter.
+pub fn layer_color(kind: MapKind, dark: bool) -> Color32 {
+    let [r, g, b] = match kind {
+        MapKind::Stack => [170, 110, 220],
+        MapKind::DataSegment => [80, 160, 230],
+        MapKind::DataEnd | MapKind::HeapBase | MapKind::StackPointer => [240, 170, 60],
+        MapKind::Heap => [90, 190, 120],
+        MapKind::Allocation => [60, 110, 230],
+        MapKind::PageBoundary => [150, 150, 150],
+    };
+    if dark {
+        Color32::from_rgb(r, g, b)
+    } else {
+        Color32::from_rgb(r / 2 + 40, g / 2 + 40, b / 2 + 40)
+    }
+}
+
+/// Draws the map: layer toggles, growths, then the entries (click one to go there).
+pub fn memory_map_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    hidden: &mut BTreeSet<MapKind>,
+    view: &mut HexView,
+) {
+    ui.heading("Memory map");
+    let len = state.snapshot.len_bytes();
+    ui.label(format!(
+        "{} in {} pages of 64 KiB",
+        human_bytes(len),
+        len / CHUNK_BYTES as u64
+    ));
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        for kind in LAYERS {
+            let mut shown = !hidden.contains(&kind);
+            let text = egui::RichText::new(kind.name()).color(layer_color(kind, dark));
+            if ui.checkbox(&mut shown, text).changed() {
+                if shown {
+                    hidden.remove(&kind);
+                } else {
+                    hidden.insert(kind);
+                }
+            }
+        }
+    });
+    for (before, after, during) in &state.marks.grows {
+        ui.label(format!(
+            "grew {} -> {} pages during {during}",
+            before / CHUNK_BYTES as u64,
+            after / CHUNK_BYTES as u64
+        ));
+    }
+    ui.separator();
+    let entries: Vec<_> = state
+        .marks
+        .map
+        .iter()
+        .filter(|e| !hidden.contains(&e.kind) && e.kind != MapKind::PageBoundary)
+        .collect();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("memory_map").num_columns(2).striped(true).show(ui, |ui| {
+                for entry in entries.iter().take(LISTED_MAX) {
+                    let range = if entry.range.is_empty() {
+                        format!("{:#x}", entry.range.start)
+                    } else {
+                        format!("{:#x}..{:#x}", entry.range.start, entry.range.end)
+                    };
+                    let color = layer_color(entry.kind, dark);
+                    let link = ui.link(egui::RichText::new(range).monospace().color(color));
+                    if link.on_hover_text("Go there").clicked() {
+                        view.go_to(entry.range.start);
+                    }
+                    ui.label(&entry.label);
+                    ui.end_row();
+                }
+            });
+            if entries.len() > LISTED_MAX {
+                ui.weak(format!("… and {} more", entries.len() - LISTED_MAX));
+            }
+        });
+}
