@@ -1,6 +1,7 @@
 //! Pure views of linear memory: snapshots that share unchanged chunks, and the byte
-//! ranges that changed between two of them, highlighted regions, hex text. No wasmtime,
-//! no egui.
+//! ranges that changed between two of them, highlighted regions, hex text, search,
+//! the data inspector, goto expressions, the snapshot history, overrun detection and
+//! the memory map. No wasmtime, no egui.
 
 mod hex;
 mod regions;
@@ -8,7 +9,6 @@ mod snapshot;
 
 pub use hex::{format_hex, parse_hex};
 pub use regions::{Region, RegionKind, region_at, set_region};
-
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
 
 use std::ops::Range;
