@@ -4,11 +4,15 @@
 //! the memory map. No wasmtime, no egui.
 
 mod hex;
+mod num;
 mod regions;
+mod search;
 mod snapshot;
 
 pub use hex::{format_hex, parse_hex};
+pub use num::{Endian, NumKind};
 pub use regions::{Region, RegionKind, region_at, set_region};
+pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
 
 use std::ops::Range;
