@@ -3,12 +3,17 @@
 //! the data inspector, goto expressions, the snapshot history, overrun detection and
 //! the memory map. No wasmtime, no egui.
 
+mod decode;
 mod hex;
 mod num;
 mod regions;
 mod search;
 mod snapshot;
 
+pub use decode::{
+    CString, Decoded, DecodedRow, LEB128_MAX_BYTES, Leb, LebError, MISSING, Pointer,
+    STRING_MAX_BYTES, decode, read_c_string, read_sleb128, read_uleb128,
+};
 pub use hex::{format_hex, parse_hex};
 pub use num::{Endian, NumKind};
 pub use regions::{Region, RegionKind, region_at, set_region};
