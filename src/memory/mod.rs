@@ -4,6 +4,7 @@
 //! the memory map. No wasmtime, no egui.
 
 mod decode;
+mod expr;
 mod hex;
 mod num;
 mod regions;
@@ -14,6 +15,7 @@ pub use decode::{
     CString, Decoded, DecodedRow, LEB128_MAX_BYTES, Leb, LebError, MISSING, Pointer,
     STRING_MAX_BYTES, decode, read_c_string, read_sleb128, read_uleb128,
 };
+pub use expr::parse_address;
 pub use hex::{format_hex, parse_hex};
 pub use num::{Endian, NumKind};
 pub use regions::{Region, RegionKind, region_at, set_region};
