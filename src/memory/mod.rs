@@ -6,6 +6,7 @@
 mod decode;
 mod expr;
 mod hex;
+mod history;
 mod num;
 mod regions;
 mod search;
@@ -17,6 +18,7 @@ pub use decode::{
 };
 pub use expr::parse_address;
 pub use hex::{format_hex, parse_hex};
+pub use history::{History, HistoryEntry};
 pub use num::{Endian, NumKind};
 pub use regions::{Region, RegionKind, region_at, set_region};
 pub use search::{Needle, find_all, find_next, find_prev};
