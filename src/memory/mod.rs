@@ -7,6 +7,7 @@ mod decode;
 mod expr;
 mod hex;
 mod history;
+mod memory_map;
 mod num;
 mod overrun;
 mod regions;
@@ -20,6 +21,9 @@ pub use decode::{
 pub use expr::parse_address;
 pub use hex::{format_hex, parse_hex};
 pub use history::{History, HistoryEntry};
+pub use memory_map::{
+    MapEntry, MapInputs, MapKind, SegmentInput, build_memory_map, map_entry_at, page_boundaries,
+};
 pub use num::{Endian, NumKind};
 pub use overrun::overruns;
 pub use regions::{Region, RegionKind, region_at, set_region};
