@@ -1,14 +1,33 @@
 //! Pure views of linear memory: snapshots that share unchanged chunks, and the byte
-//! ranges that changed between two of them, highlighted regions, hex text. No wasmtime,
-//! no egui.
+//! ranges that changed between two of them, highlighted regions, hex text, search,
+//! the data inspector, goto expressions, the snapshot history, overrun detection and
+//! the memory map. No wasmtime, no egui.
 
+mod decode;
+mod expr;
 mod hex;
+mod history;
+mod memory_map;
+mod num;
+mod overrun;
 mod regions;
+mod search;
 mod snapshot;
 
+pub use decode::{
+    CString, Decoded, DecodedRow, LEB128_MAX_BYTES, Leb, LebError, MISSING, Pointer,
+    STRING_MAX_BYTES, decode, read_c_string, read_sleb128, read_uleb128,
+};
+pub use expr::parse_address;
 pub use hex::{format_hex, parse_hex};
+pub use history::{History, HistoryEntry};
+pub use memory_map::{
+    MapEntry, MapInputs, MapKind, SegmentInput, build_memory_map, map_entry_at, page_boundaries,
+};
+pub use num::{Endian, NumKind};
+pub use overrun::overruns;
 pub use regions::{Region, RegionKind, region_at, set_region};
-
+pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
 
 use std::ops::Range;

@@ -132,19 +132,53 @@ pub fn changed_ranges(old: &Snapshot, new: &Snapshot) -> Vec<Range<u64>> {
 /// Appends the ranges where `b` differs from `a`, reading bytes past the end of `a`
 /// as zero, offset by `base`.
 fn diff_bytes(a: &[u8], b: &[u8], base: u64, out: &mut Vec<Range<u64>>) {
-    let differs = |i: usize| a.get(i).copied().unwrap_or(0) != b[i];
+    let common = a.len().min(b.len());
+    diff_same_len(&a[..common], &b[..common], base, out);
+    let zero = zero_chunk();
+    let mut at = common;
+    while at < b.len() {
+        let take = (b.len() - at).min(zero.len());
+        diff_same_len(&zero[..take], &b[at..at + take], base + at as u64, out);
+        at += take;
+    }
+}
+
+/// Bytes compared at a time while skipping equal stretches.
+const BLOCK_BYTES: usize = 32;
+
+/// Appends the ranges where `b` differs from `a` (same length), offset by `base`.
+/// Equal stretches are skipped a block at a time; only changed bytes and the block
+/// holding each change are looked at one by one.
+fn diff_same_len(a: &[u8], b: &[u8], base: u64, out: &mut Vec<Range<u64>>) {
+    let len = a.len().min(b.len());
     let mut i = 0;
-    while i < b.len() {
-        if !differs(i) {
-            i += 1;
-            continue;
+    while i < len {
+        i = first_difference(&a[..len], &b[..len], i);
+        if i == len {
+            break;
         }
         let start = i;
-        while i < b.len() && differs(i) {
+        while i < len && a[i] != b[i] {
             i += 1;
         }
         out.push(base + start as u64..base + i as u64);
     }
+}
+
+/// The first index at or after `from` where `a` and `b` differ, or their length.
+fn first_difference(a: &[u8], b: &[u8], from: usize) -> usize {
+    let (a_blocks, _) = a[from..].as_chunks::<BLOCK_BYTES>();
+    let (b_blocks, _) = b[from..].as_chunks::<BLOCK_BYTES>();
+    let equal_blocks = a_blocks
+        .iter()
+        .zip(b_blocks)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mut i = from + equal_blocks * BLOCK_BYTES;
+    while i < a.len() && a[i] == b[i] {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -214,6 +248,50 @@ mod tests {
         assert_eq!(snap.read(u64::MAX - 1, 10), Vec::<u8>::new());
         assert_eq!(snap.byte(CHUNK_BYTES as u64), Some(3));
         assert_eq!(snap.byte(2 * CHUNK_BYTES as u64), None);
+    }
+
+    /// The changed ranges by brute force, byte by byte.
+    fn naive_changes(old: &[u8], new: &[u8]) -> Vec<Range<u64>> {
+        let differs = |i: usize| old.get(i).copied().unwrap_or(0) != new[i];
+        let mut ranges: Vec<Range<u64>> = Vec::new();
+        for i in (0..new.len()).filter(|&i| differs(i)) {
+            match ranges.last_mut() {
+                Some(last) if last.end == i as u64 => last.end += 1,
+                _ => ranges.push(i as u64..i as u64 + 1),
+            }
+        }
+        ranges
+    }
+
+    #[test]
+    fn diff_matches_brute_force() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let old: Vec<u8> = (0..3 * CHUNK_BYTES + 100).map(|_| next() as u8).collect();
+        let mut new = old.clone();
+        // Scattered single bytes, short runs at block edges, a long run across chunks.
+        for _ in 0..200 {
+            let at = (next() as usize) % new.len();
+            new[at] = new[at].wrapping_add(1);
+        }
+        for at in [31, 32, 63, CHUNK_BYTES - 1, CHUNK_BYTES + 30] {
+            new[at..at + 3].iter_mut().for_each(|b| *b = !*b);
+        }
+        new[2 * CHUNK_BYTES - 500..2 * CHUNK_BYTES + 700]
+            .iter_mut()
+            .for_each(|b| *b = b.wrapping_add(7));
+        new.extend((0..CHUNK_BYTES).map(|i| (i % 7 == 0) as u8));
+        let a = Snapshot::capture(None, &old, 0);
+        let b = Snapshot::capture(Some(&a), &new, 0);
+        assert_eq!(b.changed(), naive_changes(&old, &new));
+        let fresh = Snapshot::capture(None, &new, 0);
+        assert_eq!(changed_ranges(&a, &fresh), naive_changes(&old, &new));
+        assert_eq!(fresh.changed(), naive_changes(&[], &new));
     }
 
     #[test]
