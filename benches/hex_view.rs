@@ -23,7 +23,11 @@ fn frame_input() -> egui::RawInput {
 fn hex_view_frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("hex_view_frame");
     group.sample_size(30);
-    for (name, len) in [("64KiB", 64u64 << 10), ("64MiB", 64 << 20), ("4GiB", 4 << 30)] {
+    for (name, len) in [
+        ("64KiB", 64u64 << 10),
+        ("64MiB", 64 << 20),
+        ("4GiB", 4 << 30),
+    ] {
         // calloc'd zeros: the pages are only mapped, so 4 GiB costs no real memory.
         let mut bytes = vec![0u8; len as usize];
         for (i, b) in bytes.iter_mut().take(1 << 16).enumerate() {

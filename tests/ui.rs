@@ -2,69 +2,12 @@
 //! Stop on a looping guest, and screenshots of the key screens.
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
-use std::time::Duration;
+mod common;
 
-use egui_kittest::Harness;
+use common::{PINNED_BASE, RESULT, click_and_settle, harness, log_text, pick, pinned, settle};
 use egui_kittest::kittest::Queryable;
 use wasmscope::memory::RegionKind;
-use wasmscope::ui::{App, AppOptions, Presentation, UiCommand};
-
-const RESULT: &str = "The input string<---- This is your string";
-/// The host base that screenshots show instead of the real (ASLR-random) one.
-const PINNED_BASE: u64 = 0x7f00_0000_0000;
-
-fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'static, App> {
-    let module = module.map(|m| format!("{}/assets/{m}", env!("CARGO_MANIFEST_DIR")).into());
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_render_cursor(false)
-        .wgpu()
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                AppOptions {
-                    module,
-                    presentation,
-                },
-            )
-            .unwrap()
-        });
-    settle(&mut harness, "the module to load", |app| app.state().ready);
-    harness
-}
-
-fn pinned() -> Presentation {
-    Presentation {
-        fixed_host_base: Some(PINNED_BASE),
-    }
-}
-
-/// Steps the UI and applies worker events until `done`, or fails after 30 s.
-fn settle(harness: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
-    for _ in 0..300 {
-        harness.step();
-        if done(harness.state()) {
-            harness.step();
-            harness.step();
-            return;
-        }
-        harness
-            .state_mut()
-            .wait_for_event(Duration::from_millis(100));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn click_and_settle(harness: &mut Harness<'static, App>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    settle(harness, label, |app| app.state().running.is_none());
-}
-
-fn log_text(app: &App) -> String {
-    let lines: Vec<&str> = app.state().log.iter().map(|e| e.text.as_str()).collect();
-    lines.join("\n")
-}
+use wasmscope::ui::{Presentation, UiCommand};
 
 #[test]
 fn start_screen_on_the_demo() {
@@ -145,14 +88,6 @@ fn real_host_addresses_are_shown_as_text() {
         "{log}"
     );
     harness.get_by_label_contains(&format!("Host base {base:#x}"));
-}
-
-/// Opens the combo box `combo` and clicks its option `option` (the popup is drawn last).
-fn pick(harness: &mut Harness<'static, App>, combo: &str, option: &str) {
-    harness.get_by_label(combo).click();
-    harness.run_steps(2);
-    harness.get_all_by_label(option).last().unwrap().click();
-    harness.run_steps(2);
 }
 
 #[test]

@@ -241,8 +241,8 @@ impl Decoded {
             row("u32", unsigned(self.u32)),
             row("i64", text(self.i64)),
             row("u64", unsigned(self.u64)),
-            row("f32", text(self.f32)),
-            row("f64", text(self.f64)),
+            row("f32", float(self.f32.map(f64::from))),
+            row("f64", float(self.f64)),
             row("ULEB128", leb(&self.uleb128)),
             row("SLEB128", leb(&self.sleb128)),
             row(
@@ -254,6 +254,18 @@ impl Decoded {
             pointer("ptr32", self.ptr32),
             pointer("ptr64", self.ptr64),
         ]
+    }
+}
+
+/// A float as a person reads it: plain for everyday magnitudes, scientific notation
+/// for tiny and huge ones (a denormal in full would be 300 digits long).
+fn float(value: Option<f64>) -> String {
+    match value {
+        None => MISSING.to_owned(),
+        Some(v) if v != 0.0 && v.is_finite() && !(1e-4..1e15).contains(&v.abs()) => {
+            format!("{v:e}")
+        }
+        Some(v) => v.to_string(),
     }
 }
 
@@ -359,6 +371,15 @@ mod tests {
             data[*at..*at + b.len()].copy_from_slice(b);
         }
         Snapshot::capture(None, &data, 0)
+    }
+
+    #[test]
+    fn floats_stay_short() {
+        assert_eq!(float(Some(1.5)), "1.5");
+        assert_eq!(float(Some(3.59e-43)), "3.59e-43");
+        assert_eq!(float(Some(0.0)), "0");
+        assert_eq!(float(Some(f64::NAN)), "NaN");
+        assert_eq!(float(None), MISSING);
     }
 
     #[test]

@@ -39,6 +39,22 @@ pub fn inspector_ui(
         ui.label("Click a byte in the hex view to inspect it; drag or Shift+click to select.");
         return;
     };
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            cursor_ui(ui, state, view, edit, cmds, cursor, selection);
+        });
+}
+
+fn cursor_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    view: &mut HexView,
+    edit: &mut EditForm,
+    cmds: &mut Vec<UiCommand>,
+    cursor: u64,
+    selection: std::ops::Range<u64>,
+) {
     ui.heading(format!("Byte {cursor:#x}"));
     ui.monospace(format!(
         "host address {:#x}",
@@ -49,7 +65,11 @@ pub fn inspector_ui(
     ui.separator();
 
     let len = selection.end - selection.start;
-    ui.strong(format!("Selection: {} at {:#x}", plural_bytes(len), selection.start));
+    ui.strong(format!(
+        "Selection: {} at {:#x}",
+        plural_bytes(len),
+        selection.start
+    ));
     ui.horizontal_wrapped(|ui| {
         for format in CopyAs::ALL {
             if ui.button(format.label()).clicked() {
@@ -87,9 +107,8 @@ pub fn inspector_ui(
             ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}"));
         }
     }
-    let can_write = state.ready
-        && state.running.is_none()
-        && bytes.as_ref().is_ok_and(|b| !b.is_empty());
+    let can_write =
+        state.ready && state.running.is_none() && bytes.as_ref().is_ok_and(|b| !b.is_empty());
     let write = ui
         .add_enabled(can_write, egui::Button::new("Write"))
         .on_hover_text("Copies the bytes into linear memory as a step of its own");

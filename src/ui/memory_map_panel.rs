@@ -88,22 +88,25 @@ pub fn memory_map_ui(
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            egui::Grid::new("memory_map").num_columns(2).striped(true).show(ui, |ui| {
-                for entry in entries.iter().take(LISTED_MAX) {
-                    let range = if entry.range.is_empty() {
-                        format!("{:#x}", entry.range.start)
-                    } else {
-                        format!("{:#x}..{:#x}", entry.range.start, entry.range.end)
-                    };
-                    let color = layer_color(entry.kind, dark);
-                    let link = ui.link(egui::RichText::new(range).monospace().color(color));
-                    if link.on_hover_text("Go there").clicked() {
-                        view.go_to(entry.range.start);
+            egui::Grid::new("memory_map")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for entry in entries.iter().take(LISTED_MAX) {
+                        let range = if entry.range.is_empty() {
+                            format!("{:#x}", entry.range.start)
+                        } else {
+                            format!("{:#x}..{:#x}", entry.range.start, entry.range.end)
+                        };
+                        let color = layer_color(entry.kind, dark);
+                        let link = ui.link(egui::RichText::new(range).monospace().color(color));
+                        if link.on_hover_text("Go there").clicked() {
+                            view.go_to(entry.range.start);
+                        }
+                        ui.label(&entry.label);
+                        ui.end_row();
                     }
-                    ui.label(&entry.label);
-                    ui.end_row();
-                }
-            });
+                });
             if entries.len() > LISTED_MAX {
                 ui.weak(format!("… and {} more", entries.len() - LISTED_MAX));
             }

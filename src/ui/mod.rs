@@ -24,7 +24,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 pub use commands::UiCommand;
-pub use hex_view::{CopyAs, HexView, hex_view_ui};
+pub use hex_view::{CopyAs, HexView, SearchKind, hex_view_ui};
 pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
@@ -185,6 +185,7 @@ impl eframe::App for App {
         egui::Panel::left("side")
             .resizable(true)
             .default_size(340.0)
+            .max_size(560.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut self.tab, SideTab::Module, "Module");

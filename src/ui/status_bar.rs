@@ -27,10 +27,11 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiComma
         }
         ui.separator();
         let memory = state.snapshot.len_bytes();
+        let pages = memory / 65536;
+        let plural = if pages == 1 { "" } else { "s" };
         ui.label(format!(
-            "Memory {} ({} pages)",
-            human_bytes(memory),
-            memory / 65536
+            "Memory {} ({pages} page{plural})",
+            human_bytes(memory)
         ));
         ui.separator();
         ui.label(format!("Host base {:#x}", state.host_base()))

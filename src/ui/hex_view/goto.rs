@@ -1,26 +1,18 @@
-//! What the Go to field accepts: a guest offset, a host address, or a name.
+//! What the Go to field accepts: a guest offset, a host address, or an expression over
+//! names (`ptr+0x10`, `__heap_base`, `__data_end`, `__stack_pointer`).
+
+use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
-use crate::engine::NumType;
+use crate::memory::parse_address;
 use crate::ui::state::AppState;
 
-/// Resolves the Go to text to a guest offset inside memory. Numbers at or above the
-/// host base are host addresses; names are exported globals or `ptr` (the
-/// walkthrough's pointer).
+/// Resolves the Go to text to a guest offset inside memory. Values at or above the
+/// host base are host addresses.
 pub fn resolve(text: &str, state: &AppState) -> Result<u64> {
-    let text = text.trim();
+    let value = parse_address(text, &names(state))?;
     let len = state.snapshot.len_bytes();
-    let value = match NumType::I64.parse(text).ok().and_then(|v| v.as_u64()) {
-        Some(number) => number,
-        None => match lookup(state, text) {
-            Some(value) => value,
-            None => bail!(
-                "`{text}` is not a number or a known name ({})",
-                names(state)
-            ),
-        },
-    };
     let base = state.host_base();
     let offset = if base != 0 && value >= base && value - base < len {
         value - base
@@ -33,24 +25,25 @@ pub fn resolve(text: &str, state: &AppState) -> Result<u64> {
     Ok(offset)
 }
 
-fn lookup(state: &AppState, name: &str) -> Option<u64> {
-    if name == "ptr" {
-        return state.walk.ptr;
+/// The names an expression may use: the walkthrough's `ptr`, every exported global's
+/// current value, and the initial value of the module's other named globals.
+fn names(state: &AppState) -> BTreeMap<String, u64> {
+    let mut names = BTreeMap::new();
+    if let Some(module) = &state.module {
+        for global in &module.info.globals {
+            let init = global.init.as_ref().and_then(|v| v.as_u64());
+            if let (Some(name), Some(init)) = (&global.name, init) {
+                names.insert(name.clone(), init);
+            }
+        }
     }
-    state
-        .globals
-        .iter()
-        .find(|g| g.name == name)
-        .and_then(|g| g.value)
-        .and_then(|v| v.as_u64())
-}
-
-fn names(state: &AppState) -> String {
-    let mut names: Vec<&str> = state.walk.ptr.map(|_| "ptr").into_iter().collect();
-    names.extend(state.globals.iter().map(|g| g.name.as_str()));
-    if names.is_empty() {
-        "no names yet".to_owned()
-    } else {
-        format!("known: {}", names.join(", "))
+    for global in &state.globals {
+        if let Some(value) = global.value.and_then(|v| v.as_u64()) {
+            names.insert(global.name.clone(), value);
+        }
     }
+    if let Some(ptr) = state.walk.ptr {
+        names.insert("ptr".to_owned(), ptr);
+    }
+    names
 }

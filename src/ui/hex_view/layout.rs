@@ -107,7 +107,7 @@ mod tests {
         let mut columns = Columns::new(&snapshot, 0, 32);
         assert_eq!(columns.offset_chars, 12);
         columns.offset_chars = 18;
-        assert_eq!(columns.hex_start(), 14 + 2 + 18 + 2);
+        assert_eq!(columns.hex_start(), columns.host_chars + 2 + 18 + 2);
         assert_eq!(columns.hex_char(31), columns.hex_start() + 93 + 3);
     }
 }

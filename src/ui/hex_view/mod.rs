@@ -20,10 +20,10 @@ use egui::{FontId, Key, Modifiers, Sense};
 use super::memory_map_panel::layer_color;
 use super::state::AppState;
 use crate::memory::{CHUNK_BYTES, Endian, MapKind};
-pub use search::{SearchBar, SearchKind};
 pub use copy::CopyAs;
 use layout::Columns;
 use rows::{Palette, RowMarks, row_job};
+pub use search::{SearchBar, SearchKind};
 
 /// Rows kept above a revealed offset.
 const REVEAL_MARGIN_ROWS: u64 = 2;
@@ -342,7 +342,10 @@ pub fn hex_view_ui(
         let pos = rows_rect.min + egui::vec2(0.0, i as f32 * row_height);
         painter.galley(pos, galley, palette.text);
         let offset = row * per_row;
-        if offset % CHUNK_BYTES as u64 == 0 && offset > 0 && !hidden.contains(&MapKind::PageBoundary) {
+        if offset.is_multiple_of(CHUNK_BYTES as u64)
+            && offset > 0
+            && !hidden.contains(&MapKind::PageBoundary)
+        {
             let color = layer_color(MapKind::PageBoundary, ui.visuals().dark_mode);
             painter.hline(rows_rect.x_range(), pos.y, egui::Stroke::new(1.0, color));
             painter.text(
@@ -425,10 +428,11 @@ fn pointer_input(ui: &egui::Ui, view: &mut HexView, response: &egui::Response, l
         return;
     };
     let shift = ui.input(|i| i.modifiers.shift);
-    if response.drag_started() || (response.clicked() && !shift) {
+    let pressed = response.clicked() || response.drag_started();
+    if pressed && !shift {
         view.cursor = Some(offset);
         view.anchor = None;
-    } else if response.dragged() || (response.clicked() && shift) {
+    } else if pressed || response.dragged() {
         view.anchor = view.anchor.or(view.cursor);
         view.cursor = Some(offset);
     }

@@ -103,7 +103,13 @@ impl SearchBar {
     }
 
     /// Starts a search from the cursor, forward or backward, wrapping around.
-    pub fn start(&mut self, ctx: &egui::Context, snapshot: Arc<Snapshot>, cursor: u64, forward: bool) {
+    pub fn start(
+        &mut self,
+        ctx: &egui::Context,
+        snapshot: Arc<Snapshot>,
+        cursor: u64,
+        forward: bool,
+    ) {
         let needle = match self.needle() {
             Ok(needle) => needle,
             Err(err) => {

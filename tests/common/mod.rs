@@ -1,0 +1,111 @@
+//! Helpers for the UI tests: the real `App` in an egui_kittest harness, stepped until
+//! the asynchronous worker has answered.
+#![allow(dead_code, clippy::unwrap_used)] // Each test file uses some of them.
+
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use wasmscope::ui::{App, AppOptions, Presentation};
+
+pub const RESULT: &str = "The input string<---- This is your string";
+/// The host base that screenshots show instead of the real (ASLR-random) one.
+pub const PINNED_BASE: u64 = 0x7f00_0000_0000;
+
+pub fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'static, App> {
+    let module = module.map(|m| format!("{}/assets/{m}", env!("CARGO_MANIFEST_DIR")).into());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_render_cursor(false)
+        .wgpu()
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    module,
+                    presentation,
+                },
+            )
+            .unwrap()
+        });
+    settle(&mut harness, "the module to load", |app| app.state().ready);
+    harness
+}
+
+pub fn pinned() -> Presentation {
+    Presentation {
+        fixed_host_base: Some(PINNED_BASE),
+    }
+}
+
+/// Steps the UI and applies worker events until `done`, or fails after 30 s.
+pub fn settle(harness: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    for _ in 0..300 {
+        harness.step();
+        if done(harness.state()) {
+            harness.step();
+            harness.step();
+            return;
+        }
+        harness
+            .state_mut()
+            .wait_for_event(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub fn click_and_settle(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    settle(harness, label, |app| app.state().running.is_none());
+}
+
+pub fn log_text(app: &App) -> String {
+    let lines: Vec<&str> = app.state().log.iter().map(|e| e.text.as_str()).collect();
+    lines.join("\n")
+}
+
+/// Opens the combo box `combo` and clicks its option `option` (the popup is drawn last).
+pub fn pick(harness: &mut Harness<'static, App>, combo: &str, option: &str) {
+    harness.get_by_label(combo).click();
+    harness.run_steps(2);
+    harness.get_all_by_label(option).last().unwrap().click();
+    harness.run_steps(2);
+}
+
+/// Clicks the primary button at `pos` (a byte of the hex view, say).
+pub fn click_at(harness: &mut Harness<'static, App>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run_steps(2);
+}
+
+/// Types `text` into the text field labelled `label`, replacing what it held.
+pub fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.run_steps(1);
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.run_steps(1);
+    harness.get_by_label(label).type_text(text);
+    harness.run_steps(2);
+}
+
+/// Steps the UI until the hex view's background search has answered.
+pub fn wait_for_search(harness: &mut Harness<'static, App>) {
+    for _ in 0..600 {
+        harness.step();
+        if !harness.state().hex().search.is_running() {
+            harness.run_steps(2);
+            return;
+        }
+        std::thread::yield_now();
+    }
+    panic!("the search did not finish");
+}

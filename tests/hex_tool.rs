@@ -1,0 +1,200 @@
+//! The hex view as a tool (issue 4), on the real `App`: go to, search, the data
+//! inspector, edits, the memory map, overruns, and a 4 GiB memory.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod common;
+
+use common::{
+    PINNED_BASE, click_and_settle, click_at, harness, log_text, pinned, settle, type_into,
+    wait_for_search,
+};
+use egui_kittest::kittest::Queryable;
+use wasmscope::memory::MapKind;
+use wasmscope::ui::SideTab;
+
+fn go_to(harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>, text: &str) {
+    type_into(harness, "Go to", text);
+    harness.get_by_label("Go").click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn go_to_offsets_host_addresses_and_expressions() {
+    let mut harness = harness(None, pinned());
+    click_and_settle(&mut harness, "2 Alloc");
+    let ptr = harness.state().state().walk.ptr.unwrap();
+
+    go_to(&mut harness, "ptr+0x10");
+    assert_eq!(harness.state().hex().cursor, Some(ptr + 16));
+    go_to(&mut harness, &format!("{:#x}", PINNED_BASE + 0x100));
+    assert_eq!(harness.state().hex().cursor, Some(0x100));
+    go_to(&mut harness, "__heap_base");
+    assert_eq!(harness.state().hex().cursor, Some(0x10_0270));
+    go_to(&mut harness, "__stack_pointer - 16");
+    assert_eq!(harness.state().hex().cursor, Some(0x10_0000 - 16));
+
+    go_to(&mut harness, "nope + 1");
+    let error = harness.state().hex().goto_error.clone().unwrap();
+    assert!(error.contains("unknown name `nope`"), "{error}");
+
+    // Back and forward retrace the jumps.
+    harness.get_by_label("<").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().hex().cursor, Some(0x10_0270));
+    harness.get_by_label(">").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().hex().cursor, Some(0x10_0000 - 16));
+}
+
+#[test]
+fn search_finds_text_and_numbers_and_highlights_them() {
+    let mut harness = harness(None, pinned());
+    for step in ["2 Alloc", "3 Write"] {
+        click_and_settle(&mut harness, step);
+    }
+    let ptr = harness.state().state().walk.ptr.unwrap();
+    type_into(&mut harness, "Search", "input");
+    harness.get_by_label("Next").click();
+    wait_for_search(&mut harness);
+    assert_eq!(harness.state().hex().selection(), Some(ptr + 4..ptr + 9));
+    harness.snapshot("search");
+
+    // "The " as a little-endian u32.
+    let the = u32::from_le_bytes(*b"The ");
+    harness.get_by_label("Search");
+    harness.state_mut().hex_mut().search.kind =
+        wasmscope::ui::SearchKind::Number(wasmscope::memory::NumKind::U32);
+    type_into(&mut harness, "Search", &the.to_string());
+    harness.get_by_label("Prev").click();
+    wait_for_search(&mut harness);
+    assert_eq!(harness.state().hex().selection(), Some(ptr..ptr + 4));
+}
+
+#[test]
+fn inspector_decodes_edits_and_follows_pointers() {
+    let mut harness = harness(Some("teach.wasm"), pinned());
+    go_to(&mut harness, "0x500");
+    harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    // Write the little-endian pointer 0x100 at 0x500, as a step of its own.
+    harness.get_all_by_label("Hex").next().unwrap().click();
+    harness.run_steps(1);
+    type_into(&mut harness, "bytes to write", "00 01 00 00");
+    harness.get_by_label("Write").click();
+    harness.step();
+    settle(&mut harness, "the write", |app| {
+        app.state().running.is_none()
+    });
+    let log = log_text(harness.state());
+    assert_eq!(harness.state().state().changed(), &[0x501..0x502], "{log}");
+    assert!(log_text(harness.state()).contains("> write 4 bytes at 0x500"));
+    assert_eq!(
+        harness.get_all_by_label("0x100").count(),
+        2,
+        "ptr32 and ptr64"
+    );
+    harness.snapshot("inspector");
+
+    harness.get_by_label("follow ptr32").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().hex().cursor, Some(0x100));
+    // teach.wat's suffix starts there: '<' is 0x3c.
+    harness.get_by_label("60 (0x3c)");
+}
+
+#[test]
+fn clicking_and_shift_clicking_select_bytes() {
+    let mut harness = harness(Some("teach.wasm"), pinned());
+    go_to(&mut harness, "0x100");
+    let first = harness.state().hex().byte_pos(0x101).unwrap();
+    click_at(&mut harness, first);
+    assert_eq!(harness.state().hex().selection(), Some(0x101..0x102));
+    let last = harness.state().hex().byte_pos(0x104).unwrap();
+    harness.hover_at(last);
+    for pressed in [true, false] {
+        let event = egui::Event::PointerButton {
+            pos: last,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::SHIFT,
+        };
+        harness.event_modifiers(event, egui::Modifiers::SHIFT);
+    }
+    harness.run_steps(2);
+    assert_eq!(harness.state().hex().selection(), Some(0x101..0x105));
+}
+
+#[test]
+fn memory_map_lists_segments_stack_heap_and_allocations() {
+    let mut harness = harness(None, pinned());
+    click_and_settle(&mut harness, "2 Alloc");
+    harness.get_by_label("Memory map").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().tab(), SideTab::MemoryMap);
+    let map = &harness.state().state().marks.map;
+    let kinds: Vec<MapKind> = map.iter().map(|e| e.kind).collect();
+    for kind in [
+        MapKind::Stack,
+        MapKind::DataSegment,
+        MapKind::HeapBase,
+        MapKind::Allocation,
+    ] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    let ptr = harness.state().state().walk.ptr.unwrap();
+    assert!(
+        map.iter()
+            .any(|e| e.kind == MapKind::Allocation && e.range == (ptr..ptr + 46))
+    );
+    harness.snapshot("memory_map");
+}
+
+#[test]
+fn too_few_extra_bytes_are_flagged_as_an_overrun() {
+    let mut harness = harness(None, pinned());
+    type_into(&mut harness, "size", "21");
+    harness.get_by_label("Run all Ctrl+Shift+Enter").click();
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().walk.result.is_some()
+    });
+    let state = harness.state().state();
+    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(state.marks.overruns, vec![ptr + 21..ptr + 41]);
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("overrun: append(") && log.contains("20 bytes"),
+        "{log}"
+    );
+    harness.snapshot("overrun");
+}
+
+#[test]
+fn a_4_gib_memory_scrolls_to_its_last_byte_and_searches() {
+    let mut harness = harness(Some("big.wasm"), pinned());
+    let len = harness.state().state().snapshot.len_bytes();
+    assert_eq!(len, 4 << 30);
+    go_to(&mut harness, "0xffffffff");
+    assert!(harness.state().hex().byte_pos(0xffff_ffff).is_some());
+    assert_eq!(
+        harness.state().state().snapshot.byte(0xffff_ffff),
+        Some(0x2a)
+    );
+    go_to(&mut harness, "0");
+    assert!(harness.state().hex().byte_pos(0).is_some());
+
+    type_into(&mut harness, "Search", "the last bytes");
+    harness.get_by_label("Next").click();
+    wait_for_search(&mut harness);
+    assert_eq!(
+        harness.state().hex().selection(),
+        Some(0xffff_ffe0..0xffff_ffee)
+    );
+    type_into(&mut harness, "Search", "halfway");
+    harness.get_by_label("Prev").click();
+    wait_for_search(&mut harness);
+    assert_eq!(
+        harness.state().hex().selection(),
+        Some(0x8000_0000..0x8000_0007)
+    );
+}
