@@ -3,8 +3,10 @@
 //! Each chunk is searched in place with `memchr::memmem` (SIMD, no per-byte work in
 //! Rust); a match that straddles a boundary is found in a small buffer holding the
 //! last `needle.len() - 1` bytes of one chunk and the first `needle.len() - 1` bytes
-//! after it. The searchers are built once per needle. Wrapping around at the end of
-//! memory is the caller's job.
+//! after it. The searchers are built once per needle. Backward search skips chunks
+//! with the forward searcher (memmem's reverse searcher has no SIMD prefilter) and
+//! searches backward only inside the chunk that holds the answer. Wrapping around at
+//! the end of memory is the caller's job.
 
 use std::ops::Range;
 
@@ -109,7 +111,13 @@ pub fn find_prev(snapshot: &Snapshot, needle: &Needle, before: u64) -> Option<u6
         let haystack_end = (before - chunk_start)
             .saturating_add(n - 1)
             .min(chunk.len() as u64) as usize;
-        if let Some(at) = needle.backward.rfind(&chunk[..haystack_end]) {
+        let haystack = &chunk[..haystack_end];
+        // The forward searcher has a SIMD prefilter and the reverse one has none: skip
+        // chunks without a match at forward speed, search backward only in the one
+        // chunk that has the answer.
+        if needle.forward.find(haystack).is_some()
+            && let Some(at) = needle.backward.rfind(haystack)
+        {
             return Some(chunk_start + at as u64);
         }
         index = index.checked_sub(1)?;
