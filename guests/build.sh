@@ -1,24 +1,51 @@
 #!/usr/bin/env bash
-# Rebuilds every guest into assets/ (or into $GUEST_OUT_DIR, which the
-# `rust_guests_match_their_sources` test uses to compare with the committed files).
-#   Rust guests: cargo for wasm32-unknown-unknown (rustup target add wasm32-unknown-unknown).
-#   WAT guests:  compiled by wasmscope's `wat` crate through a test run with BLESS=1.
-# Paths are remapped so the output does not depend on where the clone lives.
+# Rebuilds every guest into assets/ (or into $GUEST_OUT_DIR, which tests/guests.rs uses
+# to compare fresh builds with the committed files). Needs every toolchain:
+#   Rust guests:    cargo for wasm32-unknown-unknown and wasm32-wasip1
+#                   (rustup target add wasm32-unknown-unknown wasm32-wasip1).
+#   C guest:        Debian's clang and lld (apt-get install clang lld).
+#   AssemblyScript: node and npm; `npm ci` in guests/assemblyscript installs asc.
+#   WAT guests:     compiled by wasmscope's `wat` crate through a test run with BLESS=1.
+# With GUEST_ONLY=rust|c|assemblyscript only that kind is built (the tests use it).
+# Paths are remapped, and no debug info is emitted, so the output does not depend on
+# where the clone lives.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 out="${GUEST_OUT_DIR:-$root/assets}"
+only="${GUEST_ONLY:-all}"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/wasmscope-target}/guests"
 
-RUSTFLAGS="--remap-path-prefix=$here=/guests --remap-path-prefix=$HOME/.cargo=/cargo" \
-  cargo build --quiet --release --target wasm32-unknown-unknown \
-  --manifest-path "$here/Cargo.toml" --target-dir "$target"
-for guest in append strings; do
-  cp "$target/wasm32-unknown-unknown/release/$guest.wasm" "$out/$guest.wasm"
-  echo "$out/$guest.wasm"
-done
+if [ "$only" = all ] || [ "$only" = rust ]; then
+  export RUSTFLAGS="--remap-path-prefix=$here=/guests --remap-path-prefix=$HOME/.cargo=/cargo"
+  cargo build --quiet --release --target wasm32-unknown-unknown -p append -p strings \
+    --manifest-path "$here/Cargo.toml" --target-dir "$target"
+  for guest in append strings; do
+    cp "$target/wasm32-unknown-unknown/release/$guest.wasm" "$out/$guest.wasm"
+    echo "$out/$guest.wasm"
+  done
+  cargo build --quiet --release --target wasm32-wasip1 -p greet \
+    --manifest-path "$here/Cargo.toml" --target-dir "$target"
+  cp "$target/wasm32-wasip1/release/greet.wasm" "$out/greet.wasm"
+  echo "$out/greet.wasm"
+fi
 
-if [ -z "${GUEST_OUT_DIR:-}" ]; then
+if [ "$only" = all ] || [ "$only" = c ]; then
+  (cd "$here/c" && clang --target=wasm32 -O2 -nostdlib -fdebug-prefix-map="$here"=/guests \
+    -Wl,--no-entry -Wl,--export=malloc -Wl,--export=free -Wl,--export=shout \
+    -o "$out/shout_c.wasm" shout.c)
+  echo "$out/shout_c.wasm"
+fi
+
+if [ "$only" = all ] || [ "$only" = assemblyscript ]; then
+  as_dir="$here/assemblyscript"
+  [ -x "$as_dir/node_modules/.bin/asc" ] || (cd "$as_dir" && npm ci --silent --no-audit --no-fund)
+  (cd "$as_dir" && node_modules/.bin/asc assembly/index.ts --outFile "$out/shout_as.wasm" \
+    --optimize --exportRuntime)
+  echo "$out/shout_as.wasm"
+fi
+
+if [ "$only" = all ] && [ -z "${GUEST_OUT_DIR:-}" ]; then
   cd "$root"
   BLESS=1 cargo test --quiet --test guests -- wat_guests_match_their_sources >/dev/null
   for wat in guests/wat/*.wat; do

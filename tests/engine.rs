@@ -224,17 +224,16 @@ fn calls_are_checked_before_they_run() {
 }
 
 #[test]
-fn modules_with_imports_are_refused_with_the_list() {
+fn modules_with_imports_load_with_stubs_and_created_items() {
     let wat = r#"(module (import "env" "log" (func (param i32))) (import "env" "mem" (memory 1)))"#;
     let stop = StopHandle::new(new_engine().unwrap());
-    let err = Session::new(&stop, wat.as_bytes(), Limits::default())
-        .err()
-        .unwrap();
-    let text = format!("{err:#}");
+    let mut s = Session::new(&stop, wat.as_bytes(), Limits::default()).unwrap();
+    let notes = s.take_notes().join("\n");
     assert!(
-        text.contains("env.log (func)") && text.contains("env.mem (memory)"),
-        "{text}"
+        notes.contains("env.log (zeros)") && notes.contains("imported memory `env.mem`"),
+        "{notes}"
     );
+    assert_eq!(s.memory_len_bytes(), 65536);
 }
 
 fn wait_for(worker: &Worker, what: &str, mut pick: impl FnMut(&Event) -> bool) -> Event {

@@ -45,40 +45,96 @@ fn wat_guests_match_their_sources() {
     }
 }
 
-fn wasm_target_installed() -> bool {
+fn rust_targets_installed() -> bool {
     let Ok(out) = Command::new("rustc").args(["--print", "sysroot"]).output() else {
         return false;
     };
     let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    Path::new(&sysroot)
-        .join("lib/rustlib/wasm32-unknown-unknown")
-        .is_dir()
+    ["wasm32-unknown-unknown", "wasm32-wasip1"]
+        .iter()
+        .all(|target| {
+            Path::new(&sysroot)
+                .join("lib/rustlib")
+                .join(target)
+                .is_dir()
+        })
 }
 
-/// Rust guests rebuilt by guests/build.sh are byte-identical to the committed ones.
-/// Skipped (with a note) when the wasm32 target is not installed.
-#[test]
-fn rust_guests_match_their_sources() {
-    if !wasm_target_installed() {
-        eprintln!("skipped: `rustup target add wasm32-unknown-unknown` to check Rust guests");
-        return;
-    }
-    let out = std::env::temp_dir().join(format!("wasmscope-guests-{}", std::process::id()));
+/// Whether `program --version` runs.
+fn tool_runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Builds the `kind` guests (GUEST_ONLY of guests/build.sh) into a temporary folder
+/// and checks each of `assets` is byte-identical to the committed one.
+fn rebuild_matches(kind: &str, assets: &[&str]) {
+    let out = std::env::temp_dir().join(format!("wasmscope-guests-{kind}-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     let status = Command::new("bash")
         .arg(root().join("guests/build.sh"))
         .env("GUEST_OUT_DIR", &out)
+        .env("GUEST_ONLY", kind)
         .status()
         .unwrap();
-    assert!(status.success(), "guests/build.sh failed");
-    for guest in ["append", "strings"] {
-        let built = std::fs::read(out.join(guest).with_extension("wasm")).unwrap();
-        let committed =
-            std::fs::read(root().join("assets").join(guest).with_extension("wasm")).unwrap();
+    assert!(status.success(), "guests/build.sh failed for {kind}");
+    for asset in assets {
+        let built = std::fs::read(out.join(asset)).unwrap();
+        let committed = std::fs::read(root().join("assets").join(asset)).unwrap();
         assert!(
             built == committed,
-            "assets/{guest}.wasm is stale: run guests/build.sh"
+            "assets/{asset} is stale: run guests/build.sh"
         );
     }
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// Rust guests rebuilt by guests/build.sh are byte-identical to the committed ones.
+/// Skipped (with a note) when a wasm target is not installed.
+#[test]
+fn rust_guests_match_their_sources() {
+    if !rust_targets_installed() {
+        eprintln!(
+            "skipped: `rustup target add wasm32-unknown-unknown wasm32-wasip1` to check Rust guests"
+        );
+        return;
+    }
+    rebuild_matches("rust", &["append.wasm", "strings.wasm", "greet.wasm"]);
+}
+
+/// The C guest, rebuilt with clang and wasm-ld, is byte-identical to the committed one.
+/// Skipped (with a note) without clang or wasm-ld.
+#[test]
+fn c_guest_matches_its_source() {
+    if !tool_runs("clang") || !tool_runs("wasm-ld") {
+        eprintln!("skipped: `apt-get install clang lld` to check the C guest");
+        return;
+    }
+    rebuild_matches("c", &["shout_c.wasm"]);
+}
+
+/// The AssemblyScript guest, rebuilt with asc, is byte-identical to the committed one.
+/// Skipped (with a note) without node and npm, or when the compiler cannot be
+/// installed (`npm ci` in guests/assemblyscript, e.g. offline).
+#[test]
+fn assemblyscript_guest_matches_its_source() {
+    let dir = root().join("guests/assemblyscript");
+    let have_asc = || dir.join("node_modules/.bin/asc").exists();
+    if !tool_runs("node") || !tool_runs("npm") {
+        eprintln!("skipped: install node and npm to check the AssemblyScript guest");
+        return;
+    }
+    if !have_asc() {
+        let _ = Command::new("npm")
+            .args(["ci", "--silent", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status();
+    }
+    if !have_asc() {
+        eprintln!("skipped: `npm ci` in guests/assemblyscript could not install asc");
+        return;
+    }
+    rebuild_matches("assemblyscript", &["shout_as.wasm"]);
 }

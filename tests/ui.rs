@@ -118,10 +118,10 @@ fn a_failed_load_keeps_the_current_module() {
     settle(&mut harness, "the load to fail", |app| {
         app.state().loading.is_none()
     });
-    // This one parses but cannot be instantiated: its imports are not provided.
+    // This one parses but cannot be instantiated: its start function traps.
     harness.state_mut().apply(UiCommand::LoadBytes {
-        name: "needs_imports.wat".into(),
-        bytes: br#"(module (import "env" "f" (func)) (func (export "g")))"#.to_vec(),
+        name: "traps_at_start.wat".into(),
+        bytes: br#"(module (func $s unreachable) (start $s) (func (export "g")))"#.to_vec(),
     });
     settle(&mut harness, "the second load to fail", |app| {
         app.state().loading.is_none()
@@ -136,7 +136,7 @@ fn a_failed_load_keeps_the_current_module() {
     let log = log_text(harness.state());
     assert!(log.contains("Cannot load broken.wasm"), "{log}");
     assert!(
-        log.contains("Cannot load needs_imports.wat") && log.contains("env.f"),
+        log.contains("Cannot load traps_at_start.wat") && log.contains("unreachable"),
         "{log}"
     );
     assert!(

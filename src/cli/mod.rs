@@ -1,6 +1,7 @@
 //! The command line: `wasmscope inspect` and `wasmscope run`, on the same engine as the
 //! window. Errors print their chain on stderr and exit non-zero.
 
+mod host;
 mod run;
 
 use std::path::PathBuf;
@@ -34,7 +35,8 @@ pub enum CliCommand {
         json: bool,
     },
     /// The newsletter's walkthrough: alloc → write the input → call → read the result.
-    Run(RunArgs),
+    /// Imports are provided: WASI when the module asks for it, stubs for the rest.
+    Run(Box<RunArgs>),
 }
 
 /// Options of `wasmscope run`.
@@ -48,12 +50,14 @@ pub struct RunArgs {
     /// The input, as hex bytes (`de ad be ef`).
     #[arg(long)]
     pub hex: Option<String>,
-    /// The allocator export.
-    #[arg(long, default_value = "alloc")]
-    pub alloc: String,
-    /// The function called as `NAME(ptr, len)`.
-    #[arg(long, default_value = "append")]
-    pub call: String,
+    /// The allocator: an export name, or a convention (`alloc`, `malloc`,
+    /// `wasm-bindgen`, `cabi`, `assemblyscript`). Detected when omitted.
+    #[arg(long)]
+    pub alloc: Option<String>,
+    /// The function called as `NAME(ptr, len)`. Default: `append` when the module
+    /// exports it; otherwise nothing is called (alloc + write only).
+    #[arg(long)]
+    pub call: Option<String>,
     /// Extra bytes allocated past the input (the seed adds 30 for append's suffix).
     #[arg(long, default_value_t = 30)]
     pub extra: u64,
@@ -71,6 +75,20 @@ pub struct RunArgs {
     /// Memory limit, in MiB.
     #[arg(long, default_value_t = 4096)]
     pub memory_limit_mb: u64,
+    /// What stubbed imports do: `zeros` (return 0, the default) or `trap`; or, for one
+    /// import, `MODULE.NAME=zeros|trap` (e.g. `env.abort=trap`). Repeatable.
+    #[arg(long, value_name = "POLICY")]
+    pub stub: Vec<String>,
+    /// An argument for a WASI guest (after its program name). Repeatable.
+    #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
+    pub wasi_arg: Vec<String>,
+    /// An environment variable for a WASI guest, `KEY=VALUE`. Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// A folder a WASI guest may read and write, seen under the same path. Without it
+    /// the guest has no filesystem. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub dir: Vec<PathBuf>,
 }
 
 /// How to read a call's result.

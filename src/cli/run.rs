@@ -1,16 +1,18 @@
 //! `wasmscope run`: the seed's walkthrough, printed the way the newsletter printed it,
-//! with the byte ranges each step changed.
+//! with the byte ranges each step changed, and what the guest printed or called on
+//! the host's stubs.
 
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 
+use super::host::{host_config, pick_allocator};
 use super::{ResultKind, RunArgs};
 use crate::engine::{
     Limits, Session, Step, StepOutput, StopHandle, Value, call_line, changed_line, new_engine,
     pointer_lines, result_line,
 };
-use crate::inspect::load_module_bytes;
+use crate::inspect::{ModuleInfo, ValType, inspect, load_module_bytes};
 use crate::memory::{format_hex, parse_hex};
 
 /// Runs the walkthrough and writes its lines to `out`.
@@ -21,22 +23,28 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         (None, None) => bail!("give the input with --input TEXT or --hex BYTES"),
     };
     let bytes = load_module_bytes(&args.module)?;
+    let cannot_load = || format!("cannot load {}", args.module.display());
+    let info = inspect(&bytes).with_context(cannot_load)?;
     let limits = Limits {
         timeout_ms: args.timeout_ms,
         memory_limit_bytes: args.memory_limit_mb.saturating_mul(1 << 20),
     };
+    let host = host_config(args)?;
     let stop = StopHandle::new(new_engine()?);
-    let mut session = Session::new(&stop, &bytes, limits)
-        .with_context(|| format!("cannot load {}", args.module.display()))?;
+    let mut session =
+        Session::from_checked_with(&stop, &bytes, limits, &host).with_context(cannot_load)?;
     let mut walk = Walk {
         session: &mut session,
         out,
     };
+    walk.notes()?;
     let len = input.len() as u64;
 
+    let allocator = pick_allocator(&args.module, &info, args.alloc.as_deref())?;
+    walk.lines(&[format!("Allocator: {allocator}")])?;
     let size = len + args.extra;
     let ptr = match walk.step(Step::Alloc {
-        export: args.alloc.clone(),
+        export: allocator.export.clone(),
         size,
     })? {
         StepOutput::Pointer(ptr) => ptr,
@@ -46,9 +54,13 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
     walk.lines(&pointer_lines(ptr, len, base))?;
 
     walk.step(Step::Write { ptr, bytes: input })?;
-    let args_values = pointer_args(walk.session, &args.call, ptr, len)?;
+    let Some(call) = args.call.clone().or_else(|| default_call(&info)) else {
+        walk.lines(&landed_lines(&info, ptr, len, walk.session.host_base()))?;
+        return Ok(());
+    };
+    let args_values = pointer_args(walk.session, &call, ptr, len)?;
     let results = match walk.step(Step::Call {
-        export: args.call.clone(),
+        export: call.clone(),
         args: args_values,
     })? {
         StepOutput::Values(values) => values,
@@ -57,11 +69,11 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
     let returned = results.first().and_then(Value::as_u64);
     let (read_ptr, read_len) = match (args.result, returned) {
         (ResultKind::Value, _) => {
-            walk.lines(&[format!("`{}` returned {}", args.call, fmt_values(&results))])?;
+            walk.lines(&[format!("`{call}` returned {}", fmt_values(&results))])?;
             return Ok(());
         }
         (ResultKind::Len, Some(new_len)) => {
-            walk.lines(&[call_line(&args.call, &results)])?;
+            walk.lines(&[call_line(&call, &results)])?;
             (ptr, new_len)
         }
         (ResultKind::Ptr, Some(new_ptr)) => {
@@ -77,8 +89,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
             (new_ptr, new_len)
         }
         (_, None) => bail!(
-            "`{}` returned {}, not an integer to read by",
-            args.call,
+            "`{call}` returned {}, not an integer to read by",
             fmt_values(&results)
         ),
     };
@@ -92,6 +103,40 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The seed's `append` when the module exports it; otherwise nothing is called.
+fn default_call(info: &ModuleInfo) -> Option<String> {
+    info.export_func("append").map(|_| "append".to_owned())
+}
+
+/// Where the input landed, and what could be called with it, when nothing is.
+fn landed_lines(info: &ModuleInfo, ptr: u64, len: u64, host_base: u64) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Input landed at {ptr:#x}..{:#x} ({len} bytes), host address {:#x}",
+        ptr + len,
+        host_base.wrapping_add(ptr)
+    )];
+    let int = |t: &ValType| matches!(t, ValType::I32 | ValType::I64);
+    let shaped: Vec<&str> = info
+        .func_exports()
+        .filter(|(_, sig)| {
+            matches!(sig.params.as_slice(), [p, l] if int(p) && int(l))
+                && matches!(sig.results.as_slice(), [r] if int(r))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let hint = match shaped.as_slice() {
+        [] => String::new(),
+        names if names.len() <= 8 => format!("; (ptr, len) -> len exports: {}", names.join(", ")),
+        names => format!(
+            "; (ptr, len) -> len exports: {}, and {} more",
+            names[..8].join(", "),
+            names.len() - 8
+        ),
+    };
+    lines.push(format!("No --call given, so nothing was called{hint}"));
+    lines
 }
 
 fn fmt_values(values: &[Value]) -> String {
@@ -122,7 +167,12 @@ struct Walk<'a, W: Write> {
 
 impl<W: Write> Walk<'_, W> {
     fn step(&mut self, step: Step) -> Result<StepOutput> {
-        let output = self.session.run_step(&step)?;
+        let result = self.session.run_step(&step);
+        if result.is_err() {
+            // What the guest printed or called before it failed helps explain why.
+            self.notes()?;
+        }
+        let output = result?;
         let changed = self.session.snapshot();
         writeln!(
             self.out,
@@ -130,7 +180,14 @@ impl<W: Write> Walk<'_, W> {
             step.label(),
             changed_line(changed.changed())
         )?;
+        self.notes()?;
         Ok(output)
+    }
+
+    /// Prints what the guest printed or called since the last step.
+    fn notes(&mut self) -> Result<()> {
+        let notes = self.session.take_notes();
+        self.lines(&notes)
     }
 
     fn lines(&mut self, lines: &[String]) -> Result<()> {

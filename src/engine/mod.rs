@@ -1,14 +1,28 @@
-//! Everything that touches wasmtime: a `Session` over one instance, the limits that
-//! keep guests in check, trap explanations, and the worker thread the UI talks to.
+//! Everything that touches wasmtime: a `Session` over one instance, the imports it is
+//! given (WASI, stubs), allocator conventions, the limits that keep guests in check,
+//! trap explanations, and the worker thread the UI talks to.
 
+mod alloc_step;
+pub mod allocators;
+mod glue;
+mod imports;
+mod instantiate;
 mod limits;
+mod notes;
 mod session;
 mod steps;
+mod store;
 mod traps;
 mod values;
+mod wasi;
 pub mod worker;
 
+pub use allocators::{Allocator, Convention};
+pub use glue::malloc_from_glue;
+pub use imports::{HostConfig, StubPolicy, StubTrapped};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};
+pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STEP};
 pub use session::{GlobalValue, Session, new_engine};
 pub use steps::{Step, StepOutput, call_line, changed_line, pointer_lines, result_line};
 pub use values::{NumType, Value, format_values};
+pub use wasi::{WASI_P0, WASI_P1, WasiConfig};

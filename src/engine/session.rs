@@ -1,24 +1,18 @@
 //! One instantiated module and its store: alloc, write, call, read, snapshot.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
-use wasmtime::{
-    Engine, ExternType, Func, Instance, Memory, Module, Store, UpdateDeadline, Val, ValType,
-};
+use wasmtime::{Engine, Func, FuncType, Instance, Memory, Store, Val, ValType};
 
-use super::limits::{Deadline, Limiter, Limits, StopHandle, human_bytes, with_ticker};
+use super::imports::HostConfig;
+use super::instantiate::instantiate;
+use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
+use super::store::{StoreData, start_clock};
 use super::traps::explain;
 use super::values::{NumType, Value, format_values};
 use crate::inspect::{inspect, to_binary};
 use crate::memory::Snapshot;
-
-/// What the store carries for the limiter and the epoch callback.
-struct StoreData {
-    limiter: Limiter,
-    deadline: Deadline,
-}
 
 /// The value of one exported global, read now.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,11 +25,12 @@ pub struct GlobalValue {
     pub mutable: bool,
 }
 
-/// A live instance of a module with no imports, owned by one thread at a time.
+/// A live instance of a module, its imports provided, owned by one thread at a time.
 pub struct Session {
     store: Store<StoreData>,
     instance: Instance,
     memory: Option<Memory>,
+    shared_memory: bool,
     limits: Limits,
     last_snapshot: Arc<Snapshot>,
 }
@@ -50,66 +45,68 @@ pub fn new_engine() -> Result<Engine> {
 }
 
 impl Session {
-    /// Checks, compiles and instantiates `bytes` (a `.wasm` binary or WAT text).
+    /// Checks, compiles and instantiates `bytes` (a `.wasm` binary or WAT text) with
+    /// the default host: WASI if imported, stubs returning zeros for other functions.
     /// Running the module's start function obeys `limits` and `stop`, like any call.
     pub fn new(stop: &StopHandle, bytes: &[u8], limits: Limits) -> Result<Self> {
+        Self::with_host(stop, bytes, limits, &HostConfig::default())
+    }
+
+    /// Like [`Session::new`], with imports provided as `host` says.
+    pub fn with_host(
+        stop: &StopHandle,
+        bytes: &[u8],
+        limits: Limits,
+        host: &HostConfig,
+    ) -> Result<Self> {
         let binary = to_binary(bytes)?;
         inspect(&binary)?;
-        Self::from_checked(stop, &binary, limits)
+        Self::from_checked_with(stop, &binary, limits, host)
     }
 
     /// Compiles and instantiates a binary module that `inspect` already accepted (its
-    /// errors are clearer than the compiler's).
+    /// errors are clearer than the compiler's), with the default host.
     pub fn from_checked(stop: &StopHandle, bytes: &[u8], limits: Limits) -> Result<Self> {
-        let engine = stop.engine();
-        let module = Module::new(engine, bytes)
-            .map_err(anyhow::Error::from)
-            .context("wasmtime cannot compile this module")?;
-        let imports: Vec<String> = module
-            .imports()
-            .map(|i| format!("{}.{} ({})", i.module(), i.name(), extern_kind(&i.ty())))
-            .collect();
-        if !imports.is_empty() {
-            bail!(
-                "this module imports {} item(s), which wasmscope cannot provide yet: {}",
-                imports.len(),
-                imports.join(", ")
-            );
-        }
-        let data = StoreData {
-            limiter: Limiter {
-                memory_limit_bytes: limits.memory_limit_bytes,
-            },
-            deadline: Deadline {
-                started: Instant::now(),
-                timeout_ms: limits.timeout_ms,
-            },
-        };
-        let mut store = Store::new(engine, data);
-        store.limiter(|data| &mut data.limiter);
-        let callback_stop = stop.clone();
-        store.epoch_deadline_callback(move |ctx| match ctx.data().deadline.check(&callback_stop) {
-            Ok(()) => Ok(UpdateDeadline::Continue(1)),
-            Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
-        });
-        start_clock(&mut store, limits);
-        let instance = with_ticker(engine, || Instance::new(&mut store, &module, &[]))
-            .map_err(|err| explain(err, "instantiation (the start function)"))?;
-        let memory = instance.get_memory(&mut store, "memory").or_else(|| {
-            let first = module
-                .exports()
-                .find(|e| matches!(e.ty(), ExternType::Memory(_)))?;
-            instance.get_memory(&mut store, first.name())
-        });
+        Self::from_checked_with(stop, bytes, limits, &HostConfig::default())
+    }
+
+    /// Like [`Session::from_checked`], with imports provided as `host` says. A WASI
+    /// reactor's `_initialize` export is called right after instantiation.
+    pub fn from_checked_with(
+        stop: &StopHandle,
+        bytes: &[u8],
+        limits: Limits,
+        host: &HostConfig,
+    ) -> Result<Self> {
+        let parts = instantiate(stop, bytes, limits, host)?;
         let mut session = Self {
-            store,
-            instance,
-            memory,
+            store: parts.store,
+            instance: parts.instance,
+            memory: parts.memory,
+            shared_memory: parts.shared_memory,
             limits,
             last_snapshot: Arc::new(Snapshot::empty()),
         };
+        if let Some(init) = session.instance.get_func(&mut session.store, "_initialize")
+            && init.ty(&session.store).params().len() == 0
+        {
+            session
+                .call("_initialize", &[])
+                .context("the WASI reactor's `_initialize` failed")?;
+            session
+                .store
+                .data_mut()
+                .notes
+                .info("called `_initialize` (a WASI reactor sets itself up there)".to_owned());
+        }
         session.snapshot();
         Ok(session)
+    }
+
+    /// What happened since the last call besides results: which imports the host
+    /// provided (after loading), the guest's stdout/stderr lines, and calls to stubs.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.store.data_mut().notes.take()
     }
 
     /// The limits in force.
@@ -148,42 +145,6 @@ impl Session {
             .iter()
             .map(|v| Value::from_val(v).ok_or_else(|| anyhow!("`{name}` returned a {v:?}")))
             .collect()
-    }
-
-    /// Calls the allocator export `name` with `size` and returns the guest pointer it
-    /// gave, checked to lie inside memory.
-    pub fn alloc(&mut self, name: &str, size: u64) -> Result<u64> {
-        let func = self.func(name)?;
-        let ty = func.ty(&self.store);
-        let arg = match ty.params().collect::<Vec<_>>().as_slice() {
-            [ValType::I32] => Value::I32(
-                u32::try_from(size).with_context(|| format!("{size} bytes do not fit in an i32"))?
-                    as i32,
-            ),
-            [ValType::I64] => Value::I64(size as i64),
-            other => bail!(
-                "`{name}` is not an allocator: it takes ({}), but an allocator takes one size \
-                 (i32 or i64)",
-                type_list(other)
-            ),
-        };
-        let results = self.call(name, &[arg])?;
-        let ptr = match results.as_slice() {
-            [one] => one.as_u64(),
-            _ => None,
-        }
-        .with_context(|| {
-            format!(
-                "`{name}` returned {}, not one pointer",
-                format_values(&results)
-            )
-        })?;
-        ensure!(
-            ptr != 0 || size == 0,
-            "`{name}` returned a null pointer (0): the guest could not allocate {size} bytes"
-        );
-        self.check_range(ptr, size, &format!("`{name}` returned pointer"))?;
-        Ok(ptr)
     }
 
     /// Copies `bytes` into linear memory at guest offset `ptr`.
@@ -260,8 +221,19 @@ impl Session {
             .collect()
     }
 
+    /// The type of the exported function `name`.
+    pub(super) fn func_type(&mut self, name: &str) -> Result<FuncType> {
+        let func = self.func(name)?;
+        Ok(func.ty(&self.store))
+    }
+
+    /// Whether the module exports a function `name`.
+    pub(super) fn has_func(&mut self, name: &str) -> bool {
+        self.instance.get_func(&mut self.store, name).is_some()
+    }
+
     /// The exported function `name`, or an error listing the functions there are.
-    fn func(&mut self, name: &str) -> Result<Func> {
+    pub(super) fn func(&mut self, name: &str) -> Result<Func> {
         if let Some(func) = self.instance.get_func(&mut self.store, name) {
             return Ok(func);
         }
@@ -282,12 +254,18 @@ impl Session {
     }
 
     fn memory(&self) -> Result<Memory> {
+        if self.shared_memory {
+            bail!(
+                "this module's memory is shared between threads, which wasmscope cannot \
+                 read or write yet"
+            );
+        }
         self.memory
             .context("the module exports no memory, so there is nothing to read or write")
     }
 
     /// Errors unless `ptr..ptr + len` lies inside linear memory.
-    fn check_range(&self, ptr: u64, len: u64, what: &str) -> Result<()> {
+    pub(super) fn check_range(&self, ptr: u64, len: u64, what: &str) -> Result<()> {
         let size = self.memory()?.data_size(&self.store) as u64;
         let fits = ptr.checked_add(len).is_some_and(|end| end <= size);
         ensure!(
@@ -299,31 +277,10 @@ impl Session {
     }
 }
 
-/// Starts the clock for the next call: fresh deadline, first tick armed. A Stop
-/// requested earlier stays in force until `StopHandle::reset`, so a Stop pressed just
-/// before a call begins is not lost.
-fn start_clock(store: &mut Store<StoreData>, limits: Limits) {
-    store.data_mut().deadline = Deadline {
-        started: Instant::now(),
-        timeout_ms: limits.timeout_ms,
-    };
-    store.set_epoch_deadline(1);
-}
-
-fn type_list(types: &[ValType]) -> String {
+pub(super) fn type_list(types: &[ValType]) -> String {
     types
         .iter()
         .map(|t| t.to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn extern_kind(ty: &ExternType) -> &'static str {
-    match ty {
-        ExternType::Func(_) => "func",
-        ExternType::Global(_) => "global",
-        ExternType::Table(_) => "table",
-        ExternType::Memory(_) => "memory",
-        ExternType::Tag(_) => "tag",
-    }
 }

@@ -3,6 +3,7 @@
 use anyhow::anyhow;
 use wasmtime::{Trap, WasmBacktrace};
 
+use super::imports::StubTrapped;
 use super::limits::{Interrupted, MemoryLimitHit, human_bytes};
 
 /// Explains why calling `what` (e.g. "`append`" or "instantiation") failed.
@@ -17,6 +18,14 @@ pub fn explain(err: wasmtime::Error, what: &str) -> anyhow::Error {
                 format!("{what} was stopped by the user after {elapsed_ms} ms")
             }
         }
+    } else if let Some(stub) = err.downcast_ref::<StubTrapped>() {
+        format!("{what} trapped: {stub} (the default stub returns zeros instead; `--stub zeros`)")
+    } else if let Some(exit) = err.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        format!(
+            "{what} ended the program: the guest called WASI `proc_exit` with status {}{}",
+            exit.0,
+            if exit.0 == 0 { " (success)" } else { "" }
+        )
     } else if let Some(limit) = err.downcast_ref::<MemoryLimitHit>() {
         format!("{what} trapped: {limit} (raise it in Settings, or --memory-limit-mb)")
     } else if let Some(trap) = err.downcast_ref::<Trap>() {

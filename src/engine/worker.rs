@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::imports::HostConfig;
 use super::limits::{Limits, StopHandle};
 use super::session::{GlobalValue, Session, new_engine};
 use super::steps::{Step, StepOutput};
@@ -28,6 +29,9 @@ pub enum Command {
     Step(Step),
     /// Use these limits from the next call on.
     SetLimits(Limits),
+    /// Provide imports this way from the next Load on (WASI args/env/folders, stub
+    /// policies).
+    SetHost(HostConfig),
 }
 
 /// What the worker reports, in order.
@@ -50,6 +54,9 @@ pub enum Event {
         snapshot: Arc<Snapshot>,
         /// Exported globals' values.
         globals: Vec<GlobalValue>,
+        /// Which imports the host provided, and what the start function printed or
+        /// called (see `Session::take_notes`).
+        notes: Vec<String>,
     },
     /// The module could not be loaded; the previous one (if any) is still current.
     LoadFailed {
@@ -72,6 +79,8 @@ pub enum Event {
         globals: Vec<GlobalValue>,
         /// Wall time the step took.
         elapsed_ms: u64,
+        /// The guest's output and stub calls during the step.
+        notes: Vec<String>,
     },
     /// A step failed (trap, timeout, bad pointer…). Memory may still have changed.
     StepFailed {
@@ -81,6 +90,8 @@ pub enum Event {
         error: String,
         /// Memory afterwards (None without a module).
         snapshot: Option<Arc<Snapshot>>,
+        /// The guest's output and stub calls before it failed.
+        notes: Vec<String>,
     },
 }
 
@@ -106,6 +117,7 @@ impl Worker {
                 let mut state = WorkerState {
                     stop: thread_stop,
                     limits,
+                    host: HostConfig::default(),
                     session: None,
                 };
                 let send = |event: Event| {
@@ -167,6 +179,7 @@ impl Drop for Worker {
 struct WorkerState {
     stop: StopHandle,
     limits: Limits,
+    host: HostConfig,
     session: Option<Session>,
 }
 
@@ -181,6 +194,7 @@ impl WorkerState {
                     session.set_limits(limits);
                 }
             }
+            Command::SetHost(host) => self.host = host,
         }
     }
 
@@ -192,17 +206,23 @@ impl WorkerState {
                 info: Arc::new(info),
                 bytes: Arc::from(binary.as_slice()),
             });
-            Session::from_checked(&self.stop, &binary, self.limits)
+            let mut host = self.host.clone();
+            if host.wasi.args.is_empty() {
+                host.wasi.args.push(name.clone());
+            }
+            Session::from_checked_with(&self.stop, &binary, self.limits, &host)
         });
         match loaded {
             Ok(mut session) => {
                 let snapshot = session.snapshot();
                 let globals = session.globals();
+                let notes = session.take_notes();
                 self.session = Some(session);
                 send(Event::Loaded {
                     name,
                     snapshot,
                     globals,
+                    notes,
                 });
             }
             Err(err) => send(Event::LoadFailed {
@@ -218,6 +238,7 @@ impl WorkerState {
                 step,
                 error: "no module is loaded".to_owned(),
                 snapshot: None,
+                notes: Vec::new(),
             });
             return;
         };
@@ -225,6 +246,7 @@ impl WorkerState {
         let started = Instant::now();
         let result = session.run_step(&step);
         let snapshot = session.snapshot();
+        let notes = session.take_notes();
         match result {
             Ok(output) => send(Event::StepDone {
                 step,
@@ -232,11 +254,13 @@ impl WorkerState {
                 snapshot,
                 globals: session.globals(),
                 elapsed_ms: started.elapsed().as_millis() as u64,
+                notes,
             }),
             Err(err) => send(Event::StepFailed {
                 step,
                 error: format!("{err:#}"),
                 snapshot: Some(snapshot),
+                notes,
             }),
         }
     }

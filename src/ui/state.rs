@@ -194,6 +194,14 @@ impl AppState {
         });
     }
 
+    /// Appends what the guest printed or called during a step (see
+    /// `Session::take_notes`).
+    fn push_notes(&mut self, notes: Vec<String>) {
+        for note in notes {
+            self.push_log(LogKind::Info, note);
+        }
+    }
+
     /// Records that `step` was sent (as walkthrough `stage`, if it is one).
     pub fn started(&mut self, step: Step, stage: Option<Stage>) {
         self.push_log(LogKind::Step, format!("> {}", step.label()));
@@ -216,6 +224,7 @@ impl AppState {
                 name,
                 snapshot,
                 globals,
+                notes,
             } => {
                 if let Some(module) = self.pending.take() {
                     self.walk = Walkthrough::for_module(&module.info, SEED_INPUT.to_owned());
@@ -233,6 +242,7 @@ impl AppState {
                         .rebuild_map(&info, &self.globals, self.snapshot.len_bytes());
                 }
                 self.push_log(LogKind::Info, format!("Loaded {name}"));
+                self.push_notes(notes);
                 self.push_log(
                     LogKind::Info,
                     "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all.",
@@ -251,12 +261,14 @@ impl AppState {
                 output,
                 snapshot,
                 globals,
+                notes,
                 ..
             } => {
                 self.take_snapshot(snapshot, Some(&step));
                 self.globals = globals;
                 let stage = self.running_stage.take();
                 self.running = None;
+                self.push_notes(notes);
                 self.step_done(&step, output, stage);
                 let changed = changed_line(self.snapshot.changed());
                 self.push_log(LogKind::Changed, changed);
@@ -274,10 +286,12 @@ impl AppState {
                 step,
                 error,
                 snapshot,
+                notes,
             } => {
                 if let Some(snapshot) = snapshot {
                     self.take_snapshot(snapshot, Some(&step));
                 }
+                self.push_notes(notes);
                 self.running = None;
                 self.running_stage = None;
                 self.run_all = false;

@@ -177,12 +177,12 @@ fn is_address(ty: &ValType) -> bool {
     matches!(ty, ValType::I32 | ValType::I64)
 }
 
-/// Exports shaped like an allocator: one integer in, one integer out.
+/// The module's allocators (see `engine::allocators::detect`), preferred first.
 pub fn allocator_exports(info: &ModuleInfo) -> Vec<String> {
-    exports_where(info, |sig| {
-        matches!(sig.params.as_slice(), [p] if is_address(p))
-            && matches!(sig.results.as_slice(), [r] if is_address(r))
-    })
+    crate::engine::allocators::detect(info)
+        .into_iter()
+        .map(|allocator| allocator.export)
+        .collect()
 }
 
 /// Exports shaped like the seed's `append`: `(ptr, len) -> len`.

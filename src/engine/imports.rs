@@ -1,0 +1,249 @@
+//! Everything a module imports, provided so that "open and explore" works with no
+//! configuration: WASI where the module asks for it, a stub for every other function
+//! (zeros or a trap, each call noted), and memories, tables and globals created to fit
+//! their declared types.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use anyhow::{Context, Result, bail};
+use wasmtime::{
+    Caller, Extern, ExternType, FuncType, ImportType, Linker, Memory, Module, Store, Val,
+};
+
+use super::limits::human_bytes;
+use super::steps::arg_text;
+use super::store::StoreData;
+use super::values::Value;
+use super::wasi::{self, WasiConfig};
+
+/// What a stubbed import does when the guest calls it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StubPolicy {
+    /// Return zero for every result (null for references). The default.
+    #[default]
+    Zeros,
+    /// Trap with a message naming the import.
+    Trap,
+}
+
+impl StubPolicy {
+    /// `zeros` or `trap`, as the CLI spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Zeros => "zeros",
+            Self::Trap => "trap",
+        }
+    }
+}
+
+/// How the host answers a module's imports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostConfig {
+    /// What WASI guests see (used only when the module imports WASI).
+    pub wasi: WasiConfig,
+    /// What stubbed functions do unless `stubs` says otherwise.
+    pub default_stub: StubPolicy,
+    /// Per-import policies, keyed `module.name` (e.g. `env.abort`).
+    pub stubs: BTreeMap<String, StubPolicy>,
+}
+
+impl HostConfig {
+    /// The policy for the import `module.name`.
+    pub fn policy_for(&self, module: &str, name: &str) -> StubPolicy {
+        self.stubs
+            .get(&import_name(module, name))
+            .copied()
+            .unwrap_or(self.default_stub)
+    }
+}
+
+/// A stub with the trap policy was called (the error inside the wasmtime error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StubTrapped {
+    /// The import, as `module.name`.
+    pub import: String,
+}
+
+impl fmt::Display for StubTrapped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "it called the import `{}`, whose stub is set to trap",
+            self.import
+        )
+    }
+}
+
+impl std::error::Error for StubTrapped {}
+
+/// `env.abort`.
+fn import_name(module: &str, name: &str) -> String {
+    format!("{module}.{name}")
+}
+
+/// What `link` provided, for the session.
+pub struct Linked {
+    /// The linker, ready to instantiate the module.
+    pub linker: Linker<StoreData>,
+    /// The first imported (non-shared) memory, created here.
+    pub imported_memory: Option<Memory>,
+    /// Whether a shared memory was imported (wasmscope cannot show those yet).
+    pub imports_shared_memory: bool,
+}
+
+/// Provides every import of `module`: WASI first, then stubs and created items.
+/// Notes what it did in the store's notes.
+pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) -> Result<Linked> {
+    let mut linker = Linker::new(store.engine());
+    wasi::add_to_linker(&mut linker, module, |data: &mut StoreData| &mut data.wasi)?;
+    let mut linked = Linked {
+        linker,
+        imported_memory: None,
+        imports_shared_memory: false,
+    };
+    let mut stubbed: Vec<String> = Vec::new();
+    let mut wasi_funcs = 0usize;
+    for import in module.imports() {
+        let full = import_name(import.module(), import.name());
+        let provided = linked
+            .linker
+            .get(&mut *store, import.module(), import.name())
+            .is_ok();
+        match import.ty() {
+            ExternType::Func(_) if provided => wasi_funcs += 1,
+            ExternType::Func(ty) => {
+                let policy = host.policy_for(import.module(), import.name());
+                define_stub(&mut linked.linker, &import, ty, policy)?;
+                stubbed.push(format!("{full} ({})", policy.name()));
+            }
+            ExternType::Tag(_) => bail!(
+                "this module imports the exception tag `{full}`, which wasmscope cannot provide"
+            ),
+            ty => define_item(store, &mut linked, &import, &ty, &full)?,
+        }
+    }
+    let notes = &mut store.data_mut().notes;
+    if wasi_funcs > 0 {
+        notes.info(format!(
+            "WASI: {wasi_funcs} imported function(s) provided; stdout and stderr are shown here{}",
+            if host.wasi.dirs.is_empty() {
+                ", and the guest has no filesystem access"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !stubbed.is_empty() {
+        notes.info(format!(
+            "{} imported function(s) are stubs (zeros = return 0, trap = stop); each call is \
+             logged: {}",
+            stubbed.len(),
+            stubbed.join(", ")
+        ));
+    }
+    Ok(linked)
+}
+
+/// Creates an imported memory, table or global to fit its declared type.
+fn define_item(
+    store: &mut Store<StoreData>,
+    linked: &mut Linked,
+    import: &ImportType,
+    ty: &ExternType,
+    full: &str,
+) -> Result<()> {
+    let item = ty
+        .default_value(&mut *store)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot create the imported item `{full}` ({ty:?})"))?;
+    let note = match &item {
+        Extern::Memory(memory) => {
+            linked.imported_memory.get_or_insert(*memory);
+            let size = memory.data_size(&*store) as u64;
+            format!(
+                "imported memory `{full}` created at its minimum size, {}",
+                human_bytes(size)
+            )
+        }
+        Extern::SharedMemory(_) => {
+            linked.imports_shared_memory = true;
+            format!("imported shared memory `{full}` created (wasmscope cannot show it yet)")
+        }
+        Extern::Global(_) => format!("imported global `{full}` created with the value 0"),
+        Extern::Table(table) => format!(
+            "imported table `{full}` created with {} empty entries",
+            table.size(&*store)
+        ),
+        _ => format!("imported `{full}` created"),
+    };
+    linked
+        .linker
+        .define(&*store, import.module(), import.name(), item)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot provide the import `{full}`"))?;
+    store.data_mut().notes.info(note);
+    Ok(())
+}
+
+/// Defines a stub for the imported function `import` that follows `policy`.
+fn define_stub(
+    linker: &mut Linker<StoreData>,
+    import: &ImportType,
+    ty: FuncType,
+    policy: StubPolicy,
+) -> Result<()> {
+    let name = import_name(import.module(), import.name());
+    // A non-nullable reference has no zero; such a stub can only trap.
+    let zeros: Option<Vec<Val>> = ty.results().map(|t| t.default_value()).collect();
+    let stub_name = name.clone();
+    let stub = move |mut caller: Caller<'_, StoreData>, params: &[Val], results: &mut [Val]| {
+        let notes = &mut caller.data_mut().notes;
+        match (&zeros, policy) {
+            (Some(zeros), StubPolicy::Zeros) => {
+                results.copy_from_slice(zeros);
+                notes.stub_call(|| {
+                    format!(
+                        "stub {stub_name}({}) -> {}",
+                        vals(params),
+                        vals_result(zeros)
+                    )
+                });
+                Ok(())
+            }
+            _ => {
+                notes.stub_call(|| format!("stub {stub_name}({}) -> trap", vals(params)));
+                Err(wasmtime::Error::new(StubTrapped {
+                    import: stub_name.clone(),
+                }))
+            }
+        }
+    };
+    linker
+        .func_new(import.module(), import.name(), ty, stub)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot stub the import `{name}`"))?;
+    Ok(())
+}
+
+/// `0x110008, 16` — arguments as the step log writes them.
+fn vals(values: &[Val]) -> String {
+    values.iter().map(val_text).collect::<Vec<_>>().join(", ")
+}
+
+/// `()`, `0`, or `(0, 0)`.
+fn vals_result(values: &[Val]) -> String {
+    match values {
+        [] => "()".to_owned(),
+        [one] => val_text(one),
+        many => format!("({})", vals(many)),
+    }
+}
+
+fn val_text(value: &Val) -> String {
+    match Value::from_val(value) {
+        Some(value) => arg_text(&value),
+        None if matches!(value, Val::V128(_)) => "v128".to_owned(),
+        None => "ref".to_owned(),
+    }
+}

@@ -1,0 +1,59 @@
+//! Compiling and instantiating a module with its imports provided, then finding the
+//! memory the session shows.
+
+use anyhow::{Context, Result};
+use wasmtime::{ExternType, Instance, Memory, Module, Store};
+
+use super::imports::{HostConfig, link};
+use super::limits::{Limits, StopHandle, with_ticker};
+use super::store::{StoreData, new_store};
+use super::traps::explain;
+
+/// A fresh instance and what the session needs of it.
+pub struct Instantiated {
+    /// The store.
+    pub store: Store<StoreData>,
+    /// The instance.
+    pub instance: Instance,
+    /// The memory shown: the export `memory`, else the first exported memory, else an
+    /// imported one.
+    pub memory: Option<Memory>,
+    /// Whether the module's memory is shared (threads), which cannot be shown yet.
+    pub shared_memory: bool,
+}
+
+/// Compiles `bytes` (a binary `inspect` accepted), provides its imports per `host`,
+/// and instantiates it; the start function obeys `limits` and `stop`.
+pub fn instantiate(
+    stop: &StopHandle,
+    bytes: &[u8],
+    limits: Limits,
+    host: &HostConfig,
+) -> Result<Instantiated> {
+    let engine = stop.engine();
+    let module = Module::new(engine, bytes)
+        .map_err(anyhow::Error::from)
+        .context("wasmtime cannot compile this module")?;
+    let mut store = new_store(engine, stop, limits, &host.wasi)?;
+    let linked = link(&mut store, &module, host)?;
+    let instance = with_ticker(engine, || linked.linker.instantiate(&mut store, &module))
+        .map_err(|err| explain(err, "instantiation (the start function)"))?;
+    let exported_memory = instance.get_memory(&mut store, "memory").or_else(|| {
+        let first = module
+            .exports()
+            .find(|e| matches!(e.ty(), ExternType::Memory(_)))?;
+        instance.get_memory(&mut store, first.name())
+    });
+    let memory = exported_memory.or(linked.imported_memory);
+    let shared_memory = memory.is_none()
+        && (linked.imports_shared_memory
+            || module
+                .exports()
+                .any(|e| matches!(e.ty(), ExternType::Memory(m) if m.is_shared())));
+    Ok(Instantiated {
+        store,
+        instance,
+        memory,
+        shared_memory,
+    })
+}

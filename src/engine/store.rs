@@ -1,0 +1,65 @@
+//! The store's data (limits, clock, WASI context, notes) and how a store is set up.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use wasmtime::{Engine, Store, UpdateDeadline};
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+use super::limits::{Deadline, Limiter, Limits, StopHandle};
+use super::notes::Notes;
+use super::wasi::{self, WasiConfig};
+
+/// What the store carries for the limiter, the epoch callback, WASI and the notes.
+pub struct StoreData {
+    /// The memory limit.
+    pub limiter: Limiter,
+    /// The clock of the call in progress.
+    pub deadline: Deadline,
+    /// WASI state (used only when the module imports WASI).
+    pub wasi: WasiP1Ctx,
+    /// Stub calls and guest output since the last step.
+    pub notes: Notes,
+}
+
+/// A store with the limits, the epoch callback that enforces them and `stop`, and a
+/// WASI context configured by `wasi`.
+pub fn new_store(
+    engine: &Engine,
+    stop: &StopHandle,
+    limits: Limits,
+    wasi: &WasiConfig,
+) -> Result<Store<StoreData>> {
+    let notes = Notes::default();
+    let data = StoreData {
+        limiter: Limiter {
+            memory_limit_bytes: limits.memory_limit_bytes,
+        },
+        deadline: Deadline {
+            started: Instant::now(),
+            timeout_ms: limits.timeout_ms,
+        },
+        wasi: wasi::context(wasi, &notes)?,
+        notes,
+    };
+    let mut store = Store::new(engine, data);
+    store.limiter(|data| &mut data.limiter);
+    let callback_stop = stop.clone();
+    store.epoch_deadline_callback(move |ctx| match ctx.data().deadline.check(&callback_stop) {
+        Ok(()) => Ok(UpdateDeadline::Continue(1)),
+        Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
+    });
+    start_clock(&mut store, limits);
+    Ok(store)
+}
+
+/// Starts the clock for the next call: fresh deadline, first tick armed. A Stop
+/// requested earlier stays in force until `StopHandle::reset`, so a Stop pressed just
+/// before a call begins is not lost.
+pub fn start_clock(store: &mut Store<StoreData>, limits: Limits) {
+    store.data_mut().deadline = Deadline {
+        started: Instant::now(),
+        timeout_ms: limits.timeout_ms,
+    };
+    store.set_epoch_deadline(1);
+}

@@ -1,0 +1,298 @@
+//! Modules with imports: WASI guests print into the notes, other functions are stubs
+//! whose calls are noted, and imported memories, tables and globals are created.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+use std::time::Duration;
+
+use wasmscope::engine::worker::{Command, Event, Worker};
+use wasmscope::engine::{
+    HostConfig, Limits, STUB_LINES_PER_STEP, Session, StopHandle, StubPolicy, Value, WasiConfig,
+    new_engine,
+};
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn session_with(bytes: &[u8], host: &HostConfig) -> anyhow::Result<Session> {
+    let stop = StopHandle::new(new_engine().unwrap());
+    Session::with_host(&stop, bytes, Limits::default(), host)
+}
+
+/// Allocates and writes `text`, returning `(ptr, len)` as i32 arguments.
+fn put(s: &mut Session, allocator: &str, text: &str, extra: u64) -> [Value; 2] {
+    let ptr = s.alloc(allocator, text.len() as u64 + extra).unwrap();
+    s.write(ptr, text.as_bytes()).unwrap();
+    [Value::I32(ptr as i32), Value::I32(text.len() as i32)]
+}
+
+fn has(notes: &[String], needle: &str) -> bool {
+    notes.iter().any(|n| n.contains(needle))
+}
+
+#[test]
+fn wasi_guest_output_args_and_env_appear_in_the_notes() {
+    let host = HostConfig {
+        wasi: WasiConfig {
+            args: vec!["greet.wasm".into(), "--loud".into()],
+            env: vec![("GREETING".into(), "Hi".into())],
+            dirs: vec![],
+        },
+        ..HostConfig::default()
+    };
+    let mut s = session_with(&asset("greet.wasm"), &host).unwrap();
+    let loaded = s.take_notes();
+    assert!(has(&loaded, "WASI:"), "{loaded:?}");
+    let args = put(&mut s, "alloc", "world", 0);
+    assert_eq!(s.call("greet", &args).unwrap(), vec![Value::I32(10)]);
+    let notes = s.take_notes();
+    assert!(
+        notes.contains(&"stdout: Hi, world!".to_owned()),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .contains(&r#"stderr: greet was called with args ["greet.wasm", "--loud"]"#.to_owned()),
+        "{notes:?}"
+    );
+    assert!(s.take_notes().is_empty(), "notes are drained");
+}
+
+#[test]
+fn wasi_guest_sees_no_filesystem_unless_a_folder_is_granted() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-wasi-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        std::fs::write(dir.join(name), name).unwrap();
+    }
+    let path = dir.to_string_lossy().into_owned();
+    let mut s = session_with(&asset("greet.wasm"), &HostConfig::default()).unwrap();
+    let args = put(&mut s, "alloc", &path, 0);
+    assert_eq!(
+        s.call("count_entries", &args).unwrap(),
+        vec![Value::I32(-1)]
+    );
+    let notes = s.take_notes();
+    assert!(
+        has(&notes, &format!("stderr: cannot read {path}")),
+        "{notes:?}"
+    );
+
+    let granted = HostConfig {
+        wasi: WasiConfig {
+            dirs: vec![dir.clone()],
+            ..WasiConfig::default()
+        },
+        ..HostConfig::default()
+    };
+    let mut s = session_with(&asset("greet.wasm"), &granted).unwrap();
+    let args = put(&mut s, "alloc", &path, 0);
+    assert_eq!(s.call("count_entries", &args).unwrap(), vec![Value::I32(3)]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unknown_imports_get_stubs_and_each_call_is_noted() {
+    let mut s = session_with(&asset("shout_c.wasm"), &HostConfig::default()).unwrap();
+    let loaded = s.take_notes();
+    assert!(
+        has(&loaded, "1 imported function(s) are stubs"),
+        "{loaded:?}"
+    );
+    assert!(has(&loaded, "env.notify (zeros)"), "{loaded:?}");
+    let args = put(&mut s, "malloc", "hello", 3);
+    assert_eq!(s.call("shout", &args).unwrap(), vec![Value::I32(8)]);
+    let ptr = args[0].as_u64().unwrap();
+    assert_eq!(s.read(ptr, 8).unwrap(), b"HELLO!!!");
+    let notes = s.take_notes();
+    assert_eq!(notes, vec![format!("stub env.notify({ptr:#x}, 8) -> ()")]);
+}
+
+#[test]
+fn trap_policy_names_the_import() {
+    for host in [
+        HostConfig {
+            default_stub: StubPolicy::Trap,
+            ..HostConfig::default()
+        },
+        HostConfig {
+            stubs: [("env.notify".to_owned(), StubPolicy::Trap)].into(),
+            ..HostConfig::default()
+        },
+    ] {
+        let mut s = session_with(&asset("shout_c.wasm"), &host).unwrap();
+        let args = put(&mut s, "malloc", "hello", 3);
+        let err = format!("{:#}", s.call("shout", &args).unwrap_err());
+        assert!(
+            err.contains("`shout` trapped")
+                && err.contains("it called the import `env.notify`, whose stub is set to trap"),
+            "{err}"
+        );
+        assert!(
+            has(&s.take_notes(), "stub env.notify("),
+            "the trapping call is noted too"
+        );
+        // The session stays usable.
+        assert!(s.alloc("malloc", 4).is_ok());
+    }
+}
+
+#[test]
+fn imported_memories_tables_and_globals_are_created_to_fit() {
+    let wat = r#"(module
+        (import "env" "memory" (memory 2 10))
+        (import "env" "g" (global $g i32))
+        (import "env" "t" (table 4 funcref))
+        (import "env" "now" (func $now (result f64)))
+        (import "env" "pair" (func $pair (param i32) (result i32 i64)))
+        (func (export "read_global") (result i32) global.get $g)
+        (func (export "table_size") (result i32) table.size 0)
+        (func (export "now") (result f64) call $now)
+        (func (export "pair") (result i64) (call $pair (i32.const 7)) (drop) (drop) (i64.const 5))
+        (func (export "alloc") (param i32) (result i32) i32.const 64))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let notes = s.take_notes();
+    assert!(
+        has(
+            &notes,
+            "imported memory `env.memory` created at its minimum size, 128 KiB"
+        ),
+        "{notes:?}"
+    );
+    assert!(
+        has(&notes, "imported global `env.g` created with the value 0"),
+        "{notes:?}"
+    );
+    assert!(
+        has(
+            &notes,
+            "imported table `env.t` created with 4 empty entries"
+        ),
+        "{notes:?}"
+    );
+    assert_eq!(
+        s.memory_len_bytes(),
+        2 * 65536,
+        "the imported memory is the one shown"
+    );
+    assert_eq!(s.call("read_global", &[]).unwrap(), vec![Value::I32(0)]);
+    assert_eq!(s.call("table_size", &[]).unwrap(), vec![Value::I32(4)]);
+    assert_eq!(s.call("now", &[]).unwrap(), vec![Value::F64(0.0)]);
+    assert_eq!(s.call("pair", &[]).unwrap(), vec![Value::I64(5)]);
+    let ptr = s.alloc("alloc", 5).unwrap();
+    s.write(ptr, b"bytes").unwrap();
+    assert_eq!(s.read(ptr, 5).unwrap(), b"bytes");
+    let notes = s.take_notes();
+    assert_eq!(
+        notes,
+        vec![
+            "stub env.now() -> 0".to_owned(),
+            "stub env.pair(7) -> (0, 0)".to_owned()
+        ]
+    );
+}
+
+#[test]
+fn an_imported_memory_past_the_limit_is_refused() {
+    let wat = r#"(module (import "env" "memory" (memory 100)))"#;
+    let stop = StopHandle::new(new_engine().unwrap());
+    let limits = Limits {
+        memory_limit_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let err = Session::with_host(&stop, wat.as_bytes(), limits, &HostConfig::default())
+        .err()
+        .unwrap();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("env.memory") && text.contains("memory limit reached"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_reactor_is_initialized_and_proc_exit_is_explained() {
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (global $ready (export "ready") (mut i32) (i32.const 0))
+        (func (export "_initialize") (global.set $ready (i32.const 1)))
+        (func (export "quit") (call $exit (i32.const 3))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    assert!(has(&s.take_notes(), "called `_initialize`"));
+    let ready = s.globals().into_iter().find(|g| g.name == "ready").unwrap();
+    assert_eq!(ready.value, Some(Value::I32(1)));
+    let err = format!("{:#}", s.call("quit", &[]).unwrap_err());
+    assert!(
+        err.contains("`quit` ended the program: the guest called WASI `proc_exit` with status 3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_stub_called_in_a_loop_is_noted_a_bounded_number_of_times() {
+    let wat = r#"(module
+        (import "env" "tick" (func $tick (param i32)))
+        (func (export "spin") (param $n i32)
+          (loop $again
+            (call $tick (local.get $n))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br_if $again (local.get $n)))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    s.take_notes();
+    s.call("spin", &[Value::I32(100_000)]).unwrap();
+    let notes = s.take_notes();
+    assert_eq!(notes.len(), STUB_LINES_PER_STEP + 1);
+    assert_eq!(notes[0], "stub env.tick(0x186a0) -> ()");
+    assert_eq!(
+        notes.last().unwrap(),
+        &format!(
+            "... and {} more stub calls (not shown)",
+            100_000 - STUB_LINES_PER_STEP
+        )
+    );
+}
+
+#[test]
+fn tags_and_mismatched_wasi_imports_fail_with_the_import_named() {
+    let wat = r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i64))))"#;
+    let err = session_with(wat.as_bytes(), &HostConfig::default())
+        .err()
+        .unwrap();
+    let text = format!("{err:#}");
+    assert!(text.contains("fd_write"), "{text}");
+}
+
+#[test]
+fn the_worker_reports_notes_with_its_events() {
+    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    worker.send(Command::Load {
+        name: "shout_c.wasm".into(),
+        bytes: asset("shout_c.wasm").into(),
+    });
+    let mut loaded_notes = None;
+    for _ in 0..200 {
+        match worker.recv_timeout(Duration::from_millis(100)) {
+            Some(Event::Loaded { notes, .. }) => {
+                loaded_notes = Some(notes);
+                break;
+            }
+            Some(Event::LoadFailed { error, .. }) => panic!("{error}"),
+            _ => {}
+        }
+    }
+    let notes = loaded_notes.expect("no Loaded event within 20 s");
+    assert!(has(&notes, "env.notify (zeros)"), "{notes:?}");
+    worker.send(Command::Step(wasmscope::engine::Step::Call {
+        export: "shout".into(),
+        args: vec![Value::I32(0x10000), Value::I32(0)],
+    }));
+    for _ in 0..200 {
+        if let Some(Event::StepDone { notes, .. }) = worker.recv_timeout(Duration::from_millis(100))
+        {
+            assert_eq!(notes, vec!["stub env.notify(0x10000, 3) -> ()".to_owned()]);
+            return;
+        }
+    }
+    panic!("no StepDone within 20 s");
+}
