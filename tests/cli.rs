@@ -239,3 +239,25 @@ fn inspect_json_lists_exports_with_kinds() {
     assert!(json["imports"].as_array().unwrap().is_empty());
     assert!(json["data_segments"].is_array() && json["memories"].is_array());
 }
+
+#[test]
+fn run_flags_the_seeds_overrun_when_the_extra_bytes_are_too_few() {
+    let out = wasmscope(&[
+        "run",
+        &asset("append.wasm"),
+        "--input",
+        "The input string",
+        "--extra",
+        "5",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    let overrun = text.lines().find(|l| l.starts_with("overrun: ")).unwrap();
+    assert!(
+        overrun.contains("append(")
+            && overrun.contains("20 bytes outside the allocation alloc(21)"),
+        "{overrun}"
+    );
+    let fine = stdout(&wasmscope(&["run", &asset("append.wasm"), "--input", "x"]));
+    assert!(!fine.contains("overrun"), "{fine}");
+}

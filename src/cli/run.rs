@@ -3,6 +3,7 @@
 //! the host's stubs.
 
 use std::io::Write;
+use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
 
@@ -13,7 +14,7 @@ use crate::engine::{
     pointer_lines, result_line,
 };
 use crate::inspect::{ModuleInfo, ValType, inspect, load_module_bytes};
-use crate::memory::{format_hex, parse_hex};
+use crate::memory::{format_hex, overrun_report, parse_hex};
 
 /// Runs the walkthrough and writes its lines to `out`.
 pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
@@ -36,6 +37,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
     let mut walk = Walk {
         session: &mut session,
         out,
+        allocation: None,
     };
     walk.notes()?;
     let len = input.len() as u64;
@@ -50,6 +52,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         StepOutput::Pointer(ptr) => ptr,
         other => bail!("the allocator produced {other:?}"),
     };
+    walk.allocation = Some((ptr..ptr + size, format!("{}({size})", allocator.export)));
     let base = walk.session.host_base();
     walk.lines(&pointer_lines(ptr, len, base))?;
 
@@ -159,10 +162,12 @@ fn pointer_args(session: &mut Session, name: &str, ptr: u64, len: u64) -> Result
     })
 }
 
-/// Runs steps and prints what they did.
+/// Runs steps and prints what they did, flagging writes past the allocation.
 struct Walk<'a, W: Write> {
     session: &'a mut Session,
     out: &'a mut W,
+    /// The block the allocator handed out, and its step's label.
+    allocation: Option<(Range<u64>, String)>,
 }
 
 impl<W: Write> Walk<'_, W> {
@@ -180,6 +185,12 @@ impl<W: Write> Walk<'_, W> {
             step.label(),
             changed_line(changed.changed())
         )?;
+        if let Some((allocation, label)) = &self.allocation
+            && let Some((_, line)) =
+                overrun_report(&step.label(), allocation, label, changed.changed())
+        {
+            writeln!(self.out, "{line}")?;
+        }
         self.notes()?;
         Ok(output)
     }

@@ -25,7 +25,7 @@ pub use memory_map::{
     MapEntry, MapInputs, MapKind, SegmentInput, build_memory_map, map_entry_at, page_boundaries,
 };
 pub use num::{Endian, NumKind};
-pub use overrun::overruns;
+pub use overrun::{overrun_report, overruns};
 pub use regions::{Region, RegionKind, region_at, set_region};
 pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};

@@ -42,11 +42,52 @@ pub fn overruns(allocation: Range<u64>, changed: &[Range<u64>]) -> Vec<Range<u64
     merge_ranges(outside)
 }
 
+/// The overruns of `allocation` (made by the step labelled `alloc_label`) in what the
+/// step labelled `step` changed, with the sentence the log and `wasmscope run` print.
+pub fn overrun_report(
+    step: &str,
+    allocation: &Range<u64>,
+    alloc_label: &str,
+    changed: &[Range<u64>],
+) -> Option<(Vec<Range<u64>>, String)> {
+    let found = overruns(allocation.clone(), changed);
+    if found.is_empty() {
+        return None;
+    }
+    let bytes: u64 = found.iter().map(|r| r.end - r.start).sum();
+    let line = format!(
+        "overrun: {step} wrote {} outside the allocation {alloc_label} ({:#x}..{:#x}): {}",
+        super::plural_bytes(bytes),
+        allocation.start,
+        allocation.end,
+        super::format_ranges(&found)
+    );
+    Some((found, line))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const P: u64 = 0x10_0280;
+
+    #[test]
+    fn report_names_the_step_and_the_allocation() {
+        let (found, line) = overrun_report(
+            "append(0x10, 16)",
+            &(0x10..0x25),
+            "alloc(21)",
+            &[0x20..0x39],
+        )
+        .unwrap();
+        assert_eq!(found, vec![0x25..0x39]);
+        assert_eq!(
+            line,
+            "overrun: append(0x10, 16) wrote 20 bytes outside the allocation alloc(21) \
+             (0x10..0x25): 0x25..0x39 (20 bytes)"
+        );
+        assert!(overrun_report("f", &(0..4), "a", &[0..4]).is_none());
+    }
 
     #[test]
     fn append_past_its_allocation() {

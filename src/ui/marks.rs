@@ -7,8 +7,7 @@ use std::ops::Range;
 use crate::engine::GlobalValue;
 use crate::inspect::ModuleInfo;
 use crate::memory::{
-    CHUNK_BYTES, MapEntry, MapInputs, SegmentInput, build_memory_map, format_ranges, overruns,
-    plural_bytes,
+    CHUNK_BYTES, MapEntry, MapInputs, SegmentInput, build_memory_map, overrun_report,
 };
 
 /// Marks accumulated over a session with one module.
@@ -40,18 +39,7 @@ impl MemoryMarks {
     /// when bytes landed past it (the seed's `append` with too few extra bytes).
     pub fn check_overrun(&mut self, step: &str, changed: &[Range<u64>]) -> Option<String> {
         let (allocation, label) = self.allocations.last()?;
-        let found = overruns(allocation.clone(), changed);
-        if found.is_empty() {
-            return None;
-        }
-        let bytes: u64 = found.iter().map(|r| r.end - r.start).sum();
-        let line = format!(
-            "overrun: {step} wrote {} outside the allocation {label} ({:#x}..{:#x}): {}",
-            plural_bytes(bytes),
-            allocation.start,
-            allocation.end,
-            format_ranges(&found)
-        );
+        let (found, line) = overrun_report(step, allocation, label, changed)?;
         self.overruns.extend(found);
         self.overruns.sort_by_key(|r| r.start);
         Some(line)
