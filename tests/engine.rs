@@ -230,7 +230,7 @@ fn modules_with_imports_load_with_stubs_and_created_items() {
     let mut s = Session::new(&stop, wat.as_bytes(), Limits::default()).unwrap();
     let notes = s.take_notes().join("\n");
     assert!(
-        notes.contains("env.log (zeros)") && notes.contains("imported memory `env.mem`"),
+        notes.contains("logged): env.log") && notes.contains("imported memory `env.mem`"),
         "{notes}"
     );
     assert_eq!(s.memory_len_bytes(), 65536);

@@ -99,7 +99,10 @@ fn unknown_imports_get_stubs_and_each_call_is_noted() {
         has(&loaded, "1 imported function(s) are stubs"),
         "{loaded:?}"
     );
-    assert!(has(&loaded, "env.notify (zeros)"), "{loaded:?}");
+    assert!(
+        has(&loaded, "(each call is logged): env.notify"),
+        "{loaded:?}"
+    );
     let args = put(&mut s, "malloc", "hello", 3);
     assert_eq!(s.call("shout", &args).unwrap(), vec![Value::I32(8)]);
     let ptr = args[0].as_u64().unwrap();
@@ -110,17 +113,24 @@ fn unknown_imports_get_stubs_and_each_call_is_noted() {
 
 #[test]
 fn trap_policy_names_the_import() {
-    for host in [
-        HostConfig {
-            default_stub: StubPolicy::Trap,
-            ..HostConfig::default()
-        },
-        HostConfig {
-            stubs: [("env.notify".to_owned(), StubPolicy::Trap)].into(),
-            ..HostConfig::default()
-        },
+    for (host, listed) in [
+        (
+            HostConfig {
+                default_stub: StubPolicy::Trap,
+                ..HostConfig::default()
+            },
+            "stubs that trap (each call is logged): env.notify",
+        ),
+        (
+            HostConfig {
+                stubs: [("env.notify".to_owned(), StubPolicy::Trap)].into(),
+                ..HostConfig::default()
+            },
+            "stubs that return zeros (each call is logged): env.notify (trap)",
+        ),
     ] {
         let mut s = session_with(&asset("shout_c.wasm"), &host).unwrap();
+        assert!(has(&s.take_notes(), listed), "{listed}");
         let args = put(&mut s, "malloc", "hello", 3);
         let err = format!("{:#}", s.call("shout", &args).unwrap_err());
         assert!(
@@ -219,13 +229,49 @@ fn a_reactor_is_initialized_and_proc_exit_is_explained() {
         (func (export "_initialize") (global.set $ready (i32.const 1)))
         (func (export "quit") (call $exit (i32.const 3))))"#;
     let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
-    assert!(has(&s.take_notes(), "called `_initialize`"));
+    assert!(has(
+        &s.take_notes(),
+        "called `_initialize` (a WASI reactor sets itself up there)"
+    ));
     let ready = s.globals().into_iter().find(|g| g.name == "ready").unwrap();
     assert_eq!(ready.value, Some(Value::I32(1)));
     let err = format!("{:#}", s.call("quit", &[]).unwrap_err());
     assert!(
         err.contains("`quit` ended the program: the guest called WASI `proc_exit` with status 3"),
         "{err}"
+    );
+}
+
+#[test]
+fn constructors_run_at_load_and_a_failing_one_is_noted_not_fatal() {
+    let wat = r#"(module
+        (memory (export "memory") 1)
+        (global $ready (export "ready") (mut i32) (i32.const 0))
+        (func (export "emscripten_stack_init") (global.set $ready (i32.const 1)))
+        (func (export "__wasm_call_ctors") (global.set $ready (i32.add (global.get $ready) (i32.const 1)))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let notes = s.take_notes();
+    assert!(has(&notes, "called `emscripten_stack_init`"), "{notes:?}");
+    assert!(has(&notes, "called `__wasm_call_ctors`"), "{notes:?}");
+    let ready = s.globals().into_iter().find(|g| g.name == "ready").unwrap();
+    assert_eq!(ready.value, Some(Value::I32(2)), "both ran, in order");
+
+    let wat = r#"(module (memory (export "memory") 1)
+        (func (export "__wasm_call_ctors") unreachable)
+        (func (export "alloc") (param i32) (result i32) i32.const 8))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let notes = s.take_notes();
+    assert!(
+        has(
+            &notes,
+            "called `__wasm_call_ctors` (runs the module's static constructors), which failed: `__wasm_call_ctors` trapped"
+        ),
+        "{notes:?}"
+    );
+    assert_eq!(
+        s.alloc("alloc", 4).unwrap(),
+        8,
+        "the module is still usable"
     );
 }
 
@@ -282,7 +328,7 @@ fn the_worker_reports_notes_with_its_events() {
         }
     }
     let notes = loaded_notes.expect("no Loaded event within 20 s");
-    assert!(has(&notes, "env.notify (zeros)"), "{notes:?}");
+    assert!(has(&notes, "logged): env.notify"), "{notes:?}");
     worker.send(Command::Step(wasmscope::engine::Step::Call {
         export: "shout".into(),
         args: vec![Value::I32(0x10000), Value::I32(0)],

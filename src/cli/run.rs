@@ -58,7 +58,8 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
 
     walk.step(Step::Write { ptr, bytes: input })?;
     let Some(call) = args.call.clone().or_else(|| default_call(&info)) else {
-        walk.lines(&landed_lines(&info, ptr, len, walk.session.host_base()))?;
+        let base = walk.session.host_base();
+        walk.lines(&landed_lines(&info, &allocator.export, ptr, len, base))?;
         return Ok(());
     };
     let args_values = pointer_args(walk.session, &call, ptr, len)?;
@@ -114,7 +115,13 @@ fn default_call(info: &ModuleInfo) -> Option<String> {
 }
 
 /// Where the input landed, and what could be called with it, when nothing is.
-fn landed_lines(info: &ModuleInfo, ptr: u64, len: u64, host_base: u64) -> Vec<String> {
+fn landed_lines(
+    info: &ModuleInfo,
+    allocator: &str,
+    ptr: u64,
+    len: u64,
+    host_base: u64,
+) -> Vec<String> {
     let mut lines = vec![format!(
         "Input landed at {ptr:#x}..{:#x} ({len} bytes), host address {:#x}",
         ptr + len,
@@ -123,8 +130,9 @@ fn landed_lines(info: &ModuleInfo, ptr: u64, len: u64, host_base: u64) -> Vec<St
     let int = |t: &ValType| matches!(t, ValType::I32 | ValType::I64);
     let shaped: Vec<&str> = info
         .func_exports()
-        .filter(|(_, sig)| {
-            matches!(sig.params.as_slice(), [p, l] if int(p) && int(l))
+        .filter(|(name, sig)| {
+            *name != allocator
+                && matches!(sig.params.as_slice(), [p, l] if int(p) && int(l))
                 && matches!(sig.results.as_slice(), [r] if int(r))
         })
         .map(|(name, _)| name)

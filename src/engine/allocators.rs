@@ -133,15 +133,6 @@ impl Allocator {
             }
         })
     }
-
-    /// The call as the log shows it: `__wbindgen_malloc(46, 1)`.
-    pub fn call_text(&self, size: u64) -> String {
-        let args: Vec<String> = self
-            .args(size)
-            .map(|args| args.iter().map(super::steps::arg_text).collect())
-            .unwrap_or_else(|_| vec![size.to_string()]);
-        format!("{}({})", self.export, args.join(", "))
-    }
 }
 
 impl fmt::Display for Allocator {
@@ -267,3 +258,7 @@ pub fn resolve(info: &ModuleInfo, choice: &str, extra: &[Allocator]) -> Result<A
         }
     )
 }
+
+#[cfg(test)]
+#[path = "allocators_tests.rs"]
+mod tests;

@@ -115,7 +115,11 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
             ExternType::Func(ty) => {
                 let policy = host.policy_for(import.module(), import.name());
                 define_stub(&mut linked.linker, &import, ty, policy)?;
-                stubbed.push(format!("{full} ({})", policy.name()));
+                stubbed.push(if policy == host.default_stub {
+                    full
+                } else {
+                    format!("{full} ({})", policy.name())
+                });
             }
             ExternType::Tag(_) => bail!(
                 "this module imports the exception tag `{full}`, which wasmscope cannot provide"
@@ -135,14 +139,29 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
         ));
     }
     if !stubbed.is_empty() {
-        notes.info(format!(
-            "{} imported function(s) are stubs (zeros = return 0, trap = stop); each call is \
-             logged: {}",
-            stubbed.len(),
-            stubbed.join(", ")
-        ));
+        notes.info(stubs_note(&stubbed, host.default_stub));
     }
     Ok(linked)
+}
+
+/// Most stubbed imports named in the note after loading.
+const STUBS_NAMED: usize = 12;
+
+/// `3 imported function(s) are stubs that return zeros (each call is logged): env.a,
+/// env.b (trap), env.c`.
+fn stubs_note(stubbed: &[String], default: StubPolicy) -> String {
+    let what = match default {
+        StubPolicy::Zeros => "return zeros",
+        StubPolicy::Trap => "trap",
+    };
+    let mut names = stubbed[..stubbed.len().min(STUBS_NAMED)].join(", ");
+    if stubbed.len() > STUBS_NAMED {
+        names.push_str(&format!(" and {} more", stubbed.len() - STUBS_NAMED));
+    }
+    format!(
+        "{} imported function(s) are stubs that {what} (each call is logged): {names}",
+        stubbed.len()
+    )
 }
 
 /// Creates an imported memory, table or global to fit its declared type.
