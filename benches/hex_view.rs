@@ -49,7 +49,7 @@ fn hex_view_frame(c: &mut Criterion) {
             b.iter(|| {
                 let output = ctx.run_ui(frame_input(), |ui| {
                     egui::CentralPanel::default().show(ui, |ui| {
-                        hex_view_ui(ui, &mut view, &state, &hidden);
+                        hex_view_ui(ui, &mut view, &state, &hidden, &mut Vec::new());
                     });
                 });
                 black_box(ctx.tessellate(output.shapes, output.pixels_per_point))

@@ -293,3 +293,17 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
     };
     assert_eq!(output, StepOutput::Values(vec![Value::I32(3)]));
 }
+
+#[test]
+fn several_memories_are_shown_one_at_a_time() {
+    let mut s = session("two_memories.wasm", Limits::default());
+    assert_eq!(s.memory_names(), vec!["memory", "scratch"]);
+    assert_eq!(s.read(0x10, 11).unwrap(), b"main memory");
+    s.select_memory("scratch").unwrap();
+    assert_eq!(s.memory_len_bytes(), 2 * 65536);
+    assert_eq!(s.snapshot().read(0x20, 14), b"scratch memory");
+    s.write(0x40, b"hi").unwrap();
+    assert_eq!(s.snapshot().changed(), &[0x40..0x42]);
+    let err = format!("{:#}", s.select_memory("nope").unwrap_err());
+    assert!(err.contains("no memory `nope`"), "{err}");
+}

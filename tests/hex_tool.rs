@@ -198,3 +198,44 @@ fn a_4_gib_memory_scrolls_to_its_last_byte_and_searches() {
         Some(0x8000_0000..0x8000_0007)
     );
 }
+
+#[test]
+fn a_second_memory_is_one_pick_away() {
+    let mut harness = harness(Some("two_memories.wasm"), pinned());
+    let state = harness.state().state();
+    assert_eq!(state.memories.0, vec!["memory", "scratch"]);
+    assert_eq!(state.snapshot.read(0x10, 11), b"main memory");
+    common::pick(&mut harness, "memory", "scratch");
+    settle(&mut harness, "the memory switch", |app| {
+        app.state().memories.1 == "scratch"
+    });
+    let state = harness.state().state();
+    assert_eq!(state.snapshot.len_bytes(), 2 * 65536);
+    assert_eq!(state.snapshot.read(0x20, 14), b"scratch memory");
+    assert!(log_text(harness.state()).contains("Showing memory `scratch`"));
+}
+
+#[test]
+fn the_selection_copies_as_a_rust_array() {
+    let mut harness = harness(Some("teach.wasm"), pinned());
+    go_to(&mut harness, "0x100");
+    harness.state_mut().hex_mut().anchor = Some(0x103);
+    harness.run_steps(2);
+    harness
+        .get_by_label("Hex view of linear memory")
+        .click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Copy as Rust array").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, vec!["[0x3c, 0x2d, 0x2d, 0x2d]".to_owned()]);
+}

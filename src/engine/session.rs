@@ -190,6 +190,35 @@ impl Session {
         Ok(out)
     }
 
+    /// The names of the exported memories the hex view can show (shared ones are
+    /// left out), in export order.
+    pub fn memory_names(&mut self) -> Vec<String> {
+        let exports: Vec<(String, Memory)> = self
+            .instance
+            .exports(&mut self.store)
+            .filter_map(|e| {
+                let name = e.name().to_owned();
+                e.into_memory().map(|m| (name, m))
+            })
+            .collect();
+        exports.into_iter().map(|(name, _)| name).collect()
+    }
+
+    /// Shows (and steps on) the exported memory `name` from now on; the next snapshot
+    /// starts a fresh history for it.
+    pub fn select_memory(&mut self, name: &str) -> Result<()> {
+        let memory = self
+            .instance
+            .get_memory(&mut self.store, name)
+            .with_context(|| {
+                format!("the module exports no memory `{name}` that wasmscope can show")
+            })?;
+        self.memory = Some(memory);
+        self.shared_memory = false;
+        self.last_snapshot = Arc::new(Snapshot::empty());
+        Ok(())
+    }
+
     /// Size of linear memory in bytes (0 without a memory).
     pub fn memory_len_bytes(&self) -> u64 {
         self.memory.map_or(0, |m| m.data_size(&self.store) as u64)

@@ -32,6 +32,8 @@ pub enum Command {
     /// Provide imports this way from the next Load on (WASI args/env/folders, stub
     /// policies).
     SetHost(HostConfig),
+    /// Show the exported memory with this name.
+    SelectMemory(String),
 }
 
 /// What the worker reports, in order.
@@ -52,11 +54,25 @@ pub enum Event {
         name: String,
         /// Memory right after instantiation.
         snapshot: Arc<Snapshot>,
+        /// The exported memories that can be shown (the first is shown).
+        memories: Vec<String>,
         /// Exported globals' values.
         globals: Vec<GlobalValue>,
         /// Which imports the host provided, and what the start function printed or
         /// called (see `Session::take_notes`).
         notes: Vec<String>,
+    },
+    /// Another memory is shown from now on.
+    MemorySelected {
+        /// Its export name.
+        name: String,
+        /// Its contents.
+        snapshot: Arc<Snapshot>,
+    },
+    /// A command other than a load or a step failed.
+    CommandFailed {
+        /// Why.
+        error: String,
     },
     /// The module could not be loaded; the previous one (if any) is still current.
     LoadFailed {
@@ -195,6 +211,7 @@ impl WorkerState {
                 }
             }
             Command::SetHost(host) => self.host = host,
+            Command::SelectMemory(name) => self.select_memory(name, send),
         }
     }
 
@@ -215,12 +232,14 @@ impl WorkerState {
         match loaded {
             Ok(mut session) => {
                 let snapshot = session.snapshot();
+                let memories = session.memory_names();
                 let globals = session.globals();
                 let notes = session.take_notes();
                 self.session = Some(session);
                 send(Event::Loaded {
                     name,
                     snapshot,
+                    memories,
                     globals,
                     notes,
                 });
@@ -228,6 +247,19 @@ impl WorkerState {
             Err(err) => send(Event::LoadFailed {
                 name,
                 error: format!("{err:#}"),
+            }),
+        }
+    }
+
+    fn select_memory(&mut self, name: String, send: &impl Fn(Event)) {
+        let selected = match &mut self.session {
+            Some(session) => session.select_memory(&name).map(|()| session.snapshot()),
+            None => Err(anyhow::anyhow!("no module is loaded")),
+        };
+        match selected {
+            Ok(snapshot) => send(Event::MemorySelected { name, snapshot }),
+            Err(err) => send(Event::CommandFailed {
+                error: format!("cannot show memory `{name}`: {err:#}"),
             }),
         }
     }

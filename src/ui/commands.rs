@@ -44,6 +44,8 @@ pub enum UiCommand {
         /// The bytes.
         bytes: Vec<u8>,
     },
+    /// Show another exported memory.
+    SelectMemory(String),
     /// Interrupt the running call.
     Stop,
     /// New limits for the following calls.
@@ -94,6 +96,7 @@ impl App {
             UiCommand::WriteBytes { offset, bytes } => {
                 self.send_step(Step::Write { ptr: offset, bytes }, None);
             }
+            UiCommand::SelectMemory(name) => self.worker.send(Command::SelectMemory(name)),
             UiCommand::Stop => self.worker.stop(),
             UiCommand::SetLimits(limits) => self.worker.send(Command::SetLimits(limits)),
             UiCommand::ClearRecent => self.settings.recent.clear(),

@@ -24,7 +24,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 pub use commands::UiCommand;
-pub use hex_view::{CopyAs, HexView, SearchKind, hex_view_ui};
+pub use hex_view::{CopyAs, HexView, SearchBar, SearchKind, hex_view_ui};
 pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
@@ -215,7 +215,7 @@ impl eframe::App for App {
         egui::CentralPanel::default().show(ui, |ui| {
             walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
             ui.separator();
-            hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers);
+            hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);
         });
         settings::settings_window_ui(ui.ctx(), &mut self.settings, cmds);
         for command in std::mem::take(&mut self.commands) {

@@ -83,6 +83,8 @@ pub struct AppState {
     pub snapshot: Arc<Snapshot>,
     /// Exported globals as of the last event.
     pub globals: Vec<GlobalValue>,
+    /// The exported memories that can be shown, and the one shown.
+    pub memories: (Vec<String>, String),
     /// Highlighted ranges.
     pub regions: Vec<Region>,
     /// The seed's flow.
@@ -115,6 +117,7 @@ impl Default for AppState {
             ready: false,
             snapshot: Arc::new(Snapshot::empty()),
             globals: Vec::new(),
+            memories: (Vec::new(), String::new()),
             regions: Vec::new(),
             walk: Walkthrough::default(),
             log: Vec::new(),
@@ -223,9 +226,12 @@ impl AppState {
             Event::Loaded {
                 name,
                 snapshot,
+                memories,
                 globals,
                 notes,
             } => {
+                let shown = memories.first().cloned().unwrap_or_default();
+                self.memories = (memories, shown);
                 if let Some(module) = self.pending.take() {
                     self.walk = Walkthrough::for_module(&module.info, SEED_INPUT.to_owned());
                     self.module = Some(module);
@@ -256,6 +262,20 @@ impl AppState {
                 None
             }
             Event::StepStarted(_) => None,
+            Event::MemorySelected { name, snapshot } => {
+                self.regions.clear();
+                self.marks = MemoryMarks::default();
+                self.walk.reset_progress();
+                self.take_snapshot(snapshot, None);
+                self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
+                self.memories.1 = name;
+                self.scroll_to = Some(0);
+                None
+            }
+            Event::CommandFailed { error } => {
+                self.push_log(LogKind::Error, error);
+                None
+            }
             Event::StepDone {
                 step,
                 output,

@@ -18,6 +18,7 @@ use std::ops::Range;
 
 use egui::{FontId, Sense};
 
+use super::UiCommand;
 use super::memory_map_panel::layer_color;
 use super::state::AppState;
 use crate::memory::{CHUNK_BYTES, MapKind};
@@ -38,9 +39,10 @@ pub fn hex_view_ui(
     view: &mut HexView,
     state: &AppState,
     hidden: &BTreeSet<MapKind>,
+    cmds: &mut Vec<UiCommand>,
 ) {
     let palette = Palette::new(ui.visuals());
-    toolbar::toolbar_ui(ui, view, state, &palette);
+    toolbar::toolbar_ui(ui, view, state, &palette, cmds);
     ui.horizontal(|ui| {
         let mut search = std::mem::take(&mut view.search);
         search::search_ui(ui, &mut search, view, &state.snapshot);
@@ -147,11 +149,31 @@ pub fn hex_view_ui(
         );
     }
 
-    if let Some(offset) = response
+    let selection = view.selection();
+    let hovered = response
         .hover_pos()
-        .and_then(|p| view.offset_at(p, len_bytes))
-    {
-        response.on_hover_ui_at_pointer(|ui| tooltip::byte_tooltip_ui(ui, state, offset));
+        .and_then(|p| view.offset_at(p, len_bytes));
+    let response = match hovered {
+        Some(offset) => {
+            response.on_hover_ui_at_pointer(|ui| tooltip::byte_tooltip_ui(ui, state, offset))
+        }
+        None => response,
+    };
+    if let Some(selection) = selection {
+        response.context_menu(|ui| copy_menu_ui(ui, state, selection));
+    }
+}
+
+/// The selection's right-click menu: copy it three ways.
+fn copy_menu_ui(ui: &mut egui::Ui, state: &AppState, selection: Range<u64>) {
+    let len = selection.end - selection.start;
+    ui.weak(format!("{len} bytes at {:#x}", selection.start));
+    for format in CopyAs::ALL {
+        if ui.button(format.label()).clicked() {
+            let bytes = state.snapshot.read(selection.start, len);
+            ui.ctx().copy_text(format.format(&bytes));
+            ui.close();
+        }
     }
 }
 

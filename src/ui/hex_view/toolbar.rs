@@ -6,15 +6,38 @@ use std::ops::Range;
 use super::HexView;
 use super::rows::Palette;
 use crate::memory::RegionKind;
+use crate::ui::UiCommand;
 use crate::ui::state::AppState;
 
 /// Bytes-per-row choices.
 const ROW_WIDTHS: [usize; 3] = [8, 16, 32];
 
-/// Draws the toolbar: the legend and the changed ranges, then navigation.
-pub fn toolbar_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState, palette: &Palette) {
+/// Draws the toolbar: the memory selector (with several memories), the legend and
+/// the changed ranges, then navigation.
+pub fn toolbar_ui(
+    ui: &mut egui::Ui,
+    view: &mut HexView,
+    state: &AppState,
+    palette: &Palette,
+    cmds: &mut Vec<UiCommand>,
+) {
     ui.horizontal(|ui| {
-        ui.strong("Linear memory");
+        let (names, shown) = &state.memories;
+        if names.len() > 1 {
+            let mut picked = shown.clone();
+            egui::ComboBox::from_label("memory")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for name in names {
+                        ui.selectable_value(&mut picked, name.clone(), name);
+                    }
+                });
+            if picked != *shown {
+                cmds.push(UiCommand::SelectMemory(picked));
+            }
+        } else {
+            ui.strong("Linear memory");
+        }
         for kind in RegionKind::ALL {
             legend_chip(ui, kind.name(), palette.region(kind), palette);
         }

@@ -234,4 +234,3 @@ impl HexView {
         self.reveal(to);
     }
 }
-
