@@ -205,7 +205,7 @@ fn a_second_memory_is_one_pick_away() {
     let state = harness.state().state();
     assert_eq!(state.memories.0, vec!["memory", "scratch"]);
     assert_eq!(state.snapshot.read(0x10, 11), b"main memory");
-    common::pick(&mut harness, "memory", "scratch");
+    common::pick(&mut harness, "shown memory", "scratch");
     settle(&mut harness, "the memory switch", |app| {
         app.state().memories.1 == "scratch"
     });

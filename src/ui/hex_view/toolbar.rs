@@ -25,7 +25,7 @@ pub fn toolbar_ui(
         let (names, shown) = &state.memories;
         if names.len() > 1 {
             let mut picked = shown.clone();
-            egui::ComboBox::from_label("memory")
+            egui::ComboBox::from_label("shown memory")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     for name in names {
