@@ -182,6 +182,18 @@ fn a_4_gib_memory_scrolls_to_its_last_byte_and_searches() {
     );
     go_to(&mut harness, "0");
     assert!(harness.state().hex().byte_pos(0).is_some());
+    // The keyboard reaches both ends too, with byte precision.
+    harness.get_by_label("Hex view of linear memory").hover();
+    harness.key_press(egui::Key::End);
+    harness.run_steps(2);
+    assert_eq!(harness.state().hex().cursor, Some(0xffff_ffff));
+    assert!(harness.state().hex().byte_pos(0xffff_ffff).is_some());
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(1);
+    assert_eq!(harness.state().hex().cursor, Some(0xffff_fffe));
+    harness.key_press(egui::Key::Home);
+    harness.run_steps(2);
+    assert!(harness.state().hex().byte_pos(0).is_some());
 
     type_into(&mut harness, "Search", "the last bytes");
     harness.get_by_label("Next").click();
