@@ -300,6 +300,19 @@ fn a_stub_called_in_a_loop_is_noted_a_bounded_number_of_times() {
 }
 
 #[test]
+fn shared_memories_are_refused_with_a_reason() {
+    let wat = r#"(module (import "env" "memory" (memory 1 1 shared)))"#;
+    let err = session_with(wat.as_bytes(), &HostConfig::default())
+        .err()
+        .unwrap();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("imports the shared memory `env.memory` (WebAssembly threads)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn tags_and_mismatched_wasi_imports_fail_with_the_import_named() {
     let wat = r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i64))))"#;
     let err = session_with(wat.as_bytes(), &HostConfig::default())
@@ -341,4 +354,37 @@ fn the_worker_reports_notes_with_its_events() {
         }
     }
     panic!("no StepDone within 20 s");
+}
+
+#[test]
+fn the_worker_uses_the_host_it_is_given_from_the_next_load() {
+    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    worker.send(Command::SetHost(HostConfig {
+        default_stub: StubPolicy::Trap,
+        ..HostConfig::default()
+    }));
+    worker.send(Command::Load {
+        name: "shout_c.wasm".into(),
+        bytes: asset("shout_c.wasm").into(),
+    });
+    worker.send(Command::Step(wasmscope::engine::Step::Call {
+        export: "shout".into(),
+        args: vec![Value::I32(0x10000), Value::I32(0)],
+    }));
+    for _ in 0..200 {
+        match worker.recv_timeout(Duration::from_millis(100)) {
+            Some(Event::StepFailed { error, notes, .. }) => {
+                assert!(error.contains("`env.notify`"), "{error}");
+                assert_eq!(
+                    notes,
+                    vec!["stub env.notify(0x10000, 3) -> trap".to_owned()]
+                );
+                return;
+            }
+            Some(Event::StepDone { .. }) => panic!("the stub should have trapped"),
+            Some(Event::LoadFailed { error, .. }) => panic!("{error}"),
+            _ => {}
+        }
+    }
+    panic!("no StepFailed within 20 s");
 }

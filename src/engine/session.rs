@@ -30,7 +30,6 @@ pub struct Session {
     store: Store<StoreData>,
     instance: Instance,
     memory: Option<Memory>,
-    shared_memory: bool,
     limits: Limits,
     last_snapshot: Arc<Snapshot>,
 }
@@ -83,7 +82,6 @@ impl Session {
             store: parts.store,
             instance: parts.instance,
             memory: parts.memory,
-            shared_memory: parts.shared_memory,
             limits,
             last_snapshot: Arc::new(Snapshot::empty()),
         };
@@ -275,12 +273,6 @@ impl Session {
     }
 
     fn memory(&self) -> Result<Memory> {
-        if self.shared_memory {
-            bail!(
-                "this module's memory is shared between threads, which wasmscope cannot \
-                 read or write yet"
-            );
-        }
         self.memory
             .context("the module exports no memory, so there is nothing to read or write")
     }
