@@ -244,15 +244,32 @@ fn a_reactor_is_initialized_and_proc_exit_is_explained() {
 
 #[test]
 fn constructors_run_at_load_and_a_failing_one_is_noted_not_fatal() {
+    // Emscripten's loader: stack init, stack-check limits, then constructors.
     let wat = r#"(module
         (memory (export "memory") 1)
         (global $ready (export "ready") (mut i32) (i32.const 0))
+        (global $limits (export "limits") (mut i32) (i32.const 0))
         (func (export "emscripten_stack_init") (global.set $ready (i32.const 1)))
-        (func (export "__wasm_call_ctors") (global.set $ready (i32.add (global.get $ready) (i32.const 1)))))"#;
+        (func (export "emscripten_stack_get_base") (result i32) i32.const 0x5000)
+        (func (export "emscripten_stack_get_end") (result i32) i32.const 0x1000)
+        (func (export "__set_stack_limits") (param $base i32) (param $end i32)
+          (global.set $limits (i32.sub (local.get $base) (local.get $end))))
+        (func (export "__wasm_call_ctors")
+          (global.set $ready (i32.add (global.get $ready) (i32.const 1)))))"#;
     let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
     let notes = s.take_notes();
     assert!(has(&notes, "called `emscripten_stack_init`"), "{notes:?}");
+    assert!(
+        has(&notes, "called `__set_stack_limits(0x5000, 0x1000)`"),
+        "{notes:?}"
+    );
     assert!(has(&notes, "called `__wasm_call_ctors`"), "{notes:?}");
+    let limits = s
+        .globals()
+        .into_iter()
+        .find(|g| g.name == "limits")
+        .unwrap();
+    assert_eq!(limits.value, Some(Value::I32(0x4000)));
     let ready = s.globals().into_iter().find(|g| g.name == "ready").unwrap();
     assert_eq!(ready.value, Some(Value::I32(2)), "both ran, in order");
 
