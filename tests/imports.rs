@@ -405,3 +405,20 @@ fn the_worker_uses_the_host_it_is_given_from_the_next_load() {
     }
     panic!("no StepFailed within 20 s");
 }
+
+#[test]
+fn a_failing_wasi_call_reads_as_one_sentence() {
+    // poll_oneoff's output must be 8-byte aligned; 100 is not.
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (func (export "poll") (result i32)
+          (call $poll (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let err = format!("{:#}", s.call("poll", &[]).unwrap_err());
+    assert!(
+        err.starts_with("`poll` failed in a host function: Pointer not aligned to 8"),
+        "{err}"
+    );
+    assert!(!err.contains('\n'), "one line: {err}");
+}
