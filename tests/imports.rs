@@ -203,6 +203,23 @@ fn imported_memories_tables_and_globals_are_created_to_fit() {
 }
 
 #[test]
+fn an_item_imported_twice_is_provided_once() {
+    // Go's js/wasm imports `gojs.runtime.getRandomData` twice.
+    let wat = r#"(module
+        (import "gojs" "runtime.getRandomData" (func (param i32)))
+        (import "env" "memory" (memory 1))
+        (import "gojs" "runtime.getRandomData" (func (param i32)))
+        (import "env" "memory" (memory 1)))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let notes = s.take_notes();
+    assert!(
+        has(&notes, "1 imported function(s) are stubs that return zeros"),
+        "{notes:?}"
+    );
+    assert!(!has(&notes, "WASI"), "{notes:?}");
+}
+
+#[test]
 fn an_imported_memory_past_the_limit_is_refused() {
     let wat = r#"(module (import "env" "memory" (memory 100)))"#;
     let stop = StopHandle::new(new_engine().unwrap());

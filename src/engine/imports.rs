@@ -107,8 +107,14 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
             .linker
             .get(&mut *store, import.module(), import.name())
             .is_ok();
+        if provided {
+            // WASI provides it, or the module imports the same name twice (Go does).
+            if [wasi::WASI_P1, wasi::WASI_P0].contains(&import.module()) {
+                wasi_funcs += 1;
+            }
+            continue;
+        }
         match import.ty() {
-            ExternType::Func(_) if provided => wasi_funcs += 1,
             ExternType::Func(ty) => {
                 let policy = host.policy_for(import.module(), import.name());
                 define_stub(&mut linked.linker, &import, ty, policy)?;
