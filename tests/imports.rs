@@ -203,6 +203,23 @@ fn imported_memories_tables_and_globals_are_created_to_fit() {
 }
 
 #[test]
+fn an_item_imported_twice_is_provided_once() {
+    // Go's js/wasm imports `gojs.runtime.getRandomData` twice.
+    let wat = r#"(module
+        (import "gojs" "runtime.getRandomData" (func (param i32)))
+        (import "env" "memory" (memory 1))
+        (import "gojs" "runtime.getRandomData" (func (param i32)))
+        (import "env" "memory" (memory 1)))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let notes = s.take_notes();
+    assert!(
+        has(&notes, "1 imported function(s) are stubs that return zeros"),
+        "{notes:?}"
+    );
+    assert!(!has(&notes, "WASI"), "{notes:?}");
+}
+
+#[test]
 fn an_imported_memory_past_the_limit_is_refused() {
     let wat = r#"(module (import "env" "memory" (memory 100)))"#;
     let stop = StopHandle::new(new_engine().unwrap());
@@ -244,15 +261,32 @@ fn a_reactor_is_initialized_and_proc_exit_is_explained() {
 
 #[test]
 fn constructors_run_at_load_and_a_failing_one_is_noted_not_fatal() {
+    // Emscripten's loader: stack init, stack-check limits, then constructors.
     let wat = r#"(module
         (memory (export "memory") 1)
         (global $ready (export "ready") (mut i32) (i32.const 0))
+        (global $limits (export "limits") (mut i32) (i32.const 0))
         (func (export "emscripten_stack_init") (global.set $ready (i32.const 1)))
-        (func (export "__wasm_call_ctors") (global.set $ready (i32.add (global.get $ready) (i32.const 1)))))"#;
+        (func (export "emscripten_stack_get_base") (result i32) i32.const 0x5000)
+        (func (export "emscripten_stack_get_end") (result i32) i32.const 0x1000)
+        (func (export "__set_stack_limits") (param $base i32) (param $end i32)
+          (global.set $limits (i32.sub (local.get $base) (local.get $end))))
+        (func (export "__wasm_call_ctors")
+          (global.set $ready (i32.add (global.get $ready) (i32.const 1)))))"#;
     let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
     let notes = s.take_notes();
     assert!(has(&notes, "called `emscripten_stack_init`"), "{notes:?}");
+    assert!(
+        has(&notes, "called `__set_stack_limits(0x5000, 0x1000)`"),
+        "{notes:?}"
+    );
     assert!(has(&notes, "called `__wasm_call_ctors`"), "{notes:?}");
+    let limits = s
+        .globals()
+        .into_iter()
+        .find(|g| g.name == "limits")
+        .unwrap();
+    assert_eq!(limits.value, Some(Value::I32(0x4000)));
     let ready = s.globals().into_iter().find(|g| g.name == "ready").unwrap();
     assert_eq!(ready.value, Some(Value::I32(2)), "both ran, in order");
 
@@ -300,6 +334,19 @@ fn a_stub_called_in_a_loop_is_noted_a_bounded_number_of_times() {
 }
 
 #[test]
+fn shared_memories_are_refused_with_a_reason() {
+    let wat = r#"(module (import "env" "memory" (memory 1 1 shared)))"#;
+    let err = session_with(wat.as_bytes(), &HostConfig::default())
+        .err()
+        .unwrap();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("imports the shared memory `env.memory` (WebAssembly threads)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn tags_and_mismatched_wasi_imports_fail_with_the_import_named() {
     let wat = r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i64))))"#;
     let err = session_with(wat.as_bytes(), &HostConfig::default())
@@ -341,4 +388,54 @@ fn the_worker_reports_notes_with_its_events() {
         }
     }
     panic!("no StepDone within 20 s");
+}
+
+#[test]
+fn the_worker_uses_the_host_it_is_given_from_the_next_load() {
+    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    worker.send(Command::SetHost(HostConfig {
+        default_stub: StubPolicy::Trap,
+        ..HostConfig::default()
+    }));
+    worker.send(Command::Load {
+        name: "shout_c.wasm".into(),
+        bytes: asset("shout_c.wasm").into(),
+    });
+    worker.send(Command::Step(wasmscope::engine::Step::Call {
+        export: "shout".into(),
+        args: vec![Value::I32(0x10000), Value::I32(0)],
+    }));
+    for _ in 0..200 {
+        match worker.recv_timeout(Duration::from_millis(100)) {
+            Some(Event::StepFailed { error, notes, .. }) => {
+                assert!(error.contains("`env.notify`"), "{error}");
+                assert_eq!(
+                    notes,
+                    vec!["stub env.notify(0x10000, 3) -> trap".to_owned()]
+                );
+                return;
+            }
+            Some(Event::StepDone { .. }) => panic!("the stub should have trapped"),
+            Some(Event::LoadFailed { error, .. }) => panic!("{error}"),
+            _ => {}
+        }
+    }
+    panic!("no StepFailed within 20 s");
+}
+
+#[test]
+fn a_failing_wasi_call_reads_as_one_sentence() {
+    // poll_oneoff's output must be 8-byte aligned; 100 is not.
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (func (export "poll") (result i32)
+          (call $poll (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let err = format!("{:#}", s.call("poll", &[]).unwrap_err());
+    assert!(
+        err.starts_with("`poll` failed in a host function: Pointer not aligned to 8"),
+        "{err}"
+    );
+    assert!(!err.contains('\n'), "one line: {err}");
 }

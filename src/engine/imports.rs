@@ -86,10 +86,8 @@ fn import_name(module: &str, name: &str) -> String {
 pub struct Linked {
     /// The linker, ready to instantiate the module.
     pub linker: Linker<StoreData>,
-    /// The first imported (non-shared) memory, created here.
+    /// The first imported memory, created here.
     pub imported_memory: Option<Memory>,
-    /// Whether a shared memory was imported (wasmscope cannot show those yet).
-    pub imports_shared_memory: bool,
 }
 
 /// Provides every import of `module`: WASI first, then stubs and created items.
@@ -100,7 +98,6 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
     let mut linked = Linked {
         linker,
         imported_memory: None,
-        imports_shared_memory: false,
     };
     let mut stubbed: Vec<String> = Vec::new();
     let mut wasi_funcs = 0usize;
@@ -110,8 +107,14 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
             .linker
             .get(&mut *store, import.module(), import.name())
             .is_ok();
+        if provided {
+            // WASI provides it, or the module imports the same name twice (Go does).
+            if [wasi::WASI_P1, wasi::WASI_P0].contains(&import.module()) {
+                wasi_funcs += 1;
+            }
+            continue;
+        }
         match import.ty() {
-            ExternType::Func(_) if provided => wasi_funcs += 1,
             ExternType::Func(ty) => {
                 let policy = host.policy_for(import.module(), import.name());
                 define_stub(&mut linked.linker, &import, ty, policy)?;
@@ -123,6 +126,11 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
             }
             ExternType::Tag(_) => bail!(
                 "this module imports the exception tag `{full}`, which wasmscope cannot provide"
+            ),
+            ExternType::Memory(memory) if memory.is_shared() => bail!(
+                "this module imports the shared memory `{full}` (WebAssembly threads); \
+                 wasmscope does not create shared memories (wasmtime supports them only at \
+                 tier 2, without security fixes), so it cannot run this module"
             ),
             ty => define_item(store, &mut linked, &import, &ty, &full)?,
         }
@@ -184,10 +192,6 @@ fn define_item(
                 "imported memory `{full}` created at its minimum size, {}",
                 human_bytes(size)
             )
-        }
-        Extern::SharedMemory(_) => {
-            linked.imports_shared_memory = true;
-            format!("imported shared memory `{full}` created (wasmscope cannot show it yet)")
         }
         Extern::Global(_) => format!("imported global `{full}` created with the value 0"),
         Extern::Table(table) => format!(

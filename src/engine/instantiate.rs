@@ -18,8 +18,6 @@ pub struct Instantiated {
     /// The memory shown: the export `memory`, else the first exported memory, else an
     /// imported one.
     pub memory: Option<Memory>,
-    /// Whether the module's memory is shared (threads), which cannot be shown yet.
-    pub shared_memory: bool,
 }
 
 /// Compiles `bytes` (a binary `inspect` accepted), provides its imports per `host`,
@@ -44,16 +42,9 @@ pub fn instantiate(
             .find(|e| matches!(e.ty(), ExternType::Memory(_)))?;
         instance.get_memory(&mut store, first.name())
     });
-    let memory = exported_memory.or(linked.imported_memory);
-    let shared_memory = memory.is_none()
-        && (linked.imports_shared_memory
-            || module
-                .exports()
-                .any(|e| matches!(e.ty(), ExternType::Memory(m) if m.is_shared())));
     Ok(Instantiated {
         store,
         instance,
-        memory,
-        shared_memory,
+        memory: exported_memory.or(linked.imported_memory),
     })
 }

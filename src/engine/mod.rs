@@ -10,6 +10,7 @@ mod instantiate;
 mod limits;
 mod notes;
 mod session;
+mod setup;
 mod steps;
 mod store;
 mod traps;

@@ -30,7 +30,6 @@ pub struct Session {
     store: Store<StoreData>,
     instance: Instance,
     memory: Option<Memory>,
-    shared_memory: bool,
     limits: Limits,
     last_snapshot: Arc<Snapshot>,
 }
@@ -83,7 +82,6 @@ impl Session {
             store: parts.store,
             instance: parts.instance,
             memory: parts.memory,
-            shared_memory: parts.shared_memory,
             limits,
             last_snapshot: Arc::new(Snapshot::empty()),
         };
@@ -92,36 +90,9 @@ impl Session {
         Ok(session)
     }
 
-    /// Calls the exports a toolchain's own loader calls before anything else, when the
-    /// module has them (taking and returning nothing): a WASI reactor's `_initialize`,
-    /// else emscripten's `emscripten_stack_init` and `__wasm_call_ctors` (without them,
-    /// builds with stack checks report an overflow on every call). A failure is noted,
-    /// not fatal: the module can still be explored.
-    fn run_setup_exports(&mut self) {
-        let setup: &[(&str, &str)] = if self.has_func("_initialize") {
-            &[("_initialize", "a WASI reactor sets itself up there")]
-        } else {
-            &[
-                (
-                    "emscripten_stack_init",
-                    "emscripten's loader calls it first",
-                ),
-                ("__wasm_call_ctors", "runs the module's static constructors"),
-            ]
-        };
-        for (name, why) in setup {
-            let takes_nothing = self
-                .func_type(name)
-                .is_ok_and(|ty| ty.params().len() == 0 && ty.results().len() == 0);
-            if !takes_nothing {
-                continue;
-            }
-            let note = match self.call(name, &[]) {
-                Ok(_) => format!("called `{name}` ({why})"),
-                Err(err) => format!("called `{name}` ({why}), which failed: {err:#}"),
-            };
-            self.store.data_mut().notes.info(note);
-        }
+    /// Adds a line to the notes of the current step.
+    pub(super) fn note(&mut self, line: String) {
+        self.store.data_mut().notes.info(line);
     }
 
     /// What happened since the last call besides results: which imports the host
@@ -304,12 +275,6 @@ impl Session {
     }
 
     fn memory(&self) -> Result<Memory> {
-        if self.shared_memory {
-            bail!(
-                "this module's memory is shared between threads, which wasmscope cannot \
-                 read or write yet"
-            );
-        }
         self.memory
             .context("the module exports no memory, so there is nothing to read or write")
     }

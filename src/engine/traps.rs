@@ -30,6 +30,15 @@ pub fn explain(err: wasmtime::Error, what: &str) -> anyhow::Error {
         format!("{what} trapped: {limit} (raise it in Settings, or --memory-limit-mb)")
     } else if let Some(trap) = err.downcast_ref::<Trap>() {
         format!("{what} trapped: {}", trap_sentence(*trap, &err))
+    } else if err.downcast_ref::<WasmBacktrace>().is_some() {
+        // A host function (e.g. WASI) failed while the guest ran: its message, without
+        // the multi-line backtrace wasmtime wraps it in.
+        let causes: Vec<String> = err
+            .chain()
+            .map(|cause| cause.to_string())
+            .filter(|text| !text.starts_with("error while executing at wasm backtrace"))
+            .collect();
+        format!("{what} failed in a host function: {}", causes.join(": "))
     } else {
         return anyhow::Error::from(err).context(format!("{what} failed"));
     };
