@@ -185,7 +185,6 @@ impl Session {
                 format!("the module exports no memory `{name}` that wasmscope can show")
             })?;
         self.memory = Some(memory);
-        self.shared_memory = false;
         self.last_snapshot = Arc::new(Snapshot::empty());
         Ok(())
     }
