@@ -2,26 +2,9 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod cli_support;
 
-fn asset(name: &str) -> String {
-    format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn wasmscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use cli_support::{asset, stderr, stdout, wasmscope};
 
 #[test]
 fn run_prints_the_newsletters_lines() {

@@ -2,18 +2,9 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod cli_support;
 
-fn asset(name: &str) -> String {
-    format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn wasmscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use cli_support::{asset, wasmscope};
 
 /// Runs and returns stdout, failing with stderr when the run fails.
 fn ok(args: &[&str]) -> String {

@@ -164,15 +164,11 @@ impl Session {
     /// The names of the exported memories the hex view can show (shared ones are
     /// left out), in export order.
     pub fn memory_names(&mut self) -> Vec<String> {
-        let exports: Vec<(String, Memory)> = self
-            .instance
+        self.instance
             .exports(&mut self.store)
-            .filter_map(|e| {
-                let name = e.name().to_owned();
-                e.into_memory().map(|m| (name, m))
-            })
-            .collect();
-        exports.into_iter().map(|(name, _)| name).collect()
+            .filter(|e| e.clone().into_memory().is_some())
+            .map(|e| e.name().to_owned())
+            .collect()
     }
 
     /// Shows (and steps on) the exported memory `name` from now on; the next snapshot
