@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use super::host::{host_config, pick_allocator};
 use super::{ResultKind, RunArgs};
 use crate::engine::{
-    Limits, Session, Step, StepOutput, StopHandle, Value, call_line, changed_line, new_engine,
-    pointer_lines, result_line,
+    Limits, Session, Step, StepOutput, StopHandle, Value, call_line, changed_line, check_imports,
+    new_engine, pointer_lines, result_line,
 };
 use crate::inspect::{ModuleInfo, ValType, inspect, load_module_bytes};
 use crate::memory::{format_hex, overrun_report, parse_hex};
@@ -26,6 +26,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
     let bytes = load_module_bytes(&args.module)?;
     let cannot_load = || format!("cannot load {}", args.module.display());
     let info = inspect(&bytes).with_context(cannot_load)?;
+    check_imports(&info).with_context(cannot_load)?;
     let limits = Limits {
         timeout_ms: args.timeout_ms,
         memory_limit_bytes: args.memory_limit_mb.saturating_mul(1 << 20),

@@ -16,6 +16,7 @@ use super::steps::arg_text;
 use super::store::StoreData;
 use super::values::Value;
 use super::wasi::{self, WasiConfig};
+use crate::inspect::{ImportKind, ModuleInfo};
 
 /// What a stubbed import does when the guest calls it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -82,6 +83,33 @@ fn import_name(module: &str, name: &str) -> String {
     format!("{module}.{name}")
 }
 
+/// Why a module importing the shared memory `full` cannot run.
+fn shared_memory_refusal(full: &str) -> String {
+    format!(
+        "this module imports the shared memory `{full}` (WebAssembly threads); wasmscope \
+         does not create shared memories (wasmtime supports them only at tier 2, without \
+         security fixes), so it cannot run this module"
+    )
+}
+
+/// Refuses, before the (possibly long) compilation, a module whose imports cannot be
+/// provided: a shared memory or an exception tag.
+pub fn check_imports(info: &ModuleInfo) -> Result<()> {
+    for import in &info.imports {
+        let full = import_name(&import.module, &import.name);
+        match import.kind {
+            ImportKind::Memory if import.ty.memory.as_ref().is_some_and(|m| m.shared) => {
+                bail!(shared_memory_refusal(&full))
+            }
+            ImportKind::Tag => bail!(
+                "this module imports the exception tag `{full}`, which wasmscope cannot provide"
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// What `link` provided, for the session.
 pub struct Linked {
     /// The linker, ready to instantiate the module.
@@ -127,11 +155,9 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
             ExternType::Tag(_) => bail!(
                 "this module imports the exception tag `{full}`, which wasmscope cannot provide"
             ),
-            ExternType::Memory(memory) if memory.is_shared() => bail!(
-                "this module imports the shared memory `{full}` (WebAssembly threads); \
-                 wasmscope does not create shared memories (wasmtime supports them only at \
-                 tier 2, without security fixes), so it cannot run this module"
-            ),
+            ExternType::Memory(memory) if memory.is_shared() => {
+                bail!(shared_memory_refusal(&full))
+            }
             ty => define_item(store, &mut linked, &import, &ty, &full)?,
         }
     }

@@ -20,7 +20,7 @@ pub mod worker;
 
 pub use allocators::{Allocator, Convention};
 pub use glue::malloc_from_glue;
-pub use imports::{HostConfig, StubPolicy, StubTrapped};
+pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};
 pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STEP};
 pub use session::{GlobalValue, Session, new_engine};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use wasmtime::{Engine, Func, FuncType, Instance, Memory, Store, Val, ValType};
 
-use super::imports::HostConfig;
+use super::imports::{HostConfig, check_imports};
 use super::instantiate::instantiate;
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
 use super::store::{StoreData, start_clock};
@@ -59,12 +59,13 @@ impl Session {
         host: &HostConfig,
     ) -> Result<Self> {
         let binary = to_binary(bytes)?;
-        inspect(&binary)?;
+        check_imports(&inspect(&binary)?)?;
         Self::from_checked_with(stop, &binary, limits, host)
     }
 
-    /// Compiles and instantiates a binary module that `inspect` already accepted (its
-    /// errors are clearer than the compiler's), with the default host.
+    /// Compiles and instantiates a binary module that `inspect` (and `check_imports`)
+    /// already accepted (its errors are clearer than the compiler's), with the default
+    /// host.
     pub fn from_checked(stop: &StopHandle, bytes: &[u8], limits: Limits) -> Result<Self> {
         Self::from_checked_with(stop, bytes, limits, &HostConfig::default())
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use super::imports::HostConfig;
+use super::imports::{HostConfig, check_imports};
 use super::limits::{Limits, StopHandle};
 use super::session::{GlobalValue, Session, new_engine};
 use super::steps::{Step, StepOutput};
@@ -218,11 +218,13 @@ impl WorkerState {
     fn load(&mut self, name: String, bytes: &[u8], send: &impl Fn(Event)) {
         let loaded = crate::inspect::to_binary(bytes).and_then(|binary| {
             let info = inspect(&binary)?;
+            let supported = check_imports(&info);
             send(Event::Inspected {
                 name: name.clone(),
                 info: Arc::new(info),
                 bytes: Arc::from(binary.as_slice()),
             });
+            supported?;
             let mut host = self.host.clone();
             if host.wasi.args.is_empty() {
                 host.wasi.args.push(name.clone());
