@@ -225,6 +225,15 @@ fn a_second_memory_is_one_pick_away() {
     assert_eq!(state.snapshot.len_bytes(), 2 * 65536);
     assert_eq!(state.snapshot.read(0x20, 14), b"scratch memory");
     assert!(log_text(harness.state()).contains("Showing memory `scratch`"));
+    // The map follows: the scratch memory's own data segment, nothing of memory 0's.
+    let segments: Vec<_> = state
+        .marks
+        .map
+        .iter()
+        .filter(|e| e.kind == MapKind::DataSegment)
+        .map(|e| e.range.clone())
+        .collect();
+    assert_eq!(segments, vec![0x20..0x2e]);
 }
 
 #[test]

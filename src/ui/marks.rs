@@ -45,21 +45,32 @@ impl MemoryMarks {
         Some(line)
     }
 
-    /// Rebuilds the map for a memory of `len_bytes`.
-    pub fn rebuild_map(&mut self, info: &ModuleInfo, globals: &[GlobalValue], len_bytes: u64) {
+    /// Rebuilds the map of memory `memory_index` (now `len_bytes` long). The linker's
+    /// symbols (`__data_end`, `__heap_base`, `__stack_pointer`) describe memory 0 only.
+    pub fn rebuild_map(
+        &mut self,
+        info: &ModuleInfo,
+        globals: &[GlobalValue],
+        memory_index: u32,
+        len_bytes: u64,
+    ) {
         let value_of = |name: &str| {
             let live = globals
                 .iter()
                 .find(|g| g.name == name)
                 .and_then(|g| g.value)
                 .and_then(|v| v.as_u64());
-            live.or_else(|| info.global_by_name(name)?.init.as_ref()?.as_u64())
+            let value = live.or_else(|| info.global_by_name(name)?.init.as_ref()?.as_u64());
+            value.filter(|_| memory_index == 0)
         };
-        let initial = |name: &str| info.global_by_name(name)?.init.as_ref()?.as_u64();
+        let initial = |name: &str| {
+            let value = info.global_by_name(name)?.init.as_ref()?.as_u64();
+            value.filter(|_| memory_index == 0)
+        };
         let segments = info
             .data_segments
             .iter()
-            .filter(|d| !d.passive && d.memory.unwrap_or(0) == 0)
+            .filter(|d| !d.passive && d.memory.unwrap_or(0) == memory_index)
             .filter_map(|d| {
                 Some(SegmentInput {
                     index: d.index,

@@ -14,6 +14,7 @@ mod module_panel;
 mod settings;
 mod state;
 mod status_bar;
+mod step_results;
 mod walkthrough;
 mod walkthrough_panel;
 

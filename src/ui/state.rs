@@ -6,12 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::engine::worker::Event;
-use crate::engine::{
-    GlobalValue, Step, StepOutput, call_line, changed_line, format_values, pointer_lines,
-    result_line,
-};
-use crate::inspect::ModuleInfo;
-use crate::memory::{Region, RegionKind, Snapshot, format_hex, set_region};
+use crate::engine::{GlobalValue, Step, changed_line};
+use crate::inspect::{ExportKind, ModuleInfo};
+use crate::memory::{Region, Snapshot};
 
 use super::marks::MemoryMarks;
 use super::walkthrough::{Stage, Walkthrough};
@@ -174,10 +171,21 @@ impl AppState {
         {
             self.push_log(LogKind::Error, line);
         }
+        self.refresh_map();
+    }
+
+    /// Rebuilds the memory map of the memory shown.
+    fn refresh_map(&mut self) {
         if let Some(module) = &self.module {
             let info = module.info.clone();
+            let memory_index = info
+                .exports
+                .iter()
+                .find(|e| e.kind == ExportKind::Memory && e.name == self.memories.1)
+                .map_or(0, |e| e.index);
+            let len = self.snapshot.len_bytes();
             self.marks
-                .rebuild_map(&info, &self.globals, self.snapshot.len_bytes());
+                .rebuild_map(&info, &self.globals, memory_index, len);
         }
     }
 
@@ -242,11 +250,7 @@ impl AppState {
                 self.ready = true;
                 self.take_snapshot(snapshot, None);
                 self.globals = globals;
-                if let Some(module) = &self.module {
-                    let info = module.info.clone();
-                    self.marks
-                        .rebuild_map(&info, &self.globals, self.snapshot.len_bytes());
-                }
+                self.refresh_map();
                 self.push_log(LogKind::Info, format!("Loaded {name}"));
                 self.push_notes(notes);
                 self.push_log(
@@ -269,6 +273,7 @@ impl AppState {
                 self.take_snapshot(snapshot, None);
                 self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
                 self.memories.1 = name;
+                self.refresh_map();
                 self.scroll_to = Some(0);
                 None
             }
@@ -319,84 +324,6 @@ impl AppState {
                 self.update_marks(&step);
                 None
             }
-        }
-    }
-
-    fn step_done(&mut self, step: &Step, output: StepOutput, stage: Option<Stage>) {
-        let label = step.label();
-        let target = step.target(&output);
-        match (stage, output) {
-            (Some(Stage::Alloc), StepOutput::Pointer(ptr)) => {
-                self.walk.ptr = Some(ptr);
-                let len = self.walk.input_bytes().map_or(0, |b| b.len() as u64);
-                for line in pointer_lines(ptr, len, self.host_base()) {
-                    self.push_log(LogKind::Info, line);
-                }
-                if let Some(range) = &target {
-                    self.marks.allocations.push((range.clone(), label.clone()));
-                }
-                self.mark(target, RegionKind::Allocation, label);
-            }
-            (Some(Stage::Write), StepOutput::Written) => {
-                if let Step::Write { ptr, bytes } = step {
-                    self.walk.written_len = Some(bytes.len() as u64);
-                    let host = self.host_base().wrapping_add(*ptr);
-                    self.push_log(
-                        LogKind::Info,
-                        format!("Wrote {} bytes at {ptr:#x} (host {host:#x})", bytes.len()),
-                    );
-                }
-                self.mark(target, RegionKind::Input, label);
-            }
-            (Some(Stage::Call), StepOutput::Values(values)) => {
-                let export = self.walk.call_export.clone();
-                self.push_log(LogKind::Info, call_line(&export, &values));
-                self.walk.new_len = values.first().and_then(|v| v.as_u64());
-                if self.walk.new_len.is_none() {
-                    self.push_log(
-                        LogKind::Error,
-                        format!("`{export}` returned no length to read by"),
-                    );
-                }
-            }
-            (Some(Stage::Read), StepOutput::Bytes(bytes)) => {
-                self.push_log(LogKind::Info, result_line(&bytes));
-                if std::str::from_utf8(&bytes).is_err() {
-                    self.push_log(
-                        LogKind::Info,
-                        format!("Result (hex): {}", format_hex(&bytes)),
-                    );
-                }
-                self.walk.result = Some(bytes);
-                self.mark(target, RegionKind::Output, label);
-            }
-            (_, StepOutput::Values(values)) => {
-                self.push_log(
-                    LogKind::Info,
-                    format!("{label} -> {}", format_values(&values)),
-                );
-            }
-            (_, StepOutput::Pointer(ptr)) => {
-                self.push_log(LogKind::Info, format!("{label} -> {ptr:#x}"));
-            }
-            (_, StepOutput::Bytes(bytes)) => {
-                self.push_log(LogKind::Info, format!("{label} -> {}", format_hex(&bytes)));
-            }
-            (_, StepOutput::Written) => {
-                if let Step::Write { ptr, bytes } = step {
-                    self.push_log(
-                        LogKind::Info,
-                        format!("Wrote {} bytes at {ptr:#x}", bytes.len()),
-                    );
-                }
-            }
-        }
-    }
-
-    fn mark(&mut self, target: Option<Range<u64>>, kind: RegionKind, label: String) {
-        if let Some(range) = target {
-            self.scroll_to = Some(range.start);
-            set_region(&mut self.regions, Region { range, kind, label });
         }
     }
 }
