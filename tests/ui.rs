@@ -188,3 +188,35 @@ fn hovering_a_byte_shows_its_offset_address_and_value() {
     harness.get_by_label("u8  116 (0x74)");
     harness.snapshot("hover_byte");
 }
+
+#[test]
+fn exports_are_listed_before_the_module_is_compiled() {
+    let mut harness = harness(None, pinned());
+    let bytes = std::fs::read(format!(
+        "{}/assets/strings.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "strings.wasm".into(),
+        bytes,
+    });
+    // The worker reports the parsed module before it compiles it.
+    assert!(
+        harness
+            .state_mut()
+            .wait_for_event(std::time::Duration::from_secs(20))
+    );
+    let state = harness.state().state();
+    let pending = state.pending.as_ref().unwrap();
+    assert_eq!(pending.name, "strings.wasm");
+    assert!(pending.info.export_func("upper").is_some());
+    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
+    settle(&mut harness, "the compile", |app| {
+        app.state().pending.is_none()
+    });
+    assert_eq!(
+        harness.state().state().module.as_ref().unwrap().name,
+        "strings.wasm"
+    );
+}

@@ -18,13 +18,21 @@ pub fn module_ui(
     form: &mut CallForm,
     cmds: &mut Vec<UiCommand>,
 ) {
-    let Some(module) = &state.module else {
+    // A module being compiled shows its exports at once; the steps wait for it.
+    let compiling = state.pending.is_some();
+    let Some(module) = state.pending.as_ref().or(state.module.as_ref()) else {
         ui.heading("No module");
         ui.label("File > Open... (Ctrl+O), or drop a .wasm or .wat file on the window.");
         return;
     };
     let info = &module.info;
     ui.heading(&module.name);
+    if compiling {
+        ui.horizontal(|ui| {
+            ui.add(egui::Spinner::new());
+            ui.label("compiling…");
+        });
+    }
     ui.label(format!(
         "{} · {} functions · {} exports",
         human_bytes(info.size_bytes),
@@ -68,7 +76,9 @@ fn exports_ui(ui: &mut egui::Ui, info: &ModuleInfo, form: &mut CallForm) {
     ui.strong(format!("Exports ({})", info.exports.len()));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     TableBuilder::new(ui)
-        .id_salt("exports")
+        // Column widths are remembered per module, so one shown while it compiled
+        // leaves none behind.
+        .id_salt(("exports", info.size_bytes, info.exports.len()))
         .striped(true)
         .vscroll(false)
         .column(Column::auto().at_least(90.0))
