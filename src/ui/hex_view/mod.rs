@@ -92,7 +92,10 @@ pub fn hex_view_ui(
     });
 
     pointer_input(ui, view, &response, len_bytes);
-    if response.has_focus() || response.hovered() {
+    // Keys move the cursor when the view has focus, or is hovered while no text
+    // field has it.
+    let no_field_focused = ui.memory(|m| m.focused().is_none());
+    if response.has_focus() || (response.hovered() && no_field_focused) {
         view.keyboard(ui, len_bytes);
     }
     scroll::wheel_input(ui, view, response.hovered(), row_height);

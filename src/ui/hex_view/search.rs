@@ -69,25 +69,6 @@ impl Default for SearchBar {
     }
 }
 
-impl PartialEq for SearchBar {
-    fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.text == other.text && self.endian == other.endian
-    }
-}
-
-impl Clone for SearchBar {
-    fn clone(&self) -> Self {
-        Self {
-            kind: self.kind,
-            text: self.text.clone(),
-            endian: self.endian,
-            status: self.status.clone(),
-            needle: self.needle.clone(),
-            job: None,
-        }
-    }
-}
-
 impl SearchBar {
     fn needle(&self) -> Result<Needle> {
         match self.kind {

@@ -15,7 +15,7 @@ const REVEAL_MARGIN_ROWS: u64 = 2;
 const HISTORY_MAX: usize = 100;
 
 /// Where the hex view is, what is selected, and what the user typed into it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub struct HexView {
     /// The first row on screen.
     pub first_row: u64,
