@@ -307,3 +307,47 @@ fn several_memories_are_shown_one_at_a_time() {
     let err = format!("{:#}", s.select_memory("nope").unwrap_err());
     assert!(err.contains("no memory `nope`"), "{err}");
 }
+
+/// A module with many functions takes a while to compile; opening another one
+/// meanwhile drops the first without waiting for it.
+#[test]
+fn opening_a_module_while_another_compiles_cancels_the_first() {
+    let mut wat = String::from("(module (memory (export \"memory\") 1)");
+    for i in 0..3000 {
+        wat.push_str(&format!(
+            "(func (export \"f{i}\") (param i32) (result i32) \
+             (i32.add (i32.mul (local.get 0) (i32.const {i})) (i32.const 7)))"
+        ));
+    }
+    wat.push(')');
+    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    worker.send(Command::Load {
+        name: "slow.wat".into(),
+        bytes: Arc::from(wat.as_bytes()),
+    });
+    worker.send(Command::Load {
+        name: "append.wasm".into(),
+        bytes: asset("append.wasm").into(),
+    });
+    // Both answers come, in either order: the second module loads, the first is
+    // dropped whichever compile finishes first.
+    let mut loaded = Vec::new();
+    let mut cancelled = Vec::new();
+    while loaded.is_empty() || cancelled.is_empty() {
+        match wait_for(&worker, "the two loads' ends", |e| {
+            matches!(e, Event::Loaded { .. } | Event::LoadCancelled { .. })
+        }) {
+            Event::Loaded { name, .. } => loaded.push(name),
+            Event::LoadCancelled { name } => cancelled.push(name),
+            _ => unreachable!(),
+        }
+    }
+    assert_eq!(loaded, vec!["append.wasm"]);
+    assert_eq!(cancelled, vec!["slow.wat"]);
+    // The module that won is the one steps run on.
+    worker.send(Command::Step(Step::Alloc {
+        export: "alloc".into(),
+        size: 46,
+    }));
+    wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
+}

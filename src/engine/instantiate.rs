@@ -2,7 +2,7 @@
 //! memory the session shows.
 
 use anyhow::{Context, Result};
-use wasmtime::{ExternType, Instance, Memory, Module, Store};
+use wasmtime::{Engine, ExternType, Instance, Memory, Module, Store};
 
 use super::imports::{HostConfig, link};
 use super::limits::{Limits, StopHandle, with_ticker};
@@ -20,21 +20,26 @@ pub struct Instantiated {
     pub memory: Option<Memory>,
 }
 
-/// Compiles `bytes` (a binary `inspect` accepted), provides its imports per `host`,
-/// and instantiates it; the start function obeys `limits` and `stop`.
+/// Compiles `bytes` (a binary `inspect` accepted). This is the slow part of a load,
+/// so the worker runs it on a thread of its own.
+pub fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+    Module::new(engine, bytes)
+        .map_err(anyhow::Error::from)
+        .context("wasmtime cannot compile this module")
+}
+
+/// Provides the imports of `module` per `host` and instantiates it; the start
+/// function obeys `limits` and `stop`.
 pub fn instantiate(
     stop: &StopHandle,
-    bytes: &[u8],
+    module: &Module,
     limits: Limits,
     host: &HostConfig,
 ) -> Result<Instantiated> {
     let engine = stop.engine();
-    let module = Module::new(engine, bytes)
-        .map_err(anyhow::Error::from)
-        .context("wasmtime cannot compile this module")?;
     let mut store = new_store(engine, stop, limits, &host.wasi)?;
-    let linked = link(&mut store, &module, host)?;
-    let instance = with_ticker(engine, || linked.linker.instantiate(&mut store, &module))
+    let linked = link(&mut store, module, host)?;
+    let instance = with_ticker(engine, || linked.linker.instantiate(&mut store, module))
         .map_err(|err| explain(err, "instantiation (the start function)"))?;
     let exported_memory = instance.get_memory(&mut store, "memory").or_else(|| {
         let first = module

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
-use wasmtime::{Engine, Func, FuncType, Instance, Memory, Store, Val, ValType};
+use wasmtime::{Engine, Func, FuncType, Instance, Memory, Module, Store, Val, ValType};
 
 use super::imports::{HostConfig, check_imports};
-use super::instantiate::instantiate;
+use super::instantiate::{compile, instantiate};
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
 use super::store::{StoreData, start_clock};
 use super::traps::explain;
@@ -78,7 +78,19 @@ impl Session {
         limits: Limits,
         host: &HostConfig,
     ) -> Result<Self> {
-        let parts = instantiate(stop, bytes, limits, host)?;
+        let module = compile(stop.engine(), bytes)?;
+        Self::from_module(stop, &module, limits, host)
+    }
+
+    /// Instantiates a compiled module with imports provided as `host` says, then runs
+    /// its setup exports (a WASI reactor's `_initialize`, emscripten's constructors).
+    pub fn from_module(
+        stop: &StopHandle,
+        module: &Module,
+        limits: Limits,
+        host: &HostConfig,
+    ) -> Result<Self> {
+        let parts = instantiate(stop, module, limits, host)?;
         let mut session = Self {
             store: parts.store,
             instance: parts.instance,

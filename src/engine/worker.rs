@@ -7,8 +7,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use wasmtime::Module;
 
 use super::imports::{HostConfig, check_imports};
+use super::instantiate::compile;
 use super::limits::{Limits, StopHandle};
 use super::session::{GlobalValue, Session, new_engine};
 use super::steps::{Step, StepOutput};
@@ -69,6 +71,11 @@ pub enum Event {
         /// Its contents.
         snapshot: Arc<Snapshot>,
     },
+    /// A load was dropped because another module was opened while it compiled.
+    LoadCancelled {
+        /// Display name of the dropped module.
+        name: String,
+    },
     /// A command other than a load or a step failed.
     CommandFailed {
         /// Why.
@@ -111,9 +118,21 @@ pub enum Event {
     },
 }
 
+/// What reaches the worker thread: the user's commands, and compiles finishing on
+/// their own threads.
+enum Message {
+    User(Command),
+    Compiled {
+        generation: u64,
+        name: String,
+        module: Result<Module>,
+    },
+    Shutdown,
+}
+
 /// Handle to the worker thread.
 pub struct Worker {
-    commands: Sender<Command>,
+    commands: Sender<Message>,
     events: Receiver<Event>,
     stop: StopHandle,
     thread: Option<JoinHandle<()>>,
@@ -127,6 +146,7 @@ impl Worker {
         let (commands, command_rx) = mpsc::channel();
         let (event_tx, events) = mpsc::channel();
         let thread_stop = stop.clone();
+        let internal = commands.clone();
         let thread = std::thread::Builder::new()
             .name("wasmscope-engine".into())
             .spawn(move || {
@@ -135,14 +155,24 @@ impl Worker {
                     limits,
                     host: HostConfig::default(),
                     session: None,
+                    generation: 0,
+                    internal,
                 };
                 let send = |event: Event| {
                     // A closed receiver means the UI is gone; nothing left to tell.
                     let _ = event_tx.send(event);
                     wake();
                 };
-                for command in command_rx {
-                    state.handle(command, &send);
+                for message in command_rx {
+                    match message {
+                        Message::User(command) => state.handle(command, &send),
+                        Message::Compiled {
+                            generation,
+                            name,
+                            module,
+                        } => state.compiled(generation, name, module, &send),
+                        Message::Shutdown => break,
+                    }
                 }
             })
             .context("cannot start the engine thread")?;
@@ -160,7 +190,7 @@ impl Worker {
             self.stop.reset();
         }
         // The thread only ends when `self` drops, so the channel is open here.
-        let _ = self.commands.send(command);
+        let _ = self.commands.send(Message::User(command));
     }
 
     /// Interrupts the running call, if any.
@@ -182,9 +212,8 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.stop.stop();
-        // Closing the command channel ends the thread's loop.
-        let (closed, _) = mpsc::channel();
-        self.commands = closed;
+        // A compile still running finishes on its own thread; its result is dropped.
+        let _ = self.commands.send(Message::Shutdown);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -197,6 +226,10 @@ struct WorkerState {
     limits: Limits,
     host: HostConfig,
     session: Option<Session>,
+    /// Counts loads; a compile that finishes for an older one is dropped.
+    generation: u64,
+    /// Where compile threads report.
+    internal: Sender<Message>,
 }
 
 impl WorkerState {
@@ -215,8 +248,12 @@ impl WorkerState {
         }
     }
 
+    /// Checks the module and starts compiling it on a thread of its own; the worker
+    /// keeps serving the current module meanwhile.
     fn load(&mut self, name: String, bytes: &[u8], send: &impl Fn(Event)) {
-        let loaded = crate::inspect::to_binary(bytes).and_then(|binary| {
+        self.generation += 1;
+        let generation = self.generation;
+        let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
             let info = inspect(&binary)?;
             let supported = check_imports(&info);
             send(Event::Inspected {
@@ -224,13 +261,57 @@ impl WorkerState {
                 info: Arc::new(info),
                 bytes: Arc::from(binary.as_slice()),
             });
-            supported?;
-            let mut host = self.host.clone();
-            if host.wasi.args.is_empty() {
-                host.wasi.args.push(name.clone());
-            }
-            Session::from_checked_with(&self.stop, &binary, self.limits, &host)
+            supported.map(|()| binary)
         });
+        let binary = match checked {
+            Ok(binary) => binary,
+            Err(err) => {
+                send(Event::LoadFailed {
+                    name,
+                    error: format!("{err:#}"),
+                });
+                return;
+            }
+        };
+        let engine = self.stop.engine().clone();
+        let internal = self.internal.clone();
+        let thread_name = name.clone();
+        let spawned = std::thread::Builder::new()
+            .name("wasmscope-compile".into())
+            .spawn(move || {
+                let module = compile(&engine, &binary);
+                let _ = internal.send(Message::Compiled {
+                    generation,
+                    name: thread_name,
+                    module,
+                });
+            });
+        if let Err(err) = spawned {
+            send(Event::LoadFailed {
+                name,
+                error: format!("cannot start compiling: {err}"),
+            });
+        }
+    }
+
+    /// Instantiates a compiled module, unless another load began since.
+    fn compiled(
+        &mut self,
+        generation: u64,
+        name: String,
+        module: Result<Module>,
+        send: &impl Fn(Event),
+    ) {
+        if generation != self.generation {
+            send(Event::LoadCancelled { name });
+            return;
+        }
+        let mut host = self.host.clone();
+        if host.wasi.args.is_empty() {
+            host.wasi.args.push(name.clone());
+        }
+        let loaded =
+            module.and_then(|module| Session::from_module(&self.stop, &module, self.limits, &host));
         match loaded {
             Ok(mut session) => {
                 let snapshot = session.snapshot();

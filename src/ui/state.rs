@@ -277,6 +277,13 @@ impl AppState {
                 self.scroll_to = Some(0);
                 None
             }
+            Event::LoadCancelled { name } => {
+                self.push_log(
+                    LogKind::Info,
+                    format!("Stopped loading {name}: another module was opened while it compiled"),
+                );
+                None
+            }
             Event::CommandFailed { error } => {
                 self.push_log(LogKind::Error, error);
                 None
