@@ -156,6 +156,8 @@ impl Worker {
                     host: HostConfig::default(),
                     session: None,
                     generation: 0,
+                    compiling: false,
+                    queued: Vec::new(),
                     internal,
                 };
                 let send = |event: Event| {
@@ -228,12 +230,21 @@ struct WorkerState {
     session: Option<Session>,
     /// Counts loads; a compile that finishes for an older one is dropped.
     generation: u64,
+    /// Whether the newest load is still compiling.
+    compiling: bool,
+    /// Commands that came after a load, kept until it ends so they apply in order to
+    /// the module it loads (only a newer load overtakes a compile).
+    queued: Vec<Command>,
     /// Where compile threads report.
     internal: Sender<Message>,
 }
 
 impl WorkerState {
     fn handle(&mut self, command: Command, send: &impl Fn(Event)) {
+        if self.compiling && !matches!(command, Command::Load { .. }) {
+            self.queued.push(command);
+            return;
+        }
         match command {
             Command::Load { name, bytes } => self.load(name, &bytes, send),
             Command::Step(step) => self.step(step, send),
@@ -270,9 +281,11 @@ impl WorkerState {
                     name,
                     error: format!("{err:#}"),
                 });
+                self.end_load(send);
                 return;
             }
         };
+        self.compiling = true;
         let engine = self.stop.engine().clone();
         let internal = self.internal.clone();
         let thread_name = name.clone();
@@ -291,6 +304,15 @@ impl WorkerState {
                 name,
                 error: format!("cannot start compiling: {err}"),
             });
+            self.end_load(send);
+        }
+    }
+
+    /// After the newest load ended (loaded or failed): runs what waited for it.
+    fn end_load(&mut self, send: &impl Fn(Event)) {
+        self.compiling = false;
+        for command in std::mem::take(&mut self.queued) {
+            self.handle(command, send);
         }
     }
 
@@ -332,6 +354,7 @@ impl WorkerState {
                 error: format!("{err:#}"),
             }),
         }
+        self.end_load(send);
     }
 
     fn select_memory(&mut self, name: String, send: &impl Fn(Event)) {

@@ -125,7 +125,7 @@ impl App {
     }
 
     fn send_step(&mut self, step: Step, stage: Option<Stage>) {
-        if self.state.running.is_some() || !self.state.ready {
+        if self.state.running.is_some() || !self.state.ready || self.state.loading.is_some() {
             return;
         }
         self.state.started(step.clone(), stage);
