@@ -260,3 +260,17 @@ fn the_selection_copies_as_a_rust_array() {
         .collect();
     assert_eq!(copied, vec!["[0x3c, 0x2d, 0x2d, 0x2d]".to_owned()]);
 }
+
+#[test]
+fn rows_can_hold_8_16_or_32_bytes() {
+    let mut harness = harness(Some("teach.wasm"), pinned());
+    go_to(&mut harness, "0x100");
+    common::pick(&mut harness, "bytes/row", "32");
+    assert_eq!(harness.state().hex().bytes_per_row, 32);
+    let first = harness.state().hex().byte_pos(0x100).unwrap();
+    let last = harness.state().hex().byte_pos(0x11f).unwrap();
+    assert_eq!(first.y, last.y, "0x100..0x120 is one row");
+    common::pick(&mut harness, "bytes/row", "8");
+    let next_row = harness.state().hex().byte_pos(0x108).unwrap();
+    assert!(next_row.y > harness.state().hex().byte_pos(0x100).unwrap().y);
+}

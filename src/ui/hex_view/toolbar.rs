@@ -61,14 +61,16 @@ pub fn toolbar_ui(
         if forward.on_hover_text("Forward (Alt+Right)").clicked() {
             view.go_forward();
         }
+        let mut width = view.bytes_per_row;
         egui::ComboBox::from_label("bytes/row")
-            .selected_text(view.bytes_per_row.to_string())
+            .selected_text(width.to_string())
             .width(44.0)
             .show_ui(ui, |ui| {
-                for width in ROW_WIDTHS {
-                    ui.selectable_value(&mut view.bytes_per_row, width, width.to_string());
+                for choice in ROW_WIDTHS {
+                    ui.selectable_value(&mut width, choice, choice.to_string());
                 }
             });
+        view.set_bytes_per_row(width);
     });
 }
 

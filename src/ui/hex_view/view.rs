@@ -127,6 +127,19 @@ impl HexView {
         Some(cursor.min(anchor)..cursor.max(anchor) + 1)
     }
 
+    /// Shows `width` bytes per row, keeping the same bytes (and the cursor) in view.
+    pub fn set_bytes_per_row(&mut self, width: usize) {
+        if width == self.bytes_per_row || width == 0 {
+            return;
+        }
+        let first_byte = self.first_row * self.bytes_per_row as u64;
+        self.bytes_per_row = width;
+        self.first_row = first_byte / width as u64;
+        if let Some(cursor) = self.cursor {
+            self.reveal(cursor);
+        }
+    }
+
     /// Selects `range` (cursor at its start) and brings it into view.
     pub fn select(&mut self, range: Range<u64>) {
         self.go_to(range.start);
