@@ -220,3 +220,26 @@ fn exports_are_listed_before_the_module_is_compiled() {
         "strings.wasm"
     );
 }
+
+/// WASI's environment comes from Settings; the reload applies it.
+#[test]
+fn settings_give_wasi_guests_their_environment() {
+    let mut harness = harness(Some("greet.wasm"), pinned());
+    harness.get_by_label("Settings").click();
+    // The window fades in over a few frames.
+    harness.run_steps(4);
+    common::type_into(&mut harness, "WASI environment", "GREETING=Ahoy");
+    harness.get_by_label("Reload the module with these").click();
+    harness.step();
+    settle(&mut harness, "the reload", |app| {
+        app.state().loading.is_none() && app.state().ready
+    });
+    pick(&mut harness, "function", "greet");
+    harness.get_by_label("Run all Ctrl+Shift+Enter").click();
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().walk.result.is_some()
+    });
+    let log = log_text(harness.state());
+    assert!(log.contains("stdout: Ahoy, The input string!"), "{log}");
+}

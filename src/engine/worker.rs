@@ -329,8 +329,11 @@ impl WorkerState {
             return;
         }
         let mut host = self.host.clone();
-        if host.wasi.args.is_empty() {
-            host.wasi.args.push(name.clone());
+        // argv[0] is the module's name unless the host config names the program.
+        match host.wasi.args.first_mut() {
+            None => host.wasi.args.push(name.clone()),
+            Some(program) if program.is_empty() => program.clone_from(&name),
+            Some(_) => {}
         }
         let loaded =
             module.and_then(|module| Session::from_module(&self.stop, &module, self.limits, &host));

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::engine::worker::Command;
-use crate::engine::{Limits, Step, Value};
+use crate::engine::{HostConfig, Limits, Step, Value};
 use crate::inspect::load_module_bytes;
 
 use super::App;
@@ -50,6 +50,10 @@ pub enum UiCommand {
     Stop,
     /// New limits for the following calls.
     SetLimits(Limits),
+    /// Provide imports this way from the next load on.
+    SetHost(HostConfig),
+    /// Load the current module again (with new import settings).
+    Reload,
     /// Forget the recent-files list.
     ClearRecent,
     /// Show or hide the Settings window.
@@ -99,6 +103,13 @@ impl App {
             UiCommand::SelectMemory(name) => self.worker.send(Command::SelectMemory(name)),
             UiCommand::Stop => self.worker.stop(),
             UiCommand::SetLimits(limits) => self.worker.send(Command::SetLimits(limits)),
+            UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
+            UiCommand::Reload => {
+                if let Some(module) = &self.state.module {
+                    let (name, bytes) = (module.name.clone(), module.bytes.to_vec());
+                    self.load(name, bytes);
+                }
+            }
             UiCommand::ClearRecent => self.settings.recent.clear(),
             UiCommand::ToggleSettings => self.settings.open = !self.settings.open,
         }

@@ -83,6 +83,9 @@ impl App {
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
         let worker = Worker::spawn(settings.limits(), move || ctx.request_repaint())?;
+        if let Ok(host) = settings.host() {
+            worker.send(crate::engine::worker::Command::SetHost(host));
+        }
         let mut app = Self {
             state: AppState {
                 presentation: options.presentation,

@@ -1,10 +1,13 @@
-//! What the app remembers between runs (eframe storage): limits and recent files.
+//! What the app remembers between runs (eframe storage): limits, how imports are
+//! provided (stubs, WASI), and recent files.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Limits;
+use anyhow::{Result, bail};
+
+use crate::engine::{HostConfig, Limits, StubPolicy, WasiConfig};
 
 use super::UiCommand;
 
@@ -19,6 +22,14 @@ pub struct Settings {
     pub timeout_ms: u64,
     /// Memory limit in MiB.
     pub memory_limit_mb: u64,
+    /// Whether stubbed imports trap instead of returning zeros.
+    pub stubs_trap: bool,
+    /// WASI arguments after the program name, separated by spaces.
+    pub wasi_args: String,
+    /// WASI environment, one `KEY=VALUE` a line.
+    pub wasi_env: String,
+    /// A folder WASI guests may read and write (empty: none).
+    pub wasi_dir: String,
     /// Recently opened modules, newest first.
     pub recent: Vec<PathBuf>,
     /// Whether the settings window is open.
@@ -32,6 +43,10 @@ impl Default for Settings {
         Self {
             timeout_ms: limits.timeout_ms,
             memory_limit_mb: limits.memory_limit_bytes >> 20,
+            stubs_trap: false,
+            wasi_args: String::new(),
+            wasi_env: String::new(),
+            wasi_dir: String::new(),
             recent: Vec::new(),
             open: false,
         }
@@ -47,6 +62,40 @@ impl Settings {
         }
     }
 
+    /// How imports are provided, or why the WASI fields cannot be read.
+    pub fn host(&self) -> Result<HostConfig> {
+        let mut env = Vec::new();
+        for line in self.wasi_env.lines().filter(|l| !l.trim().is_empty()) {
+            let Some((key, value)) = line.split_once('=') else {
+                bail!("`{line}` is not KEY=VALUE");
+            };
+            env.push((key.trim().to_owned(), value.to_owned()));
+        }
+        let mut args = Vec::new();
+        if !self.wasi_args.trim().is_empty() {
+            // argv[0] left empty: the worker puts the module's name there.
+            args.push(String::new());
+            args.extend(self.wasi_args.split_whitespace().map(str::to_owned));
+        }
+        let dir = self.wasi_dir.trim();
+        Ok(HostConfig {
+            wasi: WasiConfig {
+                args,
+                env,
+                dirs: (!dir.is_empty())
+                    .then(|| PathBuf::from(dir))
+                    .into_iter()
+                    .collect(),
+            },
+            default_stub: if self.stubs_trap {
+                StubPolicy::Trap
+            } else {
+                StubPolicy::Zeros
+            },
+            stubs: Default::default(),
+        })
+    }
+
     /// Puts `path` first in the recent list.
     pub fn remember(&mut self, path: &Path) {
         let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -56,7 +105,7 @@ impl Settings {
     }
 }
 
-/// The Settings window (limits), when open.
+/// The Settings window (limits, imports), when open.
 pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &mut Vec<UiCommand>) {
     let mut open = settings.open;
     let before = settings.limits();
@@ -89,9 +138,88 @@ pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &m
                 "A guest that runs past the time limit is interrupted; \
                  one that grows memory past the limit traps.",
             );
+            ui.separator();
+            imports_ui(ui, settings, cmds);
         });
     settings.open = open;
     if settings.limits() != before {
         cmds.push(UiCommand::SetLimits(settings.limits()));
+    }
+}
+
+/// How imports are provided: stub policy and what WASI guests see. Changes apply when
+/// a module loads; the button reloads the current one.
+fn imports_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<UiCommand>) {
+    let before = settings.clone();
+    ui.strong("Imports (used when a module loads)");
+    ui.horizontal(|ui| {
+        ui.label("Stubbed functions");
+        ui.selectable_value(&mut settings.stubs_trap, false, "return zeros");
+        ui.selectable_value(&mut settings.stubs_trap, true, "trap");
+    });
+    egui::Grid::new("wasi_grid").num_columns(2).show(ui, |ui| {
+        let label = ui.label("WASI arguments");
+        ui.add(egui::TextEdit::singleline(&mut settings.wasi_args).hint_text("--verbose file.txt"))
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("WASI environment");
+        ui.add(
+            egui::TextEdit::multiline(&mut settings.wasi_env)
+                .hint_text("KEY=VALUE, one a line")
+                .desired_rows(2),
+        )
+        .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Folder WASI may use");
+        ui.add(egui::TextEdit::singleline(&mut settings.wasi_dir).hint_text("none"))
+            .labelled_by(label.id);
+        ui.end_row();
+    });
+    let host = settings.host();
+    if let Err(err) = &host {
+        ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}"));
+    }
+    let changed = *settings != before;
+    if let (true, Ok(host)) = (changed, &host) {
+        cmds.push(UiCommand::SetHost(host.clone()));
+    }
+    if ui
+        .add_enabled(
+            host.is_ok(),
+            egui::Button::new("Reload the module with these"),
+        )
+        .clicked()
+    {
+        cmds.push(UiCommand::Reload);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_follows_the_fields() {
+        let settings = Settings {
+            stubs_trap: true,
+            wasi_args: "a  b".into(),
+            wasi_env: "X=1\n\nY=two=2\n".into(),
+            wasi_dir: " /tmp ".into(),
+            ..Settings::default()
+        };
+        let host = settings.host().unwrap();
+        assert_eq!(host.default_stub, StubPolicy::Trap);
+        assert_eq!(host.wasi.args, vec!["", "a", "b"]);
+        assert_eq!(
+            host.wasi.env,
+            vec![("X".into(), "1".into()), ("Y".into(), "two=2".into())]
+        );
+        assert_eq!(host.wasi.dirs, vec![PathBuf::from("/tmp")]);
+        assert_eq!(Settings::default().host().unwrap(), HostConfig::default());
+        let bad = Settings {
+            wasi_env: "NOEQUALS".into(),
+            ..Settings::default()
+        };
+        assert!(bad.host().unwrap_err().to_string().contains("KEY=VALUE"));
     }
 }
