@@ -243,3 +243,34 @@ fn settings_give_wasi_guests_their_environment() {
     let log = log_text(harness.state());
     assert!(log.contains("stdout: Ahoy, The input string!"), "{log}");
 }
+
+/// Minified emscripten names `malloc` only in its JavaScript glue; the window reads
+/// the glue beside the module and offers that export as the allocator.
+#[test]
+fn the_allocator_named_by_emscripten_glue_is_offered() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-ui-glue-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = wat::parse_str(
+        r#"(module (memory (export "O") 1)
+             (func (export "Ia") (param i32) (result i32) i32.const 0x500))"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("mini.wasm"), wasm).unwrap();
+    std::fs::write(dir.join("mini.js"), "var _malloc=Module._malloc=c.Ia;").unwrap();
+    let mut harness = harness(None, pinned());
+    harness
+        .state_mut()
+        .apply(UiCommand::Open(dir.join("mini.wasm")));
+    settle(&mut harness, "mini.wasm", |app| {
+        app.state()
+            .module
+            .as_ref()
+            .is_some_and(|m| m.name == "mini.wasm")
+    });
+    let state = harness.state().state();
+    assert_eq!(state.module.as_ref().unwrap().allocators, vec!["Ia"]);
+    assert_eq!(state.walk.alloc_export, "Ia");
+    click_and_settle(&mut harness, "2 Alloc");
+    assert_eq!(harness.state().state().walk.ptr, Some(0x500));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use super::RunArgs;
 use crate::engine::allocators::{detect, resolve};
-use crate::engine::{Allocator, Convention, HostConfig, StubPolicy, WasiConfig, malloc_from_glue};
+use crate::engine::{Allocator, Convention, HostConfig, StubPolicy, WasiConfig, glue_allocator};
 use crate::inspect::ModuleInfo;
 
 /// The host configuration `args` ask for.
@@ -72,12 +72,4 @@ pub fn pick_allocator(module: &Path, info: &ModuleInfo, choice: Option<&str>) ->
          --alloc NAME for an export that takes a size and returns a pointer",
         Convention::ALL.map(Convention::name).join(", ")
     )
-}
-
-/// `malloc` as named by the emscripten glue `MODULE.js`, if there is one.
-fn glue_allocator(module: &Path, info: &ModuleInfo) -> Option<Allocator> {
-    let glue = module.with_extension("js");
-    let text = std::fs::read_to_string(&glue).ok()?;
-    let name = glue.file_name()?.to_string_lossy().into_owned();
-    malloc_from_glue(&text, info, &name)
 }

@@ -5,6 +5,15 @@
 use super::allocators::{Allocator, Convention};
 use crate::inspect::ModuleInfo;
 
+/// `malloc` as named by the emscripten glue `MODULE.js` beside `module`, if there is
+/// one (minified emscripten builds export it under a one- or two-letter name).
+pub fn glue_allocator(module: &std::path::Path, info: &ModuleInfo) -> Option<Allocator> {
+    let glue = module.with_extension("js");
+    let text = std::fs::read_to_string(&glue).ok()?;
+    let name = glue.file_name()?.to_string_lossy().into_owned();
+    malloc_from_glue(&text, info, &name)
+}
+
 /// The malloc export named in emscripten glue `js`, checked against the module: it
 /// must be an exported function taking one size and returning one pointer.
 /// `glue_name` (the file name) goes into the allocator's description.

@@ -19,7 +19,7 @@ mod wasi;
 pub mod worker;
 
 pub use allocators::{Allocator, Convention};
-pub use glue::malloc_from_glue;
+pub use glue::{glue_allocator, malloc_from_glue};
 pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};
 pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STEP};

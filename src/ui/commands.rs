@@ -80,11 +80,11 @@ impl App {
                         || path.display().to_string(),
                         |n| n.to_string_lossy().into_owned(),
                     );
-                    self.load(name, bytes);
+                    self.load(name, bytes, Some(path));
                 }
                 Err(err) => self.state.push_log(LogKind::Error, format!("{err:#}")),
             },
-            UiCommand::LoadBytes { name, bytes } => self.load(name, bytes),
+            UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
             UiCommand::Stage(stage) => self.run_stage(stage),
             UiCommand::RunAll => {
                 if let Some(stage) = self.state.walk.next_stage() {
@@ -107,7 +107,8 @@ impl App {
             UiCommand::Reload => {
                 if let Some(module) = &self.state.module {
                     let (name, bytes) = (module.name.clone(), module.bytes.to_vec());
-                    self.load(name, bytes);
+                    let path = self.state.module_path.clone();
+                    self.load(name, bytes, path);
                 }
             }
             UiCommand::ClearRecent => self.settings.recent.clear(),
@@ -115,8 +116,11 @@ impl App {
         }
     }
 
-    fn load(&mut self, name: String, bytes: Vec<u8>) {
+    /// Loads a module; `path` is where it came from (its emscripten glue may sit
+    /// beside it).
+    fn load(&mut self, name: String, bytes: Vec<u8>, path: Option<PathBuf>) {
         self.state.loading = Some(name.clone());
+        self.state.loading_path = path;
         self.worker.send(Command::Load {
             name,
             bytes: bytes.into(),

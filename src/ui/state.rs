@@ -2,16 +2,17 @@
 //! No drawing here: panels read it, and the app applies their commands to it.
 
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::engine::worker::Event;
-use crate::engine::{GlobalValue, Step, changed_line};
+use crate::engine::{GlobalValue, Step, changed_line, glue_allocator};
 use crate::inspect::{ExportKind, ModuleInfo};
 use crate::memory::{Region, Snapshot};
 
 use super::marks::MemoryMarks;
-use super::walkthrough::{Stage, Walkthrough};
+use super::walkthrough::{Stage, Walkthrough, allocator_exports};
 
 /// The seed's input, typed in for a newcomer.
 pub const SEED_INPUT: &str = "The input string";
@@ -47,6 +48,9 @@ pub struct LoadedModule {
     pub info: Arc<ModuleInfo>,
     /// Its binary bytes (for WAT of a function).
     pub bytes: Arc<[u8]>,
+    /// Its allocators, preferred first: detected from the exports, or named by the
+    /// emscripten glue beside its file.
+    pub allocators: Vec<String>,
 }
 
 /// A step in flight.
@@ -72,6 +76,10 @@ pub struct AppState {
     pub module: Option<LoadedModule>,
     /// Name of a module being loaded.
     pub loading: Option<String>,
+    /// The file it is loaded from, if it came from one.
+    pub loading_path: Option<PathBuf>,
+    /// The file the current module came from, if any.
+    pub module_path: Option<PathBuf>,
     /// A module that parsed and is being compiled; it replaces `module` once ready.
     pub pending: Option<LoadedModule>,
     /// Whether the module is instantiated and takes steps.
@@ -110,6 +118,8 @@ impl Default for AppState {
         Self {
             module: None,
             loading: None,
+            loading_path: None,
+            module_path: None,
             pending: None,
             ready: false,
             snapshot: Arc::new(Snapshot::empty()),
@@ -228,7 +238,22 @@ impl AppState {
     pub fn apply(&mut self, event: Event) -> Option<Stage> {
         match event {
             Event::Inspected { name, info, bytes } => {
-                self.pending = Some(LoadedModule { name, info, bytes });
+                let mut allocators = allocator_exports(&info);
+                let glue = self
+                    .loading_path
+                    .as_deref()
+                    .and_then(|path| glue_allocator(path, &info));
+                if let Some(glue) = glue
+                    && !allocators.contains(&glue.export)
+                {
+                    allocators.push(glue.export);
+                }
+                self.pending = Some(LoadedModule {
+                    name,
+                    info,
+                    bytes,
+                    allocators,
+                });
                 None
             }
             Event::Loaded {
@@ -241,8 +266,9 @@ impl AppState {
                 let shown = memories.first().cloned().unwrap_or_default();
                 self.memories = (memories, shown);
                 if let Some(module) = self.pending.take() {
-                    self.walk = Walkthrough::for_module(&module.info, SEED_INPUT.to_owned());
+                    self.walk = Walkthrough::for_module(&module, SEED_INPUT.to_owned());
                     self.module = Some(module);
+                    self.module_path = self.loading_path.take();
                 }
                 self.regions.clear();
                 self.marks = MemoryMarks::default();

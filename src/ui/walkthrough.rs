@@ -5,6 +5,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::engine::{NumType, Step, Value};
 use crate::inspect::{FuncSignature, ModuleInfo, ValType};
+
+use super::state::LoadedModule;
 use crate::memory::parse_hex;
 
 /// Extra bytes allocated past the input by default, as in the seed (room for the
@@ -64,9 +66,9 @@ pub struct Walkthrough {
 
 impl Walkthrough {
     /// A walkthrough of the seed's input with defaults picked from `info`.
-    pub fn for_module(info: &ModuleInfo, input: String) -> Self {
-        let allocators = allocator_exports(info);
-        let calls = pointer_len_exports(info);
+    pub fn for_module(module: &LoadedModule, input: String) -> Self {
+        let allocators = &module.allocators;
+        let calls = pointer_len_exports(&module.info);
         let pick = |names: &[String], preferred: &str| {
             if names.iter().any(|n| n == preferred) {
                 preferred.to_owned()
@@ -76,7 +78,7 @@ impl Walkthrough {
         };
         Self {
             input,
-            alloc_export: pick(&allocators, "alloc"),
+            alloc_export: pick(allocators, "alloc"),
             call_export: pick(&calls, "append"),
             ..Self::default()
         }

@@ -7,9 +7,7 @@ use crate::memory::format_hex;
 
 use super::UiCommand;
 use super::state::AppState;
-use super::walkthrough::{
-    DEFAULT_EXTRA_BYTES, Stage, Walkthrough, allocator_exports, pointer_len_exports,
-};
+use super::walkthrough::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_exports};
 
 /// Draws the steps; edits to the input or the choices reset the steps after them.
 pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {
@@ -34,8 +32,7 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
 
             step_button(ui, walk, Stage::Alloc, busy, cmds);
             ui.horizontal(|ui| {
-                let allocators = allocator_exports(&module.info);
-                export_combo(ui, "allocator", &mut walk.alloc_export, &allocators);
+                export_combo(ui, "allocator", &mut walk.alloc_export, &module.allocators);
                 let label = ui.label("size");
                 let default = walk
                     .input_bytes()
