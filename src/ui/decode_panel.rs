@@ -56,5 +56,11 @@ pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut He
 
 fn value_cells(ui: &mut egui::Ui, row: &DecodedRow) {
     ui.label(RichText::new(row.label).weak());
-    ui.add(egui::Label::new(RichText::new(&row.text).monospace()).selectable(true));
+    // Long values (a u64 with its hex) are cut, with the whole on hover, so the panel
+    // never grows into the hex view.
+    ui.add(
+        egui::Label::new(RichText::new(&row.text).monospace())
+            .selectable(true)
+            .truncate(),
+    );
 }

@@ -52,10 +52,11 @@ pub fn memory_map_ui(
 ) {
     ui.heading("Memory map");
     let len = state.snapshot.len_bytes();
+    let pages = len / CHUNK_BYTES as u64;
+    let plural = if pages == 1 { "" } else { "s" };
     ui.label(format!(
-        "{} in {} pages of 64 KiB",
-        human_bytes(len),
-        len / CHUNK_BYTES as u64
+        "{} in {pages} page{plural} of 64 KiB",
+        human_bytes(len)
     ));
     let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
@@ -103,7 +104,7 @@ pub fn memory_map_ui(
                         if link.on_hover_text("Go there").clicked() {
                             view.go_to(entry.range.start);
                         }
-                        ui.label(&entry.label);
+                        ui.add(egui::Label::new(&entry.label).truncate());
                         ui.end_row();
                     }
                 });
