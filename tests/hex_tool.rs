@@ -77,7 +77,7 @@ fn inspector_decodes_edits_and_follows_pointers() {
     harness.get_by_label("Inspector").click();
     harness.run_steps(2);
     // Write the little-endian pointer 0x100 at 0x500, as a step of its own.
-    harness.get_all_by_label("Hex").next().unwrap().click();
+    harness.get_by_label("as hex").click();
     harness.run_steps(1);
     type_into(&mut harness, "bytes to write", "00 01 00 00");
     harness.get_by_label("Write").click();

@@ -56,11 +56,5 @@ pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut He
 
 fn value_cells(ui: &mut egui::Ui, row: &DecodedRow) {
     ui.label(RichText::new(row.label).weak());
-    // Long values (a u64 with its hex) are cut, with the whole on hover, so the panel
-    // never grows into the hex view.
-    ui.add(
-        egui::Label::new(RichText::new(&row.text).monospace())
-            .selectable(true)
-            .truncate(),
-    );
+    ui.add(egui::Label::new(RichText::new(&row.text).monospace()).selectable(true));
 }

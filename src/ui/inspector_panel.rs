@@ -39,7 +39,8 @@ pub fn inspector_ui(
         ui.label("Click a byte in the hex view to inspect it; drag or Shift+click to select.");
         return;
     };
-    egui::ScrollArea::vertical()
+    // Scrolls both ways: a u64 with its hex is wider than the panel may grow.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             cursor_ui(ui, state, view, edit, cmds, cursor, selection);
@@ -82,8 +83,8 @@ fn cursor_ui(
 
     ui.strong(format!("Write at {:#x}", selection.start));
     ui.horizontal(|ui| {
-        ui.selectable_value(&mut edit.is_hex, false, "Text");
-        ui.selectable_value(&mut edit.is_hex, true, "Hex");
+        ui.selectable_value(&mut edit.is_hex, false, "as text");
+        ui.selectable_value(&mut edit.is_hex, true, "as hex");
     });
     let label = ui.label("bytes to write");
     ui.add(

@@ -189,7 +189,8 @@ impl eframe::App for App {
         egui::Panel::left("side")
             .resizable(true)
             .default_size(340.0)
-            .max_size(560.0)
+            // Wider would push the hex view's ASCII column off a 1280-pixel window.
+            .max_size(420.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
