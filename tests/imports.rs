@@ -2,7 +2,7 @@
 //! whose calls are noted, and imported memories, tables and globals are created.
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmscope::engine::worker::{Command, Event, Worker};
 use wasmscope::engine::{
@@ -438,4 +438,85 @@ fn a_failing_wasi_call_reads_as_one_sentence() {
         "{err}"
     );
     assert!(!err.contains('\n'), "one line: {err}");
+}
+
+fn napping_session(timeout_ms: u64) -> (StopHandle, Session) {
+    let stop = StopHandle::new(new_engine().unwrap());
+    let limits = Limits {
+        timeout_ms,
+        ..Limits::default()
+    };
+    let s = Session::with_host(&stop, &asset("greet.wasm"), limits, &HostConfig::default());
+    (stop, s.unwrap())
+}
+
+#[test]
+fn a_wasi_sleep_finishes_when_it_fits_the_time_limit() {
+    let (_stop, mut s) = napping_session(5_000);
+    let started = Instant::now();
+    assert_eq!(
+        s.call("nap", &[Value::I32(30)]).unwrap(),
+        vec![Value::I32(30)]
+    );
+    assert!(started.elapsed() >= Duration::from_millis(30));
+}
+
+#[test]
+fn a_wasi_sleep_longer_than_the_time_limit_is_interrupted() {
+    let (_stop, mut s) = napping_session(200);
+    let started = Instant::now();
+    let error = s
+        .call("nap", &[Value::I32(60_000)])
+        .unwrap_err()
+        .to_string();
+    let elapsed = started.elapsed();
+    assert!(error.contains("time limit of 200 ms"), "{error}");
+    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    // The session is still usable.
+    assert_eq!(
+        s.call("nap", &[Value::I32(1)]).unwrap(),
+        vec![Value::I32(1)]
+    );
+}
+
+#[test]
+fn stop_ends_a_wasi_sleep_within_100_ms() {
+    let (stop, mut s) = napping_session(60_000);
+    let stopper = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            stop.stop();
+            Instant::now()
+        })
+    };
+    let error = s
+        .call("nap", &[Value::I32(60_000)])
+        .unwrap_err()
+        .to_string();
+    let returned = Instant::now();
+    let stopped = stopper.join().unwrap();
+    assert!(error.contains("stopped by the user"), "{error}");
+    let lag = returned.duration_since(stopped);
+    assert!(
+        lag < Duration::from_millis(100),
+        "returned {lag:?} after Stop"
+    );
+}
+
+#[test]
+fn a_poll_on_file_descriptors_still_reaches_wasi() {
+    // Two subscriptions: a clock 60 s away (userdata 7) and stdout writable (userdata
+    // 42, eventtype fd_write = 2). Only stdout is ready, so one event comes back at once.
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 0) "\07\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\00\58\47\f8\0d\00\00\00")
+        (data (i32.const 48) "\2a\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\01")
+        (func (export "poll") (result i32)
+          (call $poll (i32.const 0) (i32.const 128) (i32.const 2) (i32.const 256))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    assert_eq!(s.call("poll", &[]).unwrap(), vec![Value::I32(0)]);
+    assert_eq!(s.read(256, 4).unwrap(), 1u32.to_le_bytes());
+    assert_eq!(s.read(128, 8).unwrap(), 42u64.to_le_bytes());
 }

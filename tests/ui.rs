@@ -274,3 +274,47 @@ fn the_allocator_named_by_emscripten_glue_is_offered() {
     assert_eq!(harness.state().state().walk.ptr, Some(0x500));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Each stubbed import has its own chooser in the Module tab; picking "trap" reloads
+/// the module, and a call that reaches that import traps naming it.
+#[test]
+fn one_import_can_be_set_to_trap_in_the_module_tab() {
+    let wat = r#"(module
+        (import "env" "log" (func $log (param i32)))
+        (import "env" "now" (func (result f64)))
+        (memory (export "memory") 1)
+        (func (export "alloc") (param i32) (result i32) i32.const 0x400)
+        (func (export "shout") (param i32 i32) (result i32)
+          (call $log (local.get 1))
+          (local.get 1)))"#;
+    let mut harness = harness(None, pinned());
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "imports.wat".into(),
+        bytes: wat.as_bytes().to_vec(),
+    });
+    let loaded = |app: &wasmscope::ui::App| {
+        app.state().loading.is_none()
+            && app.state().ready
+            && app
+                .state()
+                .module
+                .as_ref()
+                .is_some_and(|m| m.name == "imports.wat")
+    };
+    settle(&mut harness, "imports.wat", loaded);
+    pick(&mut harness, "env.log (func) (i32) -> ()", "trap");
+    settle(&mut harness, "the reload", loaded);
+    let log = log_text(harness.state());
+    assert!(log.contains("env.log (trap), env.now"), "{log}");
+    pick(&mut harness, "function", "shout");
+    harness.get_by_label("Run all Ctrl+Shift+Enter").click();
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().running.is_none() && !app.state().run_all
+    });
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("it called the import `env.log`, whose stub is set to trap"),
+        "{log}"
+    );
+}

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
 use wasmtime::{
     Caller, Extern, ExternType, FuncType, ImportType, Linker, Memory, Module, Store, Val,
 };
@@ -16,10 +17,11 @@ use super::steps::arg_text;
 use super::store::StoreData;
 use super::values::Value;
 use super::wasi::{self, WasiConfig};
+use super::wasi_sleep::guard_poll_oneoff;
 use crate::inspect::{ImportKind, ModuleInfo};
 
 /// What a stubbed import does when the guest calls it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StubPolicy {
     /// Return zero for every result (null for references). The default.
     #[default]
@@ -78,8 +80,8 @@ impl fmt::Display for StubTrapped {
 
 impl std::error::Error for StubTrapped {}
 
-/// `env.abort`.
-fn import_name(module: &str, name: &str) -> String {
+/// `env.abort`: how per-import policies are keyed.
+pub fn import_name(module: &str, name: &str) -> String {
     format!("{module}.{name}")
 }
 
@@ -123,6 +125,7 @@ pub struct Linked {
 pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) -> Result<Linked> {
     let mut linker = Linker::new(store.engine());
     wasi::add_to_linker(&mut linker, module, |data: &mut StoreData| &mut data.wasi)?;
+    guard_poll_oneoff(store, &mut linker)?;
     let mut linked = Linked {
         linker,
         imported_memory: None,

@@ -16,11 +16,12 @@ mod store;
 mod traps;
 mod values;
 mod wasi;
+mod wasi_sleep;
 pub mod worker;
 
 pub use allocators::{Allocator, Convention};
 pub use glue::{glue_allocator, malloc_from_glue};
-pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports};
+pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports, import_name};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};
 pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STEP};
 pub use session::{GlobalValue, Session, new_engine};

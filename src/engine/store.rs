@@ -9,6 +9,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use super::limits::{Deadline, Limiter, Limits, StopHandle};
 use super::notes::Notes;
 use super::wasi::{self, WasiConfig};
+use super::wasi_sleep::PollGuard;
 
 /// What the store carries for the limiter, the epoch callback, WASI and the notes.
 pub struct StoreData {
@@ -16,8 +17,12 @@ pub struct StoreData {
     pub limiter: Limiter,
     /// The clock of the call in progress.
     pub deadline: Deadline,
+    /// The Stop flag, checked by the epoch callback and by WASI's guarded sleep.
+    pub stop: StopHandle,
     /// WASI state (used only when the module imports WASI).
     pub wasi: WasiP1Ctx,
+    /// The guest's WASI clock and the guarded `poll_oneoff`'s state.
+    pub poll_guard: PollGuard,
     /// Stub calls and guest output since the last step.
     pub notes: Notes,
 }
@@ -31,6 +36,7 @@ pub fn new_store(
     wasi: &WasiConfig,
 ) -> Result<Store<StoreData>> {
     let notes = Notes::default();
+    let poll_guard = PollGuard::new();
     let data = StoreData {
         limiter: Limiter {
             memory_limit_bytes: limits.memory_limit_bytes,
@@ -39,13 +45,14 @@ pub fn new_store(
             started: Instant::now(),
             timeout_ms: limits.timeout_ms,
         },
-        wasi: wasi::context(wasi, &notes)?,
+        stop: stop.clone(),
+        wasi: wasi::context(wasi, &notes, poll_guard.clock())?,
+        poll_guard,
         notes,
     };
     let mut store = Store::new(engine, data);
     store.limiter(|data| &mut data.limiter);
-    let callback_stop = stop.clone();
-    store.epoch_deadline_callback(move |ctx| match ctx.data().deadline.check(&callback_stop) {
+    store.epoch_deadline_callback(|ctx| match ctx.data().deadline.check(&ctx.data().stop) {
         Ok(()) => Ok(UpdateDeadline::Continue(1)),
         Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
     });

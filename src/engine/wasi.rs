@@ -10,6 +10,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use super::notes::Notes;
+use super::wasi_sleep::GuestMonotonicClock;
 
 /// The import module name of WASI preview 1.
 pub const WASI_P1: &str = "wasi_snapshot_preview1";
@@ -30,10 +31,15 @@ pub struct WasiConfig {
 }
 
 /// The WASI context for one store: configured args, env and folders; stdout and
-/// stderr go to `notes`.
-pub fn context(config: &WasiConfig, notes: &Notes) -> Result<WasiP1Ctx> {
+/// stderr go to `notes`; the monotonic clock is `clock`.
+pub fn context(
+    config: &WasiConfig,
+    notes: &Notes,
+    clock: GuestMonotonicClock,
+) -> Result<WasiP1Ctx> {
     let mut builder = WasiCtxBuilder::new();
     builder
+        .monotonic_clock(clock)
         .args(&config.args)
         .envs(&config.env)
         .stdout(notes.stdout_pipe())

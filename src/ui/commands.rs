@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::engine::worker::Command;
-use crate::engine::{HostConfig, Limits, Step, Value};
+use crate::engine::{HostConfig, Limits, Step, StubPolicy, Value};
 use crate::inspect::load_module_bytes;
 
 use super::App;
@@ -54,6 +54,14 @@ pub enum UiCommand {
     SetHost(HostConfig),
     /// Load the current module again (with new import settings).
     Reload,
+    /// Set what one stubbed import (`module.name`) does (`None`: the default), then
+    /// reload the module so it takes effect.
+    SetStub {
+        /// The import, `module.name`.
+        import: String,
+        /// The policy, or `None` for the default.
+        policy: Option<StubPolicy>,
+    },
     /// Forget the recent-files list.
     ClearRecent,
     /// Show or hide the Settings window.
@@ -109,6 +117,13 @@ impl App {
                     let (name, bytes) = (module.name.clone(), module.bytes.to_vec());
                     let path = self.state.module_path.clone();
                     self.load(name, bytes, path);
+                }
+            }
+            UiCommand::SetStub { import, policy } => {
+                self.settings.set_stub(import, policy);
+                if let Ok(host) = self.settings.host() {
+                    self.apply(UiCommand::SetHost(host));
+                    self.apply(UiCommand::Reload);
                 }
             }
             UiCommand::ClearRecent => self.settings.recent.clear(),

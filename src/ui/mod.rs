@@ -200,7 +200,13 @@ impl eframe::App for App {
                 ui.separator();
                 match self.tab {
                     SideTab::Module => {
-                        module_panel::module_ui(ui, &self.state, &mut self.call_form, cmds);
+                        module_panel::module_ui(
+                            ui,
+                            &self.state,
+                            &mut self.call_form,
+                            &self.settings,
+                            cmds,
+                        );
                     }
                     SideTab::Inspector => inspector_panel::inspector_ui(
                         ui,

@@ -4,11 +4,12 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::engine::human_bytes;
-use crate::inspect::{ExportKind, ModuleInfo, function_wat};
+use crate::engine::{StubPolicy, WASI_P0, WASI_P1, human_bytes, import_name};
+use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_wat};
 
 use super::UiCommand;
 use super::call_panel::{CallForm, call_ui};
+use super::settings::Settings;
 use super::state::{AppState, LoadedModule};
 
 /// Draws the module panel.
@@ -16,6 +17,7 @@ pub fn module_ui(
     ui: &mut egui::Ui,
     state: &AppState,
     form: &mut CallForm,
+    settings: &Settings,
     cmds: &mut Vec<UiCommand>,
 ) {
     // A module being compiled shows its exports at once; the steps wait for it.
@@ -68,7 +70,7 @@ pub fn module_ui(
                 cmds,
             );
             globals_ui(ui, state, info);
-            imports_ui(ui, info);
+            imports_ui(ui, info, settings, cmds);
         });
 }
 
@@ -224,7 +226,13 @@ fn exported_global_value(
         .and_then(|g| g.value)
 }
 
-fn imports_ui(ui: &mut egui::Ui, info: &ModuleInfo) {
+/// The imports; each stubbed function has a chooser for what its stub does.
+fn imports_ui(
+    ui: &mut egui::Ui,
+    info: &ModuleInfo,
+    settings: &Settings,
+    cmds: &mut Vec<UiCommand>,
+) {
     egui::CollapsingHeader::new(format!("Imports ({})", info.imports.len()))
         .default_open(!info.imports.is_empty())
         .show(ui, |ui| {
@@ -238,12 +246,58 @@ fn imports_ui(ui: &mut egui::Ui, info: &ModuleInfo) {
                     .as_ref()
                     .map(|s| s.to_string())
                     .unwrap_or_default();
-                ui.monospace(format!(
+                let line = RichText::new(format!(
                     "{}.{} ({}) {ty}",
                     import.module,
                     import.name,
                     import.kind.as_str()
-                ));
+                ))
+                .monospace();
+                let wasi = [WASI_P1, WASI_P0].contains(&import.module.as_str());
+                if import.kind != ImportKind::Func {
+                    ui.label(line);
+                } else if wasi {
+                    ui.horizontal(|ui| {
+                        ui.weak("WASI").on_hover_text("provided by WASI preview 1");
+                        ui.label(line);
+                    });
+                } else {
+                    let full = import_name(&import.module, &import.name);
+                    stub_chooser_ui(ui, full, line, settings, cmds);
+                }
             }
         });
+}
+
+/// A chooser between the default stub, zeros and trap for the import `full`,
+/// labelled `line`; a change reloads the module.
+fn stub_chooser_ui(
+    ui: &mut egui::Ui,
+    full: String,
+    line: RichText,
+    settings: &Settings,
+    cmds: &mut Vec<UiCommand>,
+) {
+    let current = settings.stub_overrides.get(&full).copied();
+    let default = format!("default ({})", settings.default_stub().name());
+    let text = current.map_or(default.clone(), |p| p.name().to_owned());
+    let mut chosen = current;
+    egui::ComboBox::new(("stub", &full), line)
+        .selected_text(text)
+        .width(110.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, default);
+            ui.selectable_value(&mut chosen, Some(StubPolicy::Zeros), "zeros");
+            ui.selectable_value(&mut chosen, Some(StubPolicy::Trap), "trap");
+        })
+        .response
+        .on_hover_text(format!(
+            "What the stub for {full} does when the guest calls it; a change reloads the module"
+        ));
+    if chosen != current {
+        cmds.push(UiCommand::SetStub {
+            import: full,
+            policy: chosen,
+        });
+    }
 }

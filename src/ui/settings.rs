@@ -1,6 +1,7 @@
 //! What the app remembers between runs (eframe storage): limits, how imports are
 //! provided (stubs, WASI), and recent files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,9 @@ pub struct Settings {
     pub memory_limit_mb: u64,
     /// Whether stubbed imports trap instead of returning zeros.
     pub stubs_trap: bool,
+    /// Per-import policies that differ from the default, keyed `module.name`; set in
+    /// the Module tab's import list, kept for any module importing that name.
+    pub stub_overrides: BTreeMap<String, StubPolicy>,
     /// WASI arguments after the program name, separated by spaces.
     pub wasi_args: String,
     /// WASI environment, one `KEY=VALUE` a line.
@@ -44,6 +48,7 @@ impl Default for Settings {
             timeout_ms: limits.timeout_ms,
             memory_limit_mb: limits.memory_limit_bytes >> 20,
             stubs_trap: false,
+            stub_overrides: BTreeMap::new(),
             wasi_args: String::new(),
             wasi_env: String::new(),
             wasi_dir: String::new(),
@@ -87,13 +92,26 @@ impl Settings {
                     .into_iter()
                     .collect(),
             },
-            default_stub: if self.stubs_trap {
-                StubPolicy::Trap
-            } else {
-                StubPolicy::Zeros
-            },
-            stubs: Default::default(),
+            default_stub: self.default_stub(),
+            stubs: self.stub_overrides.clone(),
         })
+    }
+
+    /// What stubbed imports do unless overridden.
+    pub fn default_stub(&self) -> StubPolicy {
+        if self.stubs_trap {
+            StubPolicy::Trap
+        } else {
+            StubPolicy::Zeros
+        }
+    }
+
+    /// Sets the policy of one import (`None`: back to the default).
+    pub fn set_stub(&mut self, import: String, policy: Option<StubPolicy>) {
+        match policy {
+            Some(policy) => self.stub_overrides.insert(import, policy),
+            None => self.stub_overrides.remove(&import),
+        };
     }
 
     /// Puts `path` first in the recent list.
@@ -157,6 +175,25 @@ fn imports_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<UiComma
         ui.selectable_value(&mut settings.stubs_trap, false, "return zeros");
         ui.selectable_value(&mut settings.stubs_trap, true, "trap");
     });
+    if !settings.stub_overrides.is_empty() {
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} import(s) set one by one (Module tab, Imports)",
+                settings.stub_overrides.len()
+            ))
+            .on_hover_text(
+                settings
+                    .stub_overrides
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            if ui.button("Use the default for all").clicked() {
+                settings.stub_overrides.clear();
+            }
+        });
+    }
     egui::Grid::new("wasi_grid").num_columns(2).show(ui, |ui| {
         let label = ui.label("WASI arguments");
         ui.add(egui::TextEdit::singleline(&mut settings.wasi_args).hint_text("--verbose file.txt"))

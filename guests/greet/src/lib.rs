@@ -5,7 +5,7 @@
 //! environment, `Hello` when unset) and a line with its arguments on stderr.
 //! `count_entries(ptr, len)` counts the entries of the folder named by the input, or
 //! prints why it cannot on stderr and returns -1: the guest sees no filesystem
-//! unless the user grants a folder (`wasmscope run --dir PATH`).
+//! unless the user grants a folder (`wasmscope run --dir PATH`). `nap(ms)` sleeps.
 
 /// Reserves `size` bytes and returns their guest pointer (freed with `dealloc`).
 #[unsafe(no_mangle)]
@@ -69,4 +69,12 @@ pub unsafe extern "C" fn count_entries(ptr: *const u8, len: usize) -> i32 {
             -1
         }
     }
+}
+
+/// Sleeps `ms` milliseconds (WASI `poll_oneoff` on a clock) and returns `ms`. The
+/// time limit and Stop end the call even while the guest waits in the host.
+#[unsafe(no_mangle)]
+pub extern "C" fn nap(ms: u32) -> u32 {
+    std::thread::sleep(std::time::Duration::from_millis(ms.into()));
+    ms
 }
