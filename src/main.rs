@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use wasmscope::cli::{self, Cli};
+use wasmscope::engine::default_cache_dir;
 use wasmscope::ui::{AppOptions, run_native};
 
 fn main() -> ExitCode {
@@ -13,6 +14,7 @@ fn main() -> ExitCode {
         Some(command) => cli::main(command),
         None => match run_native(AppOptions {
             module: args.module,
+            compile_cache: (!args.no_cache).then(default_cache_dir).flatten(),
             ..AppOptions::default()
         }) {
             Ok(()) => ExitCode::SUCCESS,

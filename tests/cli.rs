@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 mod cli_support;
 
-use cli_support::{asset, stderr, stdout, wasmscope};
+use cli_support::{asset, stderr, stdout, wasmscope, wasmscope_with_cache};
 
 #[test]
 fn run_prints_the_newsletters_lines() {
@@ -243,4 +243,30 @@ fn run_flags_the_seeds_overrun_when_the_extra_bytes_are_too_few() {
     );
     let fine = stdout(&wasmscope(&["run", &asset("append.wasm"), "--input", "x"]));
     assert!(!fine.contains("overrun"), "{fine}");
+}
+
+/// `run` keeps compiled code in the cache folder, unless `--no-cache`.
+#[test]
+fn run_uses_the_compile_cache_unless_told_not_to() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-run-cache-{}", std::process::id()));
+    let run = |extra: &[&str]| {
+        let strings = asset("strings.wasm");
+        let mut args = vec![
+            "run",
+            strings.as_str(),
+            "--input",
+            "hi",
+            "--call",
+            "reverse",
+        ];
+        args.extend_from_slice(extra);
+        let out = wasmscope_with_cache(&args, &dir);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let cached_files = || std::fs::read_dir(&dir).map_or(0, |d| d.count());
+    run(&["--no-cache"]);
+    assert_eq!(cached_files(), 0);
+    run(&[]);
+    assert!(cached_files() > 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

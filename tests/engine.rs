@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wasmscope::engine::worker::{Command, Event, Worker};
-use wasmscope::engine::{Limits, Session, Step, StepOutput, StopHandle, Value, new_engine};
+use wasmscope::engine::{
+    CompileCache, Limits, Session, Step, StepOutput, StopHandle, Value, new_engine,
+};
 
 const INPUT: &str = "The input string";
 const RESULT: &str = "The input string<---- This is your string";
@@ -253,7 +255,7 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
         timeout_ms: 600_000,
         ..Limits::default()
     };
-    let worker = Worker::spawn(limits, || {}).unwrap();
+    let worker = Worker::spawn(limits, None, || {}).unwrap();
     worker.send(Command::Load {
         name: "hostile.wasm".into(),
         bytes: asset("hostile.wasm").into(),
@@ -320,7 +322,7 @@ fn opening_a_module_while_another_compiles_cancels_the_first() {
         ));
     }
     wat.push(')');
-    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
     worker.send(Command::Load {
         name: "slow.wat".into(),
         bytes: Arc::from(wat.as_bytes()),
@@ -350,4 +352,41 @@ fn opening_a_module_while_another_compiles_cancels_the_first() {
         size: 46,
     }));
     wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
+}
+
+/// With a compile cache, the second load of a module finds its machine code there
+/// and says so in the notes; the first compiles it.
+#[test]
+fn a_module_loaded_twice_comes_from_the_compile_cache() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-cache-{}", std::process::id()));
+    let cache = CompileCache::open(&dir).unwrap();
+    let worker = Worker::spawn(Limits::default(), Some(cache.clone()), || {}).unwrap();
+    let mut notes_of_loads = Vec::new();
+    for _ in 0..2 {
+        worker.send(Command::Load {
+            name: "strings.wasm".into(),
+            bytes: asset("strings.wasm").into(),
+        });
+        match wait_for(&worker, "a load", |e| matches!(e, Event::Loaded { .. })) {
+            Event::Loaded { notes, .. } => notes_of_loads.push(notes.join("\n")),
+            _ => unreachable!(),
+        }
+    }
+    assert!(
+        !notes_of_loads[0].contains("from the cache"),
+        "{}",
+        notes_of_loads[0]
+    );
+    assert!(
+        notes_of_loads[1].contains("compiled code loaded from the cache"),
+        "{}",
+        notes_of_loads[1]
+    );
+    assert_eq!(cache.hits(), 1);
+    assert_eq!(cache.dir(), dir.canonicalize().unwrap());
+    assert!(
+        std::fs::read_dir(&dir).unwrap().next().is_some(),
+        "nothing cached"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -358,7 +358,7 @@ fn tags_and_mismatched_wasi_imports_fail_with_the_import_named() {
 
 #[test]
 fn the_worker_reports_notes_with_its_events() {
-    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
     worker.send(Command::Load {
         name: "shout_c.wasm".into(),
         bytes: asset("shout_c.wasm").into(),
@@ -392,7 +392,7 @@ fn the_worker_reports_notes_with_its_events() {
 
 #[test]
 fn the_worker_uses_the_host_it_is_given_from_the_next_load() {
-    let worker = Worker::spawn(Limits::default(), || {}).unwrap();
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
     worker.send(Command::SetHost(HostConfig {
         default_stub: StubPolicy::Trap,
         ..HostConfig::default()

@@ -21,6 +21,10 @@ pub struct Cli {
     pub command: Option<CliCommand>,
     /// Module to open in the window (`.wasm` or `.wat`); the bundled demo when omitted.
     pub module: Option<PathBuf>,
+    /// Compile every module instead of keeping compiled code in the cache folder
+    /// ($WASMSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/wasmscope or ~/.cache/wasmscope).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// The subcommands.
@@ -75,6 +79,9 @@ pub struct RunArgs {
     /// Memory limit, in MiB.
     #[arg(long, default_value_t = 4096)]
     pub memory_limit_mb: u64,
+    /// Compile the module instead of using the compile cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// What stubbed imports do: `zeros` (return 0, the default) or `trap`; or, for one
     /// import, `MODULE.NAME=zeros|trap` (e.g. `env.abort=trap`). Repeatable.
     #[arg(long, value_name = "POLICY")]

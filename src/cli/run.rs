@@ -10,11 +10,23 @@ use anyhow::{Context, Result, bail};
 use super::host::{host_config, pick_allocator};
 use super::{ResultKind, RunArgs};
 use crate::engine::{
-    Limits, Session, Step, StepOutput, StopHandle, Value, call_line, changed_line, check_imports,
-    new_engine, pointer_lines, result_line,
+    CompileCache, Limits, Session, Step, StepOutput, StopHandle, Value, call_line, changed_line,
+    check_imports, default_cache_dir, new_engine_with, pointer_lines, result_line,
 };
 use crate::inspect::{ModuleInfo, ValType, inspect, load_module_bytes};
 use crate::memory::{format_hex, overrun_report, parse_hex};
+
+/// The compile cache `run` uses, unless `--no-cache`; a folder that cannot be used
+/// is reported and the module compiled anyway.
+fn compile_cache(args: &RunArgs) -> Option<CompileCache> {
+    if args.no_cache {
+        return None;
+    }
+    let dir = default_cache_dir()?;
+    CompileCache::open(&dir)
+        .map_err(|err| eprintln!("warning: {err:#}; compiling without it"))
+        .ok()
+}
 
 /// Runs the walkthrough and writes its lines to `out`.
 pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
@@ -32,7 +44,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         memory_limit_bytes: args.memory_limit_mb.saturating_mul(1 << 20),
     };
     let host = host_config(args)?;
-    let stop = StopHandle::new(new_engine()?);
+    let stop = StopHandle::new(new_engine_with(compile_cache(args).as_ref())?);
     let mut session =
         Session::from_checked_with(&stop, &bytes, limits, &host).with_context(cannot_load)?;
     let mut walk = Walk {

@@ -4,6 +4,7 @@
 
 mod alloc_step;
 pub mod allocators;
+mod cache;
 mod glue;
 mod imports;
 mod instantiate;
@@ -20,11 +21,12 @@ mod wasi_sleep;
 pub mod worker;
 
 pub use allocators::{Allocator, Convention};
+pub use cache::{CompileCache, default_cache_dir};
 pub use glue::{glue_allocator, malloc_from_glue};
 pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports, import_name};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};
 pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STEP};
-pub use session::{GlobalValue, Session, new_engine};
+pub use session::{GlobalValue, Session, new_engine, new_engine_with};
 pub use steps::{Step, StepOutput, call_line, changed_line, pointer_lines, result_line};
 pub use values::{NumType, Value, format_values};
 pub use wasi::{WASI_P0, WASI_P1, WasiConfig};

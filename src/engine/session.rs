@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use wasmtime::{Engine, Func, FuncType, Instance, Memory, Module, Store, Val, ValType};
 
+use super::cache::CompileCache;
 use super::imports::{HostConfig, check_imports};
 use super::instantiate::{compile, instantiate};
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
@@ -34,10 +35,16 @@ pub struct Session {
     last_snapshot: Arc<Snapshot>,
 }
 
-/// Creates an engine set up for wasmscope: epoch interruption on.
+/// Creates an engine set up for wasmscope: epoch interruption on, no compile cache.
 pub fn new_engine() -> Result<Engine> {
+    new_engine_with(None)
+}
+
+/// Like [`new_engine`], keeping compiled modules in `cache` when given.
+pub fn new_engine_with(cache: Option<&CompileCache>) -> Result<Engine> {
     let mut config = wasmtime::Config::new();
     config.epoch_interruption(true);
+    config.cache(cache.map(CompileCache::wasmtime));
     Engine::new(&config)
         .map_err(anyhow::Error::from)
         .context("cannot set up the wasmtime engine")

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use wasmtime::Module;
 
+use super::cache::CompileCache;
 use super::imports::{HostConfig, check_imports};
 use super::instantiate::compile;
 use super::limits::{Limits, StopHandle};
-use super::session::{GlobalValue, Session, new_engine};
+use super::session::{GlobalValue, Session, new_engine_with};
 use super::steps::{Step, StepOutput};
 use crate::inspect::{ModuleInfo, inspect};
 use crate::memory::Snapshot;
@@ -118,6 +119,9 @@ pub enum Event {
     },
 }
 
+/// Compiles shorter than this are not worth a line in the log.
+const NOTED_COMPILE_SECONDS: f64 = 0.5;
+
 /// What reaches the worker thread: the user's commands, and compiles finishing on
 /// their own threads.
 enum Message {
@@ -126,6 +130,8 @@ enum Message {
         generation: u64,
         name: String,
         module: Result<Module>,
+        /// How the compile went, for the notes, when it is worth a line.
+        how: Option<String>,
     },
     Shutdown,
 }
@@ -139,10 +145,15 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the worker. `wake` is called after each event is sent (the UI passes
+    /// Starts the worker; modules it compiles are kept in `cache` when given. `wake`
+    /// is called after each event is sent (the UI passes
     /// `egui::Context::request_repaint`).
-    pub fn spawn(limits: Limits, wake: impl Fn() + Send + 'static) -> Result<Self> {
-        let stop = StopHandle::new(new_engine()?);
+    pub fn spawn(
+        limits: Limits,
+        cache: Option<CompileCache>,
+        wake: impl Fn() + Send + 'static,
+    ) -> Result<Self> {
+        let stop = StopHandle::new(new_engine_with(cache.as_ref())?);
         let (commands, command_rx) = mpsc::channel();
         let (event_tx, events) = mpsc::channel();
         let thread_stop = stop.clone();
@@ -158,6 +169,7 @@ impl Worker {
                     generation: 0,
                     compiling: false,
                     queued: Vec::new(),
+                    cache,
                     internal,
                 };
                 let send = |event: Event| {
@@ -172,7 +184,8 @@ impl Worker {
                             generation,
                             name,
                             module,
-                        } => state.compiled(generation, name, module, &send),
+                            how,
+                        } => state.compiled(generation, name, module, how, &send),
                         Message::Shutdown => break,
                     }
                 }
@@ -237,6 +250,8 @@ struct WorkerState {
     queued: Vec<Command>,
     /// Where compile threads report.
     internal: Sender<Message>,
+    /// The engine's compile cache, if it has one.
+    cache: Option<CompileCache>,
 }
 
 impl WorkerState {
@@ -289,14 +304,28 @@ impl WorkerState {
         let engine = self.stop.engine().clone();
         let internal = self.internal.clone();
         let thread_name = name.clone();
+        let cache = self.cache.clone();
         let spawned = std::thread::Builder::new()
             .name("wasmscope-compile".into())
             .spawn(move || {
+                let hits = cache.as_ref().map(CompileCache::hits);
+                let started = Instant::now();
                 let module = compile(&engine, &binary);
+                let seconds = started.elapsed().as_secs_f64();
+                let cached = cache.as_ref().map(CompileCache::hits) > hits;
+                let how = if cached {
+                    Some(format!(
+                        "compiled code loaded from the cache in {seconds:.2} s"
+                    ))
+                } else {
+                    (seconds >= NOTED_COMPILE_SECONDS)
+                        .then(|| format!("compiled in {seconds:.1} s"))
+                };
                 let _ = internal.send(Message::Compiled {
                     generation,
                     name: thread_name,
                     module,
+                    how,
                 });
             });
         if let Err(err) = spawned {
@@ -322,6 +351,7 @@ impl WorkerState {
         generation: u64,
         name: String,
         module: Result<Module>,
+        how: Option<String>,
         send: &impl Fn(Event),
     ) {
         if generation != self.generation {
@@ -342,7 +372,8 @@ impl WorkerState {
                 let snapshot = session.snapshot();
                 let memories = session.memory_names();
                 let globals = session.globals();
-                let notes = session.take_notes();
+                let mut notes = session.take_notes();
+                notes.splice(0..0, how);
                 self.session = Some(session);
                 send(Event::Loaded {
                     name,

@@ -32,6 +32,7 @@ pub use settings::Settings;
 pub use state::{AppState, LogEntry, LogKind, Presentation, SEED_INPUT};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
 
+use crate::engine::CompileCache;
 use crate::engine::worker::Worker;
 use crate::memory::MapKind;
 use call_panel::CallForm;
@@ -59,6 +60,9 @@ pub struct AppOptions {
     pub module: Option<PathBuf>,
     /// How host addresses are shown.
     pub presentation: Presentation,
+    /// Folder for compiled modules (see `engine::default_cache_dir`); none: compile
+    /// every time.
+    pub compile_cache: Option<PathBuf>,
 }
 
 /// The wasmscope window.
@@ -82,7 +86,15 @@ impl App {
             .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
-        let worker = Worker::spawn(settings.limits(), move || ctx.request_repaint())?;
+        let (cache, cache_error) = match options.compile_cache.as_deref().map(CompileCache::open) {
+            Some(Ok(cache)) => (Some(cache), None),
+            Some(Err(err)) => (
+                None,
+                Some(format!("{err:#}; modules are compiled every time")),
+            ),
+            None => (None, None),
+        };
+        let worker = Worker::spawn(settings.limits(), cache, move || ctx.request_repaint())?;
         if let Ok(host) = settings.host() {
             worker.send(crate::engine::worker::Command::SetHost(host));
         }
@@ -100,6 +112,9 @@ impl App {
             hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
         };
+        if let Some(error) = cache_error {
+            app.state.push_log(LogKind::Error, error);
+        }
         match options.module {
             Some(path) => app.apply(UiCommand::Open(path)),
             None => app.apply(UiCommand::LoadBytes {

@@ -24,6 +24,7 @@ pub fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'sta
                 AppOptions {
                     module,
                     presentation,
+                    compile_cache: None,
                 },
             )
             .unwrap()
