@@ -520,3 +520,49 @@ fn a_poll_on_file_descriptors_still_reaches_wasi() {
     assert_eq!(s.read(256, 4).unwrap(), 1u32.to_le_bytes());
     assert_eq!(s.read(128, 8).unwrap(), 42u64.to_le_bytes());
 }
+
+/// Opening another module ends a call still running (here, a WASI sleep of a minute)
+/// instead of waiting for its time limit.
+#[test]
+fn a_load_ends_the_call_running_before_it() {
+    // A time limit longer than the sleep: only the load can end it in time.
+    let limits = Limits {
+        timeout_ms: 120_000,
+        ..Limits::default()
+    };
+    let worker = Worker::spawn(limits, None, || {}).unwrap();
+    worker.send(Command::Load {
+        name: "greet.wasm".into(),
+        bytes: asset("greet.wasm").into(),
+    });
+    while !matches!(
+        worker.recv_timeout(Duration::from_secs(20)),
+        Some(Event::Loaded { .. })
+    ) {}
+    worker.send(Command::Step(wasmscope::engine::Step::Call {
+        export: "nap".into(),
+        args: vec![Value::I32(60_000)],
+    }));
+    while !matches!(
+        worker.recv_timeout(Duration::from_secs(20)),
+        Some(Event::StepStarted { .. })
+    ) {}
+    worker.send(Command::Load {
+        name: "append.wasm".into(),
+        bytes: asset("append.wasm").into(),
+    });
+    let mut failed = None;
+    loop {
+        match worker.recv_timeout(Duration::from_secs(20)) {
+            Some(Event::StepFailed { error, .. }) => failed = Some(error),
+            Some(Event::Loaded { name, .. }) => {
+                assert_eq!(name, "append.wasm");
+                break;
+            }
+            Some(_) => {}
+            None => panic!("the load waited behind the sleeping call"),
+        }
+    }
+    let error = failed.expect("the sleeping call ended");
+    assert!(error.contains("stopped"), "{error}");
+}

@@ -200,9 +200,14 @@ impl Worker {
     }
 
     /// Queues a command. A Stop pressed after this returns ends the command's call.
+    /// A load first stops the call running now, if any: that module is being replaced,
+    /// and the load should not wait for the call's time limit.
     pub fn send(&self, command: Command) {
-        if matches!(command, Command::Load { .. } | Command::Step(_)) {
-            self.stop.reset();
+        match command {
+            // The worker clears the flag when the load begins.
+            Command::Load { .. } => self.stop.stop(),
+            Command::Step(_) => self.stop.reset(),
+            _ => {}
         }
         // The thread only ends when `self` drops, so the channel is open here.
         let _ = self.commands.send(Message::User(command));
@@ -261,7 +266,10 @@ impl WorkerState {
             return;
         }
         match command {
-            Command::Load { name, bytes } => self.load(name, &bytes, send),
+            Command::Load { name, bytes } => {
+                self.stop.reset();
+                self.load(name, &bytes, send);
+            }
             Command::Step(step) => self.step(step, send),
             Command::SetLimits(limits) => {
                 self.limits = limits;
