@@ -215,11 +215,11 @@ fn a_4_gib_memory_scrolls_to_its_last_byte_and_searches() {
 fn a_second_memory_is_one_pick_away() {
     let mut harness = harness(Some("two_memories.wasm"), pinned());
     let state = harness.state().state();
-    assert_eq!(state.memories.0, vec!["memory", "scratch"]);
+    assert_eq!(state.memories.names, vec!["memory", "scratch"]);
     assert_eq!(state.snapshot.read(0x10, 11), b"main memory");
     common::pick(&mut harness, "shown memory", "scratch");
     settle(&mut harness, "the memory switch", |app| {
-        app.state().memories.1 == "scratch"
+        app.state().memories.shown == "scratch"
     });
     let state = harness.state().state();
     assert_eq!(state.snapshot.len_bytes(), 2 * 65536);

@@ -29,7 +29,7 @@ pub use hex_view::{CopyAs, HexView, SearchBar, SearchKind, hex_view_ui};
 pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
-pub use state::{AppState, LogEntry, LogKind, Presentation, SEED_INPUT};
+pub use state::{AppState, Changed, LogEntry, LogKind, Memories, Presentation, SEED_INPUT};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
 
 use crate::engine::CompileCache;

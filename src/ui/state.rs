@@ -70,6 +70,24 @@ pub struct Presentation {
     pub fixed_host_base: Option<u64>,
 }
 
+/// The exported memories that can be shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Memories {
+    /// Their export names.
+    pub names: Vec<String>,
+    /// The one shown.
+    pub shown: String,
+}
+
+/// The bytes one step changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// The changed ranges, sorted.
+    pub ranges: Vec<Range<u64>>,
+    /// The step's label (`append(0x110008, 16)`).
+    pub step: String,
+}
+
 /// The window's state.
 pub struct AppState {
     /// The module shown (its exports appear before it is ready).
@@ -89,7 +107,7 @@ pub struct AppState {
     /// Exported globals as of the last event.
     pub globals: Vec<GlobalValue>,
     /// The exported memories that can be shown, and the one shown.
-    pub memories: (Vec<String>, String),
+    pub memories: Memories,
     /// Highlighted ranges.
     pub regions: Vec<Region>,
     /// The seed's flow.
@@ -105,8 +123,8 @@ pub struct AppState {
     /// A guest offset the hex view should bring into view.
     pub scroll_to: Option<u64>,
     /// The bytes changed by the last step that could change memory (reads cannot,
-    /// so they leave the marks of the step before them), and that step's label.
-    pub changed: (Vec<Range<u64>>, String),
+    /// so they leave the marks of the step before them).
+    pub changed: Changed,
     /// How host addresses are shown.
     pub presentation: Presentation,
     /// Allocations, growths, overruns and the memory map of this session.
@@ -124,7 +142,7 @@ impl Default for AppState {
             ready: false,
             snapshot: Arc::new(Snapshot::empty()),
             globals: Vec::new(),
-            memories: (Vec::new(), String::new()),
+            memories: Memories::default(),
             regions: Vec::new(),
             walk: Walkthrough::default(),
             log: Vec::new(),
@@ -132,7 +150,7 @@ impl Default for AppState {
             running_stage: None,
             run_all: false,
             scroll_to: None,
-            changed: (Vec::new(), String::new()),
+            changed: Changed::default(),
             presentation: Presentation::default(),
             marks: MemoryMarks::default(),
         }
@@ -149,7 +167,7 @@ impl AppState {
 
     /// The bytes marked as changed (see `changed`).
     pub fn changed(&self) -> &[Range<u64>] {
-        &self.changed.0
+        &self.changed.ranges
     }
 
     /// Takes `snapshot` as current, after `step` (None for a load).
@@ -157,8 +175,13 @@ impl AppState {
         let before = self.snapshot.len_bytes();
         match step {
             Some(Step::Read { .. }) => {}
-            Some(step) => self.changed = (snapshot.changed().to_vec(), step.label()),
-            None => self.changed = (Vec::new(), String::new()),
+            Some(step) => {
+                self.changed = Changed {
+                    ranges: snapshot.changed().to_vec(),
+                    step: step.label(),
+                };
+            }
+            None => self.changed = Changed::default(),
         }
         self.snapshot = snapshot;
         if let Some(step) = step
@@ -191,7 +214,7 @@ impl AppState {
             let memory_index = info
                 .exports
                 .iter()
-                .find(|e| e.kind == ExportKind::Memory && e.name == self.memories.1)
+                .find(|e| e.kind == ExportKind::Memory && e.name == self.memories.shown)
                 .map_or(0, |e| e.index);
             let len = self.snapshot.len_bytes();
             self.marks
@@ -264,7 +287,10 @@ impl AppState {
                 notes,
             } => {
                 let shown = memories.first().cloned().unwrap_or_default();
-                self.memories = (memories, shown);
+                self.memories = Memories {
+                    names: memories,
+                    shown,
+                };
                 if let Some(module) = self.pending.take() {
                     self.walk = Walkthrough::for_module(&module, SEED_INPUT.to_owned());
                     self.module = Some(module);
@@ -298,7 +324,7 @@ impl AppState {
                 self.walk.reset_progress();
                 self.take_snapshot(snapshot, None);
                 self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
-                self.memories.1 = name;
+                self.memories.shown = name;
                 self.refresh_map();
                 self.scroll_to = Some(0);
                 None

@@ -7,7 +7,7 @@ use super::HexView;
 use super::rows::Palette;
 use crate::memory::RegionKind;
 use crate::ui::UiCommand;
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, Memories};
 
 /// Bytes-per-row choices.
 const ROW_WIDTHS: [usize; 3] = [8, 16, 32];
@@ -22,7 +22,7 @@ pub fn toolbar_ui(
     cmds: &mut Vec<UiCommand>,
 ) {
     ui.horizontal(|ui| {
-        let (names, shown) = &state.memories;
+        let Memories { names, shown } = &state.memories;
         if names.len() > 1 {
             let mut picked = shown.clone();
             egui::ComboBox::from_label("shown memory")
@@ -48,7 +48,7 @@ pub fn toolbar_ui(
                 .underline(),
         );
         ui.separator();
-        changed_menu_ui(ui, view, state.changed(), &state.changed.1);
+        changed_menu_ui(ui, view, state.changed(), &state.changed.step);
     });
     ui.horizontal(|ui| {
         goto_ui(ui, view, state);
