@@ -1,5 +1,6 @@
 //! The module panel: name, size, memories, exports with signatures (select one to
-//! call it and see its WAT), imports, and globals with their current values.
+//! call it and see its WAT), imports (with a stub chooser each), and globals with
+//! their current values.
 
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
@@ -69,8 +70,9 @@ pub fn module_ui(
                 form,
                 cmds,
             );
-            globals_ui(ui, state, info);
+            // Imports decide whether a module runs at all, so they come first.
             imports_ui(ui, info, settings, cmds);
+            globals_ui(ui, state, info);
         });
 }
 
@@ -234,7 +236,8 @@ fn imports_ui(
     cmds: &mut Vec<UiCommand>,
 ) {
     egui::CollapsingHeader::new(format!("Imports ({})", info.imports.len()))
-        .default_open(!info.imports.is_empty())
+        // Open unless a long list would bury the globals below it.
+        .default_open(!info.imports.is_empty() && info.imports.len() <= 24)
         .show(ui, |ui| {
             if info.imports.is_empty() {
                 ui.weak("none");
