@@ -19,7 +19,10 @@ pub fn explain(err: wasmtime::Error, what: &str) -> anyhow::Error {
             }
         }
     } else if let Some(stub) = err.downcast_ref::<StubTrapped>() {
-        format!("{what} trapped: {stub} (the default stub returns zeros instead; `--stub zeros`)")
+        format!(
+            "{what} trapped: {stub} (a stub can return zeros instead: choose it in the \
+             Module tab's Imports, or `--stub zeros`)"
+        )
     } else if let Some(exit) = err.downcast_ref::<wasmtime_wasi::I32Exit>() {
         format!(
             "{what} ended the program: the guest called WASI `proc_exit` with status {}{}",

@@ -287,7 +287,7 @@ fn stub_chooser_ui(
     let mut chosen = current;
     egui::ComboBox::new(("stub", &full), line)
         .selected_text(text)
-        .width(110.0)
+        .width(124.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut chosen, None, default);
             ui.selectable_value(&mut chosen, Some(StubPolicy::Zeros), "zeros");
