@@ -270,3 +270,25 @@ fn run_uses_the_compile_cache_unless_told_not_to() {
     assert!(cached_files() > 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A reader that stops early (`| head`) ends the output quietly: no panic, no error.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    for args in [
+        vec!["inspect", "--json"],
+        vec!["run", "--no-cache", "--input", "The input string"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+            .args(&args)
+            .arg(asset("append.wasm"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the program writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}

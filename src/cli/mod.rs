@@ -4,6 +4,7 @@
 mod host;
 mod run;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -117,6 +118,8 @@ pub fn main(command: CliCommand) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`wasmscope inspect big.wasm | head`): nothing to say.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -124,14 +127,24 @@ pub fn main(command: CliCommand) -> ExitCode {
     }
 }
 
+/// Whether `err` comes from writing to a pipe whose reader has closed it.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn inspect_cmd(path: &std::path::Path, json: bool) -> Result<()> {
     let bytes = load_module_bytes(path)?;
     let info =
         inspect(&bytes).map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&info)?);
+    let text = if json {
+        serde_json::to_string_pretty(&info)? + "\n"
     } else {
-        print!("{}", render_text(&info));
-    }
+        render_text(&info)
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }
