@@ -121,9 +121,15 @@ impl App {
             }
             UiCommand::SetStub { import, policy } => {
                 self.settings.set_stub(import, policy);
-                if let Ok(host) = self.settings.host() {
-                    self.apply(UiCommand::SetHost(host));
-                    self.apply(UiCommand::Reload);
+                match self.settings.host() {
+                    Ok(host) => {
+                        self.apply(UiCommand::SetHost(host));
+                        self.apply(UiCommand::Reload);
+                    }
+                    Err(err) => self.state.push_log(
+                        LogKind::Error,
+                        format!("cannot reload the module: Settings > WASI: {err:#}"),
+                    ),
                 }
             }
             UiCommand::ClearRecent => self.settings.recent.clear(),
