@@ -566,3 +566,37 @@ fn a_load_ends_the_call_running_before_it() {
     let error = failed.expect("the sleeping call ended");
     assert!(error.contains("stopped"), "{error}");
 }
+
+/// The old `wasi_unstable` lays its clock subscription out differently; its sleeps obey
+/// the time limit too, and a short one reports its event where the guest asked.
+#[test]
+fn a_wasi_unstable_sleep_obeys_the_time_limit_too() {
+    // One monotonic clock subscription (userdata 7) in preview 0's 56-byte layout;
+    // `sleep` stores the relative timeout at offset 32 and polls.
+    let wat = r#"(module
+        (import "wasi_unstable" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 0) "\07\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\01")
+        (func (export "sleep") (param i64) (result i32)
+          (i64.store (i32.const 32) (local.get 0))
+          (call $poll (i32.const 0) (i32.const 128) (i32.const 1) (i32.const 256))))"#;
+    let stop = StopHandle::new(new_engine().unwrap());
+    let limits = Limits {
+        timeout_ms: 200,
+        ..Limits::default()
+    };
+    let mut s = Session::with_host(&stop, wat.as_bytes(), limits, &HostConfig::default()).unwrap();
+    assert_eq!(
+        s.call("sleep", &[Value::I64(20_000_000)]).unwrap(),
+        vec![Value::I32(0)]
+    );
+    assert_eq!(s.read(256, 4).unwrap(), 1u32.to_le_bytes());
+    assert_eq!(s.read(128, 8).unwrap(), 7u64.to_le_bytes());
+    let started = Instant::now();
+    let error = s
+        .call("sleep", &[Value::I64(60_000_000_000)])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("time limit of 200 ms"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+}

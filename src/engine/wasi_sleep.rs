@@ -16,12 +16,11 @@ use wasmtime::{Caller, Extern, Func, Instance, Linker, Memory, Module, Store, Ty
 
 use super::limits::Interrupted;
 use super::store::StoreData;
-use super::wasi::WASI_P1;
+use super::wasi::{WASI_P0, WASI_P1};
 
 /// Longest stretch slept between two checks of the deadline and the Stop flag.
 const SLICE: Duration = Duration::from_millis(5);
-/// `subscription` and `event` sizes in WASI preview 1.
-const SUBSCRIPTION_SIZE: usize = 48;
+/// The size of an `event` (the same in both WASI versions).
 const EVENT_SIZE: usize = 32;
 /// `eventtype::clock`, `clockid::realtime`, `clockid::monotonic`,
 /// `subclockflags::subscription_clock_abstime`.
@@ -39,6 +38,37 @@ const SHIM_WAT: &str = r#"(module
   (func (export "poll_oneoff") (param i32 i32 i32 i32) (result i32)
     (call $poll (local.get 0) (local.get 1) (local.get 2) (local.get 3))))"#;
 
+/// Where a clock subscription's fields lie, in one WASI version. The userdata is at
+/// 0 and the event type at 8 in both.
+struct Layout {
+    /// The import module.
+    module: &'static str,
+    /// The size of one `subscription`.
+    size: usize,
+    /// Offsets of `clockid`, `timeout` and `subclockflags`.
+    id: usize,
+    timeout: usize,
+    flags: usize,
+}
+
+/// Preview 1, and preview 0 (`wasi_unstable`), whose clock has an extra `identifier`.
+const LAYOUTS: [Layout; 2] = [
+    Layout {
+        module: WASI_P1,
+        size: 48,
+        id: 16,
+        timeout: 24,
+        flags: 40,
+    },
+    Layout {
+        module: WASI_P0,
+        size: 56,
+        id: 24,
+        timeout: 32,
+        flags: 48,
+    },
+];
+
 /// `poll_oneoff`'s arguments: subscriptions, events, subscription count, where the
 /// event count goes.
 type PollArgs = (u32, u32, u32, u32);
@@ -47,8 +77,9 @@ type PollArgs = (u32, u32, u32, u32);
 pub struct PollGuard {
     /// When the guest's WASI monotonic clock reads zero.
     pub clock_origin: Instant,
-    /// wasmtime-wasi's `poll_oneoff` through the shim, made at its first use.
-    shim: Option<TypedFunc<PollArgs, i32>>,
+    /// wasmtime-wasi's `poll_oneoff` through the shim, per WASI version (import
+    /// module), each made at its first use.
+    shims: Vec<(&'static str, TypedFunc<PollArgs, i32>)>,
 }
 
 impl PollGuard {
@@ -56,7 +87,7 @@ impl PollGuard {
     pub fn new() -> Self {
         Self {
             clock_origin: Instant::now(),
-            shim: None,
+            shims: Vec::new(),
         }
     }
 
@@ -103,17 +134,18 @@ struct Now {
 }
 
 /// The subscriptions in `bytes`, if every one is a clock this module can wait on.
-fn clock_waits(bytes: &[u8], now: &Now) -> Option<Vec<ClockWait>> {
+fn clock_waits(bytes: &[u8], layout: &Layout, now: &Now) -> Option<Vec<ClockWait>> {
     bytes
-        .chunks_exact(SUBSCRIPTION_SIZE)
+        .chunks_exact(layout.size)
         .map(|sub| {
             if sub[8] != EVENTTYPE_CLOCK {
                 return None;
             }
             let userdata = u64::from_le_bytes(sub[0..8].try_into().ok()?);
-            let id = u32::from_le_bytes(sub[16..20].try_into().ok()?);
-            let timeout = u64::from_le_bytes(sub[24..32].try_into().ok()?);
-            let flags = u16::from_le_bytes(sub[40..42].try_into().ok()?);
+            let id = u32::from_le_bytes(sub[layout.id..layout.id + 4].try_into().ok()?);
+            let timeout_at = layout.timeout..layout.timeout + 8;
+            let timeout = u64::from_le_bytes(sub[timeout_at].try_into().ok()?);
+            let flags = u16::from_le_bytes(sub[layout.flags..layout.flags + 2].try_into().ok()?);
             let absolute = flags & ABSTIME != 0;
             let wait_ns = match (id, absolute) {
                 (CLOCK_MONOTONIC | CLOCK_REALTIME, false) => timeout,
@@ -155,6 +187,7 @@ fn guarded_sleep(data: &StoreData, total: Duration) -> Result<(), Interrupted> {
 /// `None` hands the call to wasmtime-wasi.
 fn poll_clocks(
     caller: &mut Caller<'_, StoreData>,
+    layout: &Layout,
     (subs, events, nsubs, nevents_out): PollArgs,
 ) -> Option<wasmtime::Result<i32>> {
     // Misaligned pointers: wasmtime-wasi reports them.
@@ -165,7 +198,7 @@ fn poll_clocks(
     let data = memory.data(&*caller);
     let subs = usize::try_from(subs).ok()?;
     let nsubs = usize::try_from(nsubs).ok()?;
-    let subs_bytes = data.get(subs..subs.checked_add(nsubs.checked_mul(SUBSCRIPTION_SIZE)?)?)?;
+    let subs_bytes = data.get(subs..subs.checked_add(nsubs.checked_mul(layout.size)?)?)?;
     let now = Now {
         monotonic_ns: nanos(caller.data().poll_guard.clock_origin.elapsed()),
         realtime_ns: nanos(
@@ -174,7 +207,7 @@ fn poll_clocks(
                 .ok()?,
         ),
     };
-    let waits = clock_waits(subs_bytes, &now)?;
+    let waits = clock_waits(subs_bytes, layout, &now)?;
     let shortest = waits.iter().map(|w| w.wait_ns).min()?;
     let fired = clock_events(&waits, shortest);
     let count = u32::try_from(fired.len() / EVENT_SIZE).ok()?;
@@ -194,14 +227,16 @@ fn poll_clocks(
     Some(written.map(|()| 0).map_err(wasmtime::Error::new))
 }
 
-/// Calls wasmtime-wasi's `poll_oneoff` (`original`) through the shim.
+/// Calls wasmtime-wasi's `poll_oneoff` of `wasi` (`original`) through the shim.
 fn delegate(
     caller: &mut Caller<'_, StoreData>,
+    wasi: &'static str,
     original: Func,
     args: PollArgs,
 ) -> wasmtime::Result<i32> {
-    let shim = match caller.data().poll_guard.shim.clone() {
-        Some(shim) => shim,
+    let made = &caller.data().poll_guard.shims;
+    let shim = match made.iter().find(|(m, _)| *m == wasi) {
+        Some((_, shim)) => shim.clone(),
         None => {
             let Some(memory) = caller.get_export("memory").and_then(Extern::into_memory) else {
                 // What wasmtime-wasi says of a guest without the export.
@@ -210,55 +245,70 @@ fn delegate(
             let module = Module::new(caller.engine(), SHIM_WAT)?;
             let instance = Instance::new(&mut *caller, &module, &[memory.into(), original.into()])?;
             let shim = instance.get_typed_func::<PollArgs, i32>(&mut *caller, "poll_oneoff")?;
-            caller.data_mut().poll_guard.shim = Some(shim.clone());
+            caller
+                .data_mut()
+                .poll_guard
+                .shims
+                .push((wasi, shim.clone()));
             shim
         }
     };
     shim.call(&mut *caller, args)
 }
 
-/// Replaces `wasi_snapshot_preview1.poll_oneoff` in `linker`, if WASI defined it, with
-/// one whose clock waits obey the time limit and Stop.
+/// Replaces `poll_oneoff` in `linker`, for each WASI version it defined, with one
+/// whose clock waits obey the time limit and Stop.
 pub fn guard_poll_oneoff(
     store: &mut Store<StoreData>,
     linker: &mut Linker<StoreData>,
 ) -> Result<()> {
-    let Ok(Extern::Func(original)) = linker.get(&mut *store, WASI_P1, "poll_oneoff") else {
-        return Ok(());
-    };
-    linker.allow_shadowing(true);
-    let defined = linker
-        .func_wrap(
-            WASI_P1,
-            "poll_oneoff",
-            move |mut caller: Caller<'_, StoreData>,
-                  subs: u32,
-                  events: u32,
-                  nsubs: u32,
-                  out: u32| {
-                let args = (subs, events, nsubs, out);
-                poll_clocks(&mut caller, args)
-                    .unwrap_or_else(|| delegate(&mut caller, original, args))
-            },
-        )
-        .map(|_| ());
-    linker.allow_shadowing(false);
-    defined
-        .map_err(anyhow::Error::from)
-        .context("cannot guard WASI's poll_oneoff")
+    for layout in &LAYOUTS {
+        let Ok(Extern::Func(original)) = linker.get(&mut *store, layout.module, "poll_oneoff")
+        else {
+            continue;
+        };
+        linker.allow_shadowing(true);
+        let defined = linker
+            .func_wrap(
+                layout.module,
+                "poll_oneoff",
+                move |mut caller: Caller<'_, StoreData>,
+                      subs: u32,
+                      events: u32,
+                      nsubs: u32,
+                      out: u32| {
+                    let args = (subs, events, nsubs, out);
+                    poll_clocks(&mut caller, layout, args)
+                        .unwrap_or_else(|| delegate(&mut caller, layout.module, original, args))
+                },
+            )
+            .map(|_| ());
+        linker.allow_shadowing(false);
+        defined
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("cannot guard {}.poll_oneoff", layout.module))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn subscription(userdata: u64, id: u32, timeout: u64, flags: u16) -> Vec<u8> {
-        let mut sub = vec![0u8; SUBSCRIPTION_SIZE];
+    const P1: &Layout = &LAYOUTS[0];
+    const P0: &Layout = &LAYOUTS[1];
+
+    fn sub_in(layout: &Layout, userdata: u64, id: u32, timeout: u64, flags: u16) -> Vec<u8> {
+        let mut sub = vec![0u8; layout.size];
         sub[0..8].copy_from_slice(&userdata.to_le_bytes());
-        sub[16..20].copy_from_slice(&id.to_le_bytes());
-        sub[24..32].copy_from_slice(&timeout.to_le_bytes());
-        sub[40..42].copy_from_slice(&flags.to_le_bytes());
+        sub[layout.id..layout.id + 4].copy_from_slice(&id.to_le_bytes());
+        sub[layout.timeout..layout.timeout + 8].copy_from_slice(&timeout.to_le_bytes());
+        sub[layout.flags..layout.flags + 2].copy_from_slice(&flags.to_le_bytes());
         sub
+    }
+
+    fn subscription(userdata: u64, id: u32, timeout: u64, flags: u16) -> Vec<u8> {
+        sub_in(P1, userdata, id, timeout, flags)
     }
 
     const NOW: Now = Now {
@@ -274,18 +324,30 @@ mod tests {
             subscription(9, CLOCK_REALTIME, 4_000, ABSTIME),
         ]
         .concat();
-        let waits = clock_waits(&bytes, &NOW).unwrap();
+        let waits = clock_waits(&bytes, P1, &NOW).unwrap();
         let wait_ns: Vec<u64> = waits.iter().map(|w| w.wait_ns).collect();
         assert_eq!(wait_ns, [300, 200, 0]);
         assert_eq!(waits[1].userdata, 8);
     }
 
     #[test]
+    fn preview_0_subscriptions_are_read_at_their_own_offsets() {
+        let bytes = [
+            sub_in(P0, 7, CLOCK_MONOTONIC, 300, 0),
+            sub_in(P0, 8, CLOCK_REALTIME, 4_000, ABSTIME),
+        ]
+        .concat();
+        let waits = clock_waits(&bytes, P0, &NOW).unwrap();
+        let wait_ns: Vec<u64> = waits.iter().map(|w| w.wait_ns).collect();
+        assert_eq!(wait_ns, [300, 0]);
+    }
+
+    #[test]
     fn fd_subscriptions_and_unknown_clocks_are_left_to_wasi() {
         let mut fd_read = subscription(1, 0, 0, 0);
         fd_read[8] = 1;
-        assert_eq!(clock_waits(&fd_read, &NOW), None);
-        assert_eq!(clock_waits(&subscription(1, 2, 10, 0), &NOW), None);
+        assert_eq!(clock_waits(&fd_read, P1, &NOW), None);
+        assert_eq!(clock_waits(&subscription(1, 2, 10, 0), P1, &NOW), None);
     }
 
     #[test]
