@@ -171,6 +171,26 @@ fn stop_ends_a_looping_guest() {
     assert!(log.contains("stopped by the user"), "{log}");
 }
 
+/// A guest asleep in WASI (`std::thread::sleep`) is stopped as promptly as a loop.
+#[test]
+fn stop_ends_a_sleeping_wasi_guest() {
+    let mut harness = harness(Some("greet.wasm"), pinned());
+    harness.get_all_by_label("nap").next().unwrap().click();
+    harness.run_steps(2);
+    common::type_into(&mut harness, "arg 0: i32", "60000");
+    harness.get_by_label("Call nap").click();
+    harness.run_steps(2);
+    assert!(
+        harness.state().state().running.is_some(),
+        "nap should be running"
+    );
+    harness.get_by_label_contains("Stop").click();
+    harness.step();
+    settle(&mut harness, "Stop", |app| app.state().running.is_none());
+    let log = log_text(harness.state());
+    assert!(log.contains("`nap` was stopped by the user"), "{log}");
+}
+
 #[test]
 fn hovering_a_byte_shows_its_offset_address_and_value() {
     let mut harness = harness(None, pinned());
