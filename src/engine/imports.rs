@@ -140,7 +140,7 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
             .is_ok();
         if provided {
             // WASI provides it, or the module imports the same name twice (Go does).
-            if [wasi::WASI_P1, wasi::WASI_P0].contains(&import.module()) {
+            if wasi::is_wasi(import.module()) {
                 wasi_funcs += 1;
             }
             continue;

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use wasmtime::{Engine, ResourceLimiter};
 
-/// How often the ticker advances the epoch while a call runs.
-const TICK: Duration = Duration::from_millis(5);
+/// How often the ticker advances the epoch while a call runs (and how often a guest
+/// asleep in WASI looks at the deadline and Stop).
+pub const TICK: Duration = Duration::from_millis(5);
 
 /// Limits applied to every call and instantiation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

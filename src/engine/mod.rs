@@ -29,4 +29,4 @@ pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STE
 pub use session::{GlobalValue, Session, new_engine, new_engine_with};
 pub use steps::{Step, StepOutput, call_line, changed_line, pointer_lines, result_line};
 pub use values::{NumType, Value, format_values};
-pub use wasi::{WASI_P0, WASI_P1, WasiConfig};
+pub use wasi::{WasiConfig, is_wasi};

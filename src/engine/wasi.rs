@@ -30,6 +30,11 @@ pub struct WasiConfig {
     pub dirs: Vec<PathBuf>,
 }
 
+/// Whether the import module `module` is WASI (either version).
+pub fn is_wasi(module: &str) -> bool {
+    [WASI_P1, WASI_P0].contains(&module)
+}
+
 /// The WASI context for one store: configured args, env and folders; stdout and
 /// stderr go to `notes`; the monotonic clock is `clock`.
 pub fn context(

@@ -14,12 +14,10 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result};
 use wasmtime::{Caller, Extern, Func, Instance, Linker, Memory, Module, Store, TypedFunc};
 
-use super::limits::Interrupted;
+use super::limits::{Interrupted, TICK};
 use super::store::StoreData;
 use super::wasi::{WASI_P0, WASI_P1};
 
-/// Longest stretch slept between two checks of the deadline and the Stop flag.
-const SLICE: Duration = Duration::from_millis(5);
 /// The size of an `event` (the same in both WASI versions).
 const EVENT_SIZE: usize = 32;
 /// `eventtype::clock`, `clockid::realtime`, `clockid::monotonic`,
@@ -170,7 +168,7 @@ fn clock_events(waits: &[ClockWait], waited_ns: u64) -> Vec<u8> {
     events
 }
 
-/// Sleeps `total`, checking the call's deadline and the Stop flag every `SLICE`.
+/// Sleeps `total`, checking the call's deadline and the Stop flag every `TICK`.
 fn guarded_sleep(data: &StoreData, total: Duration) -> Result<(), Interrupted> {
     let started = Instant::now();
     loop {
@@ -179,7 +177,7 @@ fn guarded_sleep(data: &StoreData, total: Duration) -> Result<(), Interrupted> {
         if left.is_zero() {
             return Ok(());
         }
-        std::thread::sleep(left.min(SLICE));
+        std::thread::sleep(left.min(TICK));
     }
 }
 

@@ -120,7 +120,24 @@ pub enum Event {
 }
 
 /// Compiles shorter than this are not worth a line in the log.
-const NOTED_COMPILE_SECONDS: f64 = 0.5;
+const NOTED_COMPILE: Duration = Duration::from_millis(500);
+
+/// The log line about a compile that took `took`: always for a cache hit, else only
+/// for a long compile.
+fn compile_note(took: Duration, cached: bool) -> Option<String> {
+    let took_text = if took < Duration::from_secs(1) {
+        format!("{} ms", took.as_millis())
+    } else {
+        format!("{:.1} s", took.as_secs_f64())
+    };
+    if cached {
+        Some(format!(
+            "compiled code loaded from the cache in {took_text}"
+        ))
+    } else {
+        (took >= NOTED_COMPILE).then(|| format!("compiled in {took_text}"))
+    }
+}
 
 /// What reaches the worker thread: the user's commands, and compiles finishing on
 /// their own threads.
@@ -319,16 +336,8 @@ impl WorkerState {
                 let hits = cache.as_ref().map(CompileCache::hits);
                 let started = Instant::now();
                 let module = compile(&engine, &binary);
-                let seconds = started.elapsed().as_secs_f64();
                 let cached = cache.as_ref().map(CompileCache::hits) > hits;
-                let how = if cached {
-                    Some(format!(
-                        "compiled code loaded from the cache in {seconds:.2} s"
-                    ))
-                } else {
-                    (seconds >= NOTED_COMPILE_SECONDS)
-                        .then(|| format!("compiled in {seconds:.1} s"))
-                };
+                let how = compile_note(started.elapsed(), cached);
                 let _ = internal.send(Message::Compiled {
                     generation,
                     name: thread_name,
@@ -381,7 +390,9 @@ impl WorkerState {
                 let memories = session.memory_names();
                 let globals = session.globals();
                 let mut notes = session.take_notes();
-                notes.splice(0..0, how);
+                if let Some(how) = how {
+                    notes.insert(0, how);
+                }
                 self.session = Some(session);
                 send(Event::Loaded {
                     name,
@@ -443,5 +454,28 @@ impl WorkerState {
                 notes,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_notes_say_cache_hits_and_long_compiles() {
+        let ms = Duration::from_millis;
+        assert_eq!(
+            compile_note(ms(3), true).as_deref(),
+            Some("compiled code loaded from the cache in 3 ms")
+        );
+        assert_eq!(compile_note(ms(120), false), None);
+        assert_eq!(
+            compile_note(ms(700), false).as_deref(),
+            Some("compiled in 700 ms")
+        );
+        assert_eq!(
+            compile_note(ms(28_400), false).as_deref(),
+            Some("compiled in 28.4 s")
+        );
     }
 }

@@ -5,7 +5,7 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::engine::{StubPolicy, WASI_P0, WASI_P1, human_bytes, import_name};
+use crate::engine::{StubPolicy, human_bytes, import_name, is_wasi};
 use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_wat};
 
 use super::UiCommand;
@@ -256,12 +256,13 @@ fn imports_ui(
                     import.kind.as_str()
                 ))
                 .monospace();
-                let wasi = [WASI_P1, WASI_P0].contains(&import.module.as_str());
+                let wasi = is_wasi(&import.module);
                 if import.kind != ImportKind::Func {
                     ui.label(line);
                 } else if wasi {
-                    ui.horizontal(|ui| {
-                        ui.weak("WASI").on_hover_text("provided by WASI preview 1");
+                    // Wrapped, like the other rows, so long names do not widen the panel.
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak("WASI").on_hover_text("provided by WASI");
                         ui.label(line);
                     });
                 } else {
