@@ -1,0 +1,198 @@
+//! Golden text for `wasmscope run` on every guest: stdout, stderr and the exit code of
+//! each case below must equal `tests/golden/run/<case>.txt`, host addresses masked.
+//!
+//! These lock in what `run` prints, so that the session runner behind it can change
+//! without the user seeing a difference. After an intended change, regenerate with
+//! `BLESS=1 cargo test --test run_golden` and review the diff.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod cli_support;
+
+use std::path::Path;
+
+use cli_support::{asset, stderr, stdout, wasmscope};
+
+/// Each case: its golden file's name, and the arguments after `run` (`@name` is the
+/// committed guest `assets/name`).
+const CASES: &[(&str, &[&str])] = &[
+    ("append", &["@append.wasm", "--input", "The input string"]),
+    ("append_hex", &["@append.wasm", "--hex", "de ad be ef"]),
+    (
+        "append_overrun",
+        &["@append.wasm", "--input", "The input string", "--extra", "5"],
+    ),
+    ("teach", &["@teach.wasm", "--input", "The input string"]),
+    (
+        "strings_reverse",
+        &["@strings.wasm", "--input", "hello", "--call", "reverse"],
+    ),
+    (
+        "strings_upper_ptr",
+        &[
+            "@strings.wasm",
+            "--input",
+            "hello",
+            "--call",
+            "upper",
+            "--result",
+            "ptr",
+        ],
+    ),
+    (
+        "strings_sum_value",
+        &[
+            "@strings.wasm",
+            "--hex",
+            "01 00 00 00 02 00 00 00",
+            "--call",
+            "sum_u32",
+            "--result",
+            "value",
+        ],
+    ),
+    ("strings_no_call", &["@strings.wasm", "--input", "hello"]),
+    (
+        "greet_wasi",
+        &[
+            "@greet.wasm",
+            "--input",
+            "world",
+            "--call",
+            "greet",
+            "--result",
+            "value",
+            "--env",
+            "GREETING=Hi",
+            "--wasi-arg",
+            "--loud",
+        ],
+    ),
+    (
+        "shout_c",
+        &["@shout_c.wasm", "--input", "hello", "--call", "shout"],
+    ),
+    (
+        "shout_c_trap_stub",
+        &[
+            "@shout_c.wasm",
+            "--input",
+            "hello",
+            "--call",
+            "shout",
+            "--stub",
+            "trap",
+        ],
+    ),
+    ("shout_as", &["@shout_as.wasm", "--input", "hello"]),
+    ("wasm_bindgen", &["@wasm_bindgen.wasm", "--input", "hello"]),
+    ("cabi", &["@cabi.wasm", "--input", "hello"]),
+    ("two_memories", &["@two_memories.wasm", "--input", "hello"]),
+    ("big", &["@big.wasm", "--input", "hello"]),
+    (
+        "hostile_boom",
+        &["@hostile.wasm", "--input", "x", "--call", "boom"],
+    ),
+    (
+        "hostile_spin",
+        &[
+            "@hostile.wasm",
+            "--input",
+            "x",
+            "--call",
+            "spin",
+            "--timeout-ms",
+            "200",
+        ],
+    ),
+    (
+        "hostile_bad_alloc",
+        &["@hostile.wasm", "--input", "x", "--alloc", "bad_alloc"],
+    ),
+    (
+        "hostile_too_long",
+        &["@hostile.wasm", "--input", "x", "--call", "too_long"],
+    ),
+    ("no_input", &["@append.wasm"]),
+    ("missing_module", &["no/such/module.wasm", "--input", "x"]),
+];
+
+/// Replaces host addresses (hex numbers of more than 8 digits: above any wasm32
+/// offset) with `0xHOST`, so the text does not change with ASLR.
+fn mask_host_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("0x") {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 2..]
+            .bytes()
+            .take_while(u8::is_ascii_hexdigit)
+            .count();
+        if digits > 8 {
+            out.push_str("0xHOST");
+        } else {
+            out.push_str(&rest[at..at + 2 + digits]);
+        }
+        rest = &rest[at + 2 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What one case prints, as its golden file holds it.
+fn rendered(args: &[&str]) -> String {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| match a.strip_prefix('@') {
+            Some(name) => asset(name),
+            None => (*a).to_owned(),
+        })
+        .collect();
+    let mut full = vec!["run"];
+    full.extend(args.iter().map(String::as_str));
+    let out = wasmscope(&full);
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let text = format!(
+        "--- stdout\n{}--- stderr\n{}--- exit {}\n",
+        stdout(&out),
+        stderr(&out),
+        out.status.code().unwrap_or(-1)
+    );
+    mask_host_addresses(&text.replace(manifest, "$ROOT"))
+}
+
+#[test]
+fn run_output_matches_golden_files() {
+    assert!(!CASES.is_empty());
+    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/run");
+    let mut failures = Vec::new();
+    for (name, args) in CASES {
+        let actual = rendered(args);
+        let path = dir.join(format!("{name}.txt"));
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &actual).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(expected) if expected == actual => {}
+            Ok(expected) => failures.push(format!(
+                "{name}: output differs\n--- golden\n{expected}--- actual\n{actual}"
+            )),
+            Err(err) => failures.push(format!("{name}: no golden file ({err})")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(BLESS=1 regenerates after an intended change)",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn host_addresses_are_masked_and_offsets_kept() {
+    assert_eq!(
+        mask_host_addresses("base 0x7f12345678ab, ptr 0x110008, end 0x"),
+        "base 0xHOST, ptr 0x110008, end 0x"
+    );
+}
