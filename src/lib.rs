@@ -8,4 +8,5 @@ pub mod cli;
 pub mod engine;
 pub mod inspect;
 pub mod memory;
+pub mod recipe;
 pub mod ui;

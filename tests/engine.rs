@@ -8,6 +8,10 @@ use wasmscope::engine::worker::{Command, Event, Worker};
 use wasmscope::engine::{
     CompileCache, Limits, Session, Step, StepOutput, StopHandle, Value, new_engine,
 };
+use wasmscope::recipe::{self, Expr, Op};
+use worker_support::call;
+
+mod worker_support;
 
 const INPUT: &str = "The input string";
 const RESULT: &str = "The input string<---- This is your string";
@@ -256,44 +260,39 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
         ..Limits::default()
     };
     let worker = Worker::spawn(limits, None, || {}).unwrap();
-    worker.send(Command::Load {
-        name: "hostile.wasm".into(),
-        bytes: asset("hostile.wasm").into(),
-    });
+    worker.send(Command::load(
+        1,
+        "hostile.wasm",
+        asset("hostile.wasm").into(),
+    ));
     wait_for(&worker, "Loaded", |e| matches!(e, Event::Loaded { .. }));
-    worker.send(Command::Step(Step::Call {
-        export: "spin".into(),
-        args: vec![Value::I32(0), Value::I32(0)],
-    }));
+    worker.send(Command::Run(vec![call("spin", &["0", "0"])]));
     wait_for(&worker, "StepStarted", |e| {
-        matches!(e, Event::StepStarted(_))
+        matches!(e, Event::StepStarted { .. })
     });
     worker.stop();
-    let failed = wait_for(&worker, "StepFailed", |e| {
-        matches!(e, Event::StepFailed { .. })
-    });
-    let Event::StepFailed { error, .. } = failed else {
+    let failed = wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
+    let Event::StepDone { report, .. } = failed else {
         unreachable!()
     };
+    let error = report.outcome.unwrap_err();
     assert!(error.contains("stopped by the user"), "{error}");
 
     // A failed load keeps the current module.
-    worker.send(Command::Load {
-        name: "garbage".into(),
-        bytes: Arc::from(&b"\0asm\x01\0\0\0\x99"[..]),
-    });
+    worker.send(Command::load(
+        2,
+        "garbage",
+        Arc::from(&b"\0asm\x01\0\0\0\x99"[..]),
+    ));
     wait_for(&worker, "LoadFailed", |e| {
         matches!(e, Event::LoadFailed { .. })
     });
-    worker.send(Command::Step(Step::Call {
-        export: "div".into(),
-        args: vec![Value::I32(9), Value::I32(3)],
-    }));
+    worker.send(Command::Run(vec![call("div", &["9", "3"])]));
     let done = wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
-    let Event::StepDone { output, .. } = done else {
+    let Event::StepDone { report, .. } = done else {
         unreachable!()
     };
-    assert_eq!(output, StepOutput::Values(vec![Value::I32(3)]));
+    assert_eq!(report.outcome, Ok(StepOutput::Values(vec![Value::I32(3)])));
 }
 
 #[test]
@@ -323,14 +322,8 @@ fn opening_a_module_while_another_compiles_cancels_the_first() {
     }
     wat.push(')');
     let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
-    worker.send(Command::Load {
-        name: "slow.wat".into(),
-        bytes: Arc::from(wat.as_bytes()),
-    });
-    worker.send(Command::Load {
-        name: "append.wasm".into(),
-        bytes: asset("append.wasm").into(),
-    });
+    worker.send(Command::load(3, "slow.wat", Arc::from(wat.as_bytes())));
+    worker.send(Command::load(4, "append.wasm", asset("append.wasm").into()));
     // Both answers come, in either order: the second module loads, the first is
     // dropped whichever compile finishes first.
     let mut loaded = Vec::new();
@@ -347,10 +340,11 @@ fn opening_a_module_while_another_compiles_cancels_the_first() {
     assert_eq!(loaded, vec!["append.wasm"]);
     assert_eq!(cancelled, vec!["slow.wat"]);
     // The module that won is the one steps run on.
-    worker.send(Command::Step(Step::Alloc {
+    worker.send(Command::Run(vec![recipe::Step::new(Op::Alloc {
         export: "alloc".into(),
-        size: 46,
-    }));
+        size: Expr::new("46"),
+        name: "ptr".into(),
+    })]));
     wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
 }
 
@@ -363,10 +357,11 @@ fn a_module_loaded_twice_comes_from_the_compile_cache() {
     let worker = Worker::spawn(Limits::default(), Some(cache.clone()), || {}).unwrap();
     let mut notes_of_loads = Vec::new();
     for _ in 0..2 {
-        worker.send(Command::Load {
-            name: "strings.wasm".into(),
-            bytes: asset("strings.wasm").into(),
-        });
+        worker.send(Command::load(
+            5,
+            "strings.wasm",
+            asset("strings.wasm").into(),
+        ));
         match wait_for(&worker, "a load", |e| matches!(e, Event::Loaded { .. })) {
             Event::Loaded { notes, .. } => notes_of_loads.push(notes.join("\n")),
             _ => unreachable!(),

@@ -4,11 +4,15 @@
 
 use std::time::{Duration, Instant};
 
+mod worker_support;
+
 use wasmscope::engine::worker::{Command, Event, Worker};
 use wasmscope::engine::{
     HostConfig, Limits, STUB_LINES_PER_STEP, Session, StopHandle, StubPolicy, Value, WasiConfig,
     new_engine,
 };
+use wasmscope::recipe::HostSettings;
+use worker_support::call;
 
 fn asset(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -359,10 +363,11 @@ fn tags_and_mismatched_wasi_imports_fail_with_the_import_named() {
 #[test]
 fn the_worker_reports_notes_with_its_events() {
     let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
-    worker.send(Command::Load {
-        name: "shout_c.wasm".into(),
-        bytes: asset("shout_c.wasm").into(),
-    });
+    worker.send(Command::load(
+        11,
+        "shout_c.wasm",
+        asset("shout_c.wasm").into(),
+    ));
     let mut loaded_notes = None;
     for _ in 0..200 {
         match worker.recv_timeout(Duration::from_millis(100)) {
@@ -376,14 +381,15 @@ fn the_worker_reports_notes_with_its_events() {
     }
     let notes = loaded_notes.expect("no Loaded event within 20 s");
     assert!(has(&notes, "logged): env.notify"), "{notes:?}");
-    worker.send(Command::Step(wasmscope::engine::Step::Call {
-        export: "shout".into(),
-        args: vec![Value::I32(0x10000), Value::I32(0)],
-    }));
+    worker.send(Command::Run(vec![call("shout", &["0x10000", "0"])]));
     for _ in 0..200 {
-        if let Some(Event::StepDone { notes, .. }) = worker.recv_timeout(Duration::from_millis(100))
+        if let Some(Event::StepDone { report, .. }) =
+            worker.recv_timeout(Duration::from_millis(100))
         {
-            assert_eq!(notes, vec!["stub env.notify(0x10000, 3) -> ()".to_owned()]);
+            assert_eq!(
+                report.notes,
+                vec!["stub env.notify(0x10000, 3) -> ()".to_owned()]
+            );
             return;
         }
     }
@@ -393,29 +399,27 @@ fn the_worker_reports_notes_with_its_events() {
 #[test]
 fn the_worker_uses_the_host_it_is_given_from_the_next_load() {
     let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
-    worker.send(Command::SetHost(HostConfig {
+    worker.send(Command::SetHost(HostSettings {
         default_stub: StubPolicy::Trap,
-        ..HostConfig::default()
+        ..HostSettings::default()
     }));
-    worker.send(Command::Load {
-        name: "shout_c.wasm".into(),
-        bytes: asset("shout_c.wasm").into(),
-    });
-    worker.send(Command::Step(wasmscope::engine::Step::Call {
-        export: "shout".into(),
-        args: vec![Value::I32(0x10000), Value::I32(0)],
-    }));
+    worker.send(Command::load(
+        12,
+        "shout_c.wasm",
+        asset("shout_c.wasm").into(),
+    ));
+    worker.send(Command::Run(vec![call("shout", &["0x10000", "0"])]));
     for _ in 0..200 {
         match worker.recv_timeout(Duration::from_millis(100)) {
-            Some(Event::StepFailed { error, notes, .. }) => {
+            Some(Event::StepDone { report, .. }) => {
+                let error = report.outcome.expect_err("the stub should have trapped");
                 assert!(error.contains("`env.notify`"), "{error}");
                 assert_eq!(
-                    notes,
+                    report.notes,
                     vec!["stub env.notify(0x10000, 3) -> trap".to_owned()]
                 );
                 return;
             }
-            Some(Event::StepDone { .. }) => panic!("the stub should have trapped"),
             Some(Event::LoadFailed { error, .. }) => panic!("{error}"),
             _ => {}
         }
@@ -531,30 +535,25 @@ fn a_load_ends_the_call_running_before_it() {
         ..Limits::default()
     };
     let worker = Worker::spawn(limits, None, || {}).unwrap();
-    worker.send(Command::Load {
-        name: "greet.wasm".into(),
-        bytes: asset("greet.wasm").into(),
-    });
+    worker.send(Command::load(13, "greet.wasm", asset("greet.wasm").into()));
     while !matches!(
         worker.recv_timeout(Duration::from_secs(20)),
         Some(Event::Loaded { .. })
     ) {}
-    worker.send(Command::Step(wasmscope::engine::Step::Call {
-        export: "nap".into(),
-        args: vec![Value::I32(60_000)],
-    }));
+    worker.send(Command::Run(vec![call("nap", &["60_000"])]));
     while !matches!(
         worker.recv_timeout(Duration::from_secs(20)),
         Some(Event::StepStarted { .. })
     ) {}
-    worker.send(Command::Load {
-        name: "append.wasm".into(),
-        bytes: asset("append.wasm").into(),
-    });
+    worker.send(Command::load(
+        14,
+        "append.wasm",
+        asset("append.wasm").into(),
+    ));
     let mut failed = None;
     loop {
         match worker.recv_timeout(Duration::from_secs(20)) {
-            Some(Event::StepFailed { error, .. }) => failed = Some(error),
+            Some(Event::StepDone { report, .. }) => failed = report.outcome.err(),
             Some(Event::Loaded { name, .. }) => {
                 assert_eq!(name, "append.wasm");
                 break;

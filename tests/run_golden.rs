@@ -19,7 +19,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("append_hex", &["@append.wasm", "--hex", "de ad be ef"]),
     (
         "append_overrun",
-        &["@append.wasm", "--input", "The input string", "--extra", "5"],
+        &[
+            "@append.wasm",
+            "--input",
+            "The input string",
+            "--extra",
+            "5",
+        ],
     ),
     ("teach", &["@teach.wasm", "--input", "The input string"]),
     (

@@ -7,12 +7,13 @@ use anyhow::{Context, Result, bail};
 
 use super::RunArgs;
 use crate::engine::allocators::{detect, resolve};
-use crate::engine::{Allocator, Convention, HostConfig, StubPolicy, WasiConfig, glue_allocator};
+use crate::engine::{Allocator, Convention, glue_allocator};
 use crate::inspect::ModuleInfo;
+use crate::recipe::{HostSettings, StubPolicy};
 
-/// The host configuration `args` ask for.
-pub fn host_config(args: &RunArgs) -> Result<HostConfig> {
-    let mut host = HostConfig::default();
+/// The host settings `args` ask for.
+pub fn host_settings(args: &RunArgs) -> Result<HostSettings> {
+    let mut host = HostSettings::default();
     for stub in &args.stub {
         match stub.split_once('=') {
             Some((import, policy)) => {
@@ -21,29 +22,19 @@ pub fn host_config(args: &RunArgs) -> Result<HostConfig> {
             None => host.default_stub = parse_policy(stub)?,
         }
     }
-    let program = args.module.file_name().map_or_else(
-        || "module.wasm".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let mut env = Vec::new();
     for pair in &args.env {
         let (key, value) = pair
             .split_once('=')
             .with_context(|| format!("--env {pair}: expected KEY=VALUE"))?;
-        env.push((key.to_owned(), value.to_owned()));
+        host.wasi_env.push((key.to_owned(), value.to_owned()));
     }
     for dir in &args.dir {
         if !dir.is_dir() {
             bail!("--dir {}: not a folder", dir.display());
         }
     }
-    host.wasi = WasiConfig {
-        args: std::iter::once(program)
-            .chain(args.wasi_arg.iter().cloned())
-            .collect(),
-        env,
-        dirs: args.dir.clone(),
-    };
+    host.wasi_args = args.wasi_arg.clone();
+    host.wasi_dirs = args.dir.clone();
     Ok(host)
 }
 

@@ -2,6 +2,8 @@
 //! window. Errors print their chain on stderr and exit non-zero.
 
 mod host;
+mod play;
+mod replay;
 mod run;
 
 use std::io::Write;
@@ -42,6 +44,29 @@ pub enum CliCommand {
     /// The newsletter's walkthrough: alloc → write the input → call → read the result.
     /// Imports are provided: WASI when the module asks for it, stubs for the rest.
     Run(Box<RunArgs>),
+    /// Run a saved session (from `run --save` or the window's File > Save session)
+    /// on a fresh instance and print the same lines as `run`.
+    Replay(ReplayArgs),
+}
+
+/// Options of `wasmscope replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The session file (`.toml`).
+    pub session: PathBuf,
+    /// Use this module instead of the one the session names.
+    #[arg(long)]
+    pub module: Option<PathBuf>,
+    /// Refuse a module whose SHA-256 differs from the session's (default: warn).
+    #[arg(long)]
+    pub strict: bool,
+    /// Grant the WASI folders and environment variables the session asks for
+    /// (default: run without them, and say so).
+    #[arg(long)]
+    pub allow_host_settings: bool,
+    /// Compile the module instead of using the compile cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Options of `wasmscope run`.
@@ -97,6 +122,10 @@ pub struct RunArgs {
     /// the guest has no filesystem. Repeatable.
     #[arg(long, value_name = "PATH")]
     pub dir: Vec<PathBuf>,
+    /// Also write the session that ran to FILE (TOML), for `wasmscope replay` or the
+    /// window's File > Open session.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
 }
 
 /// How to read a call's result.
@@ -115,9 +144,12 @@ pub fn main(command: CliCommand) -> ExitCode {
     let result = match command {
         CliCommand::Inspect { module, json } => inspect_cmd(&module, json),
         CliCommand::Run(args) => run::run(&args, &mut std::io::stdout().lock()),
+        CliCommand::Replay(args) => replay::replay(&args, &mut std::io::stdout().lock()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Each failure was printed as it happened.
+        Err(err) if err.is::<replay::StepsFailed>() => ExitCode::FAILURE,
         // The reader went away (`wasmscope inspect big.wasm | head`): nothing to say.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {

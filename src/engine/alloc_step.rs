@@ -17,9 +17,12 @@ impl Session {
         self.alloc_with(&allocator, size)
     }
 
-    /// The allocator convention the export `name` follows, judged from its name and
-    /// signature.
+    /// The allocator convention the export `name` follows: as given to
+    /// [`Session::set_known_allocators`], else judged from its name and signature.
     pub fn allocator(&mut self, name: &str) -> Result<Allocator> {
+        if let Some(known) = self.known_allocators.iter().find(|a| a.export == name) {
+            return Ok(known.clone());
+        }
         let ty = self.func_type(name)?;
         let sig = FuncSignature {
             params: ty.params().map(|t| inspect_type(&t)).collect(),
@@ -34,6 +37,12 @@ impl Session {
                 type_list(&ty.params().collect::<Vec<_>>())
             )
         })
+    }
+
+    /// Allocators learned elsewhere (emscripten glue names a minified `malloc`):
+    /// [`Session::allocator`] answers with these first.
+    pub fn set_known_allocators(&mut self, allocators: Vec<Allocator>) {
+        self.known_allocators = allocators;
     }
 
     /// Asks `allocator` for `size` bytes (and pins them, for AssemblyScript); returns

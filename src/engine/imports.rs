@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
 use wasmtime::{
     Caller, Extern, ExternType, FuncType, ImportType, Linker, Memory, Module, Store, Val,
 };
@@ -20,25 +19,7 @@ use super::wasi::{self, WasiConfig};
 use super::wasi_sleep::guard_poll_oneoff;
 use crate::inspect::{ImportKind, ModuleInfo};
 
-/// What a stubbed import does when the guest calls it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StubPolicy {
-    /// Return zero for every result (null for references). The default.
-    #[default]
-    Zeros,
-    /// Trap with a message naming the import.
-    Trap,
-}
-
-impl StubPolicy {
-    /// `zeros` or `trap`, as the CLI spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Zeros => "zeros",
-            Self::Trap => "trap",
-        }
-    }
-}
+pub use crate::recipe::StubPolicy;
 
 /// How the host answers a module's imports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,6 +33,33 @@ pub struct HostConfig {
 }
 
 impl HostConfig {
+    /// The host a session's settings describe; `program` is the WASI program name
+    /// (`argv[0]`).
+    pub fn from_settings(settings: &crate::recipe::HostSettings, program: &str) -> Self {
+        Self {
+            wasi: WasiConfig {
+                args: std::iter::once(program.to_owned())
+                    .chain(settings.wasi_args.iter().cloned())
+                    .collect(),
+                env: settings.wasi_env.clone(),
+                dirs: settings.wasi_dirs.clone(),
+            },
+            default_stub: settings.default_stub,
+            stubs: settings.stubs.clone(),
+        }
+    }
+
+    /// The session settings for this host (the program name is left out).
+    pub fn settings(&self) -> crate::recipe::HostSettings {
+        crate::recipe::HostSettings {
+            default_stub: self.default_stub,
+            stubs: self.stubs.clone(),
+            wasi_args: self.wasi.args.iter().skip(1).cloned().collect(),
+            wasi_env: self.wasi.env.clone(),
+            wasi_dirs: self.wasi.dirs.clone(),
+        }
+    }
+
     /// The policy for the import `module.name`.
     pub fn policy_for(&self, module: &str, name: &str) -> StubPolicy {
         self.stubs

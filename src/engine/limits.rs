@@ -32,6 +32,24 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The limits a session file asks for.
+    pub fn from_settings(settings: crate::recipe::LimitSettings) -> Self {
+        Self {
+            timeout_ms: settings.timeout_ms,
+            memory_limit_bytes: settings.memory_limit_mb.saturating_mul(1 << 20),
+        }
+    }
+
+    /// These limits as a session file writes them.
+    pub fn settings(self) -> crate::recipe::LimitSettings {
+        crate::recipe::LimitSettings {
+            timeout_ms: self.timeout_ms,
+            memory_limit_mb: self.memory_limit_bytes >> 20,
+        }
+    }
+}
+
 /// Why a call was interrupted (the error inside a wasmtime error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Interrupted {

@@ -33,6 +33,8 @@ pub struct Session {
     memory: Option<Memory>,
     limits: Limits,
     last_snapshot: Arc<Snapshot>,
+    /// See [`Session::set_known_allocators`].
+    pub(super) known_allocators: Vec<super::allocators::Allocator>,
 }
 
 /// Creates an engine set up for wasmscope: epoch interruption on, no compile cache.
@@ -104,6 +106,7 @@ impl Session {
             memory: parts.memory,
             limits,
             last_snapshot: Arc::new(Snapshot::empty()),
+            known_allocators: Vec::new(),
         };
         session.run_setup_exports();
         session.snapshot();

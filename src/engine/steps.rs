@@ -81,7 +81,7 @@ impl Step {
 }
 
 /// A value as an argument in a label: integers that look like addresses in hex.
-pub(crate) fn arg_text(value: &Value) -> String {
+pub fn arg_text(value: &Value) -> String {
     match *value {
         Value::I32(v) if v >= 0x1000 => format!("{:#x}", v as u32),
         Value::I64(v) if v >= 0x1000 => format!("{:#x}", v as u64),

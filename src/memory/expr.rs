@@ -1,11 +1,15 @@
 //! Goto expressions: `0x1_0000`, `__heap_base`, `ptr + 16`, `(__data_end - 8) + 0x20`.
 //!
-//! Grammar: `expr = term (("+" | "-") term)*`, `term = number | name | "(" expr ")"`.
+//! Grammar: `expr = term (("+" | "-") term)*`,
+//! `term = number | name | "len(" name ")" | "(" expr ")"`.
 //! Numbers are decimal or `0x` hex, with optional `_` separators. Names are looked up
 //! in a map the caller fills (wasm globals such as `__heap_base`, `__data_end`,
-//! `__stack_pointer`; step results such as `ptr`). Arithmetic is on `u64` and checked:
-//! going below 0 or past `u64::MAX` is an error, as is an unknown name (the message
-//! lists the known ones).
+//! `__stack_pointer`; step results such as `ptr`); `len(input)` is looked up as the
+//! name `len(input)`, which the caller binds to the length of the bytes called `input`.
+//! Arithmetic is on `u64` and checked: going below 0 or past `u64::MAX` is an error, as
+//! is an unknown name (the message lists the known ones). [`names_used`] lists the
+//! names an expression needs without evaluating it (a session file is checked that way
+//! before it runs).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +20,18 @@ const NAMES_LISTED: usize = 12;
 
 /// Evaluates the address expression `text`, resolving names through `names`.
 pub fn parse_address(text: &str, names: &BTreeMap<String, u64>) -> Result<u64> {
+    Ok(parse(text, Some(names))?.0)
+}
+
+/// The names `text` refers to, in order (`len(input)` for a length), after checking
+/// its syntax; nothing is evaluated.
+pub fn names_used(text: &str) -> Result<Vec<String>> {
+    Ok(parse(text, None)?.1)
+}
+
+/// Parses `text`; with `names`, evaluates it too (without, every name counts as 0 and
+/// arithmetic wraps). Returns the value and the names used.
+fn parse(text: &str, names: Option<&BTreeMap<String, u64>>) -> Result<(u64, Vec<String>)> {
     let tokens = tokenize(text)?;
     if tokens.is_empty() {
         bail!(
@@ -27,6 +43,7 @@ pub fn parse_address(text: &str, names: &BTreeMap<String, u64>) -> Result<u64> {
         tokens,
         pos: 0,
         names,
+        used: Vec::new(),
     };
     let (value, _) = parser.expr()?;
     if let Some(token) = parser.tokens.get(parser.pos) {
@@ -39,7 +56,7 @@ pub fn parse_address(text: &str, names: &BTreeMap<String, u64>) -> Result<u64> {
             ),
         }
     }
-    Ok(value)
+    Ok((value, parser.used))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +141,9 @@ struct Parser<'a> {
     text: &'a str,
     tokens: Vec<Token>,
     pos: usize,
-    names: &'a BTreeMap<String, u64>,
+    /// `None`: only check the syntax and collect the names.
+    names: Option<&'a BTreeMap<String, u64>>,
+    used: Vec<String>,
 }
 
 /// A value and the source text it came from (`ptr + 16`), for messages.
@@ -145,7 +164,9 @@ impl Parser<'_> {
             let (right, right_span) = self.term(Some(op))?;
             let whole = span.start..right_span.end;
             let source = &self.text[whole.clone()];
-            value = if op.kind == Kind::Plus {
+            value = if self.names.is_none() {
+                value.wrapping_add(right)
+            } else if op.kind == Kind::Plus {
                 value.checked_add(right).ok_or_else(|| {
                     anyhow::anyhow!(
                         "`{source}` is past the largest address ({value:#x} + {right:#x} overflows 64 bits)"
@@ -177,6 +198,7 @@ impl Parser<'_> {
         let source = token.text(self.text);
         match token.kind {
             Kind::Number => Ok((parse_number(source)?, token.start..token.end)),
+            Kind::Name if self.peek().is_some_and(|t| t.kind == Kind::Open) => self.call(token),
             Kind::Name => Ok((self.lookup(source)?, token.start..token.end)),
             Kind::Open => {
                 let (value, _) = self.expr()?;
@@ -197,23 +219,50 @@ impl Parser<'_> {
         }
     }
 
-    fn lookup(&self, name: &str) -> Result<u64> {
-        if let Some(&value) = self.names.get(name) {
+    /// `len(name)`, the name token already taken and `(` next.
+    fn call(&mut self, function: Token) -> Result<Spanned> {
+        let name = function.text(self.text);
+        if name != "len" {
+            bail!(
+                "unknown function `{name}` at column {}; the only one is len(NAME)",
+                function.column(self.text)
+            );
+        }
+        let arg = self.tokens.get(self.pos + 1).copied();
+        let close = self.tokens.get(self.pos + 2).copied();
+        match (arg, close) {
+            (Some(arg), Some(close)) if arg.kind == Kind::Name && close.kind == Kind::Close => {
+                self.pos += 3;
+                let key = format!("len({})", arg.text(self.text));
+                Ok((self.lookup(&key)?, function.start..close.end))
+            }
+            _ => bail!(
+                "`len` at column {} takes one name, as in len(input)",
+                function.column(self.text)
+            ),
+        }
+    }
+
+    fn lookup(&mut self, name: &str) -> Result<u64> {
+        let Some(names) = self.names else {
+            self.used.push(name.to_owned());
+            return Ok(0);
+        };
+        if let Some(&value) = names.get(name) {
             return Ok(value);
         }
-        if let Some(similar) = self.names.keys().find(|k| k.eq_ignore_ascii_case(name)) {
+        if let Some(similar) = names.keys().find(|k| k.eq_ignore_ascii_case(name)) {
             bail!("unknown name `{name}`; did you mean `{similar}`?");
         }
-        if self.names.is_empty() {
+        if names.is_empty() {
             bail!("unknown name `{name}` (no names are known yet)");
         }
-        let mut known: Vec<&str> = self
-            .names
+        let mut known: Vec<&str> = names
             .keys()
             .take(NAMES_LISTED)
             .map(String::as_str)
             .collect();
-        if self.names.len() > NAMES_LISTED {
+        if names.len() > NAMES_LISTED {
             known.push("…");
         }
         bail!("unknown name `{name}` (known: {})", known.join(", "));
@@ -305,6 +354,23 @@ mod tests {
         assert!(err("ptr)").contains("no matching `(`"));
         assert!(err("ptr * 2").contains("unexpected `*` at column 5"));
         assert!(err("ptr – 2").contains("unexpected `–`"));
+    }
+
+    #[test]
+    fn lengths_and_the_names_an_expression_needs() {
+        let mut known = names();
+        known.insert("len(input)".to_owned(), 16);
+        assert_eq!(parse_address("len(input) + 30", &known).unwrap(), 46);
+        assert_eq!(parse_address("ptr + len( input )", &known).unwrap(), 0x50);
+        assert!(err("len(output)").contains("unknown name `len(output)`"));
+        assert!(err("size(input)").contains("unknown function `size`"));
+        assert!(err("len(1)").contains("takes one name"));
+        assert_eq!(
+            names_used("len(input) + 30 - ptr").unwrap(),
+            vec!["len(input)", "ptr"]
+        );
+        assert_eq!(names_used("0 - 8").unwrap(), Vec::<String>::new());
+        assert!(names_used("ptr +").is_err());
     }
 
     #[test]

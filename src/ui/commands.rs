@@ -2,12 +2,15 @@
 
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use crate::engine::worker::Command;
-use crate::engine::{HostConfig, Limits, Step, StubPolicy, Value};
+use crate::engine::{Limits, StubPolicy, Value, arg_text};
 use crate::inspect::load_module_bytes;
+use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
 use super::App;
-use super::state::LogKind;
+use super::state::{LogKind, Running};
 use super::walkthrough::Stage;
 
 /// An intent from a panel, a shortcut or a dropped file.
@@ -44,6 +47,27 @@ pub enum UiCommand {
         /// The bytes.
         bytes: Vec<u8>,
     },
+    /// Ask where to save the session, then save it.
+    SaveSessionDialog,
+    /// Save the session to a file.
+    SaveSession(PathBuf),
+    /// Ask for a session file, then open it.
+    OpenSessionDialog,
+    /// Read a session file; it is replayed once the user agrees to what it asks.
+    OpenSession(PathBuf),
+    /// Answer the session file's request: grant its folders and environment, or run
+    /// it without them; `None` cancels.
+    AnswerSession(Option<bool>),
+    /// Show memory after step N instead of live memory (`None`: live again).
+    ViewStep(Option<usize>),
+    /// Compare the step viewed with step N.
+    CompareWith(usize),
+    /// Move through the timeline by this many steps.
+    StepTimeline(isize),
+    /// Go back to step N: instantiate again, replay up to it, drop the steps after.
+    ContinueFrom(usize),
+    /// Start a new engine after the old one stopped, and load the module again.
+    RestartEngine,
     /// Show another exported memory.
     SelectMemory(String),
     /// Interrupt the running call.
@@ -51,7 +75,7 @@ pub enum UiCommand {
     /// New limits for the following calls.
     SetLimits(Limits),
     /// Provide imports this way from the next load on.
-    SetHost(HostConfig),
+    SetHost(HostSettings),
     /// Load the current module again (with new import settings).
     Reload,
     /// Set what one stubbed import (`module.name`) does (`None`: the default), then
@@ -93,21 +117,85 @@ impl App {
                 Err(err) => self.state.push_log(LogKind::Error, format!("{err:#}")),
             },
             UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
-            UiCommand::Stage(stage) => self.run_stage(stage),
+            UiCommand::Stage(stage) => self.run_stages(&[stage]),
             UiCommand::RunAll => {
-                if let Some(stage) = self.state.walk.next_stage() {
-                    self.state.run_all = true;
-                    self.run_stage(stage);
+                if let Some(next) = self.state.walk.next_stage() {
+                    let stages: Vec<Stage> =
+                        Stage::ALL.into_iter().skip_while(|&s| s != next).collect();
+                    self.run_stages(&stages);
                 }
             }
             UiCommand::ResetWalkthrough => {
                 self.state.walk.reset_progress();
                 self.state.regions.clear();
             }
-            UiCommand::Call { export, args } => self.send_step(Step::Call { export, args }, None),
-            UiCommand::WriteBytes { offset, bytes } => {
-                self.send_step(Step::Write { ptr: offset, bytes }, None);
+            UiCommand::Call { export, args } => {
+                let op = Op::Call {
+                    export,
+                    args: args.iter().map(|a| Expr::new(arg_text(a))).collect(),
+                    name: "result".to_owned(),
+                    returns: Returns::Value,
+                };
+                self.send_steps(vec![recipe::Step::new(op)], Vec::new());
             }
+            UiCommand::WriteBytes { offset, bytes } => {
+                let op = Op::Write {
+                    at: Expr::literal(offset),
+                    data: Data::Literal(Input::Bytes(bytes)),
+                };
+                self.send_steps(vec![recipe::Step::new(op)], Vec::new());
+            }
+            UiCommand::SaveSessionDialog => {
+                let picked = rfd::FileDialog::new()
+                    .add_filter("wasmscope session", &["toml"])
+                    .set_file_name("session.toml")
+                    .save_file();
+                if let Some(path) = picked {
+                    self.apply(UiCommand::SaveSession(path));
+                }
+            }
+            UiCommand::SaveSession(path) => self.save_session(path),
+            UiCommand::OpenSessionDialog => {
+                let picked = rfd::FileDialog::new()
+                    .add_filter("wasmscope session", &["toml"])
+                    .add_filter("Any file", &["*"])
+                    .pick_file();
+                if let Some(path) = picked {
+                    self.apply(UiCommand::OpenSession(path));
+                }
+            }
+            UiCommand::OpenSession(path) => self.worker.send(Command::ReadSession(path)),
+            UiCommand::AnswerSession(answer) => {
+                if let (Some(offer), Some(grant)) = (self.state.offer.take(), answer) {
+                    let mut session = offer.session;
+                    if !grant {
+                        session.host = session.host.without_grants();
+                        self.state.push_log(
+                            LogKind::Info,
+                            "The session runs without the folders and environment it asked for.",
+                        );
+                    }
+                    self.open_session(session);
+                }
+            }
+            UiCommand::ViewStep(index) => self.state.view_step(index),
+            UiCommand::CompareWith(other) => self.state.compare_with(other),
+            UiCommand::StepTimeline(delta) => self.state.step_timeline(delta),
+            UiCommand::ContinueFrom(index) => {
+                self.state.view_step(None);
+                if self.state.can_step() {
+                    self.state.generation += 1;
+                    self.state.running = Some(Running {
+                        label: format!("replaying {} steps", index + 1),
+                        started: std::time::Instant::now(),
+                    });
+                    self.worker.send(Command::Rewind {
+                        generation: self.state.generation,
+                        keep: index + 1,
+                    });
+                }
+            }
+            UiCommand::RestartEngine => self.restart_engine(),
             UiCommand::SelectMemory(name) => self.worker.send(Command::SelectMemory(name)),
             UiCommand::Stop => self.worker.stop(),
             UiCommand::SetLimits(limits) => self.worker.send(Command::SetLimits(limits)),
@@ -121,7 +209,7 @@ impl App {
             }
             UiCommand::SetStub { import, policy } => {
                 self.settings.set_stub(import, policy);
-                match self.settings.host() {
+                match self.settings.host_settings() {
                     Ok(host) => {
                         self.apply(UiCommand::SetHost(host));
                         self.apply(UiCommand::Reload);
@@ -140,31 +228,94 @@ impl App {
     /// Loads a module; `path` is where it came from (its emscripten glue may sit
     /// beside it).
     fn load(&mut self, name: String, bytes: Vec<u8>, path: Option<PathBuf>) {
+        self.state.generation += 1;
         self.state.loading = Some(name.clone());
-        self.state.loading_path = path;
+        self.state.loading_path = path.clone();
         self.worker.send(Command::Load {
+            generation: self.state.generation,
             name,
             bytes: bytes.into(),
+            path,
+            session: None,
         });
     }
 
-    fn run_stage(&mut self, stage: Stage) {
-        let wide = self.state.memory_is_64();
-        match self.state.walk.step(stage, wide) {
-            Ok(step) => self.send_step(step, Some(stage)),
-            Err(err) => {
-                self.state.run_all = false;
-                self.state
-                    .push_log(LogKind::Error, format!("{}: {err:#}", stage.label()));
-            }
-        }
+    /// Replays `session` on a fresh instance of the module it names.
+    pub(super) fn open_session(&mut self, session: Recipe) {
+        self.state.view_step(None);
+        self.state.generation += 1;
+        let path = session.module.path.clone();
+        self.state.loading = Some(path.display().to_string());
+        self.state.loading_path = Some(path);
+        self.worker.send(Command::OpenSession {
+            generation: self.state.generation,
+            session: Box::new(session),
+        });
     }
 
-    fn send_step(&mut self, step: Step, stage: Option<Stage>) {
-        if self.state.running.is_some() || !self.state.ready || self.state.loading.is_some() {
+    fn save_session(&mut self, path: PathBuf) {
+        let Some(module) = &self.state.module else {
+            self.state
+                .push_log(LogKind::Error, "Open a module before saving a session.");
+            return;
+        };
+        let without_file = self.state.module_path.is_none();
+        self.worker.send(Command::SaveSession {
+            path,
+            session: Box::new(self.state.session.clone()),
+            module: without_file.then(|| Arc::clone(&module.bytes)),
+        });
+    }
+
+    /// Runs walkthrough `stages` as one command (Run all sends them all).
+    fn run_stages(&mut self, stages: &[Stage]) {
+        let mut steps = Vec::new();
+        let mut ends = Vec::new();
+        let mut input = self.state.session_input();
+        for &stage in stages {
+            match self.state.walk.steps(stage, input.as_ref()) {
+                Ok(stage_steps) => {
+                    if let Some(recipe::Step {
+                        op: Op::Input(given),
+                        ..
+                    }) = stage_steps.first()
+                    {
+                        input = Some(given.clone());
+                    }
+                    steps.extend(stage_steps);
+                    ends.push((steps.len(), stage));
+                }
+                Err(err) => {
+                    self.state
+                        .push_log(LogKind::Error, format!("{}: {err:#}", stage.label()));
+                    return;
+                }
+            }
+        }
+        self.send_steps(steps, ends);
+    }
+
+    /// Sends steps to run; `stage_ends` marks, by count of steps, where each
+    /// walkthrough stage ends.
+    fn send_steps(&mut self, steps: Vec<recipe::Step>, stage_ends: Vec<(usize, Stage)>) {
+        if !self.state.can_step() || steps.is_empty() {
             return;
         }
-        self.state.started(step.clone(), stage);
-        self.worker.send(Command::Step(step));
+        // A first `input` becomes the session's input, not a step (the worker folds it
+        // the same way).
+        let folded = usize::from(self.state.session.folds(&steps[0]));
+        if folded == 1 {
+            self.state.session.push(steps[0].clone());
+        }
+        let first = self.state.session.steps.len();
+        self.state.stages = stage_ends
+            .into_iter()
+            .map(|(end, stage)| (first + end - 1 - folded, stage))
+            .collect();
+        self.state.running = Some(Running {
+            label: steps[0].op.describe(),
+            started: std::time::Instant::now(),
+        });
+        self.worker.send(Command::Run(steps));
     }
 }

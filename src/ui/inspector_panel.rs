@@ -108,8 +108,7 @@ fn cursor_ui(
             ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}"));
         }
     }
-    let can_write =
-        state.ready && state.running.is_none() && bytes.as_ref().is_ok_and(|b| !b.is_empty());
+    let can_write = state.can_step() && bytes.as_ref().is_ok_and(|b| !b.is_empty());
     let write = ui
         .add_enabled(can_write, egui::Button::new("Write"))
         .on_hover_text("Copies the bytes into linear memory as a step of its own");

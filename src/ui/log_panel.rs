@@ -3,8 +3,9 @@
 
 use super::state::{LogEntry, LogKind};
 
-/// Draws the log, newest at the bottom, with a Copy button.
-pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry]) {
+/// Draws the log, newest at the bottom, with a Copy button; `focus` (the first line
+/// of the step viewed on the timeline) is highlighted and scrolled to.
+pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
     ui.horizontal(|ui| {
         ui.strong("Step log");
         if ui
@@ -18,10 +19,10 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry]) {
     });
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .stick_to_bottom(true)
+        .stick_to_bottom(focus.is_none())
         .show(ui, |ui| {
             let visuals = ui.visuals().clone();
-            for entry in log {
+            for (index, entry) in log.iter().enumerate() {
                 let text = egui::RichText::new(&entry.text).monospace();
                 let text = match entry.kind {
                     LogKind::Error => text.color(visuals.error_fg_color),
@@ -29,7 +30,15 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry]) {
                     LogKind::Step => text.strong(),
                     LogKind::Info => text,
                 };
-                ui.add(egui::Label::new(text).selectable(true));
+                let text = if focus == Some(index) {
+                    text.background_color(visuals.selection.bg_fill)
+                } else {
+                    text
+                };
+                let response = ui.add(egui::Label::new(text).selectable(true));
+                if focus == Some(index) {
+                    response.scroll_to_me(Some(egui::Align::TOP));
+                }
             }
         });
 }

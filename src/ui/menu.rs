@@ -30,6 +30,14 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiComm
                     bytes: DEMO_MODULE.to_vec(),
                 });
             }
+            ui.separator();
+            if ui.button("Open session…").clicked() {
+                cmds.push(UiCommand::OpenSessionDialog);
+            }
+            if ui.button("Save session…").clicked() {
+                cmds.push(UiCommand::SaveSessionDialog);
+            }
+            ui.separator();
             ui.menu_button("Recent files", |ui| {
                 if settings.recent.is_empty() {
                     ui.label("No recent files");
@@ -58,6 +66,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiComm
             ui.label("Steps: Ctrl+Enter runs the next one, Ctrl+Shift+Enter all of them.");
             ui.label("Esc stops a running call. Ctrl+O opens a module.");
             ui.label("Drop a .wasm or .wat file on the window to open it.");
+            ui.label("Drop a session (.toml) to replay it. Alt+Left/Right walk the timeline.");
         });
     });
 }
@@ -82,10 +91,16 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<UiCommand
     });
 }
 
-/// Opens files dropped on the window.
+/// Opens files dropped on the window: sessions (`.toml`) are replayed, anything else
+/// is opened as a module.
 pub fn dropped_files(ctx: &egui::Context, cmds: &mut Vec<UiCommand>) {
     let dropped = ctx.input(|i| i.raw.dropped_files.clone());
     for file in dropped {
-        cmds.push(UiCommand::Open(file.path().to_path_buf()));
+        let path = file.path().to_path_buf();
+        if path.extension().is_some_and(|e| e == "toml") {
+            cmds.push(UiCommand::OpenSession(path));
+        } else {
+            cmds.push(UiCommand::Open(path));
+        }
     }
 }

@@ -4,6 +4,8 @@
 mod call_panel;
 mod commands;
 mod decode_panel;
+mod engine_panel;
+mod events;
 mod hex_view;
 mod inspector_panel;
 mod log_panel;
@@ -15,6 +17,9 @@ mod settings;
 mod state;
 mod status_bar;
 mod step_results;
+mod timeline;
+mod timeline_panel;
+mod viewing;
 mod walkthrough;
 mod walkthrough_panel;
 
@@ -29,13 +34,17 @@ pub use hex_view::{CopyAs, HexView, SearchBar, SearchKind, hex_view_ui};
 pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
-pub use state::{AppState, Changed, LogEntry, LogKind, Memories, Presentation, SEED_INPUT};
+pub use state::{
+    AppState, Changed, LogEntry, LogKind, Memories, Presentation, SEED_INPUT, SessionOffer,
+};
+pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
 
 use crate::engine::CompileCache;
-use crate::engine::worker::Worker;
+use crate::engine::worker::{Command, Event, Received, Worker};
 use crate::memory::MapKind;
 use call_panel::CallForm;
+use events::Followup;
 
 /// The tabs of the left panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +85,35 @@ pub struct App {
     tab: SideTab,
     hidden_layers: BTreeSet<MapKind>,
     commands: Vec<UiCommand>,
+    /// Where the worker compiles to and wakes the window; kept to start it again.
+    engine_setup: EngineSetup,
+}
+
+/// What a new worker needs.
+#[derive(Clone)]
+struct EngineSetup {
+    cache_dir: Option<PathBuf>,
+    ctx: egui::Context,
+}
+
+impl EngineSetup {
+    /// Starts a worker with the settings' limits and host.
+    fn spawn(&self, settings: &Settings) -> Result<(Worker, Option<String>)> {
+        let (cache, cache_error) = match self.cache_dir.as_deref().map(CompileCache::open) {
+            Some(Ok(cache)) => (Some(cache), None),
+            Some(Err(err)) => (
+                None,
+                Some(format!("{err:#}; modules are compiled every time")),
+            ),
+            None => (None, None),
+        };
+        let ctx = self.ctx.clone();
+        let worker = Worker::spawn(settings.limits(), cache, move || ctx.request_repaint())?;
+        if let Ok(host) = settings.host_settings() {
+            worker.send(Command::SetHost(host));
+        }
+        Ok((worker, cache_error))
+    }
 }
 
 impl App {
@@ -85,19 +123,11 @@ impl App {
             .storage
             .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
             .unwrap_or_default();
-        let ctx = cc.egui_ctx.clone();
-        let (cache, cache_error) = match options.compile_cache.as_deref().map(CompileCache::open) {
-            Some(Ok(cache)) => (Some(cache), None),
-            Some(Err(err)) => (
-                None,
-                Some(format!("{err:#}; modules are compiled every time")),
-            ),
-            None => (None, None),
+        let engine_setup = EngineSetup {
+            cache_dir: options.compile_cache.clone(),
+            ctx: cc.egui_ctx.clone(),
         };
-        let worker = Worker::spawn(settings.limits(), cache, move || ctx.request_repaint())?;
-        if let Ok(host) = settings.host() {
-            worker.send(crate::engine::worker::Command::SetHost(host));
-        }
+        let (worker, cache_error) = engine_setup.spawn(&settings)?;
         let mut app = Self {
             state: AppState {
                 presentation: options.presentation,
@@ -111,6 +141,7 @@ impl App {
             tab: SideTab::Module,
             hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
+            engine_setup,
         };
         if let Some(error) = cache_error {
             app.state.push_log(LogKind::Error, error);
@@ -158,15 +189,53 @@ impl App {
     }
 
     fn drain_events(&mut self) {
-        while let Some(event) = self.worker.try_recv() {
-            self.handle_event(event);
+        if self.state.engine_stopped.is_some() {
+            return;
+        }
+        loop {
+            match self.worker.try_recv() {
+                Received::Event(event) => self.handle_event(event),
+                Received::Empty => break,
+                Received::Dead(why) => {
+                    self.state.engine_died(why);
+                    break;
+                }
+            }
         }
     }
 
-    fn handle_event(&mut self, event: crate::engine::worker::Event) {
-        let loaded = matches!(event, crate::engine::worker::Event::Loaded { .. });
-        if let Some(next) = self.state.apply(event) {
-            self.apply(UiCommand::Stage(next));
+    /// Starts a new engine thread after the old one died, and loads the module and
+    /// replays the session again.
+    fn restart_engine(&mut self) {
+        match self.engine_setup.spawn(&self.settings) {
+            Ok((worker, _)) => {
+                self.worker = worker;
+                self.state.engine_stopped = None;
+                self.state.running = None;
+                self.state.push_log(LogKind::Info, "Started a new engine.");
+                if let Some(module) = &self.state.module {
+                    self.state.generation += 1;
+                    self.state.loading = Some(module.name.clone());
+                    self.state.loading_path = self.state.module_path.clone();
+                    self.worker.send(Command::Load {
+                        generation: self.state.generation,
+                        name: module.name.clone(),
+                        bytes: module.bytes.clone(),
+                        path: self.state.module_path.clone(),
+                        session: Some(Box::new(self.state.session.clone())),
+                    });
+                }
+            }
+            Err(err) => self
+                .state
+                .push_log(LogKind::Error, format!("cannot start the engine: {err:#}")),
+        }
+    }
+
+    fn handle_event(&mut self, event: Event) {
+        let loaded = matches!(event, Event::Loaded { .. });
+        if let Some(Followup::OpenSession(session)) = self.state.apply(event) {
+            self.open_session(*session);
         }
         if loaded {
             self.hex.reset();
@@ -182,6 +251,14 @@ impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         menu::shortcuts(ctx, &self.state, &mut self.commands);
+        ctx.input_mut(|input| {
+            if input.consume_shortcut(&timeline_panel::BACK) {
+                self.commands.push(UiCommand::StepTimeline(-1));
+            }
+            if input.consume_shortcut(&timeline_panel::FORWARD) {
+                self.commands.push(UiCommand::StepTimeline(1));
+            }
+        });
         menu::dropped_files(ctx, &mut self.commands);
         if self.state.running.is_some() {
             // Keep the elapsed time and spinner moving while a call runs.
@@ -200,7 +277,9 @@ impl eframe::App for App {
         egui::Panel::bottom("log")
             .resizable(true)
             .default_size(170.0)
-            .show(ui, |ui| log_panel::log_ui(ui, &self.state.log));
+            .show(ui, |ui| {
+                log_panel::log_ui(ui, &self.state.log, self.state.log_focus);
+            });
         egui::Panel::left("side")
             .resizable(true)
             .default_size(340.0)
@@ -239,11 +318,15 @@ impl eframe::App for App {
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            engine_panel::engine_stopped_ui(ui, &self.state, cmds);
             walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
+            ui.separator();
+            timeline_panel::timeline_ui(ui, &self.state, cmds);
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);
         });
         settings::settings_window_ui(ui.ctx(), &mut self.settings, cmds);
+        engine_panel::session_offer_ui(ui.ctx(), &self.state, cmds);
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }

@@ -63,13 +63,7 @@ pub fn module_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             exports_ui(ui, info, form);
-            selected_export_ui(
-                ui,
-                module,
-                state.ready && state.running.is_none(),
-                form,
-                cmds,
-            );
+            selected_export_ui(ui, module, state.can_step(), form, cmds);
             // Imports decide whether a module runs at all, so they come first.
             imports_ui(ui, info, settings, cmds);
             globals_ui(ui, state, info);

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use anyhow::{Result, bail};
 
-use crate::engine::{HostConfig, Limits, StubPolicy, WasiConfig};
+use crate::engine::{Limits, StubPolicy};
+use crate::recipe::HostSettings;
 
 use super::UiCommand;
 
@@ -68,32 +69,28 @@ impl Settings {
     }
 
     /// How imports are provided, or why the WASI fields cannot be read.
-    pub fn host(&self) -> Result<HostConfig> {
-        let mut env = Vec::new();
+    pub fn host_settings(&self) -> Result<HostSettings> {
+        let mut wasi_env = Vec::new();
         for line in self.wasi_env.lines().filter(|l| !l.trim().is_empty()) {
             let Some((key, value)) = line.split_once('=') else {
                 bail!("`{line}` is not KEY=VALUE");
             };
-            env.push((key.trim().to_owned(), value.to_owned()));
-        }
-        let mut args = Vec::new();
-        if !self.wasi_args.trim().is_empty() {
-            // argv[0] left empty: the worker puts the module's name there.
-            args.push(String::new());
-            args.extend(self.wasi_args.split_whitespace().map(str::to_owned));
+            wasi_env.push((key.trim().to_owned(), value.to_owned()));
         }
         let dir = self.wasi_dir.trim();
-        Ok(HostConfig {
-            wasi: WasiConfig {
-                args,
-                env,
-                dirs: (!dir.is_empty())
-                    .then(|| PathBuf::from(dir))
-                    .into_iter()
-                    .collect(),
-            },
+        Ok(HostSettings {
             default_stub: self.default_stub(),
             stubs: self.stub_overrides.clone(),
+            wasi_args: self
+                .wasi_args
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            wasi_env,
+            wasi_dirs: (!dir.is_empty())
+                .then(|| PathBuf::from(dir))
+                .into_iter()
+                .collect(),
         })
     }
 
@@ -212,7 +209,7 @@ fn imports_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<UiComma
             .labelled_by(label.id);
         ui.end_row();
     });
-    let host = settings.host();
+    let host = settings.host_settings();
     if let Err(err) = &host {
         ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}"));
     }
@@ -244,19 +241,27 @@ mod tests {
             wasi_dir: " /tmp ".into(),
             ..Settings::default()
         };
-        let host = settings.host().unwrap();
+        let host = settings.host_settings().unwrap();
         assert_eq!(host.default_stub, StubPolicy::Trap);
-        assert_eq!(host.wasi.args, vec!["", "a", "b"]);
+        assert_eq!(host.wasi_args, vec!["a", "b"]);
         assert_eq!(
-            host.wasi.env,
+            host.wasi_env,
             vec![("X".into(), "1".into()), ("Y".into(), "two=2".into())]
         );
-        assert_eq!(host.wasi.dirs, vec![PathBuf::from("/tmp")]);
-        assert_eq!(Settings::default().host().unwrap(), HostConfig::default());
+        assert_eq!(host.wasi_dirs, vec![PathBuf::from("/tmp")]);
+        assert_eq!(
+            Settings::default().host_settings().unwrap(),
+            HostSettings::default()
+        );
         let bad = Settings {
             wasi_env: "NOEQUALS".into(),
             ..Settings::default()
         };
-        assert!(bad.host().unwrap_err().to_string().contains("KEY=VALUE"));
+        assert!(
+            bad.host_settings()
+                .unwrap_err()
+                .to_string()
+                .contains("KEY=VALUE")
+        );
     }
 }

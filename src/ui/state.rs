@@ -6,13 +6,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::engine::worker::Event;
-use crate::engine::{GlobalValue, Step, changed_line, glue_allocator};
+use std::collections::VecDeque;
+
+use crate::engine::GlobalValue;
 use crate::inspect::{ExportKind, ModuleInfo};
 use crate::memory::{Region, Snapshot};
+use crate::recipe::Recipe;
 
 use super::marks::MemoryMarks;
-use super::walkthrough::{Stage, Walkthrough, allocator_exports};
+use super::timeline::Timeline;
+use super::walkthrough::{Stage, Walkthrough};
 
 /// The seed's input, typed in for a newcomer.
 pub const SEED_INPUT: &str = "The input string";
@@ -53,13 +56,24 @@ pub struct LoadedModule {
     pub allocators: Vec<String>,
 }
 
-/// A step in flight.
+/// Steps in flight.
 #[derive(Clone, Debug)]
 pub struct Running {
-    /// The step.
-    pub step: Step,
-    /// When it was sent.
+    /// The step running now (names unresolved), once the worker says which.
+    pub label: String,
+    /// When the steps were sent.
     pub started: Instant,
+}
+
+/// A session file read and waiting for the user to say what it may have.
+#[derive(Clone, Debug)]
+pub struct SessionOffer {
+    /// The file.
+    pub path: PathBuf,
+    /// The session as the file asks for it.
+    pub session: Recipe,
+    /// What it asks for beyond a sandbox (folders, environment variables).
+    pub grants: Vec<String>,
 }
 
 /// How host addresses are shown. Real by default; screenshot tests pin the base so
@@ -114,12 +128,25 @@ pub struct AppState {
     pub walk: Walkthrough,
     /// The step log.
     pub log: Vec<LogEntry>,
-    /// The step in flight.
+    /// Steps in flight.
     pub running: Option<Running>,
-    /// Which walkthrough stage the running step is, if it is one.
-    pub running_stage: Option<Stage>,
-    /// Whether Run all is chaining stages.
-    pub run_all: bool,
+    /// Walkthrough stages in flight: the index of the step that completes each.
+    pub stages: VecDeque<(usize, Stage)>,
+    /// The generation of the newest load, replay or rewind asked for; events of older
+    /// ones are stale.
+    pub generation: u64,
+    /// The session on the current instance: what Save writes.
+    pub session: Recipe,
+    /// Memory after each step, and the step viewed instead of live memory.
+    pub timeline: Timeline,
+    /// Live memory and its changes while a past step is viewed.
+    pub live: Option<(Arc<Snapshot>, Changed)>,
+    /// The log line of the step viewed (the log scrolls there).
+    pub log_focus: Option<usize>,
+    /// A session file waiting for the user's consent.
+    pub offer: Option<SessionOffer>,
+    /// Why the engine thread ended, when it did.
+    pub engine_stopped: Option<String>,
     /// A guest offset the hex view should bring into view.
     pub scroll_to: Option<u64>,
     /// The bytes changed by the last step that could change memory (reads cannot,
@@ -147,8 +174,14 @@ impl Default for AppState {
             walk: Walkthrough::default(),
             log: Vec::new(),
             running: None,
-            running_stage: None,
-            run_all: false,
+            stages: VecDeque::new(),
+            generation: 0,
+            session: Recipe::default(),
+            timeline: Timeline::default(),
+            live: None,
+            log_focus: None,
+            offer: None,
+            engine_stopped: None,
             scroll_to: None,
             changed: Changed::default(),
             presentation: Presentation::default(),
@@ -170,15 +203,16 @@ impl AppState {
         &self.changed.ranges
     }
 
-    /// Takes `snapshot` as current, after `step` (None for a load).
-    fn take_snapshot(&mut self, snapshot: Arc<Snapshot>, step: Option<&Step>) {
+    /// Takes `snapshot` as current after the step labelled `step` (None for a load).
+    /// A step that changed nothing (a read) leaves the marks of the step before it.
+    pub(super) fn take_snapshot(&mut self, snapshot: Arc<Snapshot>, step: Option<&str>) {
         let before = self.snapshot.len_bytes();
         match step {
-            Some(Step::Read { .. }) => {}
+            Some(_) if snapshot.changed().is_empty() => {}
             Some(step) => {
                 self.changed = Changed {
                     ranges: snapshot.changed().to_vec(),
-                    step: step.label(),
+                    step: step.to_owned(),
                 };
             }
             None => self.changed = Changed::default(),
@@ -188,27 +222,42 @@ impl AppState {
             && before > 0
             && self.snapshot.len_bytes() > before
         {
-            let line = self
-                .marks
-                .grew(before, self.snapshot.len_bytes(), &step.label());
+            let line = self.marks.grew(before, self.snapshot.len_bytes(), step);
             self.push_log(LogKind::Info, line);
         }
     }
 
-    /// After a step: flags overruns and brings the memory map up to date.
-    fn update_marks(&mut self, step: &Step) {
-        if !matches!(step, Step::Read { .. })
-            && let Some(line) = self
-                .marks
-                .check_overrun(&step.label(), self.snapshot.changed())
-        {
-            self.push_log(LogKind::Error, line);
-        }
-        self.refresh_map();
+    /// The engine thread ended (`why`): nothing runs or loads until it is restarted.
+    pub fn engine_died(&mut self, why: String) {
+        self.running = None;
+        self.loading = None;
+        self.pending = None;
+        self.stages.clear();
+        self.push_log(LogKind::Error, format!("The engine stopped: {why}"));
+        self.engine_stopped = Some(why);
+    }
+
+    /// The bytes the session calls `input` after its last step.
+    pub fn session_input(&self) -> Option<crate::recipe::Input> {
+        let renamed = self.session.steps.iter().rev().find_map(|s| match &s.op {
+            crate::recipe::Op::Input(input) => Some(input.clone()),
+            _ => None,
+        });
+        renamed.or_else(|| self.session.input.clone())
+    }
+
+    /// Whether steps can be sent now: a module is ready, nothing runs, and live
+    /// memory is shown.
+    pub fn can_step(&self) -> bool {
+        self.ready
+            && self.running.is_none()
+            && self.loading.is_none()
+            && self.timeline.viewing.is_none()
+            && self.engine_stopped.is_none()
     }
 
     /// Rebuilds the memory map of the memory shown.
-    fn refresh_map(&mut self) {
+    pub(super) fn refresh_map(&mut self) {
         if let Some(module) = &self.module {
             let info = module.info.clone();
             let memory_index = info
@@ -240,149 +289,9 @@ impl AppState {
 
     /// Appends what the guest printed or called during a step (see
     /// `Session::take_notes`).
-    fn push_notes(&mut self, notes: Vec<String>) {
+    pub(super) fn push_notes(&mut self, notes: Vec<String>) {
         for note in notes {
             self.push_log(LogKind::Info, note);
-        }
-    }
-
-    /// Records that `step` was sent (as walkthrough `stage`, if it is one).
-    pub fn started(&mut self, step: Step, stage: Option<Stage>) {
-        self.push_log(LogKind::Step, format!("> {}", step.label()));
-        self.running = Some(Running {
-            step,
-            started: Instant::now(),
-        });
-        self.running_stage = stage;
-    }
-
-    /// Applies one worker event. Returns the next walkthrough stage to run when Run
-    /// all is chaining.
-    pub fn apply(&mut self, event: Event) -> Option<Stage> {
-        match event {
-            Event::Inspected { name, info, bytes } => {
-                let mut allocators = allocator_exports(&info);
-                let glue = self
-                    .loading_path
-                    .as_deref()
-                    .and_then(|path| glue_allocator(path, &info));
-                if let Some(glue) = glue
-                    && !allocators.contains(&glue.export)
-                {
-                    allocators.push(glue.export);
-                }
-                self.pending = Some(LoadedModule {
-                    name,
-                    info,
-                    bytes,
-                    allocators,
-                });
-                None
-            }
-            Event::Loaded {
-                name,
-                snapshot,
-                memories,
-                globals,
-                notes,
-            } => {
-                let shown = memories.first().cloned().unwrap_or_default();
-                self.memories = Memories {
-                    names: memories,
-                    shown,
-                };
-                if let Some(module) = self.pending.take() {
-                    self.walk = Walkthrough::for_module(&module, SEED_INPUT.to_owned());
-                    self.module = Some(module);
-                    self.module_path = self.loading_path.take();
-                }
-                self.regions.clear();
-                self.marks = MemoryMarks::default();
-                self.loading = None;
-                self.ready = true;
-                self.take_snapshot(snapshot, None);
-                self.globals = globals;
-                self.refresh_map();
-                self.push_log(LogKind::Info, format!("Loaded {name}"));
-                self.push_notes(notes);
-                self.push_log(
-                    LogKind::Info,
-                    "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all.",
-                );
-                None
-            }
-            Event::LoadFailed { name, error } => {
-                self.loading = None;
-                self.pending = None;
-                self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
-                None
-            }
-            Event::StepStarted(_) => None,
-            Event::MemorySelected { name, snapshot } => {
-                self.regions.clear();
-                self.marks = MemoryMarks::default();
-                self.walk.reset_progress();
-                self.take_snapshot(snapshot, None);
-                self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
-                self.memories.shown = name;
-                self.refresh_map();
-                self.scroll_to = Some(0);
-                None
-            }
-            Event::LoadCancelled { name } => {
-                self.push_log(
-                    LogKind::Info,
-                    format!("Stopped loading {name}: another module was opened while it compiled"),
-                );
-                None
-            }
-            Event::CommandFailed { error } => {
-                self.push_log(LogKind::Error, error);
-                None
-            }
-            Event::StepDone {
-                step,
-                output,
-                snapshot,
-                globals,
-                notes,
-                ..
-            } => {
-                self.take_snapshot(snapshot, Some(&step));
-                self.globals = globals;
-                let stage = self.running_stage.take();
-                self.running = None;
-                self.push_notes(notes);
-                self.step_done(&step, output, stage);
-                let changed = changed_line(self.snapshot.changed());
-                self.push_log(LogKind::Changed, changed);
-                self.update_marks(&step);
-                let next = self.walk.next_stage();
-                match (self.run_all, next) {
-                    (true, Some(next)) if stage.is_some() => Some(next),
-                    _ => {
-                        self.run_all = false;
-                        None
-                    }
-                }
-            }
-            Event::StepFailed {
-                step,
-                error,
-                snapshot,
-                notes,
-            } => {
-                if let Some(snapshot) = snapshot {
-                    self.take_snapshot(snapshot, Some(&step));
-                }
-                self.push_notes(notes);
-                self.running = None;
-                self.running_stage = None;
-                self.run_all = false;
-                self.push_log(LogKind::Error, format!("{} failed: {error}", step.label()));
-                self.update_marks(&step);
-                None
-            }
         }
     }
 }

@@ -12,7 +12,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiComma
         if let Some(running) = &state.running {
             ui.add(egui::Spinner::new());
             let elapsed = running.started.elapsed().as_secs_f64();
-            ui.label(format!("Running {} … {elapsed:.1} s", running.step.label()));
+            ui.label(format!("Running {} … {elapsed:.1} s", running.label));
             let stop = egui::Button::new("Stop").shortcut_text("Esc");
             if ui.add(stop).clicked() {
                 cmds.push(UiCommand::Stop);

@@ -1,91 +1,82 @@
-//! What each finished step means for the window: the walkthrough's progress, the
-//! newsletter's log lines, and the highlighted regions.
+//! What a finished step means for the window: its lines in the log (the same ones
+//! `wasmscope run` prints), its marks on memory, its entry on the timeline, and the
+//! walkthrough's progress.
 
-use std::ops::Range;
-
-use crate::engine::{Step, StepOutput, call_line, format_values, pointer_lines, result_line};
-use crate::memory::{Region, RegionKind, format_hex, set_region};
+use crate::engine::{StepReport, changed_line};
+use crate::memory::{Region, RegionKind, set_region};
 
 use super::state::{AppState, LogKind};
-use super::walkthrough::Stage;
+use super::timeline::StepMark;
 
 impl AppState {
-    /// Applies a finished step's output (as walkthrough `stage`, if it is one).
-    pub(super) fn step_done(&mut self, step: &Step, output: StepOutput, stage: Option<Stage>) {
-        let label = step.label();
-        let target = step.target(&output);
-        match (stage, output) {
-            (Some(Stage::Alloc), StepOutput::Pointer(ptr)) => {
-                self.walk.ptr = Some(ptr);
-                let len = self.walk.input_bytes().map_or(0, |b| b.len() as u64);
-                for line in pointer_lines(ptr, len, self.host_base()) {
+    /// Applies a step's report.
+    pub(super) fn step_done(&mut self, report: StepReport) {
+        let log_line = self.log.len();
+        self.push_log(LogKind::Step, format!("> {}", report.label));
+        for line in &report.intro {
+            self.push_log(LogKind::Info, line.clone());
+        }
+        self.take_snapshot(report.snapshot.clone(), Some(&report.label));
+        let host_base = self.host_base();
+        self.globals = report.globals.clone();
+        self.push_notes(report.notes.clone());
+        match &report.outcome {
+            Ok(_) => {
+                for line in report.result_lines(host_base) {
                     self.push_log(LogKind::Info, line);
                 }
-                if let Some(range) = &target {
-                    self.marks.allocations.push((range.clone(), label.clone()));
-                }
-                self.mark(target, RegionKind::Allocation, label);
+                self.push_log(LogKind::Changed, changed_line(report.snapshot.changed()));
             }
-            (Some(Stage::Write), StepOutput::Written) => {
-                if let Step::Write { ptr, bytes } = step {
-                    self.walk.written_len = Some(bytes.len() as u64);
-                    let host = self.host_base().wrapping_add(*ptr);
-                    self.push_log(
-                        LogKind::Info,
-                        format!("Wrote {} bytes at {ptr:#x} (host {host:#x})", bytes.len()),
-                    );
-                }
-                self.mark(target, RegionKind::Input, label);
-            }
-            (Some(Stage::Call), StepOutput::Values(values)) => {
-                let export = self.walk.call_export.clone();
-                self.push_log(LogKind::Info, call_line(&export, &values));
-                self.walk.new_len = values.first().and_then(|v| v.as_u64());
-                if self.walk.new_len.is_none() {
-                    self.push_log(
-                        LogKind::Error,
-                        format!("`{export}` returned no length to read by"),
-                    );
-                }
-            }
-            (Some(Stage::Read), StepOutput::Bytes(bytes)) => {
-                self.push_log(LogKind::Info, result_line(&bytes));
-                if std::str::from_utf8(&bytes).is_err() {
-                    self.push_log(
-                        LogKind::Info,
-                        format!("Result (hex): {}", format_hex(&bytes)),
-                    );
-                }
-                self.walk.result = Some(bytes);
-                self.mark(target, RegionKind::Output, label);
-            }
-            (_, StepOutput::Values(values)) => {
-                self.push_log(
-                    LogKind::Info,
-                    format!("{label} -> {}", format_values(&values)),
-                );
-            }
-            (_, StepOutput::Pointer(ptr)) => {
-                self.push_log(LogKind::Info, format!("{label} -> {ptr:#x}"));
-            }
-            (_, StepOutput::Bytes(bytes)) => {
-                self.push_log(LogKind::Info, format!("{label} -> {}", format_hex(&bytes)));
-            }
-            (_, StepOutput::Written) => {
-                if let Step::Write { ptr, bytes } = step {
-                    self.push_log(
-                        LogKind::Info,
-                        format!("Wrote {} bytes at {ptr:#x}", bytes.len()),
-                    );
-                }
+            Err(error) => {
+                self.push_log(LogKind::Error, format!("{} failed: {error}", report.label));
             }
         }
-    }
-
-    fn mark(&mut self, target: Option<Range<u64>>, kind: RegionKind, label: String) {
-        if let Some(range) = target {
+        if let Some((ranges, line)) = &report.overrun {
+            self.push_log(LogKind::Error, line.clone());
+            self.marks.overruns.extend(ranges.iter().cloned());
+            self.marks.overruns.sort_by_key(|r| r.start);
+        }
+        if let Some((range, kind)) = report.target.clone() {
+            if kind == RegionKind::Allocation {
+                self.marks
+                    .allocations
+                    .push((range.clone(), report.label.clone()));
+            }
             self.scroll_to = Some(range.start);
-            set_region(&mut self.regions, Region { range, kind, label });
+            set_region(
+                &mut self.regions,
+                Region {
+                    range,
+                    kind,
+                    label: report.label.clone(),
+                },
+            );
+        }
+        self.refresh_map();
+        let changed_bytes = report
+            .snapshot
+            .changed()
+            .iter()
+            .map(|r| r.end - r.start)
+            .sum();
+        self.timeline.push(
+            report.label.clone(),
+            report.snapshot.clone(),
+            StepMark {
+                changed_bytes,
+                failed: report.failed(),
+                overrun: report.overrun.is_some(),
+                log_line,
+            },
+        );
+        self.session.steps.push(report.step.clone());
+        match self.stages.front() {
+            _ if report.failed() => self.stages.clear(),
+            Some(&(index, stage)) if index == report.index => {
+                self.stages.pop_front();
+                self.walk.completed(stage, &report);
+            }
+            _ => {}
         }
     }
 }

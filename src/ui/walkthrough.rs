@@ -1,10 +1,12 @@
-//! The seed's flow as a little state machine: input → alloc → write → call → read.
-//! Pure data; the panel draws it and the app turns its steps into commands.
+//! The walkthrough's choices and progress. The flow itself (which steps, what they
+//! name, how each uses the one before) is `recipe::seed_step`, shared with
+//! `wasmscope run`; this turns the panel's choices into its steps.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
-use crate::engine::{NumType, Step, Value};
+use crate::engine::{NumType, StepOutput, StepReport, Value};
 use crate::inspect::{FuncSignature, ModuleInfo, ValType};
+use crate::recipe::{self, Expr, Input, Op, Returns, SeedChoice, SeedStage, seed_step};
 
 use super::state::LoadedModule;
 use crate::memory::parse_hex;
@@ -37,6 +39,16 @@ impl Stage {
             Self::Write => "3 Write",
             Self::Call => "4 Call",
             Self::Read => "5 Read",
+        }
+    }
+
+    /// The stage of the shared flow.
+    fn seed(self) -> SeedStage {
+        match self {
+            Self::Alloc => SeedStage::Alloc,
+            Self::Write => SeedStage::Write,
+            Self::Call => SeedStage::Call,
+            Self::Read => SeedStage::Read,
         }
     }
 }
@@ -138,41 +150,54 @@ impl Walkthrough {
         }
     }
 
-    /// The engine step for `stage`; `wide` means memory64 (i64 pointers).
-    pub fn step(&self, stage: Stage, wide: bool) -> Result<Step> {
-        let need = |v: Option<u64>, what: &str| v.with_context(|| format!("run {what} first"));
-        Ok(match stage {
-            Stage::Alloc => Step::Alloc {
-                export: self.alloc_export.clone(),
-                size: self.size()?,
-            },
-            Stage::Write => Step::Write {
-                ptr: need(self.ptr, "Alloc")?,
-                bytes: self.input_bytes()?,
-            },
-            Stage::Call => {
-                let ptr = need(self.ptr, "Alloc")?;
-                let len = need(self.written_len, "Write")?;
-                Step::Call {
-                    export: self.call_export.clone(),
-                    args: vec![address_value(ptr, wide)?, address_value(len, wide)?],
-                }
-            }
-            Stage::Read => Step::Read {
-                ptr: need(self.ptr, "Alloc")?,
-                len: need(self.new_len, "Call")?,
-            },
+    /// The flow's choices as the panel holds them.
+    fn choice(&self) -> Result<SeedChoice> {
+        let size = if self.alloc_size.trim().is_empty() {
+            Expr::new(format!("len(input) + {DEFAULT_EXTRA_BYTES}"))
+        } else {
+            Expr::literal(self.size()?)
+        };
+        Ok(SeedChoice {
+            allocator: self.alloc_export.clone(),
+            size,
+            call: Some(self.call_export.clone()),
+            returns: Returns::Len,
+            len_from: String::new(),
         })
     }
-}
 
-/// A pointer or length as the guest's address type.
-fn address_value(value: u64, wide: bool) -> Result<Value> {
-    if wide {
-        return Ok(Value::I64(value as i64));
+    /// The session steps for `stage`. The first stage of a round names the input
+    /// first when it differs from the bytes the session calls `input`.
+    pub fn steps(&self, stage: Stage, session_input: Option<&Input>) -> Result<Vec<recipe::Step>> {
+        let mut steps = Vec::new();
+        if stage == Stage::Alloc {
+            let input = if self.input_is_hex {
+                Input::Bytes(self.input_bytes()?)
+            } else {
+                Input::Text(self.input.clone())
+            };
+            if session_input.map(Input::bytes) != Some(input.bytes()) {
+                steps.push(recipe::Step::new(Op::Input(input)));
+            }
+        }
+        steps.extend(seed_step(stage.seed(), &self.choice()?));
+        Ok(steps)
     }
-    let narrow = u32::try_from(value).with_context(|| format!("{value} does not fit an i32"))?;
-    Ok(Value::I32(narrow as i32))
+
+    /// Records what the step that completed `stage` produced.
+    pub fn completed(&mut self, stage: Stage, report: &StepReport) {
+        match (stage, &report.outcome) {
+            (Stage::Alloc, Ok(StepOutput::Pointer(ptr))) => self.ptr = Some(*ptr),
+            (Stage::Write, Ok(_)) => {
+                self.written_len = self.input_bytes().ok().map(|b| b.len() as u64);
+            }
+            (Stage::Call, Ok(StepOutput::Values(values))) => {
+                self.new_len = values.first().and_then(Value::as_u64);
+            }
+            (Stage::Read, Ok(StepOutput::Bytes(bytes))) => self.result = Some(bytes.clone()),
+            _ => {}
+        }
+    }
 }
 
 fn is_address(ty: &ValType) -> bool {

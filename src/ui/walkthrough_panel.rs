@@ -15,7 +15,7 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
         ui.label("Open a module to begin (File > Open..., or drop a .wasm file here).");
         return;
     };
-    let busy = state.running.is_some() || !state.ready || state.loading.is_some();
+    let busy = !state.can_step();
     let before = state.walk.clone();
     let walk = &mut state.walk;
     let host_base = state

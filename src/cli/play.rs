@@ -1,0 +1,151 @@
+//! Runs a session on a fresh instance and prints every step the way the newsletter
+//! printed it: `run` and `replay` both end here, so they print the same lines.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::engine::{
+    AfterFailure, Allocator, Bindings, CompileCache, HostConfig, Limits, RunEnd, RunObserver,
+    Runner, Session, StepReport, StopHandle, changed_line, check_imports, default_cache_dir,
+    glue_allocator, new_engine_with, run_steps,
+};
+use crate::inspect::{ModuleInfo, inspect};
+use crate::recipe::Recipe;
+
+/// How to play a session.
+pub struct PlayOptions<'a> {
+    /// Where the module came from (its emscripten glue may sit beside it).
+    pub module_path: &'a Path,
+    /// Compile without the cache.
+    pub no_cache: bool,
+    /// Stop at the first failure (`run`) or go on (`replay`).
+    pub after_failure: AfterFailure,
+    /// Allocators chosen elsewhere (`run --alloc`).
+    pub allocators: Vec<Allocator>,
+}
+
+/// What a played session left behind.
+pub struct Played {
+    /// How the run ended.
+    pub end: RunEnd,
+    /// The first failure's message, if any.
+    pub first_error: Option<String>,
+    /// The names the steps bound.
+    pub bindings: Bindings,
+    /// The host address of guest offset 0 at the end.
+    pub host_base: u64,
+    /// What the module declares.
+    pub info: ModuleInfo,
+}
+
+/// The compile cache, unless `no_cache`; a folder that cannot be used is reported and
+/// the module compiled anyway.
+fn compile_cache(no_cache: bool) -> Option<CompileCache> {
+    if no_cache {
+        return None;
+    }
+    let dir = default_cache_dir()?;
+    CompileCache::open(&dir)
+        .map_err(|err| eprintln!("warning: {err:#}; compiling without it"))
+        .ok()
+}
+
+/// Instantiates `bytes` as `recipe` says and runs its steps, printing to `out`
+/// (failures of later steps, with `AfterFailure::Continue`, to stderr).
+pub fn play(
+    recipe: &Recipe,
+    bytes: &[u8],
+    options: PlayOptions<'_>,
+    out: &mut impl Write,
+) -> Result<Played> {
+    let path = options.module_path;
+    let cannot_load = || format!("cannot load {}", path.display());
+    let info = inspect(bytes).with_context(cannot_load)?;
+    check_imports(&info).with_context(cannot_load)?;
+    let limits = recipe.limits.map(Limits::from_settings).unwrap_or_default();
+    let program = path.file_name().map_or_else(
+        || "module.wasm".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let host = HostConfig::from_settings(&recipe.host, &program);
+    let stop = StopHandle::new(new_engine_with(compile_cache(options.no_cache).as_ref())?);
+    let mut session =
+        Session::from_checked_with(&stop, bytes, limits, &host).with_context(cannot_load)?;
+    let mut known = options.allocators;
+    known.extend(glue_allocator(path, &info));
+    session.set_known_allocators(known);
+    for line in session.take_notes() {
+        writeln!(out, "{line}")?;
+    }
+    let mut runner = Runner::new(recipe.input.as_ref());
+    let mut printer = Printer {
+        out,
+        after_failure: options.after_failure,
+        first_error: None,
+    };
+    let end = run_steps(
+        &mut session,
+        &mut runner,
+        &recipe.steps,
+        options.after_failure,
+        &mut printer,
+    )?;
+    Ok(Played {
+        end,
+        first_error: printer.first_error,
+        bindings: runner.bindings().clone(),
+        host_base: session.host_base(),
+        info,
+    })
+}
+
+/// Prints each step as it ends.
+struct Printer<'a, W: Write> {
+    out: &'a mut W,
+    after_failure: AfterFailure,
+    first_error: Option<String>,
+}
+
+impl<W: Write> RunObserver for Printer<'_, W> {
+    fn done(&mut self, report: StepReport) -> Result<()> {
+        if let Some(error) = print_report(self.out, &report)? {
+            // With `Stop`, the one failure is the command's error, printed by `main`.
+            if self.after_failure == AfterFailure::Continue {
+                eprintln!("error: {error}");
+            }
+            self.first_error.get_or_insert(error);
+        }
+        Ok(())
+    }
+}
+
+/// Prints one step: what it changed, overruns, what the guest printed, and the
+/// newsletter's lines. Returns the failure, if the step failed (after its notes,
+/// which help explain it).
+fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<String>> {
+    let lines = |out: &mut dyn Write, lines: &[String]| -> Result<()> {
+        for line in lines {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    };
+    lines(out, &report.intro)?;
+    if let Err(error) = &report.outcome {
+        lines(out, &report.notes)?;
+        return Ok(Some(error.clone()));
+    }
+    writeln!(
+        out,
+        "[{}] {}",
+        report.label,
+        changed_line(report.snapshot.changed())
+    )?;
+    if let Some((_, line)) = &report.overrun {
+        writeln!(out, "{line}")?;
+    }
+    lines(out, &report.notes)?;
+    lines(out, &report.result_lines(report.snapshot.host_base()))?;
+    Ok(None)
+}

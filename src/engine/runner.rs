@@ -1,0 +1,426 @@
+//! The one step runner: a session's steps (`recipe::Step`), run on a `Session`, names
+//! resolved, each reported with everything the CLI prints and the window marks. Both
+//! `wasmscope run`/`replay` and the window's worker go through [`Runner::run`] and
+//! [`run_steps`]; nothing else runs a step.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use super::session::{GlobalValue, Session};
+use super::steps::{Step, StepOutput, call_line, pointer_lines, result_line};
+use super::values::{NumType, Value, format_values};
+use crate::memory::{RegionKind, Snapshot, format_hex, overrun_report, parse_address};
+use crate::recipe::{self, Data, Input, Op, Returns};
+
+/// What one step did, for every front end.
+#[derive(Clone, Debug)]
+pub struct StepReport {
+    /// The step's position in the session (0-based).
+    pub index: usize,
+    /// The step as written.
+    pub step: recipe::Step,
+    /// The step with names resolved: `alloc(46)`, `append(0x110008, 16)`.
+    pub label: String,
+    /// Lines that belong before the step (`Allocator: alloc (...)`).
+    pub intro: Vec<String>,
+    /// What it produced, or why it failed (one sentence chain).
+    pub outcome: Result<StepOutput, String>,
+    /// After an alloc: the pointer and the input's length, for the newsletter's
+    /// pointer lines (see [`StepReport::result_lines`]).
+    pub pointer: Option<(u64, u64)>,
+    /// The newsletter's other lines for the result (`New Size received: 41`,
+    /// `Result: …`).
+    pub lines: Vec<String>,
+    /// What the guest printed and which stubs it called during the step.
+    pub notes: Vec<String>,
+    /// Bytes written outside the newest allocation, with the sentence for it.
+    pub overrun: Option<(Vec<Range<u64>>, String)>,
+    /// The bytes the step is about (an allocation, the input, the output).
+    pub target: Option<(Range<u64>, RegionKind)>,
+    /// Memory afterwards; its `changed()` is what the step changed.
+    pub snapshot: Arc<Snapshot>,
+    /// Exported globals afterwards.
+    pub globals: Vec<GlobalValue>,
+    /// Wall time of the step.
+    pub elapsed_ms: u64,
+}
+
+impl StepReport {
+    /// The newsletter's lines for the result, host addresses from `host_base` (the
+    /// snapshot's, or a pinned one in screenshots).
+    pub fn result_lines(&self, host_base: u64) -> Vec<String> {
+        let mut lines = match self.pointer {
+            Some((ptr, input_len)) => pointer_lines(ptr, input_len, host_base),
+            None => Vec::new(),
+        };
+        lines.extend(self.lines.iter().cloned());
+        lines
+    }
+
+    /// Whether the step failed.
+    pub fn failed(&self) -> bool {
+        self.outcome.is_err()
+    }
+}
+
+/// Results of earlier steps, by name: integers (`ptr`, `result`) and bytes (`input`,
+/// a read's `output`), whose lengths are `len(input)`, `len(output)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bindings {
+    ints: BTreeMap<String, u64>,
+    bytes: BTreeMap<String, Vec<u8>>,
+}
+
+impl Bindings {
+    /// The integer named `name`.
+    pub fn int(&self, name: &str) -> Option<u64> {
+        self.ints.get(name).copied()
+    }
+
+    /// The bytes named `name`.
+    pub fn bytes(&self, name: &str) -> Option<&[u8]> {
+        self.bytes.get(name).map(Vec::as_slice)
+    }
+
+    /// Every name an expression can use, with its value.
+    fn names(&self) -> BTreeMap<String, u64> {
+        let mut names = self.ints.clone();
+        for (name, bytes) in &self.bytes {
+            names.insert(format!("len({name})"), bytes.len() as u64);
+        }
+        names
+    }
+
+    fn eval(&self, expr: &recipe::Expr) -> Result<u64> {
+        parse_address(expr.as_str(), &self.names()).with_context(|| format!("`{expr}`"))
+    }
+}
+
+/// Whether a run goes on after a step fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Stop at the failed step (later steps need its result).
+    Stop,
+    /// Run the rest (a replay shows everything that happened).
+    Continue,
+}
+
+/// The state a session's steps build up: names, and the newest allocation (writes
+/// outside it are overruns).
+#[derive(Clone, Debug, Default)]
+pub struct Runner {
+    bindings: Bindings,
+    allocation: Option<(Range<u64>, String)>,
+    steps_run: usize,
+}
+
+impl Runner {
+    /// A runner with `input` (if any) named `input`.
+    pub fn new(input: Option<&Input>) -> Self {
+        let mut runner = Self::default();
+        if let Some(input) = input {
+            runner.bind_input(input);
+        }
+        runner
+    }
+
+    /// The names bound so far.
+    pub fn bindings(&self) -> &Bindings {
+        &self.bindings
+    }
+
+    /// How many steps ran.
+    pub fn steps_run(&self) -> usize {
+        self.steps_run
+    }
+
+    /// Names `input` the bytes `input` from now on.
+    pub fn set_input(&mut self, input: &Input) {
+        self.bind_input(input);
+    }
+
+    fn bind_input(&mut self, input: &Input) {
+        self.bindings
+            .bytes
+            .insert("input".to_owned(), input.bytes().to_vec());
+    }
+
+    /// Runs one step and reports it. Never panics; a failure is in `outcome`.
+    pub fn run(&mut self, session: &mut Session, step: &recipe::Step) -> StepReport {
+        let index = self.steps_run;
+        self.steps_run += 1;
+        let started = Instant::now();
+        let mut intro = Vec::new();
+        let resolved = self.resolve(session, &step.op, &mut intro);
+        let label = match &resolved {
+            Ok(Some(concrete)) => concrete.label(),
+            Ok(None) | Err(_) => step.op.describe(),
+        };
+        let outcome = match resolved {
+            Ok(Some(concrete)) => session
+                .run_step(&concrete)
+                .map(|output| (Some(concrete), output)),
+            Ok(None) => Ok((None, StepOutput::Written)),
+            Err(err) => Err(err),
+        };
+        let snapshot = session.snapshot();
+        let notes = session.take_notes();
+        let mut report = StepReport {
+            index,
+            step: step.clone(),
+            label,
+            intro,
+            outcome: Err(String::new()),
+            pointer: None,
+            lines: Vec::new(),
+            notes,
+            overrun: None,
+            target: None,
+            snapshot,
+            globals: session.globals(),
+            elapsed_ms: 0,
+        };
+        let outcome = match outcome {
+            Ok((concrete, output)) => self
+                .finish(&step.op, concrete.as_ref(), &output, &mut report)
+                .map(|()| output),
+            Err(err) => Err(err),
+        };
+        report.outcome = outcome.map_err(|err| format!("{err:#}"));
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        report
+    }
+
+    /// The concrete step for `op`, names resolved (`None` for an `input`, which only
+    /// names bytes).
+    fn resolve(
+        &mut self,
+        session: &mut Session,
+        op: &Op,
+        intro: &mut Vec<String>,
+    ) -> Result<Option<Step>> {
+        Ok(Some(match op {
+            Op::Input(input) => {
+                self.bind_input(input);
+                return Ok(None);
+            }
+            Op::Alloc { export, size, .. } => {
+                let size = self.bindings.eval(size).context("the size")?;
+                intro.push(format!("Allocator: {}", session.allocator(export)?));
+                Step::Alloc {
+                    export: export.clone(),
+                    size,
+                }
+            }
+            Op::Write { at, data } => {
+                let bytes = match data {
+                    Data::Named(name) => self
+                        .bindings
+                        .bytes(name)
+                        .with_context(|| format!("no bytes are named `{name}`"))?
+                        .to_vec(),
+                    Data::Literal(input) => input.bytes().to_vec(),
+                };
+                Step::Write {
+                    ptr: self.bindings.eval(at).context("the offset")?,
+                    bytes,
+                }
+            }
+            Op::Call { export, args, .. } => Step::Call {
+                export: export.clone(),
+                args: self.call_args(session, export, args)?,
+            },
+            Op::Read { at, len, .. } => Step::Read {
+                ptr: self.bindings.eval(at).context("the offset")?,
+                len: self.bindings.eval(len).context("the length")?,
+            },
+        }))
+    }
+
+    /// `args` as the types `export` takes: literals as written (`-1`, `1.5`),
+    /// expressions as addresses.
+    fn call_args(
+        &self,
+        session: &mut Session,
+        export: &str,
+        args: &[recipe::Expr],
+    ) -> Result<Vec<Value>> {
+        let ty = session.func_type(export)?;
+        let mismatch = || {
+            let given: Vec<&str> = args.iter().map(recipe::Expr::as_str).collect();
+            anyhow!(
+                "`{export}` takes ({}) but was given {}",
+                super::session::type_list(&ty.params().collect::<Vec<_>>()),
+                if given.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    given.join(", ")
+                }
+            )
+        };
+        let params: Vec<NumType> = ty.params().filter_map(|t| NumType::of(&t)).collect();
+        if params.len() != args.len() || params.len() != ty.params().len() {
+            return Err(mismatch());
+        }
+        params
+            .iter()
+            .zip(args)
+            .map(|(&ty, arg)| {
+                if let Ok(value) = ty.parse(arg.as_str()) {
+                    return Ok(value);
+                }
+                match ty {
+                    NumType::I32 => {
+                        let value = self.bindings.eval(arg)?;
+                        u32::try_from(value)
+                            .map(|v| Value::I32(v as i32))
+                            .map_err(|_| {
+                                anyhow!("{value} does not fit the i32 that `{export}` takes")
+                            })
+                    }
+                    NumType::I64 => Ok(Value::I64(self.bindings.eval(arg)? as i64)),
+                    NumType::F32 | NumType::F64 => Err(mismatch()),
+                }
+            })
+            .collect()
+    }
+
+    /// After a step ran: names its result, and fills in the report's lines, target
+    /// and overrun.
+    fn finish(
+        &mut self,
+        op: &Op,
+        concrete: Option<&Step>,
+        output: &StepOutput,
+        report: &mut StepReport,
+    ) -> Result<()> {
+        let target = concrete.and_then(|c| c.target(output));
+        if !matches!(op, Op::Alloc { .. } | Op::Read { .. })
+            && let Some((allocation, alloc_label)) = &self.allocation
+        {
+            report.overrun = overrun_report(
+                &report.label,
+                allocation,
+                alloc_label,
+                report.snapshot.changed(),
+            );
+        }
+        match (op, output) {
+            (Op::Alloc { name, .. }, StepOutput::Pointer(ptr)) => {
+                let input_len = self.bindings.bytes("input").map_or(0, |b| b.len() as u64);
+                report.pointer = Some((*ptr, input_len));
+                self.bindings.ints.insert(name.clone(), *ptr);
+                if let Some(range) = &target {
+                    self.allocation = Some((range.clone(), report.label.clone()));
+                }
+                report.target = target.map(|t| (t, RegionKind::Allocation));
+            }
+            (Op::Write { data, .. }, _) => {
+                if matches!(data, Data::Named(_)) {
+                    report.target = target.map(|t| (t, RegionKind::Input));
+                }
+            }
+            (
+                Op::Call {
+                    export,
+                    args,
+                    name,
+                    returns,
+                },
+                StepOutput::Values(values),
+            ) => {
+                let first = match values.as_slice() {
+                    [one] => one.as_u64(),
+                    _ => None,
+                };
+                if let Some(value) = first {
+                    self.bindings.ints.insert(name.clone(), value);
+                }
+                let line = match (returns, first) {
+                    (Returns::Value, _) => {
+                        format!("`{export}` returned {}", format_values(values))
+                    }
+                    (_, None) => bail!(
+                        "`{export}` returned {}, not an integer to read by",
+                        format_values(values)
+                    ),
+                    (Returns::Ptr, Some(ptr)) => format!("Pointer returned {ptr:#x}"),
+                    (Returns::Len, Some(len)) if args.is_empty() => {
+                        format!("New Size received: {len} (from `{export}`)")
+                    }
+                    (Returns::Len, Some(_)) => call_line(export, values),
+                };
+                report.lines.push(line);
+            }
+            (Op::Read { name, .. }, StepOutput::Bytes(bytes)) => {
+                report.lines.push(result_line(bytes));
+                if std::str::from_utf8(bytes).is_err() {
+                    report
+                        .lines
+                        .push(format!("Result (hex): {}", format_hex(bytes)));
+                }
+                self.bindings.bytes.insert(name.clone(), bytes.clone());
+                report.target = target.map(|t| (t, RegionKind::Output));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// What a run of steps tells its caller as it goes.
+pub trait RunObserver {
+    /// Whether to end before the next step (Stop was pressed).
+    fn should_stop(&mut self) -> bool {
+        false
+    }
+
+    /// Step `index` of the session begins.
+    fn started(&mut self, _index: usize, _step: &recipe::Step) {}
+
+    /// A step ended (done or failed).
+    fn done(&mut self, report: StepReport) -> Result<()>;
+}
+
+/// Runs `steps` in order, telling `observer` as each begins and ends; between steps,
+/// ends early when it says so. Returns how many steps ran and how many failed.
+pub fn run_steps(
+    session: &mut Session,
+    runner: &mut Runner,
+    steps: &[recipe::Step],
+    after_failure: AfterFailure,
+    observer: &mut impl RunObserver,
+) -> Result<RunEnd> {
+    let mut end = RunEnd::default();
+    for step in steps {
+        if observer.should_stop() {
+            end.stopped = true;
+            break;
+        }
+        observer.started(runner.steps_run(), step);
+        let done = runner.run(session, step);
+        let failed = done.failed();
+        end.ran += 1;
+        end.failed += usize::from(failed);
+        observer.done(done)?;
+        if failed && after_failure == AfterFailure::Stop {
+            break;
+        }
+    }
+    Ok(end)
+}
+
+/// How a run of several steps ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunEnd {
+    /// Steps run.
+    pub ran: usize,
+    /// Of those, how many failed.
+    pub failed: usize,
+    /// Whether it ended early because Stop was pressed.
+    pub stopped: bool,
+}

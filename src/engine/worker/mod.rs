@@ -1,0 +1,217 @@
+//! The thread that owns the `Session`. The UI (or a test) sends `Command`s and drains
+//! `Event`s; a running call never blocks the sender, and `Worker::stop` interrupts it.
+//! A worker thread that dies (a panic) is noticed: `try_recv` says why.
+
+mod protocol;
+mod state;
+
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use wasmtime::Module;
+
+use super::cache::CompileCache;
+use super::limits::{Limits, StopHandle};
+use super::session::new_engine_with;
+pub use protocol::{Command, Event, ReplayInfo};
+use state::{PendingLoad, WorkerState};
+
+/// Compiles shorter than this are not worth a line in the log.
+const NOTED_COMPILE: Duration = Duration::from_millis(500);
+
+/// The log line about a compile that took `took`: always for a cache hit, else only
+/// for a long compile.
+fn compile_note(took: Duration, cached: bool) -> Option<String> {
+    let took_text = if took < Duration::from_secs(1) {
+        format!("{} ms", took.as_millis())
+    } else {
+        format!("{:.1} s", took.as_secs_f64())
+    };
+    if cached {
+        Some(format!(
+            "compiled code loaded from the cache in {took_text}"
+        ))
+    } else {
+        (took >= NOTED_COMPILE).then(|| format!("compiled in {took_text}"))
+    }
+}
+
+/// What reaches the worker thread: the user's commands, and compiles finishing on
+/// their own threads.
+enum Message {
+    User(Command),
+    Compiled {
+        generation: u64,
+        module: Result<Module>,
+        /// How the compile went, for the notes, when it is worth a line.
+        how: Option<String>,
+        load: Box<PendingLoad>,
+    },
+    Shutdown,
+}
+
+/// What `Worker::try_recv` found.
+#[derive(Debug)]
+pub enum Received {
+    /// An event.
+    Event(Event),
+    /// Nothing yet.
+    Empty,
+    /// The worker thread has ended on its own (it panicked); why, as far as known.
+    Dead(String),
+}
+
+/// Handle to the worker thread.
+pub struct Worker {
+    commands: Sender<Message>,
+    events: Receiver<Event>,
+    stop: StopHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the worker; modules it compiles are kept in `cache` when given. `wake`
+    /// is called after each event is sent (the UI passes
+    /// `egui::Context::request_repaint`), and once more if the thread dies.
+    pub fn spawn(
+        limits: Limits,
+        cache: Option<CompileCache>,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Self> {
+        let stop = StopHandle::new(new_engine_with(cache.as_ref())?);
+        let (commands, command_rx) = mpsc::channel();
+        let (event_tx, events) = mpsc::channel();
+        let thread_stop = stop.clone();
+        let internal = commands.clone();
+        let wake = std::sync::Arc::new(wake);
+        let thread = std::thread::Builder::new()
+            .name("wasmscope-engine".into())
+            .spawn(move || {
+                // Wakes the UI when this thread ends, however it ends, so that a
+                // panic is seen at once.
+                let _wake_on_exit = WakeOnDrop(wake.clone());
+                let mut state = WorkerState::new(thread_stop, limits, cache, internal);
+                let send = |event: Event| {
+                    // A closed receiver means the UI is gone; nothing left to tell.
+                    let _ = event_tx.send(event);
+                    wake();
+                };
+                for message in command_rx {
+                    match message {
+                        Message::User(command) => state.handle(command, &send),
+                        Message::Compiled {
+                            generation,
+                            module,
+                            how,
+                            load,
+                        } => state.compiled(generation, module, how, *load, &send),
+                        Message::Shutdown => break,
+                    }
+                }
+            })
+            .context("cannot start the engine thread")?;
+        Ok(Self {
+            commands,
+            events,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a command. A Stop pressed after this returns ends the command's call.
+    /// A load first stops the call running now, if any: that module is being replaced,
+    /// and the load should not wait for the call's time limit.
+    pub fn send(&self, command: Command) {
+        match command {
+            // The worker clears the flag when the load begins.
+            Command::Load { .. } | Command::OpenSession { .. } | Command::Rewind { .. } => {
+                self.stop.stop()
+            }
+            Command::Run(_) => self.stop.reset(),
+            _ => {}
+        }
+        // A dead thread is reported by `try_recv`; the command is lost with it.
+        let _ = self.commands.send(Message::User(command));
+    }
+
+    /// Interrupts the running call, if any (and the steps queued after it).
+    pub fn stop(&self) {
+        self.stop.stop();
+    }
+
+    /// The next event, if one is ready, or the news that the thread died.
+    pub fn try_recv(&mut self) -> Received {
+        match self.events.try_recv() {
+            Ok(event) => Received::Event(event),
+            Err(TryRecvError::Empty) => Received::Empty,
+            Err(TryRecvError::Disconnected) => Received::Dead(self.death()),
+        }
+    }
+
+    /// Waits up to `timeout` for the next event.
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
+        self.events.recv_timeout(timeout).ok()
+    }
+
+    /// Why the thread ended: its panic message.
+    fn death(&mut self) -> String {
+        let Some(thread) = self.thread.take() else {
+            return "the engine thread has ended".to_owned();
+        };
+        match thread.join() {
+            Ok(()) => "the engine thread has ended".to_owned(),
+            Err(payload) => {
+                let text = payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_else(|| "no message".to_owned());
+                format!("the engine thread panicked: {text}")
+            }
+        }
+    }
+}
+
+struct WakeOnDrop(std::sync::Arc<dyn Fn() + Send + Sync>);
+
+impl Drop for WakeOnDrop {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.stop();
+        // A compile still running finishes on its own thread; its result is dropped.
+        let _ = self.commands.send(Message::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_notes_say_cache_hits_and_long_compiles() {
+        let ms = Duration::from_millis;
+        assert_eq!(
+            compile_note(ms(3), true).as_deref(),
+            Some("compiled code loaded from the cache in 3 ms")
+        );
+        assert_eq!(compile_note(ms(120), false), None);
+        assert_eq!(
+            compile_note(ms(700), false).as_deref(),
+            Some("compiled in 700 ms")
+        );
+        assert_eq!(
+            compile_note(ms(28_400), false).as_deref(),
+            Some("compiled in 28.4 s")
+        );
+    }
+}

@@ -1,0 +1,603 @@
+//! The worker thread's own state: the live session (instance, runner, recipe), loads
+//! compiling on their own threads, and the commands waiting for them.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+use wasmtime::Module;
+
+use super::protocol::{Command, Event, ReplayInfo};
+use super::{Message, compile_note};
+use crate::engine::allocators::{Allocator, detect};
+use crate::engine::cache::CompileCache;
+use crate::engine::glue::glue_allocator;
+use crate::engine::imports::{HostConfig, check_imports};
+use crate::engine::instantiate::compile;
+use crate::engine::limits::{Limits, StopHandle};
+use crate::engine::runner::{AfterFailure, RunObserver, Runner, StepReport, run_steps};
+use crate::engine::session::Session;
+use crate::inspect::{ModuleInfo, inspect, load_module_bytes};
+use crate::recipe::{self, HostSettings, ModuleRef, Recipe};
+
+/// A load on its way: what it needs once compiled.
+pub struct PendingLoad {
+    name: String,
+    path: Option<PathBuf>,
+    sha256: String,
+    info: Arc<ModuleInfo>,
+    allocators: Vec<Allocator>,
+    session: Option<Box<Recipe>>,
+}
+
+/// The module in use and the session on it.
+struct Live {
+    name: String,
+    module: Module,
+    info: Arc<ModuleInfo>,
+    allocators: Vec<Allocator>,
+    session: Session,
+    runner: Runner,
+    recipe: Recipe,
+}
+
+/// The worker thread's state.
+pub struct WorkerState {
+    stop: StopHandle,
+    limits: Limits,
+    host: HostSettings,
+    live: Option<Live>,
+    /// The newest load, replay or rewind; a compile that finishes for an older one is
+    /// dropped.
+    generation: u64,
+    /// Whether the newest load is still compiling.
+    compiling: bool,
+    /// Commands that came after a load, kept until it ends so they apply in order to
+    /// the module it loads (only a newer load overtakes a compile).
+    queued: Vec<Command>,
+    internal: Sender<Message>,
+    cache: Option<CompileCache>,
+}
+
+impl WorkerState {
+    pub fn new(
+        stop: StopHandle,
+        limits: Limits,
+        cache: Option<CompileCache>,
+        internal: Sender<Message>,
+    ) -> Self {
+        Self {
+            stop,
+            limits,
+            host: HostSettings::default(),
+            live: None,
+            generation: 0,
+            compiling: false,
+            queued: Vec::new(),
+            internal,
+            cache,
+        }
+    }
+
+    pub fn handle(&mut self, command: Command, send: &impl Fn(Event)) {
+        let overtakes = matches!(command, Command::Load { .. } | Command::OpenSession { .. });
+        if self.compiling && !overtakes {
+            self.queued.push(command);
+            return;
+        }
+        match command {
+            Command::Load {
+                generation,
+                name,
+                bytes,
+                path,
+                session,
+            } => {
+                self.stop.reset();
+                self.load(generation, name, &bytes, path, session, send);
+            }
+            Command::OpenSession {
+                generation,
+                session,
+            } => {
+                self.stop.reset();
+                self.open_session(generation, session, send);
+            }
+            Command::Run(steps) => self.run(steps, send),
+            Command::Rewind { generation, keep } => {
+                self.stop.reset();
+                self.rewind(generation, keep, send);
+            }
+            Command::ReadSession(path) => match recipe::load(&path) {
+                Ok(session) => send(Event::SessionRead {
+                    path,
+                    session: Box::new(session),
+                }),
+                Err(err) => send(Event::CommandFailed {
+                    error: format!("{err:#}"),
+                }),
+            },
+            Command::SaveSession {
+                path,
+                session,
+                module,
+            } => match save_session(&path, *session, module.as_deref()) {
+                Ok(module_written) => send(Event::SessionSaved {
+                    path,
+                    module_written,
+                }),
+                Err(err) => send(Event::CommandFailed {
+                    error: format!("{err:#}"),
+                }),
+            },
+            Command::SetLimits(limits) => {
+                self.limits = limits;
+                if let Some(live) = &mut self.live {
+                    live.session.set_limits(limits);
+                    live.recipe.limits = Some(limits.settings());
+                }
+            }
+            Command::SetHost(host) => self.host = host,
+            Command::SelectMemory(name) => self.select_memory(name, send),
+            Command::Panic(message) => panic!("{message}"),
+        }
+    }
+
+    /// Reads the module a session names (checking its hash) and loads it with the
+    /// session to replay.
+    fn open_session(&mut self, generation: u64, session: Box<Recipe>, send: &impl Fn(Event)) {
+        let path = session.module.path.clone();
+        let name = file_name(&path);
+        let bytes = match load_module_bytes(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                send(Event::LoadFailed {
+                    generation,
+                    name,
+                    error: format!("the session's module: {err:#}"),
+                });
+                return;
+            }
+        };
+        self.load(generation, name, &bytes, Some(path), Some(session), send);
+    }
+
+    /// Checks the module and starts compiling it on a thread of its own; the worker
+    /// keeps serving the current module meanwhile.
+    fn load(
+        &mut self,
+        generation: u64,
+        name: String,
+        bytes: &[u8],
+        path: Option<PathBuf>,
+        session: Option<Box<Recipe>>,
+        send: &impl Fn(Event),
+    ) {
+        self.generation = generation;
+        let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
+            let info = Arc::new(inspect(&binary)?);
+            let mut allocators = detect(&info);
+            if let Some(glue) = path.as_deref().and_then(|p| glue_allocator(p, &info))
+                && !allocators.iter().any(|a| a.export == glue.export)
+            {
+                allocators.push(glue);
+            }
+            let supported = check_imports(&info);
+            send(Event::Inspected {
+                generation,
+                name: name.clone(),
+                info: info.clone(),
+                bytes: Arc::from(binary.as_slice()),
+                allocators: allocators.clone(),
+            });
+            supported.map(|()| (binary, info, allocators))
+        });
+        let (binary, info, allocators) = match checked {
+            Ok(checked) => checked,
+            Err(err) => {
+                send(Event::LoadFailed {
+                    generation,
+                    name,
+                    error: format!("{err:#}"),
+                });
+                self.end_load(send);
+                return;
+            }
+        };
+        self.compiling = true;
+        let load = Box::new(PendingLoad {
+            name: name.clone(),
+            path,
+            sha256: recipe::sha256_hex(&binary),
+            info,
+            allocators,
+            session,
+        });
+        let engine = self.stop.engine().clone();
+        let internal = self.internal.clone();
+        let cache = self.cache.clone();
+        let spawned = std::thread::Builder::new()
+            .name("wasmscope-compile".into())
+            .spawn(move || {
+                let hits = cache.as_ref().map(CompileCache::hits);
+                let started = Instant::now();
+                let module = compile(&engine, &binary);
+                let cached = cache.as_ref().map(CompileCache::hits) > hits;
+                let how = compile_note(started.elapsed(), cached);
+                let _ = internal.send(Message::Compiled {
+                    generation,
+                    module,
+                    how,
+                    load,
+                });
+            });
+        if let Err(err) = spawned {
+            send(Event::LoadFailed {
+                generation,
+                name,
+                error: format!("cannot start compiling: {err}"),
+            });
+            self.end_load(send);
+        }
+    }
+
+    /// After the newest load ended (loaded or failed): runs what waited for it.
+    fn end_load(&mut self, send: &impl Fn(Event)) {
+        self.compiling = false;
+        for command in std::mem::take(&mut self.queued) {
+            self.handle(command, send);
+        }
+    }
+
+    /// Instantiates a compiled module, unless another load began since, and replays
+    /// the session that came with it.
+    pub fn compiled(
+        &mut self,
+        generation: u64,
+        module: Result<Module>,
+        how: Option<String>,
+        load: PendingLoad,
+        send: &impl Fn(Event),
+    ) {
+        if generation != self.generation {
+            send(Event::LoadCancelled { name: load.name });
+            return;
+        }
+        let started = Instant::now();
+        let mut notes: Vec<String> = how.into_iter().collect();
+        let (mut base, steps) = match load.session {
+            Some(session) => {
+                let mut session = *session;
+                if let Some(expected) = &session.module.sha256
+                    && *expected != load.sha256
+                {
+                    notes.push(format!(
+                        "warning: {} is not the module this session was saved with (its \
+                         SHA-256 differs); replaying anyway",
+                        load.name
+                    ));
+                }
+                let steps = std::mem::take(&mut session.steps);
+                (session, Some(steps))
+            }
+            None => (
+                Recipe {
+                    module: ModuleRef::default(),
+                    input: None,
+                    host: self.host.clone(),
+                    limits: Some(self.limits.settings()),
+                    steps: Vec::new(),
+                },
+                None,
+            ),
+        };
+        base.module = ModuleRef {
+            path: load
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&load.name)),
+            sha256: Some(load.sha256.clone()),
+        };
+        let instantiated = module.and_then(|module| {
+            let session = self.instantiate(&module, &base, &load.name, &load.allocators)?;
+            Ok((module, session))
+        });
+        match instantiated {
+            Ok((module, session)) => {
+                let live = Live {
+                    name: load.name,
+                    module,
+                    info: load.info,
+                    allocators: load.allocators,
+                    session,
+                    runner: Runner::new(base.input.as_ref()),
+                    recipe: base,
+                };
+                self.start(generation, live, notes, send);
+                if let Some(steps) = steps {
+                    self.replay(generation, steps, started, send);
+                }
+            }
+            Err(err) => send(Event::LoadFailed {
+                generation,
+                name: load.name,
+                error: format!("{err:#}"),
+            }),
+        }
+        self.end_load(send);
+    }
+
+    /// A new instance of `module` with `recipe`'s host settings and limits.
+    fn instantiate(
+        &self,
+        module: &Module,
+        recipe: &Recipe,
+        name: &str,
+        allocators: &[Allocator],
+    ) -> Result<Session> {
+        let host = HostConfig::from_settings(&recipe.host, name);
+        let limits = recipe
+            .limits
+            .map(Limits::from_settings)
+            .unwrap_or(self.limits);
+        let mut session = Session::from_module(&self.stop, module, limits, &host)?;
+        session.set_known_allocators(allocators.to_vec());
+        Ok(session)
+    }
+
+    /// Makes `live` current and says so.
+    fn start(
+        &mut self,
+        generation: u64,
+        mut live: Live,
+        mut notes: Vec<String>,
+        send: &impl Fn(Event),
+    ) {
+        let snapshot = live.session.snapshot();
+        let memories = live.session.memory_names();
+        let globals = live.session.globals();
+        let mut provided = live.session.take_notes();
+        provided.append(&mut notes);
+        send(Event::Loaded {
+            generation,
+            name: live.name.clone(),
+            session: Box::new(live.recipe.clone()),
+            snapshot,
+            memories,
+            globals,
+            notes: provided,
+        });
+        self.live = Some(live);
+    }
+
+    /// Runs `steps` on the live session as a replay (every step, failures included)
+    /// and reports how long it took.
+    fn replay(
+        &mut self,
+        generation: u64,
+        steps: Vec<recipe::Step>,
+        started: Instant,
+        send: &impl Fn(Event),
+    ) {
+        let Some(live) = &mut self.live else {
+            return;
+        };
+        let inexact = inexact_replay(&live.info);
+        let end = self.run_on_live(generation, steps, AfterFailure::Continue, send);
+        send(Event::RunEnded {
+            generation,
+            end,
+            replay: Some(ReplayInfo {
+                took_ms: started.elapsed().as_millis() as u64,
+                inexact,
+            }),
+        });
+    }
+
+    fn run(&mut self, steps: Vec<recipe::Step>, send: &impl Fn(Event)) {
+        if self.live.is_none() {
+            send(Event::CommandFailed {
+                error: "no module is loaded".to_owned(),
+            });
+            return;
+        }
+        let generation = self.generation;
+        let end = self.run_on_live(generation, steps, AfterFailure::Stop, send);
+        send(Event::RunEnded {
+            generation,
+            end,
+            replay: None,
+        });
+    }
+
+    /// Appends `steps` to the live session and runs them, reporting each; the steps
+    /// that did not run (after a failure or Stop) are not kept.
+    fn run_on_live(
+        &mut self,
+        generation: u64,
+        steps: Vec<recipe::Step>,
+        after_failure: AfterFailure,
+        send: &impl Fn(Event),
+    ) -> crate::engine::runner::RunEnd {
+        let Some(live) = &mut self.live else {
+            return Default::default();
+        };
+        let mut steps = steps;
+        if steps.first().is_some_and(|first| live.recipe.folds(first)) {
+            let first = steps.remove(0);
+            if let Some(input) = live.recipe.push(first) {
+                live.runner.set_input(input);
+            }
+        }
+        let before = live.recipe.steps.len();
+        let mut reporter = Reporter {
+            generation,
+            stop: &self.stop,
+            send,
+        };
+        let ended = run_steps(
+            &mut live.session,
+            &mut live.runner,
+            &steps,
+            after_failure,
+            &mut reporter,
+        );
+        let end = ended.unwrap_or_default();
+        live.recipe.steps.extend(steps.into_iter().take(end.ran));
+        debug_assert_eq!(live.recipe.steps.len(), before + end.ran);
+        end
+    }
+
+    /// Instantiates the module again and replays the first `keep` steps.
+    fn rewind(&mut self, generation: u64, keep: usize, send: &impl Fn(Event)) {
+        let Some(live) = self.live.take() else {
+            send(Event::CommandFailed {
+                error: "no module is loaded".to_owned(),
+            });
+            return;
+        };
+        self.generation = generation;
+        let started = Instant::now();
+        let mut base = live.recipe.clone();
+        let steps: Vec<recipe::Step> = base.steps.drain(..).take(keep).collect();
+        match self.instantiate(&live.module, &base, &live.name, &live.allocators) {
+            Ok(session) => {
+                let fresh = Live {
+                    runner: Runner::new(base.input.as_ref()),
+                    recipe: base,
+                    session,
+                    ..live
+                };
+                self.start(generation, fresh, Vec::new(), send);
+                self.replay(generation, steps, started, send);
+            }
+            Err(err) => {
+                send(Event::CommandFailed {
+                    error: format!("cannot instantiate the module again: {err:#}"),
+                });
+                self.live = Some(live);
+            }
+        }
+    }
+
+    fn select_memory(&mut self, name: String, send: &impl Fn(Event)) {
+        let selected = match &mut self.live {
+            Some(live) => live
+                .session
+                .select_memory(&name)
+                .map(|()| live.session.snapshot()),
+            None => Err(anyhow!("no module is loaded")),
+        };
+        match selected {
+            Ok(snapshot) => send(Event::MemorySelected {
+                generation: self.generation,
+                name,
+                snapshot,
+            }),
+            Err(err) => send(Event::CommandFailed {
+                error: format!("cannot show memory `{name}`: {err:#}"),
+            }),
+        }
+    }
+}
+
+/// Sends each step's start and end as events; ends a run when Stop is pressed.
+struct Reporter<'a, F: Fn(Event)> {
+    generation: u64,
+    stop: &'a StopHandle,
+    send: &'a F,
+}
+
+impl<F: Fn(Event)> RunObserver for Reporter<'_, F> {
+    fn should_stop(&mut self) -> bool {
+        self.stop.is_requested()
+    }
+
+    fn started(&mut self, index: usize, step: &recipe::Step) {
+        (self.send)(Event::StepStarted {
+            generation: self.generation,
+            index,
+            label: step.op.describe(),
+        });
+    }
+
+    fn done(&mut self, report: StepReport) -> Result<()> {
+        (self.send)(Event::StepDone {
+            generation: self.generation,
+            report: Box::new(report),
+        });
+        Ok(())
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Why a replay of a module may differ from its first run: it can read clocks or
+/// random numbers through WASI.
+fn inexact_replay(info: &ModuleInfo) -> Option<String> {
+    const NONDETERMINISTIC: [&str; 3] = ["clock_time_get", "random_get", "poll_oneoff"];
+    let found: Vec<&str> = info
+        .imports
+        .iter()
+        .filter(|i| {
+            crate::engine::is_wasi(&i.module) && NONDETERMINISTIC.contains(&i.name.as_str())
+        })
+        .map(|i| i.name.as_str())
+        .collect();
+    (!found.is_empty()).then(|| {
+        format!(
+            "the guest can read clocks or random numbers (it imports {}), so this replay may \
+             differ from the first run",
+            found.join(", ")
+        )
+    })
+}
+
+/// Saves `session` to `path`; a module without a file of its own (`module`) is saved
+/// beside it first. Returns where the module went, if it was written.
+fn save_session(
+    path: &std::path::Path,
+    mut session: Recipe,
+    module: Option<&[u8]>,
+) -> Result<Option<PathBuf>> {
+    let mut written = None;
+    if let Some(bytes) = module {
+        let stem = session
+            .module
+            .path
+            .to_string_lossy()
+            .split_whitespace()
+            .next()
+            .unwrap_or("module")
+            .trim_end_matches(".wasm")
+            .trim_end_matches(".wat")
+            .to_owned();
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        let mut target = folder.join(format!("{stem}.wasm"));
+        let existing = std::fs::read(&target).ok();
+        let same = existing.as_deref() == Some(bytes);
+        if existing.is_some() && !same {
+            // Another file of that name stays as it is.
+            let hash = recipe::sha256_hex(bytes);
+            target = folder.join(format!("{stem}-{}.wasm", &hash[..8]));
+        }
+        if std::fs::read(&target).ok().as_deref() != Some(bytes) {
+            recipe::write_atomically(&target, bytes)
+                .with_context(|| format!("cannot save the module to {}", target.display()))?;
+        }
+        session.module.path = target.clone();
+        written = Some(target);
+    }
+    recipe::save(path, &session)?;
+    Ok(written)
+}

@@ -1,0 +1,196 @@
+//! The reducer: each worker event updates `AppState`. Events of an older generation
+//! (a load, replay or rewind since replaced) change nothing but the log.
+
+use crate::engine::worker::{Event, ReplayInfo};
+use crate::engine::{RunEnd, human_bytes};
+use crate::recipe::Recipe;
+
+use super::marks::MemoryMarks;
+use super::state::{AppState, LoadedModule, LogKind, Memories, SEED_INPUT, SessionOffer};
+use super::timeline::Timeline;
+use super::walkthrough::Walkthrough;
+
+/// What the app should do after an event (the reducer itself sends nothing).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Followup {
+    /// Open this session: it asks for nothing that needs consent.
+    OpenSession(Box<Recipe>),
+}
+
+impl AppState {
+    /// Applies one worker event.
+    pub fn apply(&mut self, event: Event) -> Option<Followup> {
+        match event {
+            Event::Inspected {
+                generation,
+                name,
+                info,
+                bytes,
+                allocators,
+            } if generation == self.generation => {
+                self.pending = Some(LoadedModule {
+                    name,
+                    info,
+                    bytes,
+                    allocators: allocators.into_iter().map(|a| a.export).collect(),
+                });
+            }
+            Event::Loaded {
+                generation,
+                name,
+                session,
+                snapshot,
+                memories,
+                globals,
+                notes,
+            } if generation == self.generation => {
+                let shown = memories.first().cloned().unwrap_or_default();
+                self.memories = Memories {
+                    names: memories,
+                    shown,
+                };
+                let fresh_module = self.pending.is_some();
+                if let Some(module) = self.pending.take() {
+                    self.walk = Walkthrough::for_module(&module, SEED_INPUT.to_owned());
+                    self.module = Some(module);
+                    self.module_path = self.loading_path.take();
+                } else {
+                    self.walk.reset_progress();
+                }
+                self.session = *session;
+                self.regions.clear();
+                self.marks = MemoryMarks::default();
+                self.timeline = Timeline::default();
+                self.live = None;
+                self.stages.clear();
+                self.loading = None;
+                self.ready = true;
+                self.take_snapshot(snapshot, None);
+                self.globals = globals;
+                self.refresh_map();
+                if fresh_module {
+                    self.push_log(LogKind::Info, format!("Loaded {name}"));
+                } else {
+                    self.push_log(LogKind::Info, format!("Instantiated {name} again"));
+                }
+                self.push_notes(notes);
+                if fresh_module {
+                    self.push_log(
+                        LogKind::Info,
+                        "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all.",
+                    );
+                }
+            }
+            Event::LoadFailed {
+                generation,
+                name,
+                error,
+            } => {
+                if generation == self.generation {
+                    self.loading = None;
+                    self.pending = None;
+                }
+                self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
+            }
+            Event::StepStarted {
+                generation, label, ..
+            } if generation == self.generation => {
+                if let Some(running) = &mut self.running {
+                    running.label = label;
+                }
+            }
+            Event::StepDone { generation, report } if generation == self.generation => {
+                self.step_done(*report);
+            }
+            Event::RunEnded {
+                generation,
+                end,
+                replay,
+            } if generation == self.generation => self.run_ended(end, replay),
+            Event::MemorySelected {
+                generation,
+                name,
+                snapshot,
+            } if generation == self.generation => {
+                self.regions.clear();
+                self.marks = MemoryMarks::default();
+                self.walk.reset_progress();
+                self.take_snapshot(snapshot, None);
+                self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
+                self.memories.shown = name;
+                self.refresh_map();
+                self.scroll_to = Some(0);
+            }
+            Event::LoadCancelled { name } => {
+                self.push_log(
+                    LogKind::Info,
+                    format!("Stopped loading {name}: another module was opened while it compiled"),
+                );
+            }
+            Event::SessionRead { path, session } => {
+                let grants = session.host.grants();
+                if grants.is_empty() {
+                    return Some(Followup::OpenSession(session));
+                }
+                self.offer = Some(SessionOffer {
+                    path,
+                    session: *session,
+                    grants,
+                });
+            }
+            Event::SessionSaved {
+                path,
+                module_written,
+            } => {
+                let module = module_written
+                    .map(|m| format!(" (and the module to {})", m.display()))
+                    .unwrap_or_default();
+                self.push_log(
+                    LogKind::Info,
+                    format!(
+                        "Saved the session ({} steps) to {}{module}",
+                        self.session.steps.len(),
+                        path.display()
+                    ),
+                );
+            }
+            Event::CommandFailed { error } => self.push_log(LogKind::Error, error),
+            // Stale: a newer load, replay or rewind replaced what these were about.
+            Event::Inspected { .. }
+            | Event::Loaded { .. }
+            | Event::StepStarted { .. }
+            | Event::StepDone { .. }
+            | Event::RunEnded { .. }
+            | Event::MemorySelected { .. } => {}
+        }
+        None
+    }
+
+    fn run_ended(&mut self, end: RunEnd, replay: Option<ReplayInfo>) {
+        self.running = None;
+        self.stages.clear();
+        if end.stopped {
+            self.push_log(
+                LogKind::Error,
+                format!("Stopped after {} of the steps", end.ran),
+            );
+        }
+        if let Some(replay) = replay {
+            let failed = match end.failed {
+                0 => String::new(),
+                n => format!(", {n} failed"),
+            };
+            let memory = human_bytes(self.snapshot.len_bytes());
+            self.push_log(
+                LogKind::Info,
+                format!(
+                    "Replayed {} steps in {} ms{failed}; memory {memory}",
+                    end.ran, replay.took_ms
+                ),
+            );
+            if let Some(why) = replay.inexact {
+                self.push_log(LogKind::Info, format!("Note: {why}"));
+            }
+        }
+    }
+}

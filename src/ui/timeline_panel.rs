@@ -1,0 +1,124 @@
+//! The timeline strip: one entry per step of the session (label, bytes changed, a
+//! mark for a failure or an overrun). Click an entry to see memory as it was after
+//! it; Shift+click a second to see where the two differ. While a past step is shown,
+//! a banner says so and offers "Back to live" and "Continue from here".
+
+use egui::RichText;
+
+use crate::memory::{format_ranges, plural_bytes};
+
+use super::UiCommand;
+use super::state::AppState;
+
+/// Alt+Left / Alt+Right: one step back / forward on the timeline.
+pub const BACK: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+/// See [`BACK`].
+pub const FORWARD: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::ALT, egui::Key::ArrowRight);
+
+/// Draws the strip and, while a past step is shown, the banner.
+pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
+    let timeline = &state.timeline;
+    ui.horizontal(|ui| {
+        ui.strong("Timeline");
+        if timeline.is_empty() {
+            ui.weak("no steps yet: each step you run appears here");
+            return;
+        }
+        ui.weak("(click: memory after the step; Shift+click: compare)");
+    });
+    if timeline.is_empty() {
+        return;
+    }
+    egui::ScrollArea::horizontal()
+        .id_salt("timeline strip")
+        .stick_to_right(true)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (index, (entry, mark)) in
+                    timeline.history.iter().zip(&timeline.marks).enumerate()
+                {
+                    let shown = timeline.viewing == Some(index)
+                        || timeline
+                            .comparison
+                            .as_ref()
+                            .is_some_and(|c| c.from == index);
+                    let mut text = format!("{} {}", index + 1, entry.label);
+                    if mark.failed {
+                        text.push_str("  failed");
+                    } else if mark.overrun {
+                        text.push_str("  overrun");
+                    }
+                    let mut rich = RichText::new(text);
+                    if mark.failed || mark.overrun {
+                        rich = rich.color(ui.visuals().error_fg_color);
+                    }
+                    let button = egui::Button::new(rich)
+                        .selected(shown)
+                        .right_text(RichText::new(plural_bytes(mark.changed_bytes)).weak());
+                    let response = ui.add(button).on_hover_text(format!(
+                        "Step {}: {} changed {}",
+                        index + 1,
+                        entry.label,
+                        plural_bytes(mark.changed_bytes)
+                    ));
+                    if response.clicked() {
+                        let shift = ui.input(|i| i.modifiers.shift);
+                        cmds.push(if shift {
+                            UiCommand::CompareWith(index)
+                        } else {
+                            UiCommand::ViewStep(Some(index))
+                        });
+                    }
+                }
+            });
+        });
+    banner_ui(ui, state, cmds);
+}
+
+/// "Viewing step 3 of 7 — back to live", with the differences of a comparison.
+fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
+    let timeline = &state.timeline;
+    let Some((index, _, label)) = timeline.viewed() else {
+        return;
+    };
+    let total = timeline.len();
+    egui::Frame::new()
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+        .inner_margin(4.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                match &timeline.comparison {
+                    Some(c) => ui.strong(format!(
+                        "Comparing step {} with step {} of {total} (read-only): {}",
+                        c.from + 1,
+                        c.to + 1,
+                        if c.ranges.is_empty() {
+                            "no bytes differ".to_owned()
+                        } else {
+                            format_ranges(&c.ranges)
+                        }
+                    )),
+                    None => ui.strong(format!(
+                        "Viewing step {} of {total}: {label} (read-only)",
+                        index + 1
+                    )),
+                };
+                if ui.button("Back to live").clicked() {
+                    cmds.push(UiCommand::ViewStep(None));
+                }
+                let can_rewind = state.ready && state.running.is_none();
+                if ui
+                    .add_enabled(can_rewind, egui::Button::new("Continue from here"))
+                    .on_hover_text(
+                        "Instantiate the module again, replay the session up to this \
+                         step, and drop the steps after it",
+                    )
+                    .clicked()
+                {
+                    cmds.push(UiCommand::ContinueFrom(index));
+                }
+            });
+        });
+}

@@ -1,0 +1,58 @@
+//! Looking at the past: the hex view shows memory after a chosen step (or where two
+//! steps differ) instead of live memory, read-only, until "back to live".
+
+use super::state::{AppState, Changed};
+
+impl AppState {
+    /// Shows memory after step `index`; `None` goes back to live memory.
+    pub fn view_step(&mut self, index: Option<usize>) {
+        self.timeline.view(index);
+        self.show_viewed();
+    }
+
+    /// Compares the step viewed (or the newest) with step `other`.
+    pub fn compare_with(&mut self, other: usize) {
+        self.timeline.compare_with(other);
+        self.show_viewed();
+    }
+
+    /// Moves through the timeline by `delta` steps (past the newest: live again).
+    pub fn step_timeline(&mut self, delta: isize) {
+        self.timeline.step_by(delta);
+        self.show_viewed();
+    }
+
+    /// Puts what the timeline points at into the hex view: a past snapshot with its
+    /// changes (or the differences of a comparison), or live memory again.
+    fn show_viewed(&mut self) {
+        let Some((index, snapshot, label)) = self.timeline.viewed() else {
+            if let Some((snapshot, changed)) = self.live.take() {
+                self.snapshot = snapshot;
+                self.changed = changed;
+            }
+            self.log_focus = None;
+            return;
+        };
+        let snapshot = snapshot.clone();
+        let changed = match &self.timeline.comparison {
+            Some(comparison) => Changed {
+                ranges: comparison.ranges.clone(),
+                step: format!(
+                    "differences, step {} vs step {}",
+                    comparison.from + 1,
+                    comparison.to + 1
+                ),
+            },
+            None => Changed {
+                ranges: snapshot.changed().to_vec(),
+                step: label.to_owned(),
+            },
+        };
+        self.log_focus = self.timeline.marks.get(index).map(|m| m.log_line);
+        if self.live.is_none() {
+            self.live = Some((self.snapshot.clone(), self.changed.clone()));
+        }
+        self.snapshot = snapshot;
+        self.changed = changed;
+    }
+}
