@@ -1,6 +1,6 @@
 //! wasmscope: a WebAssembly linear-memory inspector.
 //!
-//! Layers (see `DESIGN.md` in the shared folder): `inspect` and `memory` are pure,
+//! Layers (see `ARCHITECTURE.md`): `inspect` and `memory` are pure,
 //! `engine` owns wasmtime, `cli` and `ui` sit on top.
 #![forbid(unsafe_code)]
 

@@ -26,8 +26,10 @@ pub fn load(path: &Path) -> Result<Recipe> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the session file {}", path.display()))?;
     let mut recipe = parse(&text).map_err(|err| located(path, err))?;
-    if recipe.module.path.is_relative() {
-        recipe.module.path = folder_of(path).join(&recipe.module.path);
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && recipe.module.path.is_relative()
+    {
+        recipe.module.path = folder.join(&recipe.module.path);
     }
     Ok(recipe)
 }
@@ -46,6 +48,14 @@ pub fn module_path_line(text: &str) -> Option<usize> {
         .skip(section)
         .find(|(_, l)| l.trim_start().starts_with("path"))
         .map(|(i, _)| i + 1)
+}
+
+/// A file's name for display (`append.wasm`), or the whole path without one.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// The folder a file is in (`.` for a bare file name).

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use check::{NameError, check_names};
 pub use file::{FORMAT_VERSION, RecipeError, parse, print, sha256_hex};
-pub use io::{load, module_path_line, save, write_atomically};
+pub use io::{file_name, load, module_path_line, save, write_atomically};
 pub use seed::{Returns, SeedChoice, SeedStage, seed_step, seed_steps};
 
 /// What a stubbed import does when the guest calls it.

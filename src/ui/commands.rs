@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::engine::worker::Command;
 use crate::engine::{Limits, StubPolicy, Value, arg_text};
-use crate::inspect::load_module_bytes;
+use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
 use super::App;
@@ -105,17 +105,16 @@ impl App {
                     self.apply(UiCommand::Open(path));
                 }
             }
-            UiCommand::Open(path) => match load_module_bytes(&path) {
-                Ok(bytes) => {
-                    self.settings.remember(&path);
-                    let name = path.file_name().map_or_else(
-                        || path.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    self.load(name, bytes, Some(path));
-                }
-                Err(err) => self.state.push_log(LogKind::Error, format!("{err:#}")),
-            },
+            UiCommand::Open(path) => {
+                // The engine thread reads the file.
+                self.state.generation += 1;
+                self.state.loading = Some(file_name(&path));
+                self.state.loading_path = Some(path.clone());
+                self.worker.send(Command::LoadFile {
+                    generation: self.state.generation,
+                    path,
+                });
+            }
             UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
             UiCommand::Stage(stage) => self.run_stages(&[stage]),
             UiCommand::RunAll => {
@@ -185,10 +184,8 @@ impl App {
                 self.state.view_step(None);
                 if self.state.can_step() {
                     self.state.generation += 1;
-                    self.state.running = Some(Running {
-                        label: format!("replaying {} steps", index + 1),
-                        started: std::time::Instant::now(),
-                    });
+                    self.state.replaying(index + 1);
+                    self.state.stage_steps.retain(|&step, _| step <= index);
                     self.worker.send(Command::Rewind {
                         generation: self.state.generation,
                         keep: index + 1,
@@ -198,7 +195,12 @@ impl App {
             UiCommand::RestartEngine => self.restart_engine(),
             UiCommand::SelectMemory(name) => self.worker.send(Command::SelectMemory(name)),
             UiCommand::Stop => self.worker.stop(),
-            UiCommand::SetLimits(limits) => self.worker.send(Command::SetLimits(limits)),
+            UiCommand::SetLimits(limits) => {
+                if self.state.session.limits.is_some() {
+                    self.state.session.limits = Some(limits.settings());
+                }
+                self.worker.send(Command::SetLimits(limits));
+            }
             UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
             UiCommand::Reload => {
                 if let Some(module) = &self.state.module {
@@ -247,6 +249,8 @@ impl App {
         let path = session.module.path.clone();
         self.state.loading = Some(path.display().to_string());
         self.state.loading_path = Some(path);
+        self.state.replaying(session.steps.len());
+        self.state.stage_steps.clear();
         self.worker.send(Command::OpenSession {
             generation: self.state.generation,
             session: Box::new(session),

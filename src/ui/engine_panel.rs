@@ -33,7 +33,11 @@ pub fn session_offer_ui(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Ui
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(format!("{} asks to let the guest:", offer.path.display()));
+            ui.label(format!(
+                "The session {} asks to let the guest:",
+                crate::recipe::file_name(&offer.path)
+            ))
+            .on_hover_text(offer.path.display().to_string());
             for grant in &offer.grants {
                 ui.label(format!("  - {grant}"));
             }

@@ -52,6 +52,7 @@ impl AppState {
                 let fresh_module = self.pending.is_some();
                 if let Some(module) = self.pending.take() {
                     self.walk = Walkthrough::for_module(&module, SEED_INPUT.to_owned());
+                    self.stage_steps.clear();
                     self.module = Some(module);
                     self.module_path = self.loading_path.take();
                 } else {
@@ -89,6 +90,7 @@ impl AppState {
                 if generation == self.generation {
                     self.loading = None;
                     self.pending = None;
+                    self.running = None;
                 }
                 self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
             }
@@ -181,12 +183,14 @@ impl AppState {
                 n => format!(", {n} failed"),
             };
             let memory = human_bytes(self.snapshot.len_bytes());
+            let took = if self.presentation.hide_durations {
+                String::new()
+            } else {
+                format!(" in {} ms", replay.took_ms)
+            };
             self.push_log(
                 LogKind::Info,
-                format!(
-                    "Replayed {} steps in {} ms{failed}; memory {memory}",
-                    end.ran, replay.took_ms
-                ),
+                format!("Replayed {} steps{took}{failed}; memory {memory}", end.ran),
             );
             if let Some(why) = replay.inexact {
                 self.push_log(LogKind::Info, format!("Note: {why}"));

@@ -6,9 +6,7 @@ use std::ops::Range;
 
 use crate::engine::GlobalValue;
 use crate::inspect::ModuleInfo;
-use crate::memory::{
-    CHUNK_BYTES, MapEntry, MapInputs, SegmentInput, build_memory_map, overrun_report,
-};
+use crate::memory::{CHUNK_BYTES, MapEntry, MapInputs, SegmentInput, build_memory_map};
 
 /// Marks accumulated over a session with one module.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,16 +31,6 @@ impl MemoryMarks {
             before / page,
             after / page
         )
-    }
-
-    /// Checks what `step` changed against the newest allocation; returns the log line
-    /// when bytes landed past it (the seed's `append` with too few extra bytes).
-    pub fn check_overrun(&mut self, step: &str, changed: &[Range<u64>]) -> Option<String> {
-        let (allocation, label) = self.allocations.last()?;
-        let (found, line) = overrun_report(step, allocation, label, changed)?;
-        self.overruns.extend(found);
-        self.overruns.sort_by_key(|r| r.start);
-        Some(line)
     }
 
     /// Rebuilds the map of memory `memory_index` (now `len_bytes` long). The linker's

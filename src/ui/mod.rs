@@ -1,5 +1,5 @@
 //! The window: one `App` over the engine's worker. Panels draw from `AppState` and
-//! push `UiCommand`s; the app applies them after drawing (see DESIGN.md).
+//! push `UiCommand`s; the app applies them after drawing (see ARCHITECTURE.md).
 
 mod call_panel;
 mod commands;
@@ -171,6 +171,12 @@ impl App {
         &mut self.hex
     }
 
+    /// Sends a command straight to the engine thread (tests use it to reach what no
+    /// button does, such as `Command::Panic`).
+    pub fn send_to_engine(&self, command: Command) {
+        self.worker.send(command);
+    }
+
     /// The left panel's tab.
     pub fn tab(&self) -> SideTab {
         self.tab
@@ -213,14 +219,15 @@ impl App {
                 self.state.engine_stopped = None;
                 self.state.running = None;
                 self.state.push_log(LogKind::Info, "Started a new engine.");
-                if let Some(module) = &self.state.module {
+                if let Some(module) = self.state.module.clone() {
                     self.state.generation += 1;
                     self.state.loading = Some(module.name.clone());
                     self.state.loading_path = self.state.module_path.clone();
+                    self.state.replaying(self.state.session.steps.len());
                     self.worker.send(Command::Load {
                         generation: self.state.generation,
-                        name: module.name.clone(),
-                        bytes: module.bytes.clone(),
+                        name: module.name,
+                        bytes: module.bytes,
                         path: self.state.module_path.clone(),
                         session: Some(Box::new(self.state.session.clone())),
                     });
@@ -240,6 +247,9 @@ impl App {
         if loaded {
             self.hex.reset();
             self.call_form = CallForm::default();
+            if let Some(path) = &self.state.module_path {
+                self.settings.remember(path);
+            }
         }
         if let Some(offset) = self.state.scroll_to.take() {
             self.hex.reveal(offset);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::engine::GlobalValue;
 use crate::inspect::{ExportKind, ModuleInfo};
@@ -82,6 +82,8 @@ pub struct SessionOffer {
 pub struct Presentation {
     /// Show this number as the host base instead of the real one.
     pub fixed_host_base: Option<u64>,
+    /// Leave wall times (a replay's duration) out of the log.
+    pub hide_durations: bool,
 }
 
 /// The exported memories that can be shown.
@@ -132,6 +134,9 @@ pub struct AppState {
     pub running: Option<Running>,
     /// Walkthrough stages in flight: the index of the step that completes each.
     pub stages: VecDeque<(usize, Stage)>,
+    /// Which session steps completed a walkthrough stage, so that a rewind or a
+    /// restart brings the walkthrough back to where it was.
+    pub stage_steps: BTreeMap<usize, Stage>,
     /// The generation of the newest load, replay or rewind asked for; events of older
     /// ones are stale.
     pub generation: u64,
@@ -175,6 +180,7 @@ impl Default for AppState {
             log: Vec::new(),
             running: None,
             stages: VecDeque::new(),
+            stage_steps: BTreeMap::new(),
             generation: 0,
             session: Recipe::default(),
             timeline: Timeline::default(),
@@ -235,6 +241,14 @@ impl AppState {
         self.stages.clear();
         self.push_log(LogKind::Error, format!("The engine stopped: {why}"));
         self.engine_stopped = Some(why);
+    }
+
+    /// A load that replays `steps` steps is on its way: busy until its run ends.
+    pub fn replaying(&mut self, steps: usize) {
+        self.running = Some(Running {
+            label: format!("replaying {steps} steps"),
+            started: Instant::now(),
+        });
     }
 
     /// The bytes the session calls `input` after its last step.

@@ -70,13 +70,16 @@ impl AppState {
             },
         );
         self.session.steps.push(report.step.clone());
-        match self.stages.front() {
-            _ if report.failed() => self.stages.clear(),
-            Some(&(index, stage)) if index == report.index => {
-                self.stages.pop_front();
-                self.walk.completed(stage, &report);
-            }
-            _ => {}
+        if report.failed() {
+            self.stages.clear();
+        } else if let Some(&(index, stage)) = self.stages.front()
+            && index == report.index
+        {
+            self.stages.pop_front();
+            self.stage_steps.insert(index, stage);
+        }
+        if let Some(&stage) = self.stage_steps.get(&report.index) {
+            self.walk.completed(stage, &report);
         }
     }
 }

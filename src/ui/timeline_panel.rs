@@ -31,8 +31,12 @@ pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
     if timeline.is_empty() {
         return;
     }
+    // A solid bar below the entries: a floating one would cover them on hover and
+    // take their clicks.
+    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
     egui::ScrollArea::horizontal()
         .id_salt("timeline strip")
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded)
         .stick_to_right(true)
         .show(ui, |ui| {
             ui.horizontal(|ui| {

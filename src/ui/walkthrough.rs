@@ -184,15 +184,22 @@ impl Walkthrough {
         Ok(steps)
     }
 
-    /// Records what the step that completed `stage` produced.
+    /// Records what the step that completed `stage` produced; the stages after it
+    /// are to do again.
     pub fn completed(&mut self, stage: Stage, report: &StepReport) {
         match (stage, &report.outcome) {
-            (Stage::Alloc, Ok(StepOutput::Pointer(ptr))) => self.ptr = Some(*ptr),
+            (Stage::Alloc, Ok(StepOutput::Pointer(ptr))) => {
+                self.reset_progress();
+                self.ptr = Some(*ptr);
+            }
             (Stage::Write, Ok(_)) => {
                 self.written_len = self.input_bytes().ok().map(|b| b.len() as u64);
+                self.new_len = None;
+                self.result = None;
             }
             (Stage::Call, Ok(StepOutput::Values(values))) => {
                 self.new_len = values.first().and_then(Value::as_u64);
+                self.result = None;
             }
             (Stage::Read, Ok(StepOutput::Bytes(bytes))) => self.result = Some(bytes.clone()),
             _ => {}

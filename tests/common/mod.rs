@@ -36,6 +36,7 @@ pub fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'sta
 pub fn pinned() -> Presentation {
     Presentation {
         fixed_host_base: Some(PINNED_BASE),
+        hide_durations: true,
     }
 }
 

@@ -2,6 +2,7 @@
 //! `Event`s; a running call never blocks the sender, and `Worker::stop` interrupts it.
 //! A worker thread that dies (a panic) is noticed: `try_recv` says why.
 
+mod files;
 mod protocol;
 mod state;
 
@@ -126,9 +127,10 @@ impl Worker {
     pub fn send(&self, command: Command) {
         match command {
             // The worker clears the flag when the load begins.
-            Command::Load { .. } | Command::OpenSession { .. } | Command::Rewind { .. } => {
-                self.stop.stop()
-            }
+            Command::Load { .. }
+            | Command::LoadFile { .. }
+            | Command::OpenSession { .. }
+            | Command::Rewind { .. } => self.stop.stop(),
             Command::Run(_) => self.stop.reset(),
             _ => {}
         }

@@ -1,6 +1,8 @@
 //! What the UI asks the worker (`Command`) and what the worker reports (`Event`).
-//! Every event names the generation it belongs to: the UI numbers each load, replay
-//! and rewind, and ignores what an older one reports.
+//! Every event about an instance (its load, steps, memory) names the generation it
+//! belongs to: the UI numbers each load, replay and rewind, and ignores what an older
+//! one reports. Answers to a single command (a session read or saved, a failure, a
+//! cancelled compile) belong to no instance and carry none.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,6 +31,13 @@ pub enum Command {
         /// A session to replay on it once instantiated (its host settings and limits
         /// apply, as the user accepted them).
         session: Option<Box<Recipe>>,
+    },
+    /// Read a module file, then load it as `Load` does.
+    LoadFile {
+        /// Numbers this load.
+        generation: u64,
+        /// The `.wasm` or `.wat` file.
+        path: PathBuf,
     },
     /// Append these steps to the session and run them in order, up to the first that
     /// fails or until Stop.

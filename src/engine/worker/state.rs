@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use wasmtime::Module;
 
+use super::files::save_session;
 use super::protocol::{Command, Event, ReplayInfo};
 use super::{Message, compile_note};
 use crate::engine::allocators::{Allocator, detect};
@@ -82,7 +83,10 @@ impl WorkerState {
     }
 
     pub fn handle(&mut self, command: Command, send: &impl Fn(Event)) {
-        let overtakes = matches!(command, Command::Load { .. } | Command::OpenSession { .. });
+        let overtakes = matches!(
+            command,
+            Command::Load { .. } | Command::LoadFile { .. } | Command::OpenSession { .. }
+        );
         if self.compiling && !overtakes {
             self.queued.push(command);
             return;
@@ -98,12 +102,17 @@ impl WorkerState {
                 self.stop.reset();
                 self.load(generation, name, &bytes, path, session, send);
             }
+            Command::LoadFile { generation, path } => {
+                self.stop.reset();
+                self.load_file(generation, path, None, send);
+            }
             Command::OpenSession {
                 generation,
                 session,
             } => {
                 self.stop.reset();
-                self.open_session(generation, session, send);
+                let path = session.module.path.clone();
+                self.load_file(generation, path, Some(session), send);
             }
             Command::Run(steps) => self.run(steps, send),
             Command::Rewind { generation, keep } => {
@@ -145,23 +154,26 @@ impl WorkerState {
         }
     }
 
-    /// Reads the module a session names (checking its hash) and loads it with the
-    /// session to replay.
-    fn open_session(&mut self, generation: u64, session: Box<Recipe>, send: &impl Fn(Event)) {
-        let path = session.module.path.clone();
-        let name = file_name(&path);
-        let bytes = match load_module_bytes(&path) {
-            Ok(bytes) => bytes,
+    /// Reads a module file and loads it (with a session to replay, if given).
+    fn load_file(
+        &mut self,
+        generation: u64,
+        path: PathBuf,
+        session: Option<Box<Recipe>>,
+        send: &impl Fn(Event),
+    ) {
+        let name = recipe::file_name(&path);
+        match load_module_bytes(&path) {
+            Ok(bytes) => self.load(generation, name, &bytes, Some(path), session, send),
             Err(err) => {
+                self.generation = generation;
                 send(Event::LoadFailed {
                     generation,
                     name,
-                    error: format!("the session's module: {err:#}"),
+                    error: format!("{err:#}"),
                 });
-                return;
             }
-        };
-        self.load(generation, name, &bytes, Some(path), Some(session), send);
+        }
     }
 
     /// Checks the module and starts compiling it on a thread of its own; the worker
@@ -532,13 +544,6 @@ impl<F: Fn(Event)> RunObserver for Reporter<'_, F> {
     }
 }
 
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 /// Why a replay of a module may differ from its first run: it can read clocks or
 /// random numbers through WASI.
 fn inexact_replay(info: &ModuleInfo) -> Option<String> {
@@ -558,46 +563,4 @@ fn inexact_replay(info: &ModuleInfo) -> Option<String> {
             found.join(", ")
         )
     })
-}
-
-/// Saves `session` to `path`; a module without a file of its own (`module`) is saved
-/// beside it first. Returns where the module went, if it was written.
-fn save_session(
-    path: &std::path::Path,
-    mut session: Recipe,
-    module: Option<&[u8]>,
-) -> Result<Option<PathBuf>> {
-    let mut written = None;
-    if let Some(bytes) = module {
-        let stem = session
-            .module
-            .path
-            .to_string_lossy()
-            .split_whitespace()
-            .next()
-            .unwrap_or("module")
-            .trim_end_matches(".wasm")
-            .trim_end_matches(".wat")
-            .to_owned();
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        let mut target = folder.join(format!("{stem}.wasm"));
-        let existing = std::fs::read(&target).ok();
-        let same = existing.as_deref() == Some(bytes);
-        if existing.is_some() && !same {
-            // Another file of that name stays as it is.
-            let hash = recipe::sha256_hex(bytes);
-            target = folder.join(format!("{stem}-{}.wasm", &hash[..8]));
-        }
-        if std::fs::read(&target).ok().as_deref() != Some(bytes) {
-            recipe::write_atomically(&target, bytes)
-                .with_context(|| format!("cannot save the module to {}", target.display()))?;
-        }
-        session.module.path = target.clone();
-        written = Some(target);
-    }
-    recipe::save(path, &session)?;
-    Ok(written)
 }

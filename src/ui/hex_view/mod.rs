@@ -1,7 +1,7 @@
 //! The hex view of linear memory: host address, guest offset, bytes and ASCII per
 //! row, with the allocation, the input and the output highlighted and the bytes the
 //! last step changed marked. Scrolling is our own (a `u64` first row), so frame cost
-//! does not depend on the size of memory (see DESIGN.md, "Hex view at scale").
+//! does not depend on the size of memory (see ARCHITECTURE.md).
 
 mod copy;
 mod goto;
