@@ -17,18 +17,25 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
             ui.ctx().copy_text(text.join("\n"));
         }
     });
-    // Back from a focused line: show the newest lines again.
-    let last_focus_id = egui::Id::unique("wasmscope log focus");
-    let last_focus: Option<usize> = ui.data(|d| d.get_temp(last_focus_id)).flatten();
-    ui.data_mut(|d| d.insert_temp(last_focus_id, focus));
-    let back_to_end = last_focus.is_some() && focus.is_none();
+    // The log sticks to its end unless the user scrolls up or a step's line is
+    // focused. Back from a focused line it jumps to the end for a few frames (the
+    // area clamps a jump to the previous frame's size, and lines may still come).
+    let memory_id = egui::Id::unique("wasmscope log scroll");
+    let (last_focus, jumps_left): (Option<usize>, u8) =
+        ui.data(|d| d.get_temp(memory_id)).unwrap_or((None, 0));
     let newly_focused = focus.is_some() && focus != last_focus;
+    let jumps_left = match (last_focus, focus) {
+        (Some(_), None) => 3,
+        (_, Some(_)) => 0,
+        (None, None) => jumps_left.saturating_sub(1),
+    };
+    ui.data_mut(|d| d.insert_temp(memory_id, (focus, jumps_left)));
     let mut area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
+        .animated(false)
         .stick_to_bottom(focus.is_none());
-    if back_to_end {
-        // Jump (no animation) past the last line; the area clamps it to the end,
-        // where sticking to the bottom holds from then on.
+    if jumps_left > 0 {
+        // Past the last line; the area clamps it to the end.
         area = area.vertical_scroll_offset(log.len() as f32 * 100.0);
     }
     area.show(ui, |ui| {
@@ -48,7 +55,10 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
             };
             let response = ui.add(egui::Label::new(text).selectable(true));
             if newly_focused && focus == Some(index) {
-                response.scroll_to_me(Some(egui::Align::TOP));
+                response.scroll_to_me_animation(
+                    Some(egui::Align::TOP),
+                    egui::style::ScrollAnimation::none(),
+                );
             }
         }
     });
