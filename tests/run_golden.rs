@@ -195,6 +195,53 @@ fn run_output_matches_golden_files() {
     );
 }
 
+/// `run --save` then `replay` of what it saved prints the same stdout and exits the
+/// same way, on every case that got as far as running steps.
+#[test]
+fn every_saved_run_replays_to_the_same_lines() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-golden-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut replayed = 0;
+    for (name, args) in CASES {
+        let session = dir.join(format!("{name}.toml"));
+        let mut full = vec!["run".to_owned()];
+        full.extend(args.iter().map(|a| match a.strip_prefix('@') {
+            Some(asset_name) => asset(asset_name),
+            None => (*a).to_owned(),
+        }));
+        full.extend(["--save".to_owned(), session.display().to_string()]);
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let run = wasmscope(&full);
+        if !session.exists() {
+            // Refused before any step ran (bad arguments, no module): nothing to save.
+            assert!(!run.status.success(), "{name} ran but saved nothing");
+            continue;
+        }
+        // The user's own session: its WASI environment is granted.
+        let replay = wasmscope(&["replay", session.to_str().unwrap(), "--allow-host-settings"]);
+        // Without --call, `run` ends with a hint about its own flags.
+        let run_lines: String = stdout(&run)
+            .lines()
+            .filter(|l| !l.starts_with("Input landed at") && !l.starts_with("No --call given"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            mask_host_addresses(&stdout(&replay)),
+            mask_host_addresses(&run_lines),
+            "{name}: {}",
+            stderr(&replay)
+        );
+        assert_eq!(replay.status.code(), run.status.code(), "{name}");
+        if !run.status.success() {
+            // The failure is the same sentence, as `replay` reports each failed step.
+            assert_eq!(stderr(&replay), stderr(&run), "{name}");
+        }
+        replayed += 1;
+    }
+    assert!(replayed >= 18, "only {replayed} cases replayed");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn host_addresses_are_masked_and_offsets_kept() {
     assert_eq!(

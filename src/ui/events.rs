@@ -198,3 +198,37 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::worker::Event;
+
+    #[test]
+    fn events_of_an_older_load_change_nothing_but_the_log() {
+        let mut state = AppState {
+            generation: 2,
+            loading: Some("new.wasm".into()),
+            ..AppState::default()
+        };
+        state.apply(Event::LoadFailed {
+            generation: 1,
+            name: "old.wasm".into(),
+            error: "bad".into(),
+        });
+        assert_eq!(state.loading.as_deref(), Some("new.wasm"));
+        assert_eq!(state.log.len(), 1);
+        state.apply(Event::RunEnded {
+            generation: 1,
+            end: RunEnd::default(),
+            replay: None,
+        });
+        assert_eq!(state.log.len(), 1);
+        state.apply(Event::LoadFailed {
+            generation: 2,
+            name: "new.wasm".into(),
+            error: "bad too".into(),
+        });
+        assert_eq!(state.loading, None);
+    }
+}
