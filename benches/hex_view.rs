@@ -1,6 +1,11 @@
 //! `hex_view_frame/{64KiB,64MiB,4GiB}`: one frame of the hex view at 1280×800 —
 //! egui layout and tessellation, no GPU — scrolled to the middle of memory. The view
 //! draws only the rows that fit, so the cost must not grow with memory size.
+//!
+//! `hex_view_frame_past/{view,compare}_{64KiB,4GiB}`: the same frame while the timeline
+//! shows memory after a past step, and while it compares two steps (their differences
+//! marked); `timeline_compare/4GiB`: what a Shift+click on a timeline entry costs
+//! (finding where two snapshots of 4 GiB differ). Same budget as live.
 
 use std::collections::BTreeSet;
 use std::hint::black_box;
@@ -8,7 +13,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use wasmscope::memory::Snapshot;
-use wasmscope::ui::{AppState, HexView, hex_view_ui};
+use wasmscope::ui::{AppState, HexView, StepMark, hex_view_ui};
 
 fn frame_input() -> egui::RawInput {
     egui::RawInput {
@@ -20,6 +25,92 @@ fn frame_input() -> egui::RawInput {
     }
 }
 
+/// Memory of `len` bytes (calloc'd zeros, so 4 GiB is only mapped) with a pattern at
+/// its start and 64 bytes of `A` in the middle.
+fn memory(len: u64) -> Vec<u8> {
+    let mut bytes = vec![0u8; len as usize];
+    for (i, b) in bytes.iter_mut().take(1 << 16).enumerate() {
+        *b = (i * 7) as u8;
+    }
+    let mid = (len / 2) as usize;
+    bytes[mid..mid + 64].fill(0x41);
+    bytes
+}
+
+/// One frame of the hex view over `state`.
+fn frame(ctx: &egui::Context, view: &mut HexView, state: &AppState) {
+    let hidden = BTreeSet::new();
+    let output = ctx.run_ui(frame_input(), |ui| {
+        egui::CentralPanel::default().show(ui, |ui| {
+            hex_view_ui(ui, view, state, &hidden, &mut Vec::new());
+        });
+    });
+    black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+}
+
+/// A state with a timeline of four steps, each writing 16 bytes in the middle.
+fn state_with_timeline(len: u64) -> AppState {
+    let mut bytes = memory(len);
+    let mut state = AppState::default();
+    let mut prev: Option<Arc<Snapshot>> = None;
+    for step in 0..4u64 {
+        let at = (len / 2 + step * 16) as usize;
+        bytes[at..at + 16].fill(step as u8 + 1);
+        let snapshot = Arc::new(Snapshot::capture(prev.as_deref(), &bytes, 0x7f00_0000_0000));
+        let mark = StepMark {
+            changed_bytes: 16,
+            failed: false,
+            overrun: false,
+            log_line: 0,
+            region: None,
+        };
+        state.timeline.push(
+            format!("write 16 bytes (step {step})"),
+            snapshot.clone(),
+            mark,
+        );
+        prev = Some(snapshot);
+    }
+    state.snapshot = prev.unwrap_or_else(|| Arc::new(Snapshot::empty()));
+    state
+}
+
+fn hex_view_frame_past(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hex_view_frame_past");
+    group.sample_size(30);
+    for (name, len) in [("64KiB", 64u64 << 10), ("4GiB", 4 << 30)] {
+        let mut state = state_with_timeline(len);
+        let ctx = egui::Context::default();
+        let mut view = HexView::default();
+        view.go_to(len / 2);
+        state.view_step(Some(1));
+        group.bench_function(format!("view_{name}"), |b| {
+            b.iter(|| frame(&ctx, &mut view, &state));
+        });
+        state.compare_with(3);
+        assert_eq!(
+            state.timeline.comparison.as_ref().map(|c| c.ranges.len()),
+            Some(1)
+        );
+        group.bench_function(format!("compare_{name}"), |b| {
+            b.iter(|| frame(&ctx, &mut view, &state));
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("timeline_compare");
+    group.sample_size(20);
+    let mut state = state_with_timeline(4 << 30);
+    group.bench_function("4GiB", |b| {
+        b.iter(|| {
+            state.view_step(Some(0));
+            state.compare_with(3);
+            black_box(state.timeline.comparison.as_ref().map(|c| c.ranges.len()))
+        });
+    });
+    group.finish();
+}
+
 fn hex_view_frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("hex_view_frame");
     group.sample_size(30);
@@ -28,15 +119,7 @@ fn hex_view_frame(c: &mut Criterion) {
         ("64MiB", 64 << 20),
         ("4GiB", 4 << 30),
     ] {
-        // calloc'd zeros: the pages are only mapped, so 4 GiB costs no real memory.
-        let mut bytes = vec![0u8; len as usize];
-        for (i, b) in bytes.iter_mut().take(1 << 16).enumerate() {
-            *b = (i * 7) as u8;
-        }
-        let mid = (len / 2) as usize;
-        bytes[mid..mid + 64].fill(0x41);
-        let snapshot = Snapshot::capture(None, &bytes, 0x7f00_0000_0000);
-        drop(bytes);
+        let snapshot = Snapshot::capture(None, &memory(len), 0x7f00_0000_0000);
         let state = AppState {
             snapshot: Arc::new(snapshot),
             ..AppState::default()
@@ -44,20 +127,10 @@ fn hex_view_frame(c: &mut Criterion) {
         let ctx = egui::Context::default();
         let mut view = HexView::default();
         view.go_to(len / 2);
-        let hidden = BTreeSet::new();
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                let output = ctx.run_ui(frame_input(), |ui| {
-                    egui::CentralPanel::default().show(ui, |ui| {
-                        hex_view_ui(ui, &mut view, &state, &hidden, &mut Vec::new());
-                    });
-                });
-                black_box(ctx.tessellate(output.shapes, output.pixels_per_point))
-            });
-        });
+        group.bench_function(name, |b| b.iter(|| frame(&ctx, &mut view, &state)));
     }
     group.finish();
 }
 
-criterion_group!(benches, hex_view_frame);
+criterion_group!(benches, hex_view_frame, hex_view_frame_past);
 criterion_main!(benches);

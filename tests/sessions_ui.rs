@@ -12,6 +12,7 @@ use common::{RESULT, harness, log_text, pinned, settle};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use wasmscope::engine::worker::Command;
+use wasmscope::memory::RegionKind;
 use wasmscope::ui::{App, UiCommand};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -151,6 +152,9 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     let past = memory_of(harness.state());
     assert_eq!(&past[ptr as usize..ptr as usize + 16], b"The input string");
     assert_eq!(past[ptr as usize + 16], 0, "the suffix is not there yet");
+    // Highlighted as it was then: the allocation and the input, no output yet.
+    let kinds: Vec<RegionKind> = state.regions.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![RegionKind::Allocation, RegionKind::Input]);
     harness.get_by_label_contains("Viewing step 2 of 4");
     // Steps are read-only while the past is shown.
     assert!(!state.can_step());

@@ -35,7 +35,8 @@ pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
 pub use state::{
-    AppState, Changed, LogEntry, LogKind, Memories, Presentation, SEED_INPUT, SessionOffer,
+    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Presentation, SEED_INPUT,
+    SessionOffer,
 };
 pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};

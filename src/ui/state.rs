@@ -65,6 +65,17 @@ pub struct Running {
     pub started: Instant,
 }
 
+/// What the hex view showed live, put aside while a past step is shown.
+#[derive(Clone, Debug)]
+pub struct LiveView {
+    /// Live memory.
+    pub snapshot: Arc<Snapshot>,
+    /// What the last step changed.
+    pub changed: Changed,
+    /// The live regions.
+    pub regions: Vec<Region>,
+}
+
 /// A session file read and waiting for the user to say what it may have.
 #[derive(Clone, Debug)]
 pub struct SessionOffer {
@@ -144,8 +155,8 @@ pub struct AppState {
     pub session: Recipe,
     /// Memory after each step, and the step viewed instead of live memory.
     pub timeline: Timeline,
-    /// Live memory and its changes while a past step is viewed.
-    pub live: Option<(Arc<Snapshot>, Changed)>,
+    /// Live memory, its changes and regions, kept while a past step is viewed.
+    pub live: Option<LiveView>,
     /// The log line of the step viewed (the log scrolls there).
     pub log_focus: Option<usize>,
     /// A session file waiting for the user's consent.

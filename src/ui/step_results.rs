@@ -36,21 +36,19 @@ impl AppState {
             self.marks.overruns.extend(ranges.iter().cloned());
             self.marks.overruns.sort_by_key(|r| r.start);
         }
-        if let Some((range, kind)) = report.target.clone() {
-            if kind == RegionKind::Allocation {
+        let region = report.target.clone().map(|(range, kind)| Region {
+            range,
+            kind,
+            label: report.label.clone(),
+        });
+        if let Some(region) = &region {
+            if region.kind == RegionKind::Allocation {
                 self.marks
                     .allocations
-                    .push((range.clone(), report.label.clone()));
+                    .push((region.range.clone(), report.label.clone()));
             }
-            self.scroll_to = Some(range.start);
-            set_region(
-                &mut self.regions,
-                Region {
-                    range,
-                    kind,
-                    label: report.label.clone(),
-                },
-            );
+            self.scroll_to = Some(region.range.start);
+            set_region(&mut self.regions, region.clone());
         }
         self.refresh_map();
         let changed_bytes = report
@@ -67,6 +65,7 @@ impl AppState {
                 failed: report.failed(),
                 overrun: report.overrun.is_some(),
                 log_line,
+                region,
             },
         );
         self.session.steps.push(report.step.clone());

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::memory::{History, Snapshot, changed_ranges};
+use crate::memory::{History, Region, Snapshot, changed_ranges, set_region};
 
 /// What the strip shows for one step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub struct StepMark {
     pub overrun: bool,
     /// The first log line about it.
     pub log_line: usize,
+    /// The region it marked (its allocation, the input it wrote, the output it read).
+    pub region: Option<Region>,
 }
 
 /// Two steps compared: memory after `from` against memory after `to`.
@@ -104,6 +106,20 @@ impl Timeline {
         }
     }
 
+    /// The regions marked as of step `index` (each step's replacing its kind's).
+    pub fn regions_at(&self, index: usize) -> Vec<Region> {
+        let mut regions = Vec::new();
+        for region in self
+            .marks
+            .iter()
+            .take(index + 1)
+            .filter_map(|m| m.region.clone())
+        {
+            set_region(&mut regions, region);
+        }
+        regions
+    }
+
     /// The snapshot and label of the step viewed.
     pub fn viewed(&self) -> Option<(usize, &Arc<Snapshot>, &str)> {
         let index = self.viewing?;
@@ -128,6 +144,7 @@ mod tests {
                 failed: false,
                 overrun: false,
                 log_line: step,
+                region: None,
             };
             timeline.push(format!("step {step}"), snap.clone(), mark);
             prev = Some(snap);

@@ -1,7 +1,7 @@
 //! Looking at the past: the hex view shows memory after a chosen step (or where two
 //! steps differ) instead of live memory, read-only, until "back to live".
 
-use super::state::{AppState, Changed};
+use super::state::{AppState, Changed, LiveView};
 
 impl AppState {
     /// Shows memory after step `index`; `None` goes back to live memory.
@@ -26,9 +26,10 @@ impl AppState {
     /// changes (or the differences of a comparison), or live memory again.
     fn show_viewed(&mut self) {
         let Some((index, snapshot, label)) = self.timeline.viewed() else {
-            if let Some((snapshot, changed)) = self.live.take() {
-                self.snapshot = snapshot;
-                self.changed = changed;
+            if let Some(live) = self.live.take() {
+                self.snapshot = live.snapshot;
+                self.changed = live.changed;
+                self.regions = live.regions;
             }
             self.log_focus = None;
             return;
@@ -50,8 +51,13 @@ impl AppState {
         };
         self.log_focus = self.timeline.marks.get(index).map(|m| m.log_line);
         if self.live.is_none() {
-            self.live = Some((self.snapshot.clone(), self.changed.clone()));
+            self.live = Some(LiveView {
+                snapshot: self.snapshot.clone(),
+                changed: self.changed.clone(),
+                regions: self.regions.clone(),
+            });
         }
+        self.regions = self.timeline.regions_at(index);
         self.snapshot = snapshot;
         self.changed = changed;
     }
