@@ -278,6 +278,11 @@ fn a_session_asking_for_a_folder_and_the_environment_needs_consent() {
     assert!(log.contains("`count_entries` returned -1: i32"), "{log}");
     assert!(log.contains("stdout: Hello, "), "{log}");
     assert!(harness.state().state().session.host.grants().is_empty());
+    // The walkthrough goes on with the session's input.
+    assert_eq!(
+        harness.state().state().walk.input,
+        granted.to_str().unwrap()
+    );
 
     harness.state_mut().apply(UiCommand::OpenSession(session));
     settle(&mut harness, "the question", |app| {

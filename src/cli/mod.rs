@@ -22,7 +22,8 @@ pub struct Cli {
     /// What to do; without a command, open the window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
-    /// Module to open in the window (`.wasm` or `.wat`); the bundled demo when omitted.
+    /// Module to open in the window (`.wasm` or `.wat`), or a session (`.toml`) to
+    /// replay there; the bundled demo when omitted.
     pub module: Option<PathBuf>,
     /// Compile every module instead of keeping compiled code in the cache folder
     /// ($WASMSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/wasmscope or ~/.cache/wasmscope).

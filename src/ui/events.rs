@@ -6,7 +6,7 @@ use crate::engine::{RunEnd, human_bytes};
 use crate::recipe::Recipe;
 
 use super::marks::MemoryMarks;
-use super::state::{AppState, LoadedModule, LogKind, Memories, SEED_INPUT, SessionOffer};
+use super::state::{AppState, LoadedModule, LogKind, Memories, SessionOffer};
 use super::timeline::Timeline;
 use super::walkthrough::Walkthrough;
 
@@ -51,7 +51,7 @@ impl AppState {
                 };
                 let fresh_module = self.pending.is_some();
                 if let Some(module) = self.pending.take() {
-                    self.walk = Walkthrough::for_module(&module, SEED_INPUT.to_owned());
+                    self.walk = Walkthrough::for_module(&module, session.input.as_ref());
                     self.stage_steps.clear();
                     self.module = Some(module);
                     self.module_path = self.loading_path.take();

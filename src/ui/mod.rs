@@ -148,6 +148,10 @@ impl App {
             app.state.push_log(LogKind::Error, error);
         }
         match options.module {
+            // A session file is replayed (after the consent it may need).
+            Some(path) if path.extension().is_some_and(|e| e == "toml") => {
+                app.apply(UiCommand::OpenSession(path));
+            }
             Some(path) => app.apply(UiCommand::Open(path)),
             None => app.apply(UiCommand::LoadBytes {
                 name: DEMO_NAME.to_owned(),

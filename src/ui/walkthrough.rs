@@ -8,7 +8,7 @@ use crate::engine::{NumType, StepOutput, StepReport, Value};
 use crate::inspect::{FuncSignature, ModuleInfo, ValType};
 use crate::recipe::{self, Expr, Input, Op, Returns, SeedChoice, SeedStage, seed_step};
 
-use super::state::LoadedModule;
+use super::state::{LoadedModule, SEED_INPUT};
 use crate::memory::parse_hex;
 
 /// Extra bytes allocated past the input by default, as in the seed (room for the
@@ -77,8 +77,9 @@ pub struct Walkthrough {
 }
 
 impl Walkthrough {
-    /// A walkthrough of the seed's input with defaults picked from `info`.
-    pub fn for_module(module: &LoadedModule, input: String) -> Self {
+    /// A walkthrough of `input` (the seed's when `None`) with defaults picked from the
+    /// module.
+    pub fn for_module(module: &LoadedModule, input: Option<&Input>) -> Self {
         let allocators = &module.allocators;
         let calls = pointer_len_exports(&module.info);
         let pick = |names: &[String], preferred: &str| {
@@ -88,8 +89,14 @@ impl Walkthrough {
                 names.first().cloned().unwrap_or_default()
             }
         };
+        let (input, input_is_hex) = match input {
+            Some(Input::Text(text)) => (text.clone(), false),
+            Some(Input::Bytes(bytes)) => (crate::memory::format_hex(bytes), true),
+            None => (SEED_INPUT.to_owned(), false),
+        };
         Self {
             input,
+            input_is_hex,
             alloc_export: pick(allocators, "alloc"),
             call_export: pick(&calls, "append"),
             ..Self::default()
