@@ -111,8 +111,12 @@ fn a_walkthrough_saved_in_the_window_replays_in_the_cli_and_reopens_to_the_same_
     ]);
     assert_eq!(result_lines(&replayed), result_lines(&run));
 
+    // Dropped on a fresh window, the session is replayed.
     let mut second = harness(None, pinned());
-    second.state_mut().apply(UiCommand::OpenSession(session));
+    second
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(session)));
     settle(&mut second, "the replay", |app| {
         log_text(app).contains("Replayed") && app.state().running.is_none()
     });
@@ -124,6 +128,20 @@ fn a_walkthrough_saved_in_the_window_replays_in_the_cli_and_reopens_to_the_same_
         state.session,
         first.state().state().session.clone().with_module_path(&dir)
     );
+}
+
+/// A file dropped on the window, as the native integration hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
 }
 
 /// `Recipe` equality up to where the module lives.

@@ -123,7 +123,7 @@ impl Runner {
     pub fn new(input: Option<&Input>) -> Self {
         let mut runner = Self::default();
         if let Some(input) = input {
-            runner.bind_input(input);
+            runner.set_input(input);
         }
         runner
     }
@@ -140,10 +140,6 @@ impl Runner {
 
     /// Names `input` the bytes `input` from now on.
     pub fn set_input(&mut self, input: &Input) {
-        self.bind_input(input);
-    }
-
-    fn bind_input(&mut self, input: &Input) {
         self.bindings
             .bytes
             .insert("input".to_owned(), input.bytes().to_vec());
@@ -205,7 +201,7 @@ impl Runner {
     ) -> Result<Option<Step>> {
         Ok(Some(match op {
             Op::Input(input) => {
-                self.bind_input(input);
+                self.set_input(input);
                 return Ok(None);
             }
             Op::Alloc { export, size, .. } => {
