@@ -107,13 +107,8 @@ impl App {
             }
             UiCommand::Open(path) => {
                 // The engine thread reads the file.
-                self.state.generation += 1;
-                self.state.loading = Some(file_name(&path));
-                self.state.loading_path = Some(path.clone());
-                self.worker.send(Command::LoadFile {
-                    generation: self.state.generation,
-                    path,
-                });
+                let generation = self.state.begin_load(file_name(&path), Some(path.clone()));
+                self.worker.send(Command::LoadFile { generation, path });
             }
             UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
             UiCommand::Stage(stage) => self.run_stages(&[stage]),
@@ -230,11 +225,9 @@ impl App {
     /// Loads a module; `path` is where it came from (its emscripten glue may sit
     /// beside it).
     fn load(&mut self, name: String, bytes: Vec<u8>, path: Option<PathBuf>) {
-        self.state.generation += 1;
-        self.state.loading = Some(name.clone());
-        self.state.loading_path = path.clone();
+        let generation = self.state.begin_load(name.clone(), path.clone());
         self.worker.send(Command::Load {
-            generation: self.state.generation,
+            generation,
             name,
             bytes: bytes.into(),
             path,
@@ -245,14 +238,12 @@ impl App {
     /// Replays `session` on a fresh instance of the module it names.
     pub(super) fn open_session(&mut self, session: Recipe) {
         self.state.view_step(None);
-        self.state.generation += 1;
         let path = session.module.path.clone();
-        self.state.loading = Some(path.display().to_string());
-        self.state.loading_path = Some(path);
+        let generation = self.state.begin_load(file_name(&path), Some(path));
         self.state.replaying(session.steps.len());
         self.state.stage_steps.clear();
         self.worker.send(Command::OpenSession {
-            generation: self.state.generation,
+            generation,
             session: Box::new(session),
         });
     }

@@ -225,12 +225,11 @@ impl App {
                 self.state.running = None;
                 self.state.push_log(LogKind::Info, "Started a new engine.");
                 if let Some(module) = self.state.module.clone() {
-                    self.state.generation += 1;
-                    self.state.loading = Some(module.name.clone());
-                    self.state.loading_path = self.state.module_path.clone();
+                    let path = self.state.module_path.clone();
+                    let generation = self.state.begin_load(module.name.clone(), path);
                     self.state.replaying(self.state.session.steps.len());
                     self.worker.send(Command::Load {
-                        generation: self.state.generation,
+                        generation,
                         name: module.name,
                         bytes: module.bytes,
                         path: self.state.module_path.clone(),

@@ -254,6 +254,14 @@ impl AppState {
         self.engine_stopped = Some(why);
     }
 
+    /// A load of `name` (from `path`, if it has one) begins: returns its generation.
+    pub fn begin_load(&mut self, name: String, path: Option<PathBuf>) -> u64 {
+        self.generation += 1;
+        self.loading = Some(name);
+        self.loading_path = path;
+        self.generation
+    }
+
     /// A load that replays `steps` steps is on its way: busy until its run ends.
     pub fn replaying(&mut self, steps: usize) {
         self.running = Some(Running {
