@@ -118,6 +118,54 @@ const CASES: &[(&str, &[&str])] = &[
         "hostile_too_long",
         &["@hostile.wasm", "--input", "x", "--call", "too_long"],
     ),
+    (
+        "append_traced",
+        &[
+            "@append.wasm",
+            "--input",
+            "The input string",
+            "--trace-writes",
+        ],
+    ),
+    (
+        "writes_traced",
+        &[
+            "@writes.wasm",
+            "--input",
+            "x",
+            "--call",
+            "widths",
+            "--result",
+            "value",
+            "--trace-writes",
+        ],
+    ),
+    (
+        "writes_past_end_traced",
+        &[
+            "@writes.wasm",
+            "--input",
+            "x",
+            "--call",
+            "past_end",
+            "--result",
+            "value",
+            "--trace-writes",
+        ],
+    ),
+    (
+        "writes_grow_traced",
+        &[
+            "@writes.wasm",
+            "--input",
+            "x",
+            "--call",
+            "grow",
+            "--result",
+            "value",
+            "--trace-writes",
+        ],
+    ),
     ("no_input", &["@append.wasm"]),
     ("missing_module", &["no/such/module.wasm", "--input", "x"]),
 ];
@@ -218,7 +266,11 @@ fn every_saved_run_replays_to_the_same_lines() {
             continue;
         }
         // The user's own session: its WASI environment is granted.
-        let replay = wasmscope(&["replay", session.to_str().unwrap(), "--allow-host-settings"]);
+        let mut replay_args = vec!["replay", session.to_str().unwrap(), "--allow-host-settings"];
+        if args.contains(&"--trace-writes") {
+            replay_args.push("--trace-writes");
+        }
+        let replay = wasmscope(&replay_args);
         // Without --call, `run` ends with a hint about its own flags.
         let run_lines: String = stdout(&run)
             .lines()
@@ -238,7 +290,7 @@ fn every_saved_run_replays_to_the_same_lines() {
         }
         replayed += 1;
     }
-    assert!(replayed >= 18, "only {replayed} cases replayed");
+    assert!(replayed >= 22, "only {replayed} cases replayed");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

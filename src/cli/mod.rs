@@ -68,6 +68,9 @@ pub struct ReplayArgs {
     /// Compile the module instead of using the compile cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Print every write the guest's instructions make, one line each.
+    #[arg(long)]
+    pub trace_writes: bool,
 }
 
 /// Options of `wasmscope run`.
@@ -127,6 +130,10 @@ pub struct RunArgs {
     /// window's File > Open session.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Print every write the guest's instructions make, one line each
+    /// (`append+0x004c i32.store8 [0x110018..0x110019] <- 3c`).
+    #[arg(long)]
+    pub trace_writes: bool,
 }
 
 /// How to read a call's result.

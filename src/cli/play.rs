@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use crate::engine::{
     AfterFailure, Allocator, Bindings, CompileCache, HostConfig, Limits, RunEnd, RunObserver,
     Runner, Session, StepReport, StopHandle, changed_line, check_imports, default_cache_dir,
-    glue_allocator, new_engine_with, run_steps,
+    glue_allocator, new_debug_engine, new_engine_with, run_steps,
 };
 use crate::inspect::{ModuleInfo, inspect};
 use crate::recipe::Recipe;
@@ -24,6 +24,8 @@ pub struct PlayOptions<'a> {
     pub after_failure: AfterFailure,
     /// Allocators chosen elsewhere (`run --alloc`).
     pub allocators: Vec<Allocator>,
+    /// Trace every write the guest's instructions make, and print each.
+    pub trace_writes: bool,
 }
 
 /// What a played session left behind.
@@ -70,9 +72,15 @@ pub fn play(
         |n| n.to_string_lossy().into_owned(),
     );
     let host = HostConfig::from_settings(&recipe.host, &program);
-    let stop = StopHandle::new(new_engine_with(compile_cache(options.no_cache).as_ref())?);
-    let mut session =
-        Session::from_checked_with(&stop, bytes, limits, &host).with_context(cannot_load)?;
+    let cache = compile_cache(options.no_cache);
+    let mut session = if options.trace_writes {
+        let stop = StopHandle::new(new_debug_engine(cache.as_ref())?);
+        Session::traced_from_checked(&stop, bytes, limits, &host)
+    } else {
+        let stop = StopHandle::new(new_engine_with(cache.as_ref())?);
+        Session::from_checked_with(&stop, bytes, limits, &host)
+    }
+    .with_context(cannot_load)?;
     let mut known = options.allocators;
     known.extend(glue_allocator(path, &info));
     session.set_known_allocators(known);
@@ -131,9 +139,23 @@ fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<Stri
         }
         Ok(())
     };
+    let writes = |out: &mut dyn Write| -> Result<()> {
+        for write in &report.writes {
+            writeln!(out, "{}", write.line())?;
+        }
+        if report.writes_unlisted > 0 {
+            writeln!(
+                out,
+                "... and {} more writes (not listed)",
+                report.writes_unlisted
+            )?;
+        }
+        Ok(())
+    };
     lines(out, &report.intro)?;
     if let Err(error) = &report.outcome {
         lines(out, &report.notes)?;
+        writes(out)?;
         return Ok(Some(error.clone()));
     }
     writeln!(
@@ -142,6 +164,7 @@ fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<Stri
         report.label,
         changed_line(report.snapshot.changed())
     )?;
+    writes(out)?;
     if let Some((_, line)) = &report.overrun {
         writeln!(out, "{line}")?;
     }

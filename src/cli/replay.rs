@@ -69,6 +69,7 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
         no_cache: args.no_cache,
         after_failure: AfterFailure::Continue,
         allocators: Vec::new(),
+        trace_writes: args.trace_writes,
     };
     let played = play(&recipe, &bytes, options, out)?;
     if played.first_error.is_some() {

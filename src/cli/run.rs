@@ -56,6 +56,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         no_cache: args.no_cache,
         after_failure: AfterFailure::Stop,
         allocators: vec![allocator.clone()],
+        trace_writes: args.trace_writes,
     };
     let played = play(&recipe, &bytes, options, out)?;
     if let Some(path) = &args.save {

@@ -4,10 +4,14 @@
 use anyhow::{Context, Result};
 use wasmtime::{Engine, ExternType, Instance, Memory, Module, Store};
 
+use std::sync::Arc;
+
 use super::imports::{HostConfig, link};
 use super::limits::{Limits, StopHandle, with_ticker};
 use super::store::{StoreData, new_store};
+use super::trace::{WriteTracer, block_on};
 use super::traps::explain;
+use crate::inspect::WriteSites;
 
 /// A fresh instance and what the session needs of it.
 pub struct Instantiated {
@@ -29,18 +33,29 @@ pub fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
 }
 
 /// Provides the imports of `module` per `host` and instantiates it; the start
-/// function obeys `limits` and `stop`.
+/// function obeys `limits` and `stop`. With `trace`, the store records every write
+/// the module's instructions make (the module must come from a debug engine).
 pub fn instantiate(
     stop: &StopHandle,
     module: &Module,
     limits: Limits,
     host: &HostConfig,
+    trace: Option<&Arc<WriteSites>>,
 ) -> Result<Instantiated> {
-    let engine = stop.engine();
+    let engine = module.engine();
     let mut store = new_store(engine, stop, limits, &host.wasi)?;
+    if let Some(sites) = trace {
+        WriteTracer::install(&mut store, sites.clone());
+    }
     let linked = link(&mut store, module, host)?;
-    let instance = with_ticker(engine, || linked.linker.instantiate(&mut store, module))
-        .map_err(|err| explain(err, "instantiation (the start function)"))?;
+    let instance = with_ticker(engine, || match trace {
+        Some(_) => block_on(linked.linker.instantiate_async(&mut store, module)),
+        None => linked.linker.instantiate(&mut store, module),
+    })
+    .map_err(|err| explain(err, "instantiation (the start function)"))?;
+    if let Some(sites) = trace {
+        WriteTracer::arm(&mut store, module, sites)?;
+    }
     let exported_memory = instance.get_memory(&mut store, "memory").or_else(|| {
         let first = module
             .exports()

@@ -15,6 +15,7 @@ mod session;
 mod setup;
 mod steps;
 mod store;
+mod trace;
 mod traps;
 mod values;
 mod wasi;
@@ -30,5 +31,6 @@ pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STE
 pub use runner::{AfterFailure, Bindings, RunEnd, RunObserver, Runner, StepReport, run_steps};
 pub use session::{GlobalValue, Session, new_engine, new_engine_with};
 pub use steps::{Step, StepOutput, arg_text, call_line, changed_line, pointer_lines, result_line};
+pub use trace::{TRACED_WRITES_PER_STEP, block_on, new_debug_engine};
 pub use values::{NumType, Value, format_values};
 pub use wasi::{WasiConfig, is_wasi};

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use super::session::{GlobalValue, Session};
 use super::steps::{Step, StepOutput, call_line, pointer_lines, result_line};
 use super::values::{NumType, Value, format_values};
-use crate::memory::{RegionKind, Snapshot, format_hex, overrun_report, parse_address};
+use crate::memory::{RegionKind, Snapshot, TracedWrite, format_hex, overrun_report, parse_address};
 use crate::recipe::{self, Data, Input, Op, Returns};
 
 /// What one step did, for every front end.
@@ -41,6 +41,10 @@ pub struct StepReport {
     pub overrun: Option<(Vec<Range<u64>>, String)>,
     /// The bytes the step is about (an allocation, the input, the output).
     pub target: Option<(Range<u64>, RegionKind)>,
+    /// The writes its calls made, instruction by instruction (traced sessions only).
+    pub writes: Vec<TracedWrite>,
+    /// Writes past those, only counted.
+    pub writes_unlisted: u64,
     /// Memory afterwards; its `changed()` is what the step changed.
     pub snapshot: Arc<Snapshot>,
     /// Exported globals afterwards.
@@ -165,6 +169,7 @@ impl Runner {
         };
         let snapshot = session.snapshot();
         let notes = session.take_notes();
+        let (writes, writes_unlisted) = session.take_writes();
         let mut report = StepReport {
             index,
             step: step.clone(),
@@ -176,6 +181,8 @@ impl Runner {
             notes,
             overrun: None,
             target: None,
+            writes,
+            writes_unlisted,
             snapshot,
             globals: session.globals(),
             elapsed_ms: 0,

@@ -10,10 +10,11 @@ use super::imports::{HostConfig, check_imports};
 use super::instantiate::{compile, instantiate};
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
 use super::store::{StoreData, start_clock};
+use super::trace::block_on;
 use super::traps::explain;
 use super::values::{NumType, Value, format_values};
-use crate::inspect::{inspect, to_binary};
-use crate::memory::Snapshot;
+use crate::inspect::{WriteSites, inspect, to_binary};
+use crate::memory::{Snapshot, TracedWrite};
 
 /// The value of one exported global, read now.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +36,8 @@ pub struct Session {
     last_snapshot: Arc<Snapshot>,
     /// See [`Session::set_known_allocators`].
     pub(super) known_allocators: Vec<super::allocators::Allocator>,
+    /// Whether writes are traced (calls then go through the async entry points).
+    traced: bool,
 }
 
 /// Creates an engine set up for wasmscope: epoch interruption on, no compile cache.
@@ -91,6 +94,19 @@ impl Session {
         Self::from_module(stop, &module, limits, host)
     }
 
+    /// Like [`Session::from_checked_with`], tracing every write (see
+    /// [`Session::traced`]); `stop`'s engine must come from `new_debug_engine`.
+    pub fn traced_from_checked(
+        stop: &StopHandle,
+        bytes: &[u8],
+        limits: Limits,
+        host: &HostConfig,
+    ) -> Result<Self> {
+        let sites = Arc::new(crate::inspect::write_sites(bytes)?);
+        let module = compile(stop.engine(), bytes)?;
+        Self::traced(stop, &module, limits, host, sites)
+    }
+
     /// Instantiates a compiled module with imports provided as `host` says, then runs
     /// its setup exports (a WASI reactor's `_initialize`, emscripten's constructors).
     pub fn from_module(
@@ -99,7 +115,30 @@ impl Session {
         limits: Limits,
         host: &HostConfig,
     ) -> Result<Self> {
-        let parts = instantiate(stop, module, limits, host)?;
+        Self::instantiated(stop, module, limits, host, None)
+    }
+
+    /// Like [`Session::from_module`], recording every write the module's instructions
+    /// make (see [`Session::take_writes`]). `module` must be compiled by an engine
+    /// from `trace::new_debug_engine`; `sites` are its writing instructions.
+    pub fn traced(
+        stop: &StopHandle,
+        module: &Module,
+        limits: Limits,
+        host: &HostConfig,
+        sites: Arc<WriteSites>,
+    ) -> Result<Self> {
+        Self::instantiated(stop, module, limits, host, Some(&sites))
+    }
+
+    fn instantiated(
+        stop: &StopHandle,
+        module: &Module,
+        limits: Limits,
+        host: &HostConfig,
+        trace: Option<&Arc<WriteSites>>,
+    ) -> Result<Self> {
+        let parts = instantiate(stop, module, limits, host, trace)?;
         let mut session = Self {
             store: parts.store,
             instance: parts.instance,
@@ -107,8 +146,11 @@ impl Session {
             limits,
             last_snapshot: Arc::new(Snapshot::empty()),
             known_allocators: Vec::new(),
+            traced: trace.is_some(),
         };
         session.run_setup_exports();
+        // What the setup exports wrote belongs to no step.
+        session.take_writes();
         session.snapshot();
         Ok(session)
     }
@@ -122,6 +164,17 @@ impl Session {
     /// provided (after loading), the guest's stdout/stderr lines, and calls to stubs.
     pub fn take_notes(&mut self) -> Vec<String> {
         self.store.data_mut().notes.take()
+    }
+
+    /// The writes traced since the last call, and how many more were only counted
+    /// (always none for a session that is not traced).
+    pub fn take_writes(&mut self) -> (Vec<TracedWrite>, u64) {
+        self.store.data_mut().trace.take()
+    }
+
+    /// Whether writes are traced.
+    pub fn is_traced(&self) -> bool {
+        self.traced
     }
 
     /// The limits in force.
@@ -152,8 +205,13 @@ impl Session {
         let mut results: Vec<Val> = ty.results().map(|_| Val::I32(0)).collect();
         start_clock(&mut self.store, self.limits);
         let engine = self.store.engine().clone();
+        let traced = self.traced;
         let outcome = with_ticker(&engine, || {
-            func.call(&mut self.store, &params, &mut results)
+            if traced {
+                block_on(func.call_async(&mut self.store, &params, &mut results))
+            } else {
+                func.call(&mut self.store, &params, &mut results)
+            }
         });
         outcome.map_err(|err| explain(err, &format!("`{name}`")))?;
         results

@@ -8,6 +8,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 
 use super::limits::{Deadline, Limiter, Limits, StopHandle};
 use super::notes::Notes;
+use super::trace::TraceLog;
 use super::wasi::{self, WasiConfig};
 use super::wasi_sleep::PollGuard;
 
@@ -25,6 +26,8 @@ pub struct StoreData {
     pub poll_guard: PollGuard,
     /// Stub calls and guest output since the last step.
     pub notes: Notes,
+    /// Writes traced since the last step (traced sessions only).
+    pub trace: TraceLog,
 }
 
 /// A store with the limits, the epoch callback that enforces them and `stop`, and a
@@ -49,6 +52,7 @@ pub fn new_store(
         wasi: wasi::context(wasi, &notes, poll_guard.clock())?,
         poll_guard,
         notes,
+        trace: TraceLog::default(),
     };
     let mut store = Store::new(engine, data);
     store.limiter(|data| &mut data.limiter);

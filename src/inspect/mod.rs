@@ -24,6 +24,7 @@ mod render;
 mod resolve;
 mod types;
 mod wat_text;
+mod write_sites;
 
 #[cfg(test)]
 mod tests;
@@ -42,3 +43,4 @@ pub use parse::inspect;
 pub use render::render_text;
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
 pub use wat_text::{MAX_WAT_BYTES, function_wat};
+pub use write_sites::{WriteKind, WriteSite, WriteSites, write_sites};

@@ -13,6 +13,7 @@ mod overrun;
 mod regions;
 mod search;
 mod snapshot;
+mod writes;
 
 pub use decode::{
     CString, Decoded, DecodedRow, LEB128_MAX_BYTES, Leb, LebError, MISSING, Pointer,
@@ -29,6 +30,7 @@ pub use overrun::{overrun_report, overruns};
 pub use regions::{Region, RegionKind, region_at, set_region};
 pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
+pub use writes::{TracedWrite, WriteMap, Writer, Written};
 
 use std::ops::Range;
 
@@ -47,6 +49,11 @@ pub fn merge_ranges(ranges: impl IntoIterator<Item = Range<u64>>) -> Vec<Range<u
 /// Total number of bytes covered by `ranges`.
 pub fn ranges_len_bytes(ranges: &[Range<u64>]) -> u64 {
     ranges.iter().map(|r| r.end - r.start).sum()
+}
+
+/// `[0x110018..0x110019]`: a range as trace lines show it.
+pub fn format_range(range: &Range<u64>) -> String {
+    format!("[{:#x}..{:#x}]", range.start, range.end)
 }
 
 /// How many ranges `format_ranges` lists before summarising the rest.

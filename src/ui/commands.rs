@@ -309,6 +309,7 @@ impl App {
             .collect();
         self.state.running = Some(Running {
             label: steps[0].op.describe(),
+            step: None,
             started: std::time::Instant::now(),
         });
         self.worker.send(Command::Run(steps));

@@ -95,10 +95,13 @@ impl AppState {
                 self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
             }
             Event::StepStarted {
-                generation, label, ..
+                generation,
+                index,
+                label,
             } if generation == self.generation => {
                 if let Some(running) = &mut self.running {
                     running.label = label;
+                    running.step = Some(index);
                 }
             }
             Event::StepDone { generation, report } if generation == self.generation => {

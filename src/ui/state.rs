@@ -59,8 +59,11 @@ pub struct LoadedModule {
 /// Steps in flight.
 #[derive(Clone, Debug)]
 pub struct Running {
-    /// The step running now (names unresolved), once the worker says which.
+    /// What runs: the first step sent (names unresolved), then each step the worker
+    /// says it began.
     pub label: String,
+    /// The session step the worker began, once it says so.
+    pub step: Option<usize>,
     /// When the steps were sent.
     pub started: Instant,
 }
@@ -266,6 +269,7 @@ impl AppState {
     pub fn replaying(&mut self, steps: usize) {
         self.running = Some(Running {
             label: format!("replaying {steps} steps"),
+            step: None,
             started: Instant::now(),
         });
     }

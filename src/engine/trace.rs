@@ -1,0 +1,246 @@
+//! Tracing writes: a store on an engine compiled for guest debugging, with a
+//! breakpoint on every instruction that writes memory. At each, the debug handler reads
+//! the instruction's operands off the paused frame and records what it is about to
+//! write, and where the instruction is; a trap at the same instruction marks the
+//! write as not done.
+//!
+//! Debug hooks need wasmtime's async entry points; `block_on` drives them on the
+//! calling thread (the worker's, or the CLI's).
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use anyhow::{Context as _, Result};
+use wasmtime::{
+    DebugEvent, DebugHandler, Engine, FrameHandle, Module, ModulePC, Store, StoreContextMut, Val,
+};
+
+use super::cache::CompileCache;
+use super::store::StoreData;
+use crate::inspect::{WriteKind, WriteSite, WriteSites};
+use crate::memory::{CHUNK_BYTES, TracedWrite, Written};
+
+/// Most writes recorded per step; later ones are only counted, so a guest writing in
+/// a hot loop cannot fill the host's memory with its trace.
+pub const TRACED_WRITES_PER_STEP: usize = 1_000_000;
+
+/// An engine whose modules can be traced and stepped (guest debugging on). Modules
+/// compiled for it run slower, so only traced sessions use it.
+pub fn new_debug_engine(cache: Option<&CompileCache>) -> Result<Engine> {
+    let mut config = wasmtime::Config::new();
+    config.epoch_interruption(true);
+    config.guest_debug(true);
+    config.cache(cache.map(CompileCache::wasmtime));
+    Engine::new(&config)
+        .map_err(anyhow::Error::from)
+        .context("cannot set up the wasmtime engine for tracing")
+}
+
+/// Runs `future` to completion on this thread. The futures here (wasmtime's async
+/// calls on a store whose debug handler never waits) only pend to yield.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+/// The writes of the step in progress.
+#[derive(Debug, Default)]
+pub struct TraceLog {
+    /// Recorded writes, in order.
+    pub writes: Vec<TracedWrite>,
+    /// Writes past `TRACED_WRITES_PER_STEP`, counted only.
+    pub unlisted: u64,
+    /// The pc of the newest recorded write (a trap there undoes it).
+    last_pc: Option<u64>,
+}
+
+impl TraceLog {
+    /// The writes since the last call, and how many more were not recorded.
+    pub fn take(&mut self) -> (Vec<TracedWrite>, u64) {
+        self.last_pc = None;
+        (
+            std::mem::take(&mut self.writes),
+            std::mem::take(&mut self.unlisted),
+        )
+    }
+}
+
+/// The debug handler that records writes.
+#[derive(Clone)]
+pub struct WriteTracer {
+    sites: Arc<WriteSites>,
+}
+
+impl WriteTracer {
+    /// Sets the tracer on `store` (an engine with guest debugging).
+    pub fn install(store: &mut Store<StoreData>, sites: Arc<WriteSites>) {
+        store.set_debug_handler(Self { sites });
+    }
+
+    /// Puts a breakpoint on every writing instruction of `module`.
+    pub fn arm(store: &mut Store<StoreData>, module: &Module, sites: &WriteSites) -> Result<()> {
+        let mut edit = store
+            .edit_breakpoints()
+            .context("this engine cannot set breakpoints (guest debugging is off)")?;
+        for &pc in sites.sites.keys() {
+            let pc = u32::try_from(pc).context("a write instruction past 4 GiB of module")?;
+            edit.add_breakpoint(module, ModulePC::new(pc))
+                .map_err(anyhow::Error::from)
+                .context("cannot set a breakpoint on a write")?;
+        }
+        Ok(())
+    }
+
+    fn site_here(
+        &self,
+        store: &mut StoreContextMut<'_, StoreData>,
+    ) -> Option<(FrameHandle, &WriteSite)> {
+        let frame = store.debug_exit_frames().next()?;
+        let (_, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
+        let site = self.sites.sites.get(&u64::from(pc.raw()))?;
+        Some((frame, site))
+    }
+
+    fn record(&self, mut store: StoreContextMut<'_, StoreData>) {
+        let Some((frame, site)) = self.site_here(&mut store) else {
+            return;
+        };
+        let Some(write) = self.write_at(&mut store, &frame, site) else {
+            return;
+        };
+        let log = &mut store.data_mut().trace;
+        log.last_pc = Some(site.pc);
+        if log.writes.len() < TRACED_WRITES_PER_STEP {
+            log.writes.push(write);
+        } else {
+            log.unlisted += 1;
+        }
+    }
+
+    /// A trap at the instruction just recorded: it wrote nothing.
+    fn trapped(&self, mut store: StoreContextMut<'_, StoreData>) {
+        let Some((_, site)) = self.site_here(&mut store) else {
+            return;
+        };
+        let log = &mut store.data_mut().trace;
+        if log.last_pc == Some(site.pc)
+            && let Some(last) = log.writes.last_mut()
+        {
+            last.trapped = true;
+        }
+    }
+
+    /// What the instruction at `site` is about to write, from its operands.
+    fn write_at(
+        &self,
+        store: &mut StoreContextMut<'_, StoreData>,
+        frame: &FrameHandle,
+        site: &WriteSite,
+    ) -> Option<TracedWrite> {
+        let depth = frame.num_stacks(&mut *store).ok()?;
+        // `nth_top(1)` is the top of the operand stack.
+        let mut nth_top = |n: u32| frame.stack(&mut *store, depth.checked_sub(n)?).ok();
+        let (range, written) = match site.kind {
+            WriteKind::Store { width, offset } => {
+                let value = nth_top(1)?;
+                let address = unsigned(&nth_top(2)?)?.checked_add(offset)?;
+                let bytes = value_bytes(&value, usize::from(width));
+                (address..address + u64::from(width), Written::Bytes(bytes))
+            }
+            WriteKind::Fill => {
+                let len = unsigned(&nth_top(1)?)?;
+                let byte = unsigned(&nth_top(2)?)? as u8;
+                let dst = unsigned(&nth_top(3)?)?;
+                (dst..dst.checked_add(len)?, Written::Fill(byte))
+            }
+            WriteKind::Copy => {
+                let len = unsigned(&nth_top(1)?)?;
+                let src = unsigned(&nth_top(2)?)?;
+                let dst = unsigned(&nth_top(3)?)?;
+                let from = src..src.checked_add(len)?;
+                (dst..dst.checked_add(len)?, Written::Copy { from })
+            }
+            WriteKind::Init { segment } => {
+                let len = unsigned(&nth_top(1)?)?;
+                let offset = unsigned(&nth_top(2)?)?;
+                let dst = unsigned(&nth_top(3)?)?;
+                (
+                    dst..dst.checked_add(len)?,
+                    Written::Segment {
+                        index: segment,
+                        offset,
+                    },
+                )
+            }
+            WriteKind::Grow => {
+                let pages = unsigned(&nth_top(1)?)?;
+                let instance = frame.instance(&mut *store).ok()?;
+                let memory = instance.debug_memory(&mut *store, site.memory)?;
+                let size = memory.data_size(&mut *store) as u64;
+                let grown = pages.checked_mul(CHUNK_BYTES as u64)?;
+                (size..size.checked_add(grown)?, Written::Grown { pages })
+            }
+        };
+        Some(TracedWrite {
+            range,
+            place: self.sites.place(site),
+            op: site.op,
+            written,
+            trapped: false,
+        })
+    }
+}
+
+impl DebugHandler for WriteTracer {
+    type Data = StoreData;
+
+    fn handle(
+        &self,
+        store: StoreContextMut<'_, StoreData>,
+        event: DebugEvent<'_>,
+    ) -> impl Future<Output = ()> + Send {
+        match event {
+            DebugEvent::Breakpoint => self.record(store),
+            DebugEvent::Trap(_) => self.trapped(store),
+            _ => {}
+        }
+        std::future::ready(())
+    }
+}
+
+/// An integer operand as an unsigned address or length (i32 as u32).
+fn unsigned(value: &Val) -> Option<u64> {
+    match *value {
+        Val::I32(v) => Some(u64::from(v as u32)),
+        Val::I64(v) => Some(v as u64),
+        _ => None,
+    }
+}
+
+/// The first `width` little-endian bytes of a stored value.
+fn value_bytes(value: &Val, width: usize) -> Vec<u8> {
+    let bytes: Vec<u8> = match *value {
+        Val::I32(v) => v.to_le_bytes().to_vec(),
+        Val::I64(v) => v.to_le_bytes().to_vec(),
+        Val::F32(bits) => bits.to_le_bytes().to_vec(),
+        Val::F64(bits) => bits.to_le_bytes().to_vec(),
+        Val::V128(v) => v.as_u128().to_le_bytes().to_vec(),
+        _ => Vec::new(),
+    };
+    bytes.into_iter().take(width).collect()
+}

@@ -1,0 +1,193 @@
+//! Who wrote which byte: the writes a traced call made, one per instruction, and a map
+//! from every byte to its latest writer.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::{format_hex, format_range};
+
+/// What a write put there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// These bytes (a store's value, little-endian, its width).
+    Bytes(Vec<u8>),
+    /// One byte, repeated over the range (`memory.fill`).
+    Fill(u8),
+    /// Bytes copied from elsewhere in memory (`memory.copy`).
+    Copy {
+        /// Where from.
+        from: Range<u64>,
+    },
+    /// Bytes from a passive data segment (`memory.init`).
+    Segment {
+        /// The segment.
+        index: u32,
+        /// Where in it.
+        offset: u64,
+    },
+    /// New pages (`memory.grow`).
+    Grown {
+        /// How many.
+        pages: u64,
+    },
+}
+
+/// One write to linear memory, by one instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracedWrite {
+    /// The bytes written (for a grow, the new pages).
+    pub range: Range<u64>,
+    /// Where the instruction is: `append+0x004c`.
+    pub place: String,
+    /// The instruction: `i32.store8`.
+    pub op: &'static str,
+    /// What it wrote.
+    pub written: Written,
+    /// Whether the instruction trapped instead (then nothing was written).
+    pub trapped: bool,
+}
+
+impl TracedWrite {
+    /// `append+0x004c i32.store8 [0x110018..0x110019] <- 3c`, as `--trace-writes`
+    /// prints it.
+    pub fn line(&self) -> String {
+        let what = match &self.written {
+            Written::Bytes(bytes) => format_hex(bytes),
+            Written::Fill(byte) => format!("{byte:02x} x {}", self.range.end - self.range.start),
+            Written::Copy { from } => format_range(from),
+            Written::Segment { index, offset } => format!("data segment {index} +{offset:#x}"),
+            Written::Grown { pages } => format!("{pages} new page(s)"),
+        };
+        let trapped = if self.trapped {
+            " (trapped: nothing written)"
+        } else {
+            ""
+        };
+        format!(
+            "{} {} {} <- {what}{trapped}",
+            self.place,
+            self.op,
+            format_range(&self.range)
+        )
+    }
+}
+
+/// Who last wrote a byte: an instruction, or the host, in a step of the session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Writer {
+    /// `append+0x004c (i32.store8)`, or `the host (write 16 bytes at 0x110008)`.
+    pub what: String,
+    /// The session step (1-based, as the timeline numbers them).
+    pub step: usize,
+}
+
+/// Every byte's latest writer, as disjoint ranges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteMap {
+    /// By start: (end, writer).
+    ranges: BTreeMap<u64, (u64, Writer)>,
+}
+
+impl WriteMap {
+    /// Records that `writer` wrote `range`, replacing older writers of those bytes.
+    pub fn record(&mut self, range: Range<u64>, writer: Writer) {
+        if range.is_empty() {
+            return;
+        }
+        // Cut the ranges that overlap, keeping their parts outside `range`.
+        let overlapping: Vec<u64> = self
+            .ranges
+            .range(..range.end)
+            .rev()
+            .take_while(|(_, (end, _))| *end > range.start)
+            .map(|(&start, _)| start)
+            .collect();
+        for start in overlapping {
+            if let Some((end, old)) = self.ranges.remove(&start) {
+                if start < range.start {
+                    self.ranges.insert(start, (range.start, old.clone()));
+                }
+                if end > range.end {
+                    self.ranges.insert(range.end, (end, old));
+                }
+            }
+        }
+        self.ranges.insert(range.start, (range.end, writer));
+    }
+
+    /// Who last wrote the byte at `offset`.
+    pub fn writer_at(&self, offset: u64) -> Option<&Writer> {
+        let (_, (end, writer)) = self.ranges.range(..=offset).next_back()?;
+        (offset < *end).then_some(writer)
+    }
+
+    /// Number of disjoint ranges.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer(what: &str, step: usize) -> Writer {
+        Writer {
+            what: what.into(),
+            step,
+        }
+    }
+
+    #[test]
+    fn the_latest_writer_of_each_byte_wins() {
+        let mut map = WriteMap::default();
+        map.record(0x100..0x110, writer("host", 2));
+        map.record(0x108..0x118, writer("append+0x0040", 3));
+        map.record(0x10c..0x10d, writer("append+0x004c", 3));
+        assert_eq!(map.writer_at(0x100).unwrap().what, "host");
+        assert_eq!(map.writer_at(0x107).unwrap().what, "host");
+        assert_eq!(map.writer_at(0x108).unwrap().what, "append+0x0040");
+        assert_eq!(map.writer_at(0x10c).unwrap().what, "append+0x004c");
+        assert_eq!(map.writer_at(0x10d).unwrap().what, "append+0x0040");
+        assert_eq!(map.writer_at(0x117).unwrap().step, 3);
+        assert!(map.writer_at(0x118).is_none());
+        assert!(map.writer_at(0xff).is_none());
+        assert_eq!(map.len(), 4);
+        // A write over everything leaves one range.
+        map.record(0..0x1000, writer("memory.fill", 4));
+        assert_eq!(map.len(), 1);
+        map.record(5..5, writer("empty", 5));
+        assert_eq!(map.writer_at(5).unwrap().step, 4);
+    }
+
+    #[test]
+    fn lines_read_like_the_issue_asked() {
+        let write = TracedWrite {
+            range: 0x11_0018..0x11_0019,
+            place: "append+0x004c".into(),
+            op: "i32.store8",
+            written: Written::Bytes(vec![0x3c]),
+            trapped: false,
+        };
+        assert_eq!(
+            write.line(),
+            "append+0x004c i32.store8 [0x110018..0x110019] <- 3c"
+        );
+        let fill = TracedWrite {
+            range: 0x100..0x104,
+            op: "memory.fill",
+            written: Written::Fill(0),
+            trapped: true,
+            ..write
+        };
+        assert_eq!(
+            fill.line(),
+            "append+0x004c memory.fill [0x100..0x104] <- 00 x 4 (trapped: nothing written)"
+        );
+    }
+}
