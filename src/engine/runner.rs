@@ -39,8 +39,11 @@ pub struct StepReport {
     pub notes: Vec<String>,
     /// Bytes written outside the newest allocation, with the sentence for it.
     pub overrun: Option<(Vec<Range<u64>>, String)>,
-    /// The bytes the step is about (an allocation, the input, the output).
-    pub target: Option<(Range<u64>, RegionKind)>,
+    /// The bytes the step is about (what it allocated, wrote or read).
+    pub target: Option<Range<u64>>,
+    /// How to highlight `target`: an allocation, the input, the output (an edit's
+    /// write is not highlighted).
+    pub region: Option<RegionKind>,
     /// The writes its calls made, instruction by instruction (traced sessions only).
     pub writes: Vec<TracedWrite>,
     /// Writes past those, only counted.
@@ -181,6 +184,7 @@ impl Runner {
             notes,
             overrun: None,
             target: None,
+            region: None,
             writes,
             writes_unlisted,
             snapshot,
@@ -302,6 +306,7 @@ impl Runner {
         report: &mut StepReport,
     ) -> Result<()> {
         let target = concrete.and_then(|c| c.target(output));
+        report.target.clone_from(&target);
         if !matches!(op, Op::Alloc { .. } | Op::Read { .. })
             && let Some((allocation, alloc_label)) = &self.allocation
         {
@@ -320,11 +325,11 @@ impl Runner {
                 if let Some(range) = &target {
                     self.allocation = Some((range.clone(), report.label.clone()));
                 }
-                report.target = target.map(|t| (t, RegionKind::Allocation));
+                report.region = Some(RegionKind::Allocation);
             }
             (Op::Write { data, .. }, _) => {
                 if matches!(data, Data::Named(_)) {
-                    report.target = target.map(|t| (t, RegionKind::Input));
+                    report.region = Some(RegionKind::Input);
                 }
             }
             (
@@ -367,7 +372,7 @@ impl Runner {
                         .push(format!("Result (hex): {}", format_hex(bytes)));
                 }
                 self.bindings.bytes.insert(name.clone(), bytes.clone());
-                report.target = target.map(|t| (t, RegionKind::Output));
+                report.region = Some(RegionKind::Output);
             }
             _ => {}
         }

@@ -76,6 +76,8 @@ pub enum UiCommand {
     SetLimits(Limits),
     /// Provide imports this way from the next load on.
     SetHost(HostSettings),
+    /// Trace every write to its instruction from the next load on.
+    SetTrace(bool),
     /// Load the current module again (with new import settings).
     Reload,
     /// Set what one stubbed import (`module.name`) does (`None`: the default), then
@@ -197,6 +199,7 @@ impl App {
                 self.worker.send(Command::SetLimits(limits));
             }
             UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
+            UiCommand::SetTrace(trace) => self.worker.send(Command::SetTrace(trace)),
             UiCommand::Reload => {
                 if let Some(module) = &self.state.module {
                     let (name, bytes) = (module.name.clone(), module.bytes.to_vec());

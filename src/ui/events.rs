@@ -3,6 +3,7 @@
 
 use crate::engine::worker::{Event, ReplayInfo};
 use crate::engine::{RunEnd, human_bytes};
+use crate::memory::WriteMap;
 use crate::recipe::Recipe;
 
 use super::marks::MemoryMarks;
@@ -61,6 +62,7 @@ impl AppState {
                 self.session = *session;
                 self.regions.clear();
                 self.marks = MemoryMarks::default();
+                self.writers = WriteMap::default();
                 self.timeline = Timeline::default();
                 self.live = None;
                 self.stages.clear();

@@ -113,6 +113,7 @@ impl EngineSetup {
         if let Ok(host) = settings.host_settings() {
             worker.send(Command::SetHost(host));
         }
+        worker.send(Command::SetTrace(settings.trace_writes));
         Ok((worker, cache_error))
     }
 }

@@ -26,6 +26,8 @@ pub struct Settings {
     pub memory_limit_mb: u64,
     /// Whether stubbed imports trap instead of returning zeros.
     pub stubs_trap: bool,
+    /// Whether every write is traced to its instruction (from the next load).
+    pub trace_writes: bool,
     /// Per-import policies that differ from the default, keyed `module.name`; set in
     /// the Module tab's import list, kept for any module importing that name.
     pub stub_overrides: BTreeMap<String, StubPolicy>,
@@ -49,6 +51,7 @@ impl Default for Settings {
             timeout_ms: limits.timeout_ms,
             memory_limit_mb: limits.memory_limit_bytes >> 20,
             stubs_trap: false,
+            trace_writes: false,
             stub_overrides: BTreeMap::new(),
             wasi_args: String::new(),
             wasi_env: String::new(),
@@ -153,6 +156,19 @@ pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &m
                 "A guest that runs past the time limit is interrupted; \
                  one that grows memory past the limit traps.",
             );
+            ui.separator();
+            let traced = ui
+                .checkbox(
+                    &mut settings.trace_writes,
+                    "Trace every write to the instruction that made it",
+                )
+                .on_hover_text(
+                    "Hovering a byte then says which instruction wrote it. Calls run \
+                     slower; applies when a module loads (Reload below).",
+                );
+            if traced.changed() {
+                cmds.push(UiCommand::SetTrace(settings.trace_writes));
+            }
             ui.separator();
             imports_ui(ui, settings, cmds);
         });

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::engine::GlobalValue;
 use crate::inspect::{ExportKind, ModuleInfo};
-use crate::memory::{Region, Snapshot};
+use crate::memory::{Region, Snapshot, WriteMap};
 use crate::recipe::Recipe;
 
 use super::marks::MemoryMarks;
@@ -175,6 +175,9 @@ pub struct AppState {
     pub presentation: Presentation,
     /// Allocations, growths, overruns and the memory map of this session.
     pub marks: MemoryMarks,
+    /// Who last wrote each byte: the host's writes, and (when writes are traced)
+    /// every instruction's.
+    pub writers: WriteMap,
 }
 
 impl Default for AppState {
@@ -206,6 +209,7 @@ impl Default for AppState {
             changed: Changed::default(),
             presentation: Presentation::default(),
             marks: MemoryMarks::default(),
+            writers: WriteMap::default(),
         }
     }
 }

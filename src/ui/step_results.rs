@@ -2,8 +2,9 @@
 //! `wasmscope run` prints), its marks on memory, its entry on the timeline, and the
 //! walkthrough's progress.
 
-use crate::engine::{StepReport, changed_line};
-use crate::memory::{Region, RegionKind, set_region};
+use crate::engine::{StepOutput, StepReport, changed_line};
+use crate::memory::{Region, RegionKind, Writer, set_region};
+use crate::recipe::Op;
 
 use super::state::{AppState, LogKind};
 use super::timeline::StepMark;
@@ -36,11 +37,16 @@ impl AppState {
             self.marks.overruns.extend(ranges.iter().cloned());
             self.marks.overruns.sort_by_key(|r| r.start);
         }
-        let region = report.target.clone().map(|(range, kind)| Region {
-            range,
-            kind,
-            label: report.label.clone(),
-        });
+        let region = report
+            .target
+            .clone()
+            .zip(report.region)
+            .map(|(range, kind)| Region {
+                range,
+                kind,
+                label: report.label.clone(),
+            });
+        self.record_writers(&report);
         if let Some(region) = &region {
             if region.kind == RegionKind::Allocation {
                 self.marks
@@ -79,6 +85,24 @@ impl AppState {
         }
         if let Some(&stage) = self.stage_steps.get(&report.index) {
             self.walk.completed(stage, &report);
+        }
+    }
+}
+
+impl AppState {
+    /// Notes who wrote what in `report`: each traced instruction, or the host.
+    fn record_writers(&mut self, report: &StepReport) {
+        let step = report.index + 1;
+        for write in report.writes.iter().filter(|w| !w.trapped) {
+            let what = format!("{} ({})", write.place, write.op);
+            self.writers
+                .record(write.range.clone(), Writer { what, step });
+        }
+        if let (Op::Write { .. }, Ok(StepOutput::Written), Some(range)) =
+            (&report.step.op, &report.outcome, &report.target)
+        {
+            let what = format!("the host ({})", report.label);
+            self.writers.record(range.clone(), Writer { what, step });
         }
     }
 }

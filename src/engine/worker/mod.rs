@@ -4,6 +4,7 @@
 
 mod files;
 mod protocol;
+mod replay;
 mod state;
 
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};

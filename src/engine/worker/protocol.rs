@@ -73,6 +73,9 @@ pub enum Command {
     SetLimits(Limits),
     /// Provide imports this way from the next Load on.
     SetHost(HostSettings),
+    /// Trace every write to its instruction from the next Load on (on an engine for
+    /// guest debugging, which runs calls slower).
+    SetTrace(bool),
     /// Show the exported memory with this name.
     SelectMemory(String),
     /// End the worker thread with a panic carrying this message: how the window's

@@ -11,6 +11,7 @@ use wasmtime::Module;
 
 use super::files::save_session;
 use super::protocol::{Command, Event, ReplayInfo};
+use super::replay::{Reporter, inexact_replay};
 use super::{Message, compile_note};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::cache::CompileCache;
@@ -18,9 +19,10 @@ use crate::engine::glue::glue_allocator;
 use crate::engine::imports::{HostConfig, check_imports};
 use crate::engine::instantiate::compile;
 use crate::engine::limits::{Limits, StopHandle};
-use crate::engine::runner::{AfterFailure, RunObserver, Runner, StepReport, run_steps};
+use crate::engine::runner::{AfterFailure, Runner, run_steps};
 use crate::engine::session::Session;
-use crate::inspect::{ModuleInfo, inspect, load_module_bytes};
+use crate::engine::trace::new_debug_engine;
+use crate::inspect::{ModuleInfo, WriteSites, inspect, load_module_bytes, write_sites};
 use crate::recipe::{self, HostSettings, ModuleRef, Recipe};
 
 /// A load on its way: what it needs once compiled.
@@ -30,6 +32,8 @@ pub struct PendingLoad {
     sha256: String,
     info: Arc<ModuleInfo>,
     allocators: Vec<Allocator>,
+    /// The module's writing instructions, when its writes are traced.
+    sites: Option<Arc<WriteSites>>,
     session: Option<Box<Recipe>>,
 }
 
@@ -39,6 +43,7 @@ struct Live {
     module: Module,
     info: Arc<ModuleInfo>,
     allocators: Vec<Allocator>,
+    sites: Option<Arc<WriteSites>>,
     session: Session,
     runner: Runner,
     recipe: Recipe,
@@ -60,6 +65,10 @@ pub struct WorkerState {
     queued: Vec<Command>,
     internal: Sender<Message>,
     cache: Option<CompileCache>,
+    /// Whether the next loads trace every write (on an engine for guest debugging).
+    trace: bool,
+    /// That engine, made at the first traced load.
+    debug_engine: Option<wasmtime::Engine>,
 }
 
 impl WorkerState {
@@ -79,6 +88,8 @@ impl WorkerState {
             queued: Vec::new(),
             internal,
             cache,
+            trace: false,
+            debug_engine: None,
         }
     }
 
@@ -149,6 +160,7 @@ impl WorkerState {
                 }
             }
             Command::SetHost(host) => self.host = host,
+            Command::SetTrace(trace) => self.trace = trace,
             Command::SelectMemory(name) => self.select_memory(name, send),
             Command::Panic(message) => panic!("{message}"),
         }
@@ -204,9 +216,15 @@ impl WorkerState {
                 bytes: Arc::from(binary.as_slice()),
                 allocators: allocators.clone(),
             });
-            supported.map(|()| (binary, info, allocators))
+            supported?;
+            let sites = match self.trace {
+                true => Some(Arc::new(write_sites(&binary)?)),
+                false => None,
+            };
+            let engine = self.engine_for(sites.is_some())?;
+            Ok((binary, info, allocators, sites, engine))
         });
-        let (binary, info, allocators) = match checked {
+        let (binary, info, allocators, sites, engine) = match checked {
             Ok(checked) => checked,
             Err(err) => {
                 send(Event::LoadFailed {
@@ -225,9 +243,9 @@ impl WorkerState {
             sha256: recipe::sha256_hex(&binary),
             info,
             allocators,
+            sites,
             session,
         });
-        let engine = self.stop.engine().clone();
         let internal = self.internal.clone();
         let cache = self.cache.clone();
         let spawned = std::thread::Builder::new()
@@ -312,8 +330,21 @@ impl WorkerState {
                 .unwrap_or_else(|| PathBuf::from(&load.name)),
             sha256: Some(load.sha256.clone()),
         };
+        if load.sites.is_some() {
+            notes.push(
+                "Every write is traced to the instruction that made it (Settings); calls run \
+                 slower."
+                    .to_owned(),
+            );
+        }
         let instantiated = module.and_then(|module| {
-            let session = self.instantiate(&module, &base, &load.name, &load.allocators)?;
+            let session = self.instantiate(
+                &module,
+                load.sites.as_ref(),
+                &base,
+                &load.name,
+                &load.allocators,
+            )?;
             Ok((module, session))
         });
         match instantiated {
@@ -323,6 +354,7 @@ impl WorkerState {
                     module,
                     info: load.info,
                     allocators: load.allocators,
+                    sites: load.sites,
                     session,
                     runner: Runner::new(base.input.as_ref()),
                     recipe: base,
@@ -342,9 +374,25 @@ impl WorkerState {
     }
 
     /// A new instance of `module` with `recipe`'s host settings and limits.
+    /// The engine to compile a load for: the debug one when its writes are traced.
+    fn engine_for(&mut self, traced: bool) -> Result<wasmtime::Engine> {
+        if !traced {
+            return Ok(self.stop.engine().clone());
+        }
+        if let Some(engine) = &self.debug_engine {
+            return Ok(engine.clone());
+        }
+        let engine = new_debug_engine(self.cache.as_ref())?;
+        self.debug_engine = Some(engine.clone());
+        Ok(engine)
+    }
+
+    /// A new instance of `module` (writes traced at `sites`, if given) with
+    /// `recipe`'s host settings and limits.
     fn instantiate(
         &self,
         module: &Module,
+        sites: Option<&Arc<WriteSites>>,
         recipe: &Recipe,
         name: &str,
         allocators: &[Allocator],
@@ -354,7 +402,10 @@ impl WorkerState {
             .limits
             .map(Limits::from_settings)
             .unwrap_or(self.limits);
-        let mut session = Session::from_module(&self.stop, module, limits, &host)?;
+        let mut session = match sites {
+            Some(sites) => Session::traced(&self.stop, module, limits, &host, sites.clone())?,
+            None => Session::from_module(&self.stop, module, limits, &host)?,
+        };
         session.set_known_allocators(allocators.to_vec());
         Ok(session)
     }
@@ -474,7 +525,13 @@ impl WorkerState {
         let started = Instant::now();
         let mut base = live.recipe.clone();
         let steps: Vec<recipe::Step> = base.steps.drain(..).take(keep).collect();
-        match self.instantiate(&live.module, &base, &live.name, &live.allocators) {
+        match self.instantiate(
+            &live.module,
+            live.sites.as_ref(),
+            &base,
+            &live.name,
+            &live.allocators,
+        ) {
             Ok(session) => {
                 let fresh = Live {
                     runner: Runner::new(base.input.as_ref()),
@@ -513,54 +570,4 @@ impl WorkerState {
             }),
         }
     }
-}
-
-/// Sends each step's start and end as events; ends a run when Stop is pressed.
-struct Reporter<'a, F: Fn(Event)> {
-    generation: u64,
-    stop: &'a StopHandle,
-    send: &'a F,
-}
-
-impl<F: Fn(Event)> RunObserver for Reporter<'_, F> {
-    fn should_stop(&mut self) -> bool {
-        self.stop.is_requested()
-    }
-
-    fn started(&mut self, index: usize, step: &recipe::Step) {
-        (self.send)(Event::StepStarted {
-            generation: self.generation,
-            index,
-            label: step.op.describe(),
-        });
-    }
-
-    fn done(&mut self, report: StepReport) -> Result<()> {
-        (self.send)(Event::StepDone {
-            generation: self.generation,
-            report: Box::new(report),
-        });
-        Ok(())
-    }
-}
-
-/// Why a replay of a module may differ from its first run: it can read clocks or
-/// random numbers through WASI.
-fn inexact_replay(info: &ModuleInfo) -> Option<String> {
-    const NONDETERMINISTIC: [&str; 3] = ["clock_time_get", "random_get", "poll_oneoff"];
-    let found: Vec<&str> = info
-        .imports
-        .iter()
-        .filter(|i| {
-            crate::engine::is_wasi(&i.module) && NONDETERMINISTIC.contains(&i.name.as_str())
-        })
-        .map(|i| i.name.as_str())
-        .collect();
-    (!found.is_empty()).then(|| {
-        format!(
-            "the guest can read clocks or random numbers (it imports {}), so this replay may \
-             differ from the first run",
-            found.join(", ")
-        )
-    })
 }

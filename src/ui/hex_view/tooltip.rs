@@ -30,4 +30,10 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
     if in_sorted(state.changed(), offset) {
         ui.label("changed by the last step");
     }
+    if let Some(writer) = state.writers.writer_at(offset) {
+        ui.label(format!(
+            "written by {} in step {}",
+            writer.what, writer.step
+        ));
+    }
 }

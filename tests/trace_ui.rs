@@ -1,0 +1,63 @@
+//! Who wrote each byte, in the real window: with Settings > Trace writes on, the
+//! demo's walkthrough attributes every byte of append's suffix to the store that
+//! wrote it, and the input to the host.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod common;
+
+use common::{harness, log_text, pinned, settle};
+use egui_kittest::kittest::Queryable;
+use wasmscope::ui::UiCommand;
+
+#[test]
+fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
+    let mut harness = harness(None, pinned());
+    harness.state_mut().apply(UiCommand::SetTrace(true));
+    harness.state_mut().apply(UiCommand::Reload);
+    harness.step();
+    settle(&mut harness, "the traced load", |app| {
+        log_text(app).contains("Every write is traced") && app.state().ready
+    });
+    harness.state_mut().apply(UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+    let state = harness.state().state();
+    let ptr = state.walk.ptr.unwrap();
+    // The input: the host's write (step 2).
+    let input = state.writers.writer_at(ptr).unwrap();
+    assert_eq!(
+        (input.what.as_str(), input.step),
+        ("the host (write 16 bytes at 0x110008)", 2)
+    );
+    // The suffix: LLVM compiled append into three i64 stores and one byte (step 3).
+    let suffix: Vec<String> = (ptr + 16..ptr + 41)
+        .map(|offset| state.writers.writer_at(offset).unwrap().what.clone())
+        .collect();
+    assert!(
+        suffix[..8].iter().all(|w| w == "append+0x003b (i64.store)"),
+        "{suffix:?}"
+    );
+    assert!(
+        suffix[8..16]
+            .iter()
+            .all(|w| w == "append+0x002d (i64.store)")
+    );
+    assert!(
+        suffix[16..24]
+            .iter()
+            .all(|w| w == "append+0x001f (i64.store)")
+    );
+    assert_eq!(suffix[24], "append+0x0011 (i32.store8)");
+    assert!(
+        (ptr + 16..ptr + 41).all(|o| state.writers.writer_at(o).unwrap().step == 3),
+        "all in step 3"
+    );
+    // Hovering the last byte of the suffix says who wrote it.
+    let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+    harness.get_by_label("written by append+0x0011 (i32.store8) in step 3");
+    harness.snapshot("hover_written_by");
+}
