@@ -3,16 +3,21 @@
 //! and `wasmscope replay` do: instantiate, then run every step through the one runner,
 //! a snapshot after each. The module is compiled once, outside the measurement.
 //!
+//! `trace/reverse_4KiB/{untraced,traced}`: `strings.wasm`'s `reverse` over 4 KiB in
+//! place, on the normal engine and traced (an engine for guest debugging, a breakpoint
+//! on every write); throughput is in writes, so the traced figure is traced writes per
+//! second and the ratio of the two times is the slowdown tracing costs.
+//!
 //! The bench profile builds wasmtime at opt-level 0 (see `Cargo.toml`), so calls into
 //! the guest are slower here than in a release build; the snapshots (this crate and
 //! memchr, optimised) are the same work.
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wasmscope::engine::{
     AfterFailure, HostConfig, Limits, RunObserver, Runner, Session, StepReport, StopHandle,
-    new_engine, run_steps,
+    Value, new_debug_engine, new_engine, run_steps,
 };
 use wasmscope::recipe::{Expr, Input, Returns, SeedChoice, Step, seed_steps};
 
@@ -65,5 +70,46 @@ fn replay(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay);
+/// `strings.wasm` with 4 KiB of text written at the pointer `alloc` gave.
+fn reverse_ready(traced: bool) -> (Session, u64) {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/strings.wasm"))
+        .expect("the strings guest");
+    let host = HostConfig::default();
+    let mut session = if traced {
+        let stop = StopHandle::new(new_debug_engine(None).expect("a debug engine"));
+        Session::traced_from_checked(&stop, &bytes, Limits::default(), &host)
+    } else {
+        let stop = StopHandle::new(new_engine().expect("an engine"));
+        Session::from_checked_with(&stop, &bytes, Limits::default(), &host)
+    }
+    .expect("instantiates");
+    let ptr = session.alloc("alloc", 4096).expect("allocates");
+    let text: Vec<u8> = (0..4096).map(|i| b'a' + (i % 26) as u8).collect();
+    session.write(ptr, &text).expect("writes");
+    (session, ptr)
+}
+
+fn trace(c: &mut Criterion) {
+    let args = |ptr: u64| [Value::I32(ptr as i32), Value::I32(4096)];
+    let (mut traced, ptr) = reverse_ready(true);
+    traced.call("reverse", &args(ptr)).expect("reverses");
+    let (writes, unlisted) = traced.take_writes();
+    let per_call = writes.len() as u64 + unlisted;
+    assert!(per_call > 0, "reverse writes memory");
+    let mut group = c.benchmark_group("trace/reverse_4KiB");
+    group.sample_size(10).throughput(Throughput::Elements(per_call));
+    let (mut untraced, untraced_ptr) = reverse_ready(false);
+    group.bench_function("untraced", |b| {
+        b.iter(|| black_box(untraced.call("reverse", &args(untraced_ptr)).expect("reverses")));
+    });
+    group.bench_function("traced", |b| {
+        b.iter(|| {
+            let done = traced.call("reverse", &args(ptr)).expect("reverses");
+            black_box((done, traced.take_writes()))
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, replay, trace);
 criterion_main!(benches);
