@@ -16,8 +16,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wasmscope::engine::{
-    AfterFailure, HostConfig, Limits, RunObserver, Runner, Session, StepReport, StopHandle,
-    Value, new_debug_engine, new_engine, run_steps,
+    AfterFailure, HostConfig, Limits, RunObserver, Runner, Session, StepReport, StopHandle, Value,
+    new_debug_engine, new_engine, run_steps,
 };
 use wasmscope::recipe::{Expr, Input, Returns, SeedChoice, Step, seed_steps};
 
@@ -97,10 +97,18 @@ fn trace(c: &mut Criterion) {
     let per_call = writes.len() as u64 + unlisted;
     assert!(per_call > 0, "reverse writes memory");
     let mut group = c.benchmark_group("trace/reverse_4KiB");
-    group.sample_size(10).throughput(Throughput::Elements(per_call));
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(per_call));
     let (mut untraced, untraced_ptr) = reverse_ready(false);
     group.bench_function("untraced", |b| {
-        b.iter(|| black_box(untraced.call("reverse", &args(untraced_ptr)).expect("reverses")));
+        b.iter(|| {
+            black_box(
+                untraced
+                    .call("reverse", &args(untraced_ptr))
+                    .expect("reverses"),
+            )
+        });
     });
     group.bench_function("traced", |b| {
         b.iter(|| {

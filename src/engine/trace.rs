@@ -14,7 +14,8 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use anyhow::{Context as _, Result};
 use wasmtime::{
-    DebugEvent, DebugHandler, Engine, FrameHandle, Module, ModulePC, Store, StoreContextMut, Val,
+    DebugEvent, DebugHandler, Engine, FrameHandle, Module, ModulePC, Store, StoreContextMut, Trap,
+    Val,
 };
 
 use super::cache::CompileCache;
@@ -216,6 +217,9 @@ impl DebugHandler for WriteTracer {
     ) -> impl Future<Output = ()> + Send {
         match event {
             DebugEvent::Breakpoint => self.record(store),
+            // A stack overflow traps in a function's prologue, before its frame can be
+            // read (wasmtime 48 panics, and aborts, reading it): no write is there.
+            DebugEvent::Trap(Trap::StackOverflow) => {}
             DebugEvent::Trap(_) => self.trapped(store),
             _ => {}
         }
