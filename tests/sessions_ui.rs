@@ -179,16 +179,21 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     harness.run_steps(4);
     harness.snapshot("timeline_view");
 
-    // Alt+Right walks forward; past the newest step it is live memory again.
-    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowRight);
+    // F8 walks forward; past the newest step it is live memory again.
+    harness.key_press(egui::Key::F8);
     harness.step();
     assert_eq!(harness.state().state().timeline.viewing, Some(2));
-    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowRight);
+    harness.key_press(egui::Key::F8);
     harness.step();
-    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowRight);
+    harness.key_press(egui::Key::F8);
     harness.step();
     assert_eq!(harness.state().state().timeline.viewing, None);
     assert_eq!(memory_of(harness.state()), live);
+    // F7 from live memory goes to the newest step.
+    harness.key_press(egui::Key::F7);
+    harness.step();
+    assert_eq!(harness.state().state().timeline.viewing, Some(3));
+    harness.state_mut().apply(UiCommand::ViewStep(None));
 
     // Step 1 against step 4: the input and append's suffix.
     harness.state_mut().apply(UiCommand::ViewStep(Some(3)));

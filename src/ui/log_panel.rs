@@ -54,7 +54,8 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
                 text
             };
             let response = ui.add(egui::Label::new(text).selectable(true));
-            if newly_focused && focus == Some(index) {
+            // The focused line is kept in view (while a past step is shown).
+            if focus == Some(index) && (newly_focused || !ui.is_rect_visible(response.rect)) {
                 response.scroll_to_me_animation(
                     Some(egui::Align::TOP),
                     egui::style::ScrollAnimation::none(),

@@ -66,7 +66,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiComm
             ui.label("Steps: Ctrl+Enter runs the next one, Ctrl+Shift+Enter all of them.");
             ui.label("Esc stops a running call. Ctrl+O opens a module.");
             ui.label("Drop a .wasm or .wat file on the window to open it.");
-            ui.label("Drop a session (.toml) to replay it. Alt+Left/Right walk the timeline.");
+            ui.label("Drop a session (.toml) to replay it. F7/F8 walk the timeline.");
         });
     });
 }

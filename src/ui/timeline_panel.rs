@@ -10,12 +10,13 @@ use crate::memory::{format_ranges, plural_bytes};
 use super::UiCommand;
 use super::state::AppState;
 
-/// Alt+Left / Alt+Right: one step back / forward on the timeline.
+/// F7 / F8: one step back / forward on the timeline (Alt+Left/Right already walk the
+/// hex view's places, and text fields own the arrows).
 pub const BACK: egui::KeyboardShortcut =
-    egui::KeyboardShortcut::new(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F7);
 /// See [`BACK`].
 pub const FORWARD: egui::KeyboardShortcut =
-    egui::KeyboardShortcut::new(egui::Modifiers::ALT, egui::Key::ArrowRight);
+    egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F8);
 
 /// Draws the strip and, while a past step is shown, the banner.
 pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
@@ -26,7 +27,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
             ui.weak("no steps yet: each step you run appears here");
             return;
         }
-        ui.weak("(click: memory after the step; Shift+click: compare)");
+        ui.weak("(click: memory after the step; Shift+click: compare; F7/F8: back/forward)");
     });
     if timeline.is_empty() {
         return;
