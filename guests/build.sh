@@ -3,7 +3,8 @@
 # to compare fresh builds with the committed files). Needs every toolchain:
 #   Rust guests:    cargo for wasm32-unknown-unknown and wasm32-wasip1
 #                   (rustup target add wasm32-unknown-unknown wasm32-wasip1).
-#   C guest:        Debian's clang and lld (apt-get install clang lld).
+#   C guest:        Debian's clang, lld and binaryen (apt-get install clang lld binaryen):
+#                   clang runs binaryen's wasm-opt after linking when it is installed.
 #   AssemblyScript: node and npm; `npm ci` in guests/assemblyscript installs asc.
 #   WAT guests:     compiled by wasmscope's `wat` crate through a test run with BLESS=1.
 # With GUEST_ONLY=rust|c|assemblyscript only that kind is built (the tests use it).
