@@ -42,5 +42,5 @@ pub use module_info::ModuleInfo;
 pub use parse::inspect;
 pub use render::render_text;
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
-pub use wat_text::{MAX_WAT_BYTES, function_wat};
+pub use wat_text::{CodeLine, MAX_WAT_BYTES, function_code, function_wat};
 pub use write_sites::{WriteKind, WriteSite, WriteSites, write_sites};

@@ -22,24 +22,59 @@ const STUB_BODY: [u8; 4] = [3, 0x00, 0x00, 0x0b];
 /// Imported functions have no body and give an error; output is capped at
 /// [`MAX_WAT_BYTES`] with a `;; …` note when cut.
 pub fn function_wat(bytes: &[u8], func_index: u32) -> anyhow::Result<String> {
+    Ok(finish(capture(bytes, func_index)?))
+}
+
+/// One line of a function's text, with the module offset (`pc`) of the instruction
+/// it starts with, if it starts with one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLine {
+    /// Byte offset of the line's instruction in the original module.
+    pub pc: Option<u64>,
+    /// The text, indented.
+    pub text: String,
+}
+
+/// Function `func_index` as lines of text, each with its instruction's offset in the
+/// module, as a debugger's code view needs them (capped like [`function_wat`]).
+pub fn function_code(bytes: &[u8], func_index: u32) -> anyhow::Result<Vec<CodeLine>> {
+    let sink = capture(bytes, func_index)?;
+    let text = finish_text(&sink);
+    let lines = text
+        .lines()
+        .zip(sink.line_offsets.iter().copied().chain(std::iter::repeat(None)))
+        .map(|(line, offset)| CodeLine {
+            pc: offset.map(|o| (o - sink.body.start + sink.original_start) as u64),
+            text: line.to_owned(),
+        })
+        .collect();
+    Ok(lines)
+}
+
+/// Prints function `func_index` into a `Capture`.
+fn capture(bytes: &[u8], func_index: u32) -> anyhow::Result<Capture> {
     check_header(bytes)?;
     let reduced = reduce(bytes, func_index)?;
     let mut sink = Capture {
         body: reduced.body,
+        original_start: reduced.original_start,
         inside: false,
         text: String::new(),
+        line_offsets: Vec::new(),
         truncated: false,
     };
     wasmprinter::Config::new()
         .print(&reduced.bytes, &mut sink)
         .with_context(|| format!("could not print function {func_index} as text"))?;
-    Ok(finish(sink))
+    Ok(sink)
 }
 
 /// A reduced module and where the chosen body lies in it.
 struct Reduced {
     bytes: Vec<u8>,
     body: Range<usize>,
+    /// Where the body starts in the original module.
+    original_start: usize,
 }
 
 /// Builds the reduced module described in the module docs.
@@ -52,6 +87,7 @@ fn reduce(bytes: &[u8], func_index: u32) -> anyhow::Result<Reduced> {
     let mut defined = 0u32;
     let mut code: Option<(Vec<u8>, u32)> = None;
     let mut body = None;
+    let mut original_start = 0;
     for payload in parser.parse_all(bytes) {
         match payload.map_err(err)? {
             Payload::Version { range, .. } => out.extend_from_slice(&bytes[range]),
@@ -80,6 +116,7 @@ fn reduce(bytes: &[u8], func_index: u32) -> anyhow::Result<Reduced> {
                 if imported.len() as u64 + u64::from(*seen) == u64::from(func_index) {
                     buf.extend_from_slice(&leb(range.len() as u32));
                     body = Some(buf.len()..buf.len() + range.len());
+                    original_start = range.start;
                     buf.extend_from_slice(&bytes[range]);
                 } else {
                     buf.extend_from_slice(&STUB_BODY);
@@ -103,7 +140,11 @@ fn reduce(bytes: &[u8], func_index: u32) -> anyhow::Result<Reduced> {
     }
     check_index(func_index, &imported, defined)?;
     let body = body.context("the code section ended before the function's body")?;
-    Ok(Reduced { bytes: out, body })
+    Ok(Reduced {
+        bytes: out,
+        body,
+        original_start,
+    })
 }
 
 /// Errors for indices that have no body here.
@@ -141,11 +182,14 @@ fn leb(mut value: u32) -> Vec<u8> {
     }
 }
 
-/// A `Print` sink that keeps only lines starting inside `body`.
+/// A `Print` sink that keeps only lines starting inside `body`, and each kept line's
+/// binary offset.
 struct Capture {
     body: Range<usize>,
+    original_start: usize,
     inside: bool,
     text: String,
+    line_offsets: Vec<Option<usize>>,
     truncated: bool,
 }
 
@@ -165,11 +209,21 @@ impl wasmprinter::Print for Capture {
         if let Some(offset) = binary_offset {
             self.inside = self.body.contains(&offset);
         }
+        if self.inside && !self.truncated {
+            // Lines are separated by a newline written before each one but the first.
+            self.line_offsets
+                .push(binary_offset.filter(|o| self.body.contains(o)));
+        }
     }
 }
 
 /// Removes the module-level indent and adds the truncation note.
 fn finish(sink: Capture) -> String {
+    finish_text(&sink)
+}
+
+/// See [`finish`].
+fn finish_text(sink: &Capture) -> String {
     // A cut may fall mid-line: keep whole lines only.
     let whole = match sink.text.rfind('\n') {
         Some(end) if sink.truncated => &sink.text[..end],

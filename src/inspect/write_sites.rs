@@ -231,5 +231,13 @@ mod tests {
         assert_eq!(found.func_name(9), "func[9]");
         // The pc is the opcode's byte in the module.
         assert_eq!(bytes[first.pc as usize], 0x3a, "i32.store8");
+        // The code view's lines carry the same pcs.
+        let code = crate::inspect::function_code(&bytes, first.func).unwrap();
+        let line = code.iter().find(|l| l.pc == Some(first.pc)).unwrap();
+        assert!(line.text.trim_start().starts_with("i32.store8 offset=3"), "{code:?}");
+        let fill = found.sites.values().find(|s| s.op == "memory.fill").unwrap();
+        let line = code.iter().find(|l| l.pc == Some(fill.pc)).unwrap();
+        assert_eq!(line.text.trim(), "memory.fill");
+        assert!(code[0].text.starts_with("(func $copy"), "{code:?}");
     }
 }
