@@ -266,7 +266,10 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
         asset("hostile.wasm").into(),
     ));
     wait_for(&worker, "Loaded", |e| matches!(e, Event::Loaded { .. }));
-    worker.send(Command::Run(vec![call("spin", &["0", "0"])]));
+    worker.send(Command::Run {
+        steps: vec![call("spin", &["0", "0"])],
+        step_into: false,
+    });
     wait_for(&worker, "StepStarted", |e| {
         matches!(e, Event::StepStarted { .. })
     });
@@ -287,7 +290,10 @@ fn worker_runs_steps_and_stop_interrupts_a_running_call() {
     wait_for(&worker, "LoadFailed", |e| {
         matches!(e, Event::LoadFailed { .. })
     });
-    worker.send(Command::Run(vec![call("div", &["9", "3"])]));
+    worker.send(Command::Run {
+        steps: vec![call("div", &["9", "3"])],
+        step_into: false,
+    });
     let done = wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
     let Event::StepDone { report, .. } = done else {
         unreachable!()
@@ -340,11 +346,14 @@ fn opening_a_module_while_another_compiles_cancels_the_first() {
     assert_eq!(loaded, vec!["append.wasm"]);
     assert_eq!(cancelled, vec!["slow.wat"]);
     // The module that won is the one steps run on.
-    worker.send(Command::Run(vec![recipe::Step::new(Op::Alloc {
-        export: "alloc".into(),
-        size: Expr::new("46"),
-        name: "ptr".into(),
-    })]));
+    worker.send(Command::Run {
+        steps: vec![recipe::Step::new(Op::Alloc {
+            export: "alloc".into(),
+            size: Expr::new("46"),
+            name: "ptr".into(),
+        })],
+        step_into: false,
+    });
     wait_for(&worker, "StepDone", |e| matches!(e, Event::StepDone { .. }));
 }
 

@@ -381,7 +381,10 @@ fn the_worker_reports_notes_with_its_events() {
     }
     let notes = loaded_notes.expect("no Loaded event within 20 s");
     assert!(has(&notes, "logged): env.notify"), "{notes:?}");
-    worker.send(Command::Run(vec![call("shout", &["0x10000", "0"])]));
+    worker.send(Command::Run {
+        steps: vec![call("shout", &["0x10000", "0"])],
+        step_into: false,
+    });
     for _ in 0..200 {
         if let Some(Event::StepDone { report, .. }) =
             worker.recv_timeout(Duration::from_millis(100))
@@ -408,7 +411,10 @@ fn the_worker_uses_the_host_it_is_given_from_the_next_load() {
         "shout_c.wasm",
         asset("shout_c.wasm").into(),
     ));
-    worker.send(Command::Run(vec![call("shout", &["0x10000", "0"])]));
+    worker.send(Command::Run {
+        steps: vec![call("shout", &["0x10000", "0"])],
+        step_into: false,
+    });
     for _ in 0..200 {
         match worker.recv_timeout(Duration::from_millis(100)) {
             Some(Event::StepDone { report, .. }) => {
@@ -540,7 +546,10 @@ fn a_load_ends_the_call_running_before_it() {
         worker.recv_timeout(Duration::from_secs(20)),
         Some(Event::Loaded { .. })
     ) {}
-    worker.send(Command::Run(vec![call("nap", &["60_000"])]));
+    worker.send(Command::Run {
+        steps: vec![call("nap", &["60_000"])],
+        step_into: false,
+    });
     while !matches!(
         worker.recv_timeout(Duration::from_secs(20)),
         Some(Event::StepStarted { .. })

@@ -248,6 +248,7 @@ fn continue_from_a_past_step_replays_up_to_it_and_drops_the_rest() {
             wasmscope::engine::Value::I32(ptr as i32),
             wasmscope::engine::Value::I32(16),
         ],
+        step_into: false,
     });
     harness.step();
     settle(&mut harness, "the call", |app| {

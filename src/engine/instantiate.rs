@@ -4,14 +4,11 @@
 use anyhow::{Context, Result};
 use wasmtime::{Engine, ExternType, Instance, Memory, Module, Store};
 
-use std::sync::Arc;
-
 use super::imports::{HostConfig, link};
 use super::limits::{Limits, StopHandle, with_ticker};
 use super::store::{StoreData, new_store};
-use super::trace::{WriteTracer, block_on};
+use super::trace::{Tracing, WriteTracer, block_on};
 use super::traps::explain;
-use crate::inspect::WriteSites;
 
 /// A fresh instance and what the session needs of it.
 pub struct Instantiated {
@@ -40,12 +37,12 @@ pub fn instantiate(
     module: &Module,
     limits: Limits,
     host: &HostConfig,
-    trace: Option<&Arc<WriteSites>>,
+    trace: Option<&Tracing>,
 ) -> Result<Instantiated> {
     let engine = module.engine();
     let mut store = new_store(engine, stop, limits, &host.wasi)?;
-    if let Some(sites) = trace {
-        WriteTracer::install(&mut store, sites.clone());
+    if let Some(tracing) = trace {
+        WriteTracer::install(&mut store, tracing);
     }
     let linked = link(&mut store, module, host)?;
     let instance = with_ticker(engine, || match trace {
@@ -53,8 +50,8 @@ pub fn instantiate(
         None => linked.linker.instantiate(&mut store, module),
     })
     .map_err(|err| explain(err, "instantiation (the start function)"))?;
-    if let Some(sites) = trace {
-        WriteTracer::arm(&mut store, module, sites)?;
+    if let Some(tracing) = trace {
+        WriteTracer::arm(&mut store, module, &tracing.sites)?;
     }
     let exported_memory = instance.get_memory(&mut store, "memory").or_else(|| {
         let first = module

@@ -10,10 +10,10 @@ use super::imports::{HostConfig, check_imports};
 use super::instantiate::{compile, instantiate};
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
 use super::store::{StoreData, start_clock};
-use super::trace::block_on;
+use super::trace::{Tracing, block_on};
 use super::traps::explain;
 use super::values::{NumType, Value, format_values};
-use crate::inspect::{WriteSites, inspect, to_binary};
+use crate::inspect::{inspect, to_binary};
 use crate::memory::{Snapshot, TracedWrite};
 
 /// The value of one exported global, read now.
@@ -104,7 +104,11 @@ impl Session {
     ) -> Result<Self> {
         let sites = Arc::new(crate::inspect::write_sites(bytes)?);
         let module = compile(stop.engine(), bytes)?;
-        Self::traced(stop, &module, limits, host, sites)
+        let tracing = Tracing {
+            sites,
+            debugger: None,
+        };
+        Self::traced(stop, &module, limits, host, tracing)
     }
 
     /// Instantiates a compiled module with imports provided as `host` says, then runs
@@ -126,9 +130,9 @@ impl Session {
         module: &Module,
         limits: Limits,
         host: &HostConfig,
-        sites: Arc<WriteSites>,
+        tracing: Tracing,
     ) -> Result<Self> {
-        Self::instantiated(stop, module, limits, host, Some(&sites))
+        Self::instantiated(stop, module, limits, host, Some(&tracing))
     }
 
     fn instantiated(
@@ -136,7 +140,7 @@ impl Session {
         module: &Module,
         limits: Limits,
         host: &HostConfig,
-        trace: Option<&Arc<WriteSites>>,
+        trace: Option<&Tracing>,
     ) -> Result<Self> {
         let parts = instantiate(stop, module, limits, host, trace)?;
         let mut session = Self {
@@ -148,6 +152,7 @@ impl Session {
             known_allocators: Vec::new(),
             traced: trace.is_some(),
         };
+        session.store.data_mut().memory = session.memory;
         session.run_setup_exports();
         // What the setup exports wrote belongs to no step.
         session.take_writes();
@@ -170,6 +175,18 @@ impl Session {
     /// (always none for a session that is not traced).
     pub fn take_writes(&mut self) -> (Vec<TracedWrite>, u64) {
         self.store.data_mut().trace.take()
+    }
+
+    /// Turns single-stepping on or off (a traced session's debugger pauses then at
+    /// every instruction it is told to).
+    pub fn set_single_step(&mut self, enabled: bool) -> Result<()> {
+        let mut edit = self
+            .store
+            .edit_breakpoints()
+            .context("this session is not compiled for stepping")?;
+        edit.single_step(enabled)
+            .map_err(anyhow::Error::from)
+            .context("cannot change single-stepping")
     }
 
     /// Whether writes are traced.
@@ -262,6 +279,7 @@ impl Session {
                 format!("the module exports no memory `{name}` that wasmscope can show")
             })?;
         self.memory = Some(memory);
+        self.store.data_mut().memory = Some(memory);
         self.last_snapshot = Arc::new(Snapshot::empty());
         Ok(())
     }

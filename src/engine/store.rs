@@ -28,6 +28,8 @@ pub struct StoreData {
     pub notes: Notes,
     /// Writes traced since the last step (traced sessions only).
     pub trace: TraceLog,
+    /// The memory the session shows (what a paused call's snapshot captures).
+    pub memory: Option<wasmtime::Memory>,
 }
 
 /// A store with the limits, the epoch callback that enforces them and `stop`, and a
@@ -53,6 +55,7 @@ pub fn new_store(
         poll_guard,
         notes,
         trace: TraceLog::default(),
+        memory: None,
     };
     let mut store = Store::new(engine, data);
     store.limiter(|data| &mut data.limiter);

@@ -14,11 +14,12 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use anyhow::{Context as _, Result};
 use wasmtime::{
-    DebugEvent, DebugHandler, Engine, FrameHandle, Module, ModulePC, Store, StoreContextMut, Trap,
-    Val,
+    AsContextMut, DebugEvent, DebugHandler, Engine, FrameHandle, Module, ModulePC, Store,
+    StoreContextMut, Trap, Val,
 };
 
 use super::cache::CompileCache;
+use super::debugger::Debugger;
 use super::store::StoreData;
 use crate::inspect::{WriteKind, WriteSite, WriteSites};
 use crate::memory::{CHUNK_BYTES, TracedWrite, Written};
@@ -81,16 +82,31 @@ impl TraceLog {
     }
 }
 
-/// The debug handler that records writes.
+/// What a traced store needs: the module's writing instructions, and a debugger when
+/// its calls can be stepped.
+#[derive(Clone)]
+pub struct Tracing {
+    /// The module's writing instructions.
+    pub sites: Arc<WriteSites>,
+    /// Pauses stepped calls, when given.
+    pub debugger: Option<Arc<Debugger>>,
+}
+
+/// The debug handler that records writes, and lets a `Debugger` pause the call.
 #[derive(Clone)]
 pub struct WriteTracer {
     sites: Arc<WriteSites>,
+    debugger: Option<Arc<Debugger>>,
 }
 
 impl WriteTracer {
-    /// Sets the tracer on `store` (an engine with guest debugging).
-    pub fn install(store: &mut Store<StoreData>, sites: Arc<WriteSites>) {
-        store.set_debug_handler(Self { sites });
+    /// Sets the tracer on `store` (an engine with guest debugging), with `debugger`
+    /// to step calls when given.
+    pub fn install(store: &mut Store<StoreData>, tracing: &Tracing) {
+        store.set_debug_handler(Self {
+            sites: tracing.sites.clone(),
+            debugger: tracing.debugger.clone(),
+        });
     }
 
     /// Puts a breakpoint on every writing instruction of `module`.
@@ -215,12 +231,23 @@ impl DebugHandler for WriteTracer {
         store: StoreContextMut<'_, StoreData>,
         event: DebugEvent<'_>,
     ) -> impl Future<Output = ()> + Send {
+        let mut store = store;
         match event {
-            DebugEvent::Breakpoint => self.record(store),
+            DebugEvent::Breakpoint => {
+                self.record(store.as_context_mut());
+                if let Some(debugger) = &self.debugger {
+                    debugger.at_instruction(&mut store, &self.sites);
+                }
+            }
             // A stack overflow traps in a function's prologue, before its frame can be
             // read (wasmtime 48 panics, and aborts, reading it): no write is there.
             DebugEvent::Trap(Trap::StackOverflow) => {}
-            DebugEvent::Trap(_) => self.trapped(store),
+            DebugEvent::Trap(trap) => {
+                self.trapped(store.as_context_mut());
+                if let Some(debugger) = &self.debugger {
+                    debugger.at_trap(&mut store, &self.sites, trap.to_string());
+                }
+            }
             _ => {}
         }
         std::future::ready(())

@@ -42,7 +42,12 @@ pub fn function_code(bytes: &[u8], func_index: u32) -> anyhow::Result<Vec<CodeLi
     let text = finish_text(&sink);
     let lines = text
         .lines()
-        .zip(sink.line_offsets.iter().copied().chain(std::iter::repeat(None)))
+        .zip(
+            sink.line_offsets
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(None)),
+        )
         .map(|(line, offset)| CodeLine {
             pc: offset.map(|o| (o - sink.body.start + sink.original_start) as u64),
             text: line.to_owned(),

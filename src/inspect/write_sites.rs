@@ -57,6 +57,10 @@ pub struct WriteSites {
     pub sites: BTreeMap<u64, WriteSite>,
     /// Function names by function index (name section, else export, else `func[N]`).
     pub func_names: BTreeMap<u32, String>,
+    /// Where each defined function's body starts in the module, by function index.
+    pub func_starts: BTreeMap<u32, u64>,
+    /// How many functions the module imports (they come first in the index space).
+    pub imported_funcs: u32,
 }
 
 impl WriteSites {
@@ -71,6 +75,12 @@ impl WriteSites {
     /// `append+0x004c`: where a site is, for people.
     pub fn place(&self, site: &WriteSite) -> String {
         format!("{}+{:#06x}", self.func_name(site.func), site.func_offset)
+    }
+
+    /// `append+0x0011`: the instruction at module offset `pc` in function `func`.
+    pub fn place_of(&self, func: u32, pc: u64) -> String {
+        let start = self.func_starts.get(&func).copied().unwrap_or(pc);
+        format!("{}+{:#06x}", self.func_name(func), pc.saturating_sub(start))
     }
 }
 
@@ -148,6 +158,7 @@ pub fn write_sites(bytes: &[u8]) -> Result<WriteSites> {
                 let func = imported_funcs + defined;
                 defined += 1;
                 let start = body.range().start as u64;
+                found.func_starts.insert(func, start);
                 let mut reader = body.get_operators_reader()?;
                 while !reader.eof() {
                     let (op, offset) = reader.read_with_offset()?;
@@ -171,6 +182,7 @@ pub fn write_sites(bytes: &[u8]) -> Result<WriteSites> {
             _ => {}
         }
     }
+    found.imported_funcs = imported_funcs;
     found.func_names = exported;
     found.func_names.extend(names.functions);
     for name in found.func_names.values_mut() {
@@ -234,8 +246,15 @@ mod tests {
         // The code view's lines carry the same pcs.
         let code = crate::inspect::function_code(&bytes, first.func).unwrap();
         let line = code.iter().find(|l| l.pc == Some(first.pc)).unwrap();
-        assert!(line.text.trim_start().starts_with("i32.store8 offset=3"), "{code:?}");
-        let fill = found.sites.values().find(|s| s.op == "memory.fill").unwrap();
+        assert!(
+            line.text.trim_start().starts_with("i32.store8 offset=3"),
+            "{code:?}"
+        );
+        let fill = found
+            .sites
+            .values()
+            .find(|s| s.op == "memory.fill")
+            .unwrap();
         let line = code.iter().find(|l| l.pc == Some(fill.pc)).unwrap();
         assert_eq!(line.text.trim(), "memory.fill");
         assert!(code[0].text.starts_with("(func $copy"), "{code:?}");

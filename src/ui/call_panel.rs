@@ -71,13 +71,18 @@ pub fn call_ui(
         }
     });
     let args: Result<Vec<Value>, String> = parsed.into_iter().collect();
-    let button = egui::Button::new(format!("Call {name}"));
-    if ui.add_enabled(enabled && args.is_ok(), button).clicked()
-        && let Ok(args) = args
-    {
-        cmds.push(UiCommand::Call {
-            export: name.to_owned(),
-            args,
-        });
-    }
+    ui.horizontal(|ui| {
+        let ready = enabled && args.is_ok();
+        let call = ui.add_enabled(ready, egui::Button::new(format!("Call {name}")));
+        let step = ui
+            .add_enabled(ready, egui::Button::new(format!("Step into {name}")))
+            .on_hover_text("Pause before its first instruction and step through it (F11)");
+        if let (true, Ok(args)) = (call.clicked() || step.clicked(), args) {
+            cmds.push(UiCommand::Call {
+                export: name.to_owned(),
+                args,
+                step_into: step.clicked(),
+            });
+        }
+    });
 }

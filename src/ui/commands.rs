@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::engine::worker::Command;
-use crate::engine::{Limits, StubPolicy, Value, arg_text};
+use crate::engine::{DebugCommand, Limits, StubPolicy, Value, arg_text};
 use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
@@ -39,7 +39,13 @@ pub enum UiCommand {
         export: String,
         /// Arguments.
         args: Vec<Value>,
+        /// Pause before its first instruction, to step through it.
+        step_into: bool,
     },
+    /// Run the walkthrough's Call stage paused before its first instruction.
+    StepIntoCall,
+    /// Tell the paused call what to do next.
+    Debug(DebugCommand),
     /// Write bytes into linear memory (an edit in the hex view), as a step.
     WriteBytes {
         /// Guest offset.
@@ -113,33 +119,43 @@ impl App {
                 self.worker.send(Command::LoadFile { generation, path });
             }
             UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
-            UiCommand::Stage(stage) => self.run_stages(&[stage]),
+            UiCommand::Stage(stage) => self.run_stages(&[stage], false),
             UiCommand::RunAll => {
                 if let Some(next) = self.state.walk.next_stage() {
                     let stages: Vec<Stage> =
                         Stage::ALL.into_iter().skip_while(|&s| s != next).collect();
-                    self.run_stages(&stages);
+                    self.run_stages(&stages, false);
                 }
             }
             UiCommand::ResetWalkthrough => {
                 self.state.walk.reset_progress();
                 self.state.regions.clear();
             }
-            UiCommand::Call { export, args } => {
+            UiCommand::Call {
+                export,
+                args,
+                step_into,
+            } => {
                 let op = Op::Call {
                     export,
                     args: args.iter().map(|a| Expr::new(arg_text(a))).collect(),
                     name: "result".to_owned(),
                     returns: Returns::Value,
                 };
-                self.send_steps(vec![recipe::Step::new(op)], Vec::new());
+                self.send_steps(vec![recipe::Step::new(op)], Vec::new(), step_into);
+            }
+            UiCommand::StepIntoCall => self.run_stages(&[Stage::Call], true),
+            UiCommand::Debug(command) => {
+                if self.state.paused.is_some() {
+                    self.worker.debug(command);
+                }
             }
             UiCommand::WriteBytes { offset, bytes } => {
                 let op = Op::Write {
                     at: Expr::literal(offset),
                     data: Data::Literal(Input::Bytes(bytes)),
                 };
-                self.send_steps(vec![recipe::Step::new(op)], Vec::new());
+                self.send_steps(vec![recipe::Step::new(op)], Vec::new(), false);
             }
             UiCommand::SaveSessionDialog => {
                 let picked = rfd::FileDialog::new()
@@ -266,7 +282,7 @@ impl App {
     }
 
     /// Runs walkthrough `stages` as one command (Run all sends them all).
-    fn run_stages(&mut self, stages: &[Stage]) {
+    fn run_stages(&mut self, stages: &[Stage], step_into: bool) {
         let mut steps = Vec::new();
         let mut ends = Vec::new();
         let mut input = self.state.session_input();
@@ -290,12 +306,17 @@ impl App {
                 }
             }
         }
-        self.send_steps(steps, ends);
+        self.send_steps(steps, ends, step_into);
     }
 
     /// Sends steps to run; `stage_ends` marks, by count of steps, where each
     /// walkthrough stage ends.
-    fn send_steps(&mut self, steps: Vec<recipe::Step>, stage_ends: Vec<(usize, Stage)>) {
+    fn send_steps(
+        &mut self,
+        steps: Vec<recipe::Step>,
+        stage_ends: Vec<(usize, Stage)>,
+        step_into: bool,
+    ) {
         if !self.state.can_step() || steps.is_empty() {
             return;
         }
@@ -315,6 +336,6 @@ impl App {
             step: None,
             started: std::time::Instant::now(),
         });
-        self.worker.send(Command::Run(steps));
+        self.worker.send(Command::Run { steps, step_into });
     }
 }

@@ -107,7 +107,14 @@ impl AppState {
                 }
             }
             Event::StepDone { generation, report } if generation == self.generation => {
+                self.paused = None;
                 self.step_done(*report);
+            }
+            Event::Paused { generation, pause } if generation == self.generation => {
+                self.paused_at(*pause);
+            }
+            Event::Note { generation, text } if generation == self.generation => {
+                self.push_log(LogKind::Info, text);
             }
             Event::RunEnded {
                 generation,
@@ -168,6 +175,8 @@ impl AppState {
             | Event::StepStarted { .. }
             | Event::StepDone { .. }
             | Event::RunEnded { .. }
+            | Event::Paused { .. }
+            | Event::Note { .. }
             | Event::MemorySelected { .. } => {}
         }
         None
@@ -175,6 +184,7 @@ impl AppState {
 
     fn run_ended(&mut self, end: RunEnd, replay: Option<ReplayInfo>) {
         self.running = None;
+        self.paused = None;
         self.stages.clear();
         if end.stopped {
             self.push_log(

@@ -17,6 +17,7 @@ mod settings;
 mod state;
 mod status_bar;
 mod step_results;
+mod stepping;
 mod timeline;
 mod timeline_panel;
 mod viewing;
@@ -35,7 +36,7 @@ pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
 pub use state::{
-    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Presentation, SEED_INPUT,
+    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Presentation, SEED_INPUT,
     SessionOffer,
 };
 pub use timeline::{Comparison, StepMark, Timeline};

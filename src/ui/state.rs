@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::engine::GlobalValue;
-use crate::inspect::{ExportKind, ModuleInfo};
+use crate::engine::{GlobalValue, Pause};
+use crate::inspect::{CodeLine, ExportKind, ModuleInfo};
 use crate::memory::{Region, Snapshot, WriteMap};
 use crate::recipe::Recipe;
 
@@ -77,6 +77,15 @@ pub struct LiveView {
     pub changed: Changed,
     /// The live regions.
     pub regions: Vec<Region>,
+}
+
+/// A stepped call, paused.
+#[derive(Clone, Debug)]
+pub struct Paused {
+    /// Where, with the frame's values and memory.
+    pub pause: Pause,
+    /// The paused function's text, each line with its instruction's offset.
+    pub code: Vec<CodeLine>,
 }
 
 /// A session file read and waiting for the user to say what it may have.
@@ -164,6 +173,8 @@ pub struct AppState {
     pub log_focus: Option<usize>,
     /// A session file waiting for the user's consent.
     pub offer: Option<SessionOffer>,
+    /// Where a stepped call is paused, with its function's code.
+    pub paused: Option<Paused>,
     /// Why the engine thread ended, when it did.
     pub engine_stopped: Option<String>,
     /// A guest offset the hex view should bring into view.
@@ -204,6 +215,7 @@ impl Default for AppState {
             live: None,
             log_focus: None,
             offer: None,
+            paused: None,
             engine_stopped: None,
             scroll_to: None,
             changed: Changed::default(),

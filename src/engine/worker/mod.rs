@@ -6,6 +6,7 @@ mod files;
 mod protocol;
 mod replay;
 mod state;
+mod stepping;
 
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
@@ -14,7 +15,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use wasmtime::Module;
 
+use std::sync::Arc;
+
 use super::cache::CompileCache;
+use super::debugger::{DebugCommand, Debugger, PauseGeneration};
 use super::limits::{Limits, StopHandle};
 use super::session::new_engine_with;
 pub use protocol::{Command, Event, ReplayInfo};
@@ -68,6 +72,8 @@ pub enum Received {
 /// Handle to the worker thread.
 pub struct Worker {
     commands: Sender<Message>,
+    /// Straight to a paused call (the worker thread waits inside it).
+    debug: Sender<DebugCommand>,
     events: Receiver<Event>,
     stop: StopHandle,
     thread: Option<JoinHandle<()>>,
@@ -87,19 +93,33 @@ impl Worker {
         let (event_tx, events) = mpsc::channel();
         let thread_stop = stop.clone();
         let internal = commands.clone();
-        let wake = std::sync::Arc::new(wake);
+        let (debug, debug_rx) = mpsc::channel();
+        let wake = Arc::new(wake);
         let thread = std::thread::Builder::new()
             .name("wasmscope-engine".into())
             .spawn(move || {
                 // Wakes the UI when this thread ends, however it ends, so that a
                 // panic is seen at once.
                 let _wake_on_exit = WakeOnDrop(wake.clone());
-                let mut state = WorkerState::new(thread_stop, limits, cache, internal);
-                let send = |event: Event| {
+                let send = move |event: Event| {
                     // A closed receiver means the UI is gone; nothing left to tell.
                     let _ = event_tx.send(event);
                     wake();
                 };
+                let send = Arc::new(send);
+                let generation = Arc::new(PauseGeneration::default());
+                let pauses = {
+                    let (send, generation) = (send.clone(), generation.clone());
+                    Debugger::new(debug_rx, move |pause| {
+                        send(Event::Paused {
+                            generation: generation.get(),
+                            pause: Box::new(pause),
+                        });
+                    })
+                };
+                let mut state = WorkerState::new(thread_stop, limits, cache, internal);
+                state.set_debugger(pauses, generation);
+                let send = |event: Event| send(event);
                 for message in command_rx {
                     match message {
                         Message::User(command) => state.handle(command, &send),
@@ -116,6 +136,7 @@ impl Worker {
             .context("cannot start the engine thread")?;
         Ok(Self {
             commands,
+            debug,
             events,
             stop,
             thread: Some(thread),
@@ -131,17 +152,24 @@ impl Worker {
             Command::Load { .. }
             | Command::LoadFile { .. }
             | Command::OpenSession { .. }
-            | Command::Rewind { .. } => self.stop.stop(),
-            Command::Run(_) => self.stop.reset(),
+            | Command::Rewind { .. } => self.stop(),
+            Command::Run { .. } => self.stop.reset(),
             _ => {}
         }
         // A dead thread is reported by `try_recv`; the command is lost with it.
         let _ = self.commands.send(Message::User(command));
     }
 
-    /// Interrupts the running call, if any (and the steps queued after it).
+    /// Interrupts the running call, if any (and the steps queued after it), paused
+    /// or not.
     pub fn stop(&self) {
         self.stop.stop();
+        let _ = self.debug.send(DebugCommand::Stop);
+    }
+
+    /// Tells a paused call what to do next.
+    pub fn debug(&self, command: DebugCommand) {
+        let _ = self.debug.send(command);
     }
 
     /// The next event, if one is ready, or the news that the thread died.
@@ -177,7 +205,7 @@ impl Worker {
     }
 }
 
-struct WakeOnDrop(std::sync::Arc<dyn Fn() + Send + Sync>);
+struct WakeOnDrop(Arc<dyn Fn() + Send + Sync>);
 
 impl Drop for WakeOnDrop {
     fn drop(&mut self) {
@@ -187,7 +215,7 @@ impl Drop for WakeOnDrop {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.stop.stop();
+        self.stop();
         // A compile still running finishes on its own thread; its result is dropped.
         let _ = self.commands.send(Message::Shutdown);
         if let Some(thread) = self.thread.take() {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::engine::allocators::Allocator;
+use crate::engine::debugger::Pause;
 use crate::engine::limits::Limits;
 use crate::engine::runner::{RunEnd, StepReport};
 use crate::engine::session::GlobalValue;
@@ -40,8 +41,14 @@ pub enum Command {
         path: PathBuf,
     },
     /// Append these steps to the session and run them in order, up to the first that
-    /// fails or until Stop.
-    Run(Vec<Step>),
+    /// fails or until Stop. With `step_into`, the first call pauses before its first
+    /// instruction (the module is compiled for stepping first if it is not).
+    Run {
+        /// The steps.
+        steps: Vec<Step>,
+        /// Step into the first call.
+        step_into: bool,
+    },
     /// Instantiate the module again, replay the session's first `keep` steps, and
     /// drop the rest.
     Rewind {
@@ -169,6 +176,20 @@ pub enum Event {
         generation: u64,
         /// Everything about it.
         report: Box<StepReport>,
+    },
+    /// A stepped call paused (answer with `Worker::debug`).
+    Paused {
+        /// The generation.
+        generation: u64,
+        /// Where, and what the frame and memory hold.
+        pause: Box<Pause>,
+    },
+    /// A line for the log about the instance (it was compiled for stepping, say).
+    Note {
+        /// The generation.
+        generation: u64,
+        /// The line.
+        text: String,
     },
     /// A `Run`, a replay or a rewind ended.
     RunEnded {

@@ -15,13 +15,14 @@ use super::replay::{Reporter, inexact_replay};
 use super::{Message, compile_note};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::cache::CompileCache;
+use crate::engine::debugger::{Debugger, PauseGeneration};
 use crate::engine::glue::glue_allocator;
 use crate::engine::imports::{HostConfig, check_imports};
 use crate::engine::instantiate::compile;
 use crate::engine::limits::{Limits, StopHandle};
 use crate::engine::runner::{AfterFailure, Runner, run_steps};
 use crate::engine::session::Session;
-use crate::engine::trace::new_debug_engine;
+use crate::engine::trace::{Tracing, new_debug_engine};
 use crate::inspect::{ModuleInfo, WriteSites, inspect, load_module_bytes, write_sites};
 use crate::recipe::{self, HostSettings, ModuleRef, Recipe};
 
@@ -35,40 +36,47 @@ pub struct PendingLoad {
     /// The module's writing instructions, when its writes are traced.
     sites: Option<Arc<WriteSites>>,
     session: Option<Box<Recipe>>,
+    /// The module's binary (to compile it again for stepping).
+    binary: Arc<[u8]>,
 }
 
 /// The module in use and the session on it.
-struct Live {
-    name: String,
-    module: Module,
-    info: Arc<ModuleInfo>,
-    allocators: Vec<Allocator>,
-    sites: Option<Arc<WriteSites>>,
-    session: Session,
-    runner: Runner,
-    recipe: Recipe,
+pub(super) struct Live {
+    pub(super) name: String,
+    pub(super) module: Module,
+    pub(super) info: Arc<ModuleInfo>,
+    pub(super) allocators: Vec<Allocator>,
+    pub(super) sites: Option<Arc<WriteSites>>,
+    pub(super) binary: Arc<[u8]>,
+    pub(super) session: Session,
+    pub(super) runner: Runner,
+    pub(super) recipe: Recipe,
 }
 
 /// The worker thread's state.
 pub struct WorkerState {
-    stop: StopHandle,
-    limits: Limits,
-    host: HostSettings,
-    live: Option<Live>,
+    pub(super) stop: StopHandle,
+    pub(super) limits: Limits,
+    pub(super) host: HostSettings,
+    pub(super) live: Option<Live>,
     /// The newest load, replay or rewind; a compile that finishes for an older one is
     /// dropped.
-    generation: u64,
+    pub(super) generation: u64,
     /// Whether the newest load is still compiling.
-    compiling: bool,
+    pub(super) compiling: bool,
     /// Commands that came after a load, kept until it ends so they apply in order to
     /// the module it loads (only a newer load overtakes a compile).
-    queued: Vec<Command>,
-    internal: Sender<Message>,
-    cache: Option<CompileCache>,
+    pub(super) queued: Vec<Command>,
+    pub(super) internal: Sender<Message>,
+    pub(super) cache: Option<CompileCache>,
     /// Whether the next loads trace every write (on an engine for guest debugging).
-    trace: bool,
+    pub(super) trace: bool,
+    /// Pauses stepped calls (traced stores get it).
+    pub(super) debugger: Option<Arc<Debugger>>,
+    /// The generation pauses are reported with.
+    pub(super) pause_generation: Arc<PauseGeneration>,
     /// That engine, made at the first traced load.
-    debug_engine: Option<wasmtime::Engine>,
+    pub(super) debug_engine: Option<wasmtime::Engine>,
 }
 
 impl WorkerState {
@@ -90,7 +98,21 @@ impl WorkerState {
             cache,
             trace: false,
             debug_engine: None,
+            debugger: None,
+            pause_generation: Arc::default(),
         }
+    }
+
+    /// Steps calls with `debugger`, whose pauses carry `generation`.
+    pub fn set_debugger(&mut self, debugger: Arc<Debugger>, generation: Arc<PauseGeneration>) {
+        self.debugger = Some(debugger);
+        self.pause_generation = generation;
+    }
+
+    /// The newest load, replay or rewind is `generation`.
+    pub(super) fn set_generation(&mut self, generation: u64) {
+        self.generation = generation;
+        self.pause_generation.set(generation);
     }
 
     pub fn handle(&mut self, command: Command, send: &impl Fn(Event)) {
@@ -125,7 +147,7 @@ impl WorkerState {
                 let path = session.module.path.clone();
                 self.load_file(generation, path, Some(session), send);
             }
-            Command::Run(steps) => self.run(steps, send),
+            Command::Run { steps, step_into } => self.run(steps, step_into, send),
             Command::Rewind { generation, keep } => {
                 self.stop.reset();
                 self.rewind(generation, keep, send);
@@ -178,7 +200,7 @@ impl WorkerState {
         match load_module_bytes(&path) {
             Ok(bytes) => self.load(generation, name, &bytes, Some(path), session, send),
             Err(err) => {
-                self.generation = generation;
+                self.set_generation(generation);
                 send(Event::LoadFailed {
                     generation,
                     name,
@@ -199,7 +221,7 @@ impl WorkerState {
         session: Option<Box<Recipe>>,
         send: &impl Fn(Event),
     ) {
-        self.generation = generation;
+        self.set_generation(generation);
         let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
             let info = Arc::new(inspect(&binary)?);
             let mut allocators = detect(&info);
@@ -245,6 +267,7 @@ impl WorkerState {
             allocators,
             sites,
             session,
+            binary: Arc::from(binary.as_slice()),
         });
         let internal = self.internal.clone();
         let cache = self.cache.clone();
@@ -355,6 +378,7 @@ impl WorkerState {
                     info: load.info,
                     allocators: load.allocators,
                     sites: load.sites,
+                    binary: load.binary,
                     session,
                     runner: Runner::new(base.input.as_ref()),
                     recipe: base,
@@ -375,7 +399,7 @@ impl WorkerState {
 
     /// A new instance of `module` with `recipe`'s host settings and limits.
     /// The engine to compile a load for: the debug one when its writes are traced.
-    fn engine_for(&mut self, traced: bool) -> Result<wasmtime::Engine> {
+    pub(super) fn engine_for(&mut self, traced: bool) -> Result<wasmtime::Engine> {
         if !traced {
             return Ok(self.stop.engine().clone());
         }
@@ -389,7 +413,7 @@ impl WorkerState {
 
     /// A new instance of `module` (writes traced at `sites`, if given) with
     /// `recipe`'s host settings and limits.
-    fn instantiate(
+    pub(super) fn instantiate(
         &self,
         module: &Module,
         sites: Option<&Arc<WriteSites>>,
@@ -403,7 +427,13 @@ impl WorkerState {
             .map(Limits::from_settings)
             .unwrap_or(self.limits);
         let mut session = match sites {
-            Some(sites) => Session::traced(&self.stop, module, limits, &host, sites.clone())?,
+            Some(sites) => {
+                let tracing = Tracing {
+                    sites: sites.clone(),
+                    debugger: self.debugger.clone(),
+                };
+                Session::traced(&self.stop, module, limits, &host, tracing)?
+            }
             None => Session::from_module(&self.stop, module, limits, &host)?,
         };
         session.set_known_allocators(allocators.to_vec());
@@ -459,7 +489,7 @@ impl WorkerState {
         });
     }
 
-    fn run(&mut self, steps: Vec<recipe::Step>, send: &impl Fn(Event)) {
+    fn run(&mut self, steps: Vec<recipe::Step>, step_into: bool, send: &impl Fn(Event)) {
         if self.live.is_none() {
             send(Event::CommandFailed {
                 error: "no module is loaded".to_owned(),
@@ -467,7 +497,11 @@ impl WorkerState {
             return;
         }
         let generation = self.generation;
+        let stepping = step_into && self.arm_stepping(send);
         let end = self.run_on_live(generation, steps, AfterFailure::Stop, send);
+        if stepping {
+            self.disarm_stepping();
+        }
         send(Event::RunEnded {
             generation,
             end,
@@ -521,7 +555,7 @@ impl WorkerState {
             });
             return;
         };
-        self.generation = generation;
+        self.set_generation(generation);
         let started = Instant::now();
         let mut base = live.recipe.clone();
         let steps: Vec<recipe::Step> = base.steps.drain(..).take(keep).collect();

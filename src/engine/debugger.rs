@@ -1,0 +1,311 @@
+//! Stepping inside a call. A traced store's debug handler (see `trace`) also asks the
+//! `Debugger` whether to pause at each event; when it does, it reports a `Pause` (the
+//! frame, its locals and operand stack, the call stack, memory) and waits on the
+//! debugger's command channel for Step, Step over, Step out, Run to the next write,
+//! Continue or Stop. The worker thread is the one that waits: the call is on its stack.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use wasmtime::{AsContextMut, FrameHandle, StoreContextMut};
+
+use super::store::StoreData;
+use super::values::Value;
+use crate::inspect::WriteSites;
+use crate::memory::Snapshot;
+
+/// What the user asks of a paused call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebugCommand {
+    /// Run one instruction (into a called function).
+    Step,
+    /// Run to the next instruction of this function (over calls).
+    StepOver,
+    /// Run until this function returns.
+    StepOut,
+    /// Run to the next instruction that writes memory.
+    RunToWrite,
+    /// Run to the end of the call (or a trap).
+    Continue,
+    /// End the call (Stop also sets the stop flag, which interrupts it).
+    Stop,
+}
+
+/// Where a call is paused, and what its frame holds.
+#[derive(Clone, Debug)]
+pub struct Pause {
+    /// The function (its index in the module, imports counted).
+    pub func: u32,
+    /// Byte offset of the next instruction in the module.
+    pub pc: u64,
+    /// `append+0x0011`.
+    pub place: String,
+    /// The frame's locals (`None` for types without a number: references, v128).
+    pub locals: Vec<Option<Value>>,
+    /// Its operand stack, bottom first.
+    pub stack: Vec<Option<Value>>,
+    /// The call stack, innermost first: `append+0x0011`, `caller+0x0020`.
+    pub frames: Vec<String>,
+    /// Why it paused, when it trapped here.
+    pub trap: Option<String>,
+    /// Memory now; its `changed()` is what changed since the previous pause.
+    pub snapshot: Arc<Snapshot>,
+    /// How many pauses this call has had (1 for the first).
+    pub count: u64,
+}
+
+/// When the next event pauses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Not stepping (a traced call that only records writes).
+    Off,
+    Step,
+    Over {
+        depth: usize,
+    },
+    Out {
+        depth: usize,
+    },
+    ToWrite,
+    Continue,
+}
+
+/// A store's stepping state and the channels to the user.
+pub struct Debugger {
+    state: Mutex<State>,
+    commands: Mutex<Receiver<DebugCommand>>,
+    on_pause: Box<dyn Fn(Pause) + Send + Sync>,
+}
+
+struct State {
+    mode: Mode,
+    previous: Arc<Snapshot>,
+    count: u64,
+}
+
+impl Debugger {
+    /// A debugger that reports pauses to `on_pause` and waits on `commands`.
+    pub fn new(
+        commands: Receiver<DebugCommand>,
+        on_pause: impl Fn(Pause) + Send + Sync + 'static,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(State {
+                mode: Mode::Off,
+                previous: Arc::new(Snapshot::empty()),
+                count: 0,
+            }),
+            commands: Mutex::new(commands),
+            on_pause: Box::new(on_pause),
+        })
+    }
+
+    /// Makes the next call pause before its first instruction; `memory` is memory
+    /// before it (pauses mark what changed since). Drops commands left from before.
+    pub fn arm(&self, memory: Arc<Snapshot>) {
+        if let Ok(commands) = self.commands.lock() {
+            while commands.try_recv().is_ok() {}
+        }
+        if let Ok(mut state) = self.state.lock() {
+            *state = State {
+                mode: Mode::Step,
+                previous: memory,
+                count: 0,
+            };
+        }
+    }
+
+    /// Ends stepping (after the call).
+    pub fn disarm(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.mode = Mode::Off;
+        }
+    }
+
+    /// Whether a call is being stepped.
+    pub fn is_stepping(&self) -> bool {
+        self.state.lock().is_ok_and(|s| s.mode != Mode::Off)
+    }
+
+    /// At an instruction (a breakpoint or a single step): pauses if the mode says so.
+    pub fn at_instruction(&self, store: &mut StoreContextMut<'_, StoreData>, sites: &WriteSites) {
+        let Ok(mode) = self.state.lock().map(|s| s.mode) else {
+            return;
+        };
+        if matches!(mode, Mode::Off | Mode::Continue) {
+            return;
+        }
+        let Some(frame) = store.debug_exit_frames().next() else {
+            return;
+        };
+        let depth = depth(store, &frame);
+        let at_write = frame
+            .wasm_function_index_and_pc(&mut *store)
+            .ok()
+            .flatten()
+            .is_some_and(|(_, pc)| sites.sites.contains_key(&u64::from(pc.raw())));
+        let pause = match mode {
+            Mode::Step => true,
+            Mode::Over { depth: from } => depth <= from,
+            Mode::Out { depth: from } => depth < from,
+            Mode::ToWrite => at_write,
+            Mode::Off | Mode::Continue => false,
+        };
+        if pause {
+            self.pause(store, &frame, sites, None);
+        }
+    }
+
+    /// At a trap: pauses there (with the frames still live) when stepping.
+    pub fn at_trap(
+        &self,
+        store: &mut StoreContextMut<'_, StoreData>,
+        sites: &WriteSites,
+        why: String,
+    ) {
+        if !self.is_stepping() {
+            return;
+        }
+        let frame = store.debug_exit_frames().next();
+        if let Some(frame) = frame {
+            self.pause(store, &frame, sites, Some(why));
+        }
+    }
+
+    /// Reports a pause and waits for the next command.
+    fn pause(
+        &self,
+        store: &mut StoreContextMut<'_, StoreData>,
+        frame: &FrameHandle,
+        sites: &WriteSites,
+        trap: Option<String>,
+    ) {
+        let Some(pause) = self.describe(store, frame, sites, trap) else {
+            return;
+        };
+        let depth = pause.frames.len();
+        (self.on_pause)(pause);
+        let waited = Instant::now();
+        let command = self
+            .commands
+            .lock()
+            .ok()
+            .and_then(|commands| commands.recv().ok())
+            .unwrap_or(DebugCommand::Stop);
+        // Time spent paused does not count against the call's time limit.
+        store.data_mut().deadline.started += waited.elapsed();
+        let (mode, single_step) = match command {
+            DebugCommand::Step => (Mode::Step, true),
+            DebugCommand::StepOver => (Mode::Over { depth }, true),
+            DebugCommand::StepOut => (Mode::Out { depth }, true),
+            DebugCommand::RunToWrite => (Mode::ToWrite, false),
+            DebugCommand::Continue => (Mode::Continue, false),
+            DebugCommand::Stop => (Mode::Off, false),
+        };
+        if let Ok(mut state) = self.state.lock() {
+            state.mode = mode;
+        }
+        if let Some(mut edit) = store.as_context_mut().edit_breakpoints() {
+            // Without single-stepping, only the write breakpoints stop the guest.
+            let _ = edit.single_step(single_step);
+        }
+        if command == DebugCommand::Stop {
+            // The next epoch check (a loop's back edge, a call) sees the Stop flag and
+            // ends the call; straight-line code before it runs to its end.
+            store.set_epoch_deadline(0);
+        }
+    }
+
+    /// The pause at `frame`.
+    fn describe(
+        &self,
+        store: &mut StoreContextMut<'_, StoreData>,
+        frame: &FrameHandle,
+        sites: &WriteSites,
+        trap: Option<String>,
+    ) -> Option<Pause> {
+        let (defined, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
+        let func = sites.imported_funcs + defined.as_u32();
+        let pc = u64::from(pc.raw());
+        let values = |count: u32, get: &mut dyn FnMut(u32) -> Option<wasmtime::Val>| {
+            (0..count)
+                .map(|i| get(i).and_then(|v| Value::from_val(&v)))
+                .collect::<Vec<_>>()
+        };
+        let num_locals = frame.num_locals(&mut *store).ok()?;
+        let locals = values(num_locals, &mut |i| frame.local(&mut *store, i).ok());
+        let num_stack = frame.num_stacks(&mut *store).ok()?;
+        let stack = values(num_stack, &mut |i| frame.stack(&mut *store, i).ok());
+        let frames = frames(store, frame, sites);
+        let memory = store.data().memory;
+        let mut state = self.state.lock().ok()?;
+        let snapshot = match memory {
+            Some(memory) => Arc::new(Snapshot::capture(
+                Some(&state.previous),
+                memory.data(&*store),
+                memory.data_ptr(&*store) as usize as u64,
+            )),
+            None => Arc::new(Snapshot::empty()),
+        };
+        state.previous = snapshot.clone();
+        state.count += 1;
+        Some(Pause {
+            func,
+            pc,
+            place: sites.place_of(func, pc),
+            locals,
+            stack,
+            frames,
+            trap,
+            snapshot,
+            count: state.count,
+        })
+    }
+}
+
+/// How many wasm frames are on the stack, `frame` the innermost.
+fn depth(store: &mut StoreContextMut<'_, StoreData>, frame: &FrameHandle) -> usize {
+    let mut depth = 1;
+    let mut current = frame.parent(&mut *store).ok().flatten();
+    while let Some(parent) = current {
+        depth += 1;
+        current = parent.parent(&mut *store).ok().flatten();
+    }
+    depth
+}
+
+/// The call stack as places, innermost first.
+fn frames(
+    store: &mut StoreContextMut<'_, StoreData>,
+    frame: &FrameHandle,
+    sites: &WriteSites,
+) -> Vec<String> {
+    let mut places = Vec::new();
+    let mut current = Some(frame.clone());
+    while let Some(here) = current {
+        if let Ok(Some((defined, pc))) = here.wasm_function_index_and_pc(&mut *store) {
+            let func = sites.imported_funcs + defined.as_u32();
+            places.push(sites.place_of(func, u64::from(pc.raw())));
+        }
+        current = here.parent(&mut *store).ok().flatten();
+    }
+    places
+}
+
+/// The generation a store's pauses belong to, kept where the pause callback sees it.
+#[derive(Debug, Default)]
+pub struct PauseGeneration(AtomicU64);
+
+impl PauseGeneration {
+    /// The current generation.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Sets it.
+    pub fn set(&self, generation: u64) {
+        self.0.store(generation, Ordering::SeqCst);
+    }
+}

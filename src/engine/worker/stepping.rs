@@ -1,0 +1,129 @@
+//! Stepping into a call from the worker: the live instance must be traced (compiled
+//! for guest debugging), so a session that is not is compiled again on the debug
+//! engine and replayed there first, quietly: memory ends up the same, so the window
+//! keeps its timeline.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::protocol::Event;
+use super::state::WorkerState;
+use crate::engine::instantiate::compile;
+use crate::engine::runner::{AfterFailure, RunObserver, Runner, StepReport, run_steps};
+use crate::inspect::write_sites;
+
+/// Counts the failures of a quiet replay.
+#[derive(Default)]
+struct Quiet {
+    failed: usize,
+}
+
+impl RunObserver for Quiet {
+    fn done(&mut self, report: StepReport) -> Result<()> {
+        self.failed += usize::from(report.failed());
+        Ok(())
+    }
+}
+
+impl WorkerState {
+    /// Makes the next call of the live session pause before its first instruction,
+    /// compiling the module for stepping first if needed. Returns whether it could.
+    pub(super) fn arm_stepping(&mut self, send: &impl Fn(Event)) -> bool {
+        let traced = self.live.as_ref().is_some_and(|l| l.session.is_traced());
+        if !traced && let Err(err) = self.retrace(send) {
+            send(Event::CommandFailed {
+                error: format!("cannot step into the call: {err:#}"),
+            });
+            return false;
+        }
+        let (Some(live), Some(debugger)) = (&mut self.live, &self.debugger) else {
+            return false;
+        };
+        debugger.arm(live.session.snapshot());
+        if let Err(err) = live.session.set_single_step(true) {
+            debugger.disarm();
+            send(Event::CommandFailed {
+                error: format!("cannot step into the call: {err:#}"),
+            });
+            return false;
+        }
+        true
+    }
+
+    /// Ends stepping after the run.
+    pub(super) fn disarm_stepping(&mut self) {
+        if let Some(debugger) = &self.debugger {
+            debugger.disarm();
+        }
+        if let Some(live) = &mut self.live {
+            // Only a session that stepped has single-stepping to turn off.
+            let _ = live.session.set_single_step(false);
+        }
+    }
+
+    /// Compiles the live module for stepping, instantiates it traced and replays the
+    /// session on it; traced loads follow from now on.
+    fn retrace(&mut self, send: &impl Fn(Event)) -> Result<()> {
+        let started = Instant::now();
+        let engine = self.engine_for(true)?;
+        let Some(live) = self.live.take() else {
+            return Ok(());
+        };
+        let rebuilt = (|| {
+            let module = compile(&engine, &live.binary)?;
+            let sites = Arc::new(write_sites(&live.binary)?);
+            let session = self.instantiate(
+                &module,
+                Some(&sites),
+                &live.recipe,
+                &live.name,
+                &live.allocators,
+            )?;
+            Ok::<_, anyhow::Error>((module, sites, session))
+        })()
+        .context("compiling the module for stepping");
+        let (module, sites, mut session) = match rebuilt {
+            Ok(rebuilt) => rebuilt,
+            Err(err) => {
+                self.live = Some(live);
+                return Err(err);
+            }
+        };
+        let mut runner = Runner::new(live.recipe.input.as_ref());
+        let mut quiet = Quiet::default();
+        run_steps(
+            &mut session,
+            &mut runner,
+            &live.recipe.steps,
+            AfterFailure::Continue,
+            &mut quiet,
+        )?;
+        session.take_notes();
+        session.take_writes();
+        let failed = match quiet.failed {
+            0 => String::new(),
+            n => format!(" ({n} failed again)"),
+        };
+        send(Event::Note {
+            generation: self.generation,
+            text: format!(
+                "Compiled {} for stepping and replayed its {} steps in {} ms{failed}; \
+                 every write is traced from now on",
+                live.name,
+                live.recipe.steps.len(),
+                started.elapsed().as_millis()
+            ),
+        });
+        self.trace = true;
+        self.live = Some(super::state::Live {
+            module,
+            sites: Some(sites),
+            session,
+            runner,
+            ..live
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! Stepping inside a call through the worker, as the window does: pause before the
+//! first instruction, step, run to the next write, continue, stop; and a trap that
+//! pauses where it happens.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod worker_support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmscope::engine::worker::{Command, Event, Worker};
+use wasmscope::engine::{DebugCommand, Limits, Pause, StepOutput, StepReport, Value};
+use wasmscope::recipe::{Expr, Input, Op, SeedChoice, SeedStage, Step, seed_step};
+use worker_support::call;
+
+fn asset(name: &str) -> Arc<[u8]> {
+    std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .into()
+}
+
+/// The next event that `pick` takes, within 20 s.
+fn next<T>(worker: &Worker, mut pick: impl FnMut(Event) -> Option<T>) -> T {
+    for _ in 0..200 {
+        if let Some(event) = worker.recv_timeout(Duration::from_millis(100))
+            && let Some(found) = pick(event)
+        {
+            return found;
+        }
+    }
+    panic!("no such event within 20 s");
+}
+
+fn paused(worker: &Worker) -> Pause {
+    next(worker, |e| match e {
+        Event::Paused { pause, .. } => Some(*pause),
+        Event::StepDone { report, .. } => panic!("finished instead: {:?}", report.outcome),
+        _ => None,
+    })
+}
+
+fn done(worker: &Worker) -> StepReport {
+    next(worker, |e| match e {
+        Event::StepDone { report, .. } => Some(*report),
+        Event::Paused { pause, .. } => panic!("paused at {}", pause.place),
+        _ => None,
+    })
+}
+
+/// The demo loaded, its input allocated and written.
+fn demo_ready() -> Worker {
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
+    worker.send(Command::load(1, "append.wasm", asset("append.wasm")));
+    next(&worker, |e| matches!(e, Event::Loaded { .. }).then_some(()));
+    let choice = SeedChoice {
+        allocator: "alloc".into(),
+        size: Expr::new("len(input) + 30"),
+        call: Some("append".into()),
+        returns: wasmscope::recipe::Returns::Len,
+        len_from: String::new(),
+    };
+    let mut steps = vec![Step::new(Op::Input(Input::Text("The input string".into())))];
+    steps.extend(seed_step(SeedStage::Alloc, &choice));
+    steps.extend(seed_step(SeedStage::Write, &choice));
+    worker.send(Command::Run {
+        steps,
+        step_into: false,
+    });
+    next(&worker, |e| {
+        matches!(e, Event::RunEnded { .. }).then_some(())
+    });
+    worker
+}
+
+#[test]
+fn step_into_append_and_watch_its_stores() {
+    let worker = demo_ready();
+    worker.send(Command::Run {
+        steps: vec![call("append", &["ptr", "len(input)"])],
+        step_into: true,
+    });
+    // Not traced yet: the module is compiled for stepping and the session replayed.
+    let note = next(&worker, |e| match e {
+        Event::Note { text, .. } => Some(text),
+        _ => None,
+    });
+    assert!(
+        note.contains("for stepping and replayed its 2 steps"),
+        "{note}"
+    );
+    let first = paused(&worker);
+    assert_eq!(first.count, 1);
+    assert!(first.place.starts_with("append+"), "{}", first.place);
+    assert_eq!(first.frames.len(), 1, "{:?}", first.frames);
+    // append(ptr, len): its two parameters are its first locals.
+    assert_eq!(first.locals[1], Some(Value::I32(16)));
+    worker.debug(DebugCommand::Step);
+    let second = paused(&worker);
+    assert_eq!(second.count, 2);
+    assert!(second.pc > first.pc);
+    // Run to the next write: the byte store of the suffix's last character, with its
+    // value on the operand stack.
+    worker.debug(DebugCommand::RunToWrite);
+    let at_write = paused(&worker);
+    assert_eq!(at_write.place, "append+0x0011");
+    let n = at_write.stack.len();
+    assert_eq!(at_write.stack[n - 1], Some(Value::I32(i32::from(b'g'))));
+    // Each run to a write shows what the one before wrote.
+    worker.debug(DebugCommand::RunToWrite);
+    let next_write = paused(&worker);
+    assert_eq!(next_write.place, "append+0x001f");
+    let ptr = 0x11_0008u64;
+    assert_eq!(next_write.snapshot.changed(), &[ptr + 40..ptr + 41]);
+    worker.debug(DebugCommand::Continue);
+    let report = done(&worker);
+    assert_eq!(report.outcome, Ok(StepOutput::Values(vec![Value::I32(41)])));
+    assert_eq!(report.writes.len(), 4);
+}
+
+#[test]
+fn stop_ends_an_endless_loop_while_stepping_or_running() {
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
+    worker.send(Command::load(1, "hostile.wasm", asset("hostile.wasm")));
+    next(&worker, |e| matches!(e, Event::Loaded { .. }).then_some(()));
+    worker.send(Command::Run {
+        steps: vec![call("spin", &["0", "0"])],
+        step_into: true,
+    });
+    for _ in 0..3 {
+        paused(&worker);
+        worker.debug(DebugCommand::Step);
+    }
+    paused(&worker);
+    worker.stop();
+    let report = done(&worker);
+    let error = report.outcome.unwrap_err();
+    assert!(error.contains("stopped by the user"), "{error}");
+    // Continuing the loop, then Stop.
+    worker.send(Command::Run {
+        steps: vec![call("spin", &["0", "0"])],
+        step_into: true,
+    });
+    paused(&worker);
+    worker.debug(DebugCommand::Continue);
+    worker.stop();
+    let report = done(&worker);
+    let error = report.outcome.unwrap_err();
+    assert!(error.contains("stopped by the user"), "{error}");
+}
+
+#[test]
+fn a_trap_pauses_where_it_happens_with_its_address_on_the_stack() {
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
+    worker.send(Command::SetTrace(true));
+    worker.send(Command::load(1, "hostile.wasm", asset("hostile.wasm")));
+    next(&worker, |e| matches!(e, Event::Loaded { .. }).then_some(()));
+    worker.send(Command::Run {
+        steps: vec![call("oob", &["0", "0"])],
+        step_into: true,
+    });
+    // Step to the load: its address is on the operand stack.
+    let address = Some(Value::I32(0xffff_fff0_u32 as i32));
+    let mut at_load = paused(&worker);
+    for _ in 0..5 {
+        if at_load.stack.contains(&address) {
+            break;
+        }
+        worker.debug(DebugCommand::Step);
+        at_load = paused(&worker);
+    }
+    assert_eq!(at_load.stack.last(), Some(&address), "{:?}", at_load.stack);
+    // Stepping on traps there, and pauses where it happens.
+    worker.debug(DebugCommand::Step);
+    let trapped = paused(&worker);
+    let trap = trapped.trap.clone().unwrap();
+    assert!(trap.contains("out of bounds"), "{trap}");
+    assert_eq!(trapped.pc, at_load.pc);
+    worker.debug(DebugCommand::Continue);
+    let report = done(&worker);
+    assert!(report.outcome.unwrap_err().contains("out-of-bounds"));
+}
