@@ -80,14 +80,11 @@ fn step_into_append_and_watch_its_stores() {
         step_into: true,
     });
     // Not traced yet: the module is compiled for stepping and the session replayed.
-    let note = next(&worker, |e| match e {
-        Event::Note { text, .. } => Some(text),
+    let (steps, failed) = next(&worker, |e| match e {
+        Event::Retraced { steps, failed, .. } => Some((steps, failed)),
         _ => None,
     });
-    assert!(
-        note.contains("for stepping and replayed its 2 steps"),
-        "{note}"
-    );
+    assert_eq!((steps, failed), (2, 0));
     let first = paused(&worker);
     assert_eq!(first.count, 1);
     assert!(first.place.starts_with("append+"), "{}", first.place);

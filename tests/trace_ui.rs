@@ -61,3 +61,76 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
     harness.get_by_label("written by append+0x0011 (i32.store8) in step 3");
     harness.snapshot("hover_written_by");
 }
+
+#[test]
+fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
+    let mut harness = harness(None, pinned());
+    for stage in ["2 Alloc", "3 Write"] {
+        common::click_and_settle(&mut harness, stage);
+    }
+    harness.get_by_label("Step into").click();
+    harness.step();
+    settle(&mut harness, "the first pause", |app| {
+        app.state().paused.is_some()
+    });
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("for stepping and replayed its 2 steps;"),
+        "{log}"
+    );
+    let pause = &harness.state().state().paused.as_ref().unwrap().pause;
+    assert_eq!(pause.count, 1);
+    assert!(pause.place.starts_with("append+"));
+    // F11 steps one instruction.
+    harness.key_press(egui::Key::F11);
+    harness.step();
+    settle(&mut harness, "the second pause", |app| {
+        app.state()
+            .paused
+            .as_ref()
+            .is_some_and(|p| p.pause.count == 2)
+    });
+    // Run to the stores: the first lands the suffix's last byte.
+    for count in [3, 4] {
+        harness.get_by_label_contains("Run to next write").click();
+        harness.step();
+        settle(&mut harness, "a write", |app| {
+            app.state()
+                .paused
+                .as_ref()
+                .is_some_and(|p| p.pause.count == count)
+        });
+    }
+    let state = harness.state().state();
+    let paused = state.paused.as_ref().unwrap();
+    assert_eq!(paused.pause.place, "append+0x001f");
+    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(
+        state.changed(),
+        &[ptr + 40..ptr + 41],
+        "the byte store landed"
+    );
+    let highlighted = paused
+        .code
+        .iter()
+        .find(|l| l.pc == Some(paused.pause.pc))
+        .unwrap();
+    assert!(
+        highlighted.text.trim_start().starts_with("i64.store"),
+        "{highlighted:?}"
+    );
+    harness.get_by_label_contains("Paused at append+0x001f (pause 4)");
+    harness.run_steps(2);
+    harness.snapshot("paused_in_append");
+    harness.key_press(egui::Key::F5);
+    harness.step();
+    settle(&mut harness, "the call's end", |app| {
+        app.state().running.is_none() && app.state().paused.is_none()
+    });
+    let state = harness.state().state();
+    assert_eq!(state.walk.new_len, Some(41));
+    assert_eq!(
+        state.writers.writer_at(ptr + 40).unwrap().what,
+        "append+0x0011 (i32.store8)"
+    );
+}

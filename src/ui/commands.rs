@@ -46,6 +46,8 @@ pub enum UiCommand {
     StepIntoCall,
     /// Tell the paused call what to do next.
     Debug(DebugCommand),
+    /// Bring a guest offset into view in the hex view.
+    Reveal(u64),
     /// Write bytes into linear memory (an edit in the hex view), as a step.
     WriteBytes {
         /// Guest offset.
@@ -145,6 +147,7 @@ impl App {
                 self.send_steps(vec![recipe::Step::new(op)], Vec::new(), step_into);
             }
             UiCommand::StepIntoCall => self.run_stages(&[Stage::Call], true),
+            UiCommand::Reveal(offset) => self.hex.reveal(offset),
             UiCommand::Debug(command) => {
                 if self.state.paused.is_some() {
                     self.worker.debug(command);

@@ -113,8 +113,24 @@ impl AppState {
             Event::Paused { generation, pause } if generation == self.generation => {
                 self.paused_at(*pause);
             }
-            Event::Note { generation, text } if generation == self.generation => {
-                self.push_log(LogKind::Info, text);
+            Event::Retraced {
+                generation,
+                steps,
+                failed,
+                took_ms,
+            } if generation == self.generation => {
+                let took = self.took(took_ms);
+                let failed = match failed {
+                    0 => String::new(),
+                    n => format!(" ({n} failed again)"),
+                };
+                self.push_log(
+                    LogKind::Info,
+                    format!(
+                        "Compiled the module for stepping and replayed its {steps} \
+                         steps{took}{failed}; every write is traced from now on"
+                    ),
+                );
             }
             Event::RunEnded {
                 generation,
@@ -176,10 +192,19 @@ impl AppState {
             | Event::StepDone { .. }
             | Event::RunEnded { .. }
             | Event::Paused { .. }
-            | Event::Note { .. }
+            | Event::Retraced { .. }
             | Event::MemorySelected { .. } => {}
         }
         None
+    }
+
+    /// ` in 28 ms`, or nothing when screenshots hide wall times.
+    fn took(&self, ms: u64) -> String {
+        if self.presentation.hide_durations {
+            String::new()
+        } else {
+            format!(" in {ms} ms")
+        }
     }
 
     fn run_ended(&mut self, end: RunEnd, replay: Option<ReplayInfo>) {
@@ -198,11 +223,7 @@ impl AppState {
                 n => format!(", {n} failed"),
             };
             let memory = human_bytes(self.snapshot.len_bytes());
-            let took = if self.presentation.hide_durations {
-                String::new()
-            } else {
-                format!(" in {} ms", replay.took_ms)
-            };
+            let took = self.took(replay.took_ms);
             self.push_log(
                 LogKind::Info,
                 format!("Replayed {} steps{took}{failed}; memory {memory}", end.ran),

@@ -67,6 +67,10 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiComm
             ui.label("Esc stops a running call. Ctrl+O opens a module.");
             ui.label("Drop a .wasm or .wat file on the window to open it.");
             ui.label("Drop a session (.toml) to replay it. F7/F8 walk the timeline.");
+            ui.label(
+                "Stepping a call: F11 step (or step into the next call), F10 step over, \
+                 Shift+F11 step out, F5 continue.",
+            );
         });
     });
 }

@@ -3,6 +3,7 @@
 
 mod call_panel;
 mod commands;
+mod debugger_panel;
 mod decode_panel;
 mod engine_panel;
 mod events;
@@ -42,8 +43,8 @@ pub use state::{
 pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
 
-use crate::engine::CompileCache;
 use crate::engine::worker::{Command, Event, Received, Worker};
+use crate::engine::{CompileCache, DebugCommand};
 use crate::memory::MapKind;
 use call_panel::CallForm;
 use events::Followup;
@@ -274,6 +275,25 @@ impl eframe::App for App {
             if input.consume_shortcut(&timeline_panel::FORWARD) {
                 self.commands.push(UiCommand::StepTimeline(1));
             }
+            let paused = self.state.paused.is_some();
+            let debug_keys = [
+                (debugger_panel::STEP_OUT, DebugCommand::StepOut),
+                (debugger_panel::STEP, DebugCommand::Step),
+                (debugger_panel::STEP_OVER, DebugCommand::StepOver),
+                (debugger_panel::CONTINUE, DebugCommand::Continue),
+            ];
+            for (shortcut, command) in debug_keys {
+                if paused && input.consume_shortcut(&shortcut) {
+                    self.commands.push(UiCommand::Debug(command));
+                }
+            }
+            // Nothing paused: F11 steps into the walkthrough's call when it is next.
+            if !paused
+                && self.state.walk.next_stage() == Some(Stage::Call)
+                && input.consume_shortcut(&debugger_panel::STEP)
+            {
+                self.commands.push(UiCommand::StepIntoCall);
+            }
         });
         menu::dropped_files(ctx, &mut self.commands);
         if self.state.running.is_some() {
@@ -337,7 +357,12 @@ impl eframe::App for App {
             engine_panel::engine_stopped_ui(ui, &self.state, cmds);
             walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
             ui.separator();
-            timeline_panel::timeline_ui(ui, &self.state, cmds);
+            // A paused call is not on the timeline yet: its room goes to the code.
+            if self.state.paused.is_some() {
+                debugger_panel::debugger_ui(ui, &self.state, cmds);
+            } else {
+                timeline_panel::timeline_ui(ui, &self.state, cmds);
+            }
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);
         });

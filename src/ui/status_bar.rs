@@ -9,7 +9,13 @@ use super::state::AppState;
 /// Draws the status bar.
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
     ui.horizontal(|ui| {
-        if let Some(running) = &state.running {
+        if let Some(paused) = &state.paused {
+            ui.label(format!("Paused at {}", paused.pause.place));
+            let stop = egui::Button::new("Stop").shortcut_text("Esc");
+            if ui.add(stop).clicked() {
+                cmds.push(UiCommand::Stop);
+            }
+        } else if let Some(running) = &state.running {
             ui.add(egui::Spinner::new());
             let elapsed = running.started.elapsed().as_secs_f64();
             ui.label(format!("Running {} … {elapsed:.1} s", running.label));

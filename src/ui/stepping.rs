@@ -29,6 +29,10 @@ impl AppState {
             step: format!("pause {} at {}", pause.count, pause.place),
         };
         self.snapshot = pause.snapshot.clone();
+        // Bring what the instruction wrote into view.
+        if let Some(written) = pause.snapshot.changed().first() {
+            self.scroll_to = Some(written.start);
+        }
         if let Some(running) = &mut self.running {
             running.label = format!("paused at {}", pause.place);
         }

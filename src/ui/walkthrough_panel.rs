@@ -67,6 +67,17 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
                 let calls = pointer_len_exports(&module.info);
                 export_combo(ui, "function", &mut walk.call_export, &calls);
                 ui.label("(ptr, len) -> new len");
+                let can_step = !busy && walk.is_enabled(Stage::Call);
+                if ui
+                    .add_enabled(can_step, egui::Button::new("Step into").small())
+                    .on_hover_text(
+                        "Call it paused before its first instruction, and step through \
+                         it (F11)",
+                    )
+                    .clicked()
+                {
+                    cmds.push(UiCommand::StepIntoCall);
+                }
             });
             result_label(ui, walk.new_len.map(|n| format!("new len {n}")));
             ui.end_row();

@@ -184,12 +184,16 @@ pub enum Event {
         /// Where, and what the frame and memory hold.
         pause: Box<Pause>,
     },
-    /// A line for the log about the instance (it was compiled for stepping, say).
-    Note {
+    /// The live module was compiled for stepping and its session replayed on it.
+    Retraced {
         /// The generation.
         generation: u64,
-        /// The line.
-        text: String,
+        /// Steps replayed.
+        steps: usize,
+        /// Of those, how many failed again.
+        failed: usize,
+        /// Wall time of the compile and the replay.
+        took_ms: u64,
     },
     /// A `Run`, a replay or a rewind ended.
     RunEnded {

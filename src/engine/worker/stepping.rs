@@ -102,19 +102,11 @@ impl WorkerState {
         )?;
         session.take_notes();
         session.take_writes();
-        let failed = match quiet.failed {
-            0 => String::new(),
-            n => format!(" ({n} failed again)"),
-        };
-        send(Event::Note {
+        send(Event::Retraced {
             generation: self.generation,
-            text: format!(
-                "Compiled {} for stepping and replayed its {} steps in {} ms{failed}; \
-                 every write is traced from now on",
-                live.name,
-                live.recipe.steps.len(),
-                started.elapsed().as_millis()
-            ),
+            steps: live.recipe.steps.len(),
+            failed: quiet.failed,
+            took_ms: started.elapsed().as_millis() as u64,
         });
         self.trace = true;
         self.live = Some(super::state::Live {

@@ -1,0 +1,163 @@
+//! A paused call: where it is (the function's code, its instruction highlighted), what
+//! its frame holds (locals and operand stack; values that point into memory are
+//! links), the call stack, and the controls — Step (F11), Step over (F10), Step out
+//! (Shift+F11), Run to the next write, Continue (F5), Stop.
+
+use egui::RichText;
+
+use crate::engine::{DebugCommand, Value};
+
+use super::UiCommand;
+use super::state::{AppState, Paused};
+
+/// F11: step (or step into the walkthrough's call when nothing is paused).
+pub const STEP: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F11);
+/// F10: step over.
+pub const STEP_OVER: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F10);
+/// Shift+F11: step out.
+pub const STEP_OUT: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::SHIFT, egui::Key::F11);
+/// F5: continue.
+pub const CONTINUE: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F5);
+
+/// Rows of code shown (the hex view keeps the rest of the height).
+const CODE_ROWS: f32 = 7.0;
+
+/// Draws the paused call, if one is.
+pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
+    let Some(paused) = &state.paused else {
+        return;
+    };
+    let pause = &paused.pause;
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("Paused at {} (pause {})", pause.place, pause.count));
+        let buttons = [
+            ("Step", "F11", DebugCommand::Step),
+            ("Step over", "F10", DebugCommand::StepOver),
+            ("Step out", "Shift+F11", DebugCommand::StepOut),
+            ("Run to next write", "", DebugCommand::RunToWrite),
+            ("Continue", "F5", DebugCommand::Continue),
+        ];
+        for (label, keys, command) in buttons {
+            if ui
+                .add(egui::Button::new(label).shortcut_text(keys))
+                .clicked()
+            {
+                cmds.push(UiCommand::Debug(command));
+            }
+        }
+        if ui.button("Stop").clicked() {
+            cmds.push(UiCommand::Stop);
+        }
+    });
+    if let Some(trap) = &pause.trap {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("This instruction traps: {trap}"),
+        );
+    }
+    ui.columns(2, |columns| {
+        code_ui(&mut columns[0], paused);
+        frame_ui(&mut columns[1], paused, state.snapshot.len_bytes(), cmds);
+    });
+}
+
+/// The function's code, the next instruction highlighted and kept in view.
+fn code_ui(ui: &mut egui::Ui, paused: &Paused) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+    let current = paused
+        .code
+        .iter()
+        .position(|line| line.pc == Some(paused.pause.pc));
+    let shown_id = egui::Id::unique("wasmscope code view pc");
+    let shown: Option<u64> = ui.data(|d| d.get_temp(shown_id));
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("code view")
+        .max_height(row_height * CODE_ROWS)
+        .auto_shrink([false, true])
+        .animated(false);
+    if shown != Some(paused.pause.pc)
+        && let Some(row) = current
+    {
+        // A new pause: its line, a few lines from the top.
+        area = area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * row_height);
+        ui.data_mut(|d| d.insert_temp(shown_id, paused.pause.pc));
+    }
+    area.show_rows(ui, row_height, paused.code.len(), |ui, rows| {
+        for index in rows {
+            let line = &paused.code[index];
+            let mut text = RichText::new(&line.text).monospace();
+            if Some(index) == current {
+                text = text
+                    .background_color(ui.visuals().selection.bg_fill)
+                    .strong();
+            }
+            ui.add(egui::Label::new(text).extend());
+        }
+    });
+    if paused.code.is_empty() {
+        ui.weak("(no code to show for this function)");
+    }
+}
+
+/// Locals, the operand stack and the call stack.
+fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<UiCommand>) {
+    let pause = &paused.pause;
+    egui::ScrollArea::vertical()
+        .id_salt("frame values")
+        .max_height((ui.text_style_height(&egui::TextStyle::Monospace) + 2.0) * CODE_ROWS)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            ui.strong("Locals");
+            values_ui(ui, "local", &pause.locals, memory_len, cmds);
+            ui.strong("Operand stack (top last)");
+            if pause.stack.is_empty() {
+                ui.weak("(empty)");
+            }
+            values_ui(ui, "stack", &pause.stack, memory_len, cmds);
+            ui.strong("Call stack");
+            for frame in &pause.frames {
+                ui.monospace(frame);
+            }
+        });
+}
+
+/// One value per row; an integer that lands inside memory is a link to it.
+fn values_ui(
+    ui: &mut egui::Ui,
+    kind: &str,
+    values: &[Option<Value>],
+    memory_len: u64,
+    cmds: &mut Vec<UiCommand>,
+) {
+    for (index, value) in values.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.monospace(format!("{kind} {index}:"));
+            match value {
+                Some(value) => {
+                    let text = value.to_string();
+                    match value.as_u64().filter(|&v| v >= 0x100 && v < memory_len) {
+                        Some(offset) => {
+                            if ui
+                                .link(RichText::new(text).monospace())
+                                .on_hover_text("Show these bytes in the hex view")
+                                .clicked()
+                            {
+                                cmds.push(UiCommand::Reveal(offset));
+                            }
+                        }
+                        None => {
+                            ui.monospace(text);
+                        }
+                    }
+                }
+                None => {
+                    ui.weak("(not a number)");
+                }
+            }
+        });
+    }
+}
