@@ -176,3 +176,38 @@ fn a_trap_pauses_where_it_happens_with_its_address_on_the_stack() {
     let report = done(&worker);
     assert!(report.outcome.unwrap_err().contains("out-of-bounds"));
 }
+
+#[test]
+fn a_breakpoint_pauses_an_ordinary_run_where_it_is() {
+    let worker = demo_ready();
+    // First find the store's offset by running to it.
+    worker.send(Command::Run {
+        steps: vec![call("append", &["ptr", "len(input)"])],
+        step_into: true,
+    });
+    paused(&worker);
+    worker.debug(DebugCommand::RunToWrite);
+    worker.debug(DebugCommand::RunToWrite);
+    paused(&worker);
+    let store = paused(&worker);
+    assert_eq!(store.place, "append+0x001f");
+    worker.debug(DebugCommand::Continue);
+    done(&worker);
+    // A plain run (no stepping) with a breakpoint there pauses at it, once per pass.
+    worker.send(Command::SetBreakpoints(vec![store.pc]));
+    worker.send(Command::Run {
+        steps: vec![call("append", &["ptr", "len(input)"])],
+        step_into: false,
+    });
+    let hit = paused(&worker);
+    assert_eq!((hit.pc, hit.count), (store.pc, 1));
+    worker.debug(DebugCommand::Continue);
+    done(&worker);
+    // Cleared, it runs through.
+    worker.send(Command::SetBreakpoints(Vec::new()));
+    worker.send(Command::Run {
+        steps: vec![call("append", &["ptr", "len(input)"])],
+        step_into: false,
+    });
+    assert!(done(&worker).outcome.is_ok());
+}

@@ -83,6 +83,8 @@ struct State {
     mode: Mode,
     previous: Arc<Snapshot>,
     count: u64,
+    /// Module offsets where any debugged call pauses.
+    breakpoints: std::collections::BTreeSet<u64>,
 }
 
 impl Debugger {
@@ -96,24 +98,39 @@ impl Debugger {
                 mode: Mode::Off,
                 previous: Arc::new(Snapshot::empty()),
                 count: 0,
+                breakpoints: std::collections::BTreeSet::new(),
             }),
             commands: Mutex::new(commands),
             on_pause: Box::new(on_pause),
         })
     }
 
-    /// Makes the next call pause before its first instruction; `memory` is memory
-    /// before it (pauses mark what changed since). Drops commands left from before.
-    pub fn arm(&self, memory: Arc<Snapshot>) {
+    /// Makes the next call pause before its first instruction (`step_into`), or only
+    /// at a breakpoint; `memory` is memory before it (pauses mark what changed since).
+    /// Drops commands left from before.
+    pub fn arm(&self, memory: Arc<Snapshot>, step_into: bool) {
         if let Ok(commands) = self.commands.lock() {
             while commands.try_recv().is_ok() {}
         }
         if let Ok(mut state) = self.state.lock() {
             *state = State {
-                mode: Mode::Step,
+                mode: if step_into {
+                    Mode::Step
+                } else {
+                    Mode::Continue
+                },
                 previous: memory,
                 count: 0,
+                breakpoints: std::mem::take(&mut state.breakpoints),
             };
+        }
+    }
+
+    /// Calls pause at these module offsets (the store needs breakpoints there too:
+    /// `Session::set_breakpoints`).
+    pub fn set_breakpoints(&self, pcs: &[u64]) {
+        if let Ok(mut state) = self.state.lock() {
+            state.breakpoints = pcs.iter().copied().collect();
         }
     }
 
@@ -131,28 +148,36 @@ impl Debugger {
 
     /// At an instruction (a breakpoint or a single step): pauses if the mode says so.
     pub fn at_instruction(&self, store: &mut StoreContextMut<'_, StoreData>, sites: &WriteSites) {
-        let Ok(mode) = self.state.lock().map(|s| s.mode) else {
+        let Ok((mode, has_breakpoints)) = self
+            .state
+            .lock()
+            .map(|s| (s.mode, !s.breakpoints.is_empty()))
+        else {
             return;
         };
-        if matches!(mode, Mode::Off | Mode::Continue) {
+        if mode == Mode::Off || (mode == Mode::Continue && !has_breakpoints) {
             return;
         }
         let Some(frame) = store.debug_exit_frames().next() else {
             return;
         };
-        let depth = depth(store, &frame);
-        let at_write = frame
+        let pc = frame
             .wasm_function_index_and_pc(&mut *store)
             .ok()
             .flatten()
-            .is_some_and(|(_, pc)| sites.sites.contains_key(&u64::from(pc.raw())));
-        let pause = match mode {
-            Mode::Step => true,
-            Mode::Over { depth: from } => depth <= from,
-            Mode::Out { depth: from } => depth < from,
-            Mode::ToWrite => at_write,
-            Mode::Off | Mode::Continue => false,
-        };
+            .map(|(_, pc)| u64::from(pc.raw()));
+        let at_write = pc.is_some_and(|pc| sites.sites.contains_key(&pc));
+        let at_breakpoint =
+            pc.is_some_and(|pc| self.state.lock().is_ok_and(|s| s.breakpoints.contains(&pc)));
+        let depth = depth(store, &frame);
+        let pause = at_breakpoint
+            || match mode {
+                Mode::Step => true,
+                Mode::Over { depth: from } => depth <= from,
+                Mode::Out { depth: from } => depth < from,
+                Mode::ToWrite => at_write,
+                Mode::Off | Mode::Continue => false,
+            };
         if pause {
             self.pause(store, &frame, sites, None);
         }

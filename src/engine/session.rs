@@ -189,6 +189,31 @@ impl Session {
             .context("cannot change single-stepping")
     }
 
+    /// Puts breakpoints at module offsets `added` and takes them from `removed`
+    /// (wasmtime counts them, so the write tracer's stay).
+    pub fn edit_breakpoints(&mut self, added: &[u64], removed: &[u64]) -> Result<()> {
+        let module = self.instance.module(&self.store).clone();
+        let mut edit = self
+            .store
+            .edit_breakpoints()
+            .context("this session is not compiled for stepping")?;
+        for (pcs, add) in [(removed, false), (added, true)] {
+            for &pc in pcs {
+                let pc = wasmtime::ModulePC::new(
+                    u32::try_from(pc).context("a breakpoint past 4 GiB of module")?,
+                );
+                let done = if add {
+                    edit.add_breakpoint(&module, pc)
+                } else {
+                    edit.remove_breakpoint(&module, pc)
+                };
+                done.map_err(anyhow::Error::from)
+                    .context("cannot set the breakpoint")?;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether writes are traced.
     pub fn is_traced(&self) -> bool {
         self.traced

@@ -48,6 +48,8 @@ pub enum UiCommand {
     Debug(DebugCommand),
     /// Bring a guest offset into view in the hex view.
     Reveal(u64),
+    /// Set or clear the breakpoint at this module offset (remembered per module).
+    ToggleBreakpoint(u64),
     /// Write bytes into linear memory (an edit in the hex view), as a step.
     WriteBytes {
         /// Guest offset.
@@ -148,6 +150,19 @@ impl App {
             }
             UiCommand::StepIntoCall => self.run_stages(&[Stage::Call], true),
             UiCommand::Reveal(offset) => self.hex.reveal(offset),
+            UiCommand::ToggleBreakpoint(pc) => {
+                let Some(sha) = self.state.session.module.sha256.clone() else {
+                    return;
+                };
+                let pcs = self.settings.breakpoints.entry(sha).or_default();
+                match pcs.iter().position(|&p| p == pc) {
+                    Some(at) => {
+                        pcs.remove(at);
+                    }
+                    None => pcs.push(pc),
+                }
+                self.send_breakpoints();
+            }
             UiCommand::Debug(command) => {
                 if self.state.paused.is_some() {
                     self.worker.debug(command);
@@ -255,6 +270,21 @@ impl App {
             path,
             session: None,
         });
+    }
+
+    /// Tells the engine the breakpoints remembered for the module shown.
+    pub(super) fn send_breakpoints(&mut self) {
+        let pcs = self
+            .state
+            .session
+            .module
+            .sha256
+            .as_ref()
+            .and_then(|sha| self.settings.breakpoints.get(sha))
+            .cloned()
+            .unwrap_or_default();
+        self.state.breakpoints = pcs.clone();
+        self.worker.send(Command::SetBreakpoints(pcs));
     }
 
     /// Replays `session` on a fresh instance of the module it names.

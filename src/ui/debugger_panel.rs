@@ -60,14 +60,17 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
         );
     }
     ui.columns(2, |columns| {
-        code_ui(&mut columns[0], paused);
+        code_ui(&mut columns[0], paused, &state.breakpoints, cmds);
         frame_ui(&mut columns[1], paused, state.snapshot.len_bytes(), cmds);
     });
 }
 
-/// The function's code, the next instruction highlighted and kept in view.
-fn code_ui(ui: &mut egui::Ui, paused: &Paused) {
-    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+/// The function's code, the next instruction highlighted and kept in view; a click on
+/// an instruction's line sets or clears a breakpoint there (a red dot).
+fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut Vec<UiCommand>) {
+    // Each row is a `horizontal`, which is at least `interact_size` high.
+    let text_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+    let row_height = text_height.max(ui.spacing().interact_size.y);
     let current = paused
         .code
         .iter()
@@ -95,7 +98,27 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused) {
                     .background_color(ui.visuals().selection.bg_fill)
                     .strong();
             }
-            ui.add(egui::Label::new(text).extend());
+            ui.horizontal(|ui| {
+                let (dot, _) = ui.allocate_exact_size(
+                    egui::vec2(row_height * 0.8, row_height),
+                    egui::Sense::hover(),
+                );
+                if line.pc.is_some_and(|pc| breakpoints.contains(&pc)) {
+                    ui.painter().circle_filled(
+                        dot.center(),
+                        row_height * 0.3,
+                        ui.visuals().error_fg_color,
+                    );
+                }
+                let label = ui.add(egui::Label::new(text).extend().sense(egui::Sense::click()));
+                if let Some(pc) = line.pc
+                    && label
+                        .on_hover_text("Click: set or clear a breakpoint")
+                        .clicked()
+                {
+                    cmds.push(UiCommand::ToggleBreakpoint(pc));
+                }
+            });
         }
     });
     if paused.code.is_empty() {

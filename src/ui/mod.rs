@@ -257,6 +257,7 @@ impl App {
             if let Some(path) = &self.state.module_path {
                 self.settings.remember(path);
             }
+            self.send_breakpoints();
         }
         if let Some(offset) = self.state.scroll_to.take() {
             self.hex.reveal(offset);

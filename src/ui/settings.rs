@@ -31,6 +31,8 @@ pub struct Settings {
     /// Per-import policies that differ from the default, keyed `module.name`; set in
     /// the Module tab's import list, kept for any module importing that name.
     pub stub_overrides: BTreeMap<String, StubPolicy>,
+    /// Breakpoints (module offsets) by the SHA-256 of the module they were set in.
+    pub breakpoints: BTreeMap<String, Vec<u64>>,
     /// WASI arguments after the program name, separated by spaces.
     pub wasi_args: String,
     /// WASI environment, one `KEY=VALUE` a line.
@@ -53,6 +55,7 @@ impl Default for Settings {
             stubs_trap: false,
             trace_writes: false,
             stub_overrides: BTreeMap::new(),
+            breakpoints: BTreeMap::new(),
             wasi_args: String::new(),
             wasi_env: String::new(),
             wasi_dir: String::new(),

@@ -175,6 +175,8 @@ pub struct AppState {
     pub offer: Option<SessionOffer>,
     /// Where a stepped call is paused, with its function's code.
     pub paused: Option<Paused>,
+    /// The breakpoints of the module shown (module offsets).
+    pub breakpoints: Vec<u64>,
     /// Why the engine thread ended, when it did.
     pub engine_stopped: Option<String>,
     /// A guest offset the hex view should bring into view.
@@ -216,6 +218,7 @@ impl Default for AppState {
             log_focus: None,
             offer: None,
             paused: None,
+            breakpoints: Vec::new(),
             engine_stopped: None,
             scroll_to: None,
             changed: Changed::default(),

@@ -83,6 +83,8 @@ pub enum Command {
     /// Trace every write to its instruction from the next Load on (on an engine for
     /// guest debugging, which runs calls slower).
     SetTrace(bool),
+    /// Pause calls of the live module at these module offsets (replaces the list).
+    SetBreakpoints(Vec<u64>),
     /// Show the exported memory with this name.
     SelectMemory(String),
     /// End the worker thread with a panic carrying this message: how the window's

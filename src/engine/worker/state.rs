@@ -10,8 +10,7 @@ use anyhow::{Result, anyhow};
 use wasmtime::Module;
 
 use super::files::save_session;
-use super::protocol::{Command, Event, ReplayInfo};
-use super::replay::{Reporter, inexact_replay};
+use super::protocol::{Command, Event};
 use super::{Message, compile_note};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::cache::CompileCache;
@@ -20,7 +19,7 @@ use crate::engine::glue::glue_allocator;
 use crate::engine::imports::{HostConfig, check_imports};
 use crate::engine::instantiate::compile;
 use crate::engine::limits::{Limits, StopHandle};
-use crate::engine::runner::{AfterFailure, Runner, run_steps};
+use crate::engine::runner::Runner;
 use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
 use crate::inspect::{ModuleInfo, WriteSites, inspect, load_module_bytes, write_sites};
@@ -75,6 +74,8 @@ pub struct WorkerState {
     pub(super) debugger: Option<Arc<Debugger>>,
     /// The generation pauses are reported with.
     pub(super) pause_generation: Arc<PauseGeneration>,
+    /// The user's breakpoints in the live module (module offsets).
+    pub(super) breakpoints: Vec<u64>,
     /// That engine, made at the first traced load.
     pub(super) debug_engine: Option<wasmtime::Engine>,
 }
@@ -100,6 +101,7 @@ impl WorkerState {
             debug_engine: None,
             debugger: None,
             pause_generation: Arc::default(),
+            breakpoints: Vec::new(),
         }
     }
 
@@ -183,6 +185,7 @@ impl WorkerState {
             }
             Command::SetHost(host) => self.host = host,
             Command::SetTrace(trace) => self.trace = trace,
+            Command::SetBreakpoints(pcs) => self.set_breakpoints(pcs, send),
             Command::SelectMemory(name) => self.select_memory(name, send),
             Command::Panic(message) => panic!("{message}"),
         }
@@ -318,6 +321,12 @@ impl WorkerState {
             send(Event::LoadCancelled { name: load.name });
             return;
         }
+        // Breakpoints belong to the module they were set in; the window sends them
+        // again for this one.
+        self.breakpoints.clear();
+        if let Some(debugger) = &self.debugger {
+            debugger.set_breakpoints(&[]);
+        }
         let started = Instant::now();
         let mut notes: Vec<String> = how.into_iter().collect();
         let (mut base, steps) = match load.session {
@@ -432,7 +441,10 @@ impl WorkerState {
                     sites: sites.clone(),
                     debugger: self.debugger.clone(),
                 };
-                Session::traced(&self.stop, module, limits, &host, tracing)?
+                let mut session = Session::traced(&self.stop, module, limits, &host, tracing)?;
+                // A new store of the same module keeps the user's breakpoints.
+                session.edit_breakpoints(&self.breakpoints, &[])?;
+                session
             }
             None => Session::from_module(&self.stop, module, limits, &host)?,
         };
@@ -441,7 +453,7 @@ impl WorkerState {
     }
 
     /// Makes `live` current and says so.
-    fn start(
+    pub(super) fn start(
         &mut self,
         generation: u64,
         mut live: Live,
@@ -463,126 +475,6 @@ impl WorkerState {
             notes: provided,
         });
         self.live = Some(live);
-    }
-
-    /// Runs `steps` on the live session as a replay (every step, failures included)
-    /// and reports how long it took.
-    fn replay(
-        &mut self,
-        generation: u64,
-        steps: Vec<recipe::Step>,
-        started: Instant,
-        send: &impl Fn(Event),
-    ) {
-        let Some(live) = &mut self.live else {
-            return;
-        };
-        let inexact = inexact_replay(&live.info);
-        let end = self.run_on_live(generation, steps, AfterFailure::Continue, send);
-        send(Event::RunEnded {
-            generation,
-            end,
-            replay: Some(ReplayInfo {
-                took_ms: started.elapsed().as_millis() as u64,
-                inexact,
-            }),
-        });
-    }
-
-    fn run(&mut self, steps: Vec<recipe::Step>, step_into: bool, send: &impl Fn(Event)) {
-        if self.live.is_none() {
-            send(Event::CommandFailed {
-                error: "no module is loaded".to_owned(),
-            });
-            return;
-        }
-        let generation = self.generation;
-        let stepping = step_into && self.arm_stepping(send);
-        let end = self.run_on_live(generation, steps, AfterFailure::Stop, send);
-        if stepping {
-            self.disarm_stepping();
-        }
-        send(Event::RunEnded {
-            generation,
-            end,
-            replay: None,
-        });
-    }
-
-    /// Appends `steps` to the live session and runs them, reporting each; the steps
-    /// that did not run (after a failure or Stop) are not kept.
-    fn run_on_live(
-        &mut self,
-        generation: u64,
-        steps: Vec<recipe::Step>,
-        after_failure: AfterFailure,
-        send: &impl Fn(Event),
-    ) -> crate::engine::runner::RunEnd {
-        let Some(live) = &mut self.live else {
-            return Default::default();
-        };
-        let mut steps = steps;
-        if steps.first().is_some_and(|first| live.recipe.folds(first)) {
-            let first = steps.remove(0);
-            if let Some(input) = live.recipe.push(first) {
-                live.runner.set_input(input);
-            }
-        }
-        let before = live.recipe.steps.len();
-        let mut reporter = Reporter {
-            generation,
-            stop: &self.stop,
-            send,
-        };
-        let ended = run_steps(
-            &mut live.session,
-            &mut live.runner,
-            &steps,
-            after_failure,
-            &mut reporter,
-        );
-        let end = ended.unwrap_or_default();
-        live.recipe.steps.extend(steps.into_iter().take(end.ran));
-        debug_assert_eq!(live.recipe.steps.len(), before + end.ran);
-        end
-    }
-
-    /// Instantiates the module again and replays the first `keep` steps.
-    fn rewind(&mut self, generation: u64, keep: usize, send: &impl Fn(Event)) {
-        let Some(live) = self.live.take() else {
-            send(Event::CommandFailed {
-                error: "no module is loaded".to_owned(),
-            });
-            return;
-        };
-        self.set_generation(generation);
-        let started = Instant::now();
-        let mut base = live.recipe.clone();
-        let steps: Vec<recipe::Step> = base.steps.drain(..).take(keep).collect();
-        match self.instantiate(
-            &live.module,
-            live.sites.as_ref(),
-            &base,
-            &live.name,
-            &live.allocators,
-        ) {
-            Ok(session) => {
-                let fresh = Live {
-                    runner: Runner::new(base.input.as_ref()),
-                    recipe: base,
-                    session,
-                    ..live
-                };
-                self.start(generation, fresh, Vec::new(), send);
-                self.replay(generation, steps, started, send);
-            }
-            Err(err) => {
-                send(Event::CommandFailed {
-                    error: format!("cannot instantiate the module again: {err:#}"),
-                });
-                self.live = Some(live);
-            }
-        }
     }
 
     fn select_memory(&mut self, name: String, send: &impl Fn(Event)) {

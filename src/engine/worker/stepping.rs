@@ -28,9 +28,10 @@ impl RunObserver for Quiet {
 }
 
 impl WorkerState {
-    /// Makes the next call of the live session pause before its first instruction,
-    /// compiling the module for stepping first if needed. Returns whether it could.
-    pub(super) fn arm_stepping(&mut self, send: &impl Fn(Event)) -> bool {
+    /// Makes the next call of the live session pause before its first instruction
+    /// (`step_into`), or at its breakpoints, compiling the module for stepping first
+    /// if needed. Returns whether it could.
+    pub(super) fn arm_stepping(&mut self, step_into: bool, send: &impl Fn(Event)) -> bool {
         let traced = self.live.as_ref().is_some_and(|l| l.session.is_traced());
         if !traced && let Err(err) = self.retrace(send) {
             send(Event::CommandFailed {
@@ -41,8 +42,8 @@ impl WorkerState {
         let (Some(live), Some(debugger)) = (&mut self.live, &self.debugger) else {
             return false;
         };
-        debugger.arm(live.session.snapshot());
-        if let Err(err) = live.session.set_single_step(true) {
+        debugger.arm(live.session.snapshot(), step_into);
+        if let Err(err) = live.session.set_single_step(step_into) {
             debugger.disarm();
             send(Event::CommandFailed {
                 error: format!("cannot step into the call: {err:#}"),
@@ -50,6 +51,33 @@ impl WorkerState {
             return false;
         }
         true
+    }
+
+    /// The user's breakpoints are `pcs` (module offsets) from now on.
+    pub(super) fn set_breakpoints(&mut self, pcs: Vec<u64>, send: &impl Fn(Event)) {
+        let added: Vec<u64> = pcs
+            .iter()
+            .filter(|pc| !self.breakpoints.contains(pc))
+            .copied()
+            .collect();
+        let removed: Vec<u64> = self
+            .breakpoints
+            .iter()
+            .filter(|pc| !pcs.contains(pc))
+            .copied()
+            .collect();
+        if let Some(live) = &mut self.live
+            && live.session.is_traced()
+            && let Err(err) = live.session.edit_breakpoints(&added, &removed)
+        {
+            send(Event::CommandFailed {
+                error: format!("cannot set the breakpoints: {err:#}"),
+            });
+        }
+        if let Some(debugger) = &self.debugger {
+            debugger.set_breakpoints(&pcs);
+        }
+        self.breakpoints = pcs;
     }
 
     /// Ends stepping after the run.
