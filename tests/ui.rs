@@ -129,7 +129,10 @@ fn a_failed_load_keeps_the_current_module() {
     harness
         .state_mut()
         .apply(UiCommand::Open("/no/such/module.wasm".into()));
-    harness.run_steps(2);
+    // The engine thread reads the file, and says it cannot.
+    settle(&mut harness, "the missing file", |app| {
+        app.state().loading.is_none() && log_text(app).contains("/no/such/module.wasm")
+    });
     let state = harness.state().state();
     assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
     assert!(state.ready);
