@@ -211,3 +211,23 @@ fn a_breakpoint_pauses_an_ordinary_run_where_it_is() {
     });
     assert!(done(&worker).outcome.is_ok());
 }
+
+#[test]
+fn a_watch_pauses_at_the_instruction_about_to_write_into_the_range() {
+    let worker = demo_ready();
+    worker.send(Command::Run {
+        steps: vec![call("append", &["ptr", "len(input)"])],
+        step_into: true,
+    });
+    paused(&worker);
+    // The suffix's first byte: LLVM writes it last, with the store at +0x3b.
+    let ptr = 0x11_0008u64;
+    worker.debug(DebugCommand::Watch {
+        start: ptr + 16,
+        end: ptr + 17,
+    });
+    let writer = paused(&worker);
+    assert_eq!(writer.place, "append+0x003b");
+    worker.debug(DebugCommand::Continue);
+    assert!(done(&worker).outcome.is_ok());
+}

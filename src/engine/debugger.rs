@@ -27,6 +27,13 @@ pub enum DebugCommand {
     StepOut,
     /// Run to the next instruction that writes memory.
     RunToWrite,
+    /// Run until an instruction writes into these bytes (a data watchpoint).
+    Watch {
+        /// First byte watched.
+        start: u64,
+        /// Past the last byte watched.
+        end: u64,
+    },
     /// Run to the end of the call (or a trap).
     Continue,
     /// End the call (Stop also sets the stop flag, which interrupts it).
@@ -69,6 +76,10 @@ enum Mode {
         depth: usize,
     },
     ToWrite,
+    Watch {
+        start: u64,
+        end: u64,
+    },
     Continue,
 }
 
@@ -176,6 +187,7 @@ impl Debugger {
                 Mode::Over { depth: from } => depth <= from,
                 Mode::Out { depth: from } => depth < from,
                 Mode::ToWrite => at_write,
+                Mode::Watch { start, end } => at_write && writes_into(store, start..end),
                 Mode::Off | Mode::Continue => false,
             };
         if pause {
@@ -226,6 +238,7 @@ impl Debugger {
             DebugCommand::StepOver => (Mode::Over { depth }, true),
             DebugCommand::StepOut => (Mode::Out { depth }, true),
             DebugCommand::RunToWrite => (Mode::ToWrite, false),
+            DebugCommand::Watch { start, end } => (Mode::Watch { start, end }, false),
             DebugCommand::Continue => (Mode::Continue, false),
             DebugCommand::Stop => (Mode::Off, false),
         };
@@ -288,6 +301,17 @@ impl Debugger {
             count: state.count,
         })
     }
+}
+
+/// Whether the write just recorded (the tracer records before the debugger looks)
+/// lands in `watched`.
+fn writes_into(store: &StoreContextMut<'_, StoreData>, watched: std::ops::Range<u64>) -> bool {
+    store
+        .data()
+        .trace
+        .writes
+        .last()
+        .is_some_and(|w| w.range.start < watched.end && watched.start < w.range.end)
 }
 
 /// How many wasm frames are on the stack, `frame` the innermost.

@@ -53,6 +53,7 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
             cmds.push(UiCommand::Stop);
         }
     });
+
     if let Some(trap) = &pause.trap {
         ui.colored_label(
             ui.visuals().error_fg_color,

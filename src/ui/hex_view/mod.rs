@@ -163,12 +163,18 @@ pub fn hex_view_ui(
         None => response,
     };
     if let Some(selection) = selection {
-        response.context_menu(|ui| copy_menu_ui(ui, state, selection));
+        response.context_menu(|ui| selection_menu_ui(ui, state, selection, cmds));
     }
 }
 
-/// The selection's right-click menu: copy it three ways.
-fn copy_menu_ui(ui: &mut egui::Ui, state: &AppState, selection: Range<u64>) {
+/// The selection's right-click menu: copy it three ways; while a call is paused, run
+/// it until an instruction writes into the selection (a data watchpoint).
+fn selection_menu_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    selection: Range<u64>,
+    cmds: &mut Vec<UiCommand>,
+) {
     let len = selection.end - selection.start;
     ui.weak(format!("{len} bytes at {:#x}", selection.start));
     for format in CopyAs::ALL {
@@ -177,6 +183,13 @@ fn copy_menu_ui(ui: &mut egui::Ui, state: &AppState, selection: Range<u64>) {
             ui.ctx().copy_text(format.format(&bytes));
             ui.close();
         }
+    }
+    if state.paused.is_some() && ui.button("Run until these bytes are written").clicked() {
+        cmds.push(UiCommand::Debug(crate::engine::DebugCommand::Watch {
+            start: selection.start,
+            end: selection.end,
+        }));
+        ui.close();
     }
 }
 
