@@ -8,17 +8,24 @@
 //! on every write); throughput is in writes, so the traced figure is traced writes per
 //! second and the ratio of the two times is the slowdown tracing costs.
 //!
+//! `step/append`: `append` single-stepped to its end, every instruction a pause (with a
+//! snapshot of memory, as the window gets) answered at once by a queued Step; the
+//! throughput is single-stepped instructions per second.
+//!
 //! The bench profile builds wasmtime at opt-level 0 (see `Cargo.toml`), so calls into
 //! the guest are slower here than in a release build; the snapshots (this crate and
 //! memchr, optimised) are the same work.
 
 use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wasmscope::engine::{
-    AfterFailure, HostConfig, Limits, RunObserver, Runner, Session, StepReport, StopHandle, Value,
-    new_debug_engine, new_engine, run_steps,
+    AfterFailure, DebugCommand, Debugger, HostConfig, Limits, RunObserver, Runner, Session,
+    StepReport, StopHandle, Tracing, Value, new_debug_engine, new_engine, run_steps,
 };
+use wasmscope::inspect::write_sites;
 use wasmscope::recipe::{Expr, Input, Returns, SeedChoice, Step, seed_steps};
 
 /// Counts the steps that failed.
@@ -119,5 +126,56 @@ fn trace(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, trace);
+fn step(c: &mut Criterion) {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/append.wasm"))
+        .expect("the demo module");
+    let stop = StopHandle::new(new_debug_engine(None).expect("a debug engine"));
+    let module = wasmtime::Module::new(stop.engine(), &bytes).expect("compiles");
+    let (steps_tx, steps_rx) = std::sync::mpsc::channel();
+    let pauses = Arc::new(AtomicU64::new(0));
+    let counted = pauses.clone();
+    let debugger = Debugger::new(steps_rx, move |_pause| {
+        counted.fetch_add(1, Ordering::Relaxed);
+    });
+    let tracing = Tracing {
+        sites: Arc::new(write_sites(&bytes).expect("reads the code")),
+        debugger: Some(debugger.clone()),
+    };
+    let mut session = Session::traced(
+        &stop,
+        &module,
+        Limits::default(),
+        &HostConfig::default(),
+        tracing,
+    )
+    .expect("instantiates");
+    let ptr = session.alloc("alloc", 46).expect("allocates");
+    session.write(ptr, b"The input string").expect("writes");
+    let args = [Value::I32(ptr as i32), Value::I32(16)];
+    let stepped_call = |session: &mut Session| {
+        debugger.arm(session.snapshot(), true);
+        session.set_single_step(true).expect("steps");
+        for _ in 0..1000 {
+            steps_tx.send(DebugCommand::Step).expect("queues");
+        }
+        let done = session.call("append", &args).expect("appends");
+        debugger.disarm();
+        session.set_single_step(false).expect("stops stepping");
+        session.take_writes();
+        done
+    };
+    stepped_call(&mut session);
+    let per_call = pauses.swap(0, Ordering::Relaxed);
+    assert!(per_call > 10, "append is more than a few instructions");
+    let mut group = c.benchmark_group("step");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(per_call));
+    group.bench_function("append", |b| {
+        b.iter(|| black_box(stepped_call(&mut session)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, replay, trace, step);
 criterion_main!(benches);
