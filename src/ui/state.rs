@@ -84,8 +84,9 @@ pub struct LiveView {
 pub struct Paused {
     /// Where, with the frame's values and memory.
     pub pause: Pause,
-    /// The paused function's text, each line with its instruction's offset.
-    pub code: Vec<CodeLine>,
+    /// The paused function's text, each line with its instruction's offset (shared
+    /// by the pauses in the same function).
+    pub code: Arc<[CodeLine]>,
 }
 
 /// A session file read and waiting for the user to say what it may have.

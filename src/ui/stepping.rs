@@ -16,7 +16,8 @@ impl AppState {
                 .module
                 .as_ref()
                 .and_then(|m| function_code(&m.bytes, pause.func).ok())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
         };
         if let Some(trap) = &pause.trap {
             self.push_log(
