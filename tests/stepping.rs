@@ -231,3 +231,57 @@ fn a_watch_pauses_at_the_instruction_about_to_write_into_the_range() {
     worker.debug(DebugCommand::Continue);
     assert!(done(&worker).outcome.is_ok());
 }
+
+/// `outer` calls `inner` twice; stepping over, into and out of the calls.
+const CALLS: &str = r#"(module
+  (memory (export "memory") 1)
+  (func $inner (param i32) (result i32)
+    (i32.store (local.get 0) (i32.const 7))
+    (i32.add (local.get 0) (i32.const 4)))
+  (func (export "outer") (param $ptr i32) (param $len i32) (result i32)
+    (drop (call $inner (local.get $ptr)))
+    (call $inner (i32.add (local.get $ptr) (i32.const 8)))))"#;
+
+#[test]
+fn step_over_into_and_out_of_calls() {
+    let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
+    worker.send(Command::load(1, "calls.wat", Arc::from(CALLS.as_bytes())));
+    next(&worker, |e| matches!(e, Event::Loaded { .. }).then_some(()));
+    worker.send(Command::Run {
+        steps: vec![call("outer", &["0x100", "0"])],
+        step_into: true,
+    });
+    // Step to the first call instruction (its argument pushed).
+    let mut pause = paused(&worker);
+    while pause.stack.is_empty() {
+        worker.debug(DebugCommand::Step);
+        pause = paused(&worker);
+    }
+    assert_eq!(pause.frames.len(), 1);
+    let outer = pause.place.split('+').next().unwrap().to_owned();
+    // Over the call: the next pause is still in `outer`, after it.
+    worker.debug(DebugCommand::StepOver);
+    let over = paused(&worker);
+    assert_eq!(over.frames.len(), 1, "{:?}", over.frames);
+    assert!(over.place.starts_with(&outer), "{}", over.place);
+    // Into the second call: `inner` (named from the name section), two frames deep.
+    let mut into = over;
+    while into.frames.len() == 1 {
+        worker.debug(DebugCommand::Step);
+        into = paused(&worker);
+    }
+    assert!(into.place.starts_with("inner+"), "{}", into.place);
+    assert_eq!(into.frames.len(), 2);
+    assert!(into.frames[1].starts_with(&outer), "{:?}", into.frames);
+    // Out of it: back in `outer`.
+    worker.debug(DebugCommand::StepOut);
+    let out = paused(&worker);
+    assert_eq!(out.frames.len(), 1, "{:?}", out.frames);
+    worker.debug(DebugCommand::Continue);
+    let report = done(&worker);
+    assert_eq!(
+        report.outcome,
+        Ok(StepOutput::Values(vec![Value::I32(0x10c)]))
+    );
+    assert_eq!(report.writes.len(), 2);
+}
