@@ -88,7 +88,7 @@ fn step_into_append_and_watch_its_stores() {
     let first = paused(&worker);
     assert_eq!(first.count, 1);
     assert!(first.place.starts_with("append+"), "{}", first.place);
-    assert_eq!(first.frames.len(), 1, "{:?}", first.frames);
+    assert_eq!(first.frames.len(), 1);
     // append(ptr, len): its two parameters are its first locals.
     assert_eq!(first.locals[1], Some(Value::I32(16)));
     worker.debug(DebugCommand::Step);
@@ -262,7 +262,7 @@ fn step_over_into_and_out_of_calls() {
     // Over the call: the next pause is still in `outer`, after it.
     worker.debug(DebugCommand::StepOver);
     let over = paused(&worker);
-    assert_eq!(over.frames.len(), 1, "{:?}", over.frames);
+    assert_eq!(over.frames.len(), 1);
     assert!(over.place.starts_with(&outer), "{}", over.place);
     // Into the second call: `inner` (named from the name section), two frames deep.
     let mut into = over;
@@ -272,11 +272,13 @@ fn step_over_into_and_out_of_calls() {
     }
     assert!(into.place.starts_with("inner+"), "{}", into.place);
     assert_eq!(into.frames.len(), 2);
-    assert!(into.frames[1].starts_with(&outer), "{:?}", into.frames);
+    assert!(into.frames[1].place.starts_with(&outer));
+    // The caller's frame holds its own values: its parameter is 0x100.
+    assert_eq!(into.frames[1].locals[0], Some(Value::I32(0x100)));
     // Out of it: back in `outer`.
     worker.debug(DebugCommand::StepOut);
     let out = paused(&worker);
-    assert_eq!(out.frames.len(), 1, "{:?}", out.frames);
+    assert_eq!(out.frames.len(), 1);
     worker.debug(DebugCommand::Continue);
     let report = done(&worker);
     assert_eq!(

@@ -134,3 +134,92 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
         "append+0x0011 (i32.store8)"
     );
 }
+
+#[test]
+fn a_callers_frame_shows_its_code_and_values() {
+    let mut harness = harness(None, pinned());
+    let calls = r#"(module
+      (memory (export "memory") 1)
+      (func $inner (param i32) (result i32)
+        (i32.store (local.get 0) (i32.const 7))
+        (i32.add (local.get 0) (i32.const 4)))
+      (func (export "outer") (param $ptr i32) (param $len i32) (result i32)
+        (drop (call $inner (local.get $ptr)))
+        (call $inner (i32.add (local.get $ptr) (i32.const 8)))))"#;
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "calls.wat".into(),
+        bytes: calls.as_bytes().to_vec(),
+    });
+    harness.step();
+    settle(&mut harness, "the load", |app| {
+        app.state().ready && app.state().module.as_ref().unwrap().name == "calls.wat"
+    });
+    harness.state_mut().apply(UiCommand::Call {
+        export: "outer".into(),
+        args: vec![
+            wasmscope::engine::Value::I32(0x100),
+            wasmscope::engine::Value::I32(0),
+        ],
+        step_into: true,
+    });
+    harness.step();
+    settle(&mut harness, "the first pause", |app| {
+        app.state().paused.is_some()
+    });
+    // F11 until inside `inner`.
+    for _ in 0..10 {
+        if harness
+            .state()
+            .state()
+            .paused
+            .as_ref()
+            .unwrap()
+            .pause
+            .frames
+            .len()
+            == 2
+        {
+            break;
+        }
+        let count = harness.state().state().paused.as_ref().unwrap().pause.count;
+        harness.key_press(egui::Key::F11);
+        harness.step();
+        settle(&mut harness, "the next pause", |app| {
+            app.state()
+                .paused
+                .as_ref()
+                .is_some_and(|p| p.pause.count > count)
+        });
+    }
+    let paused = harness.state().state().paused.as_ref().unwrap();
+    assert!(
+        paused.pause.place.starts_with("inner+"),
+        "{}",
+        paused.pause.place
+    );
+    assert!(paused.code[0].text.starts_with("(func $inner"));
+    harness.get_by_label_contains("outer+").click();
+    harness.run_steps(3);
+    let paused = harness.state().state().paused.as_ref().unwrap();
+    assert_eq!(paused.frame, 1);
+    // The caller's pc is where the call returns to; the line before it is the call.
+    let caller = &paused.pause.frames[1];
+    let call = paused
+        .code
+        .iter()
+        .rev()
+        .find(|l| l.pc.is_some_and(|pc| pc < caller.pc))
+        .unwrap();
+    assert!(
+        call.text.trim_start().starts_with("call $inner"),
+        "{call:?}"
+    );
+    harness.get_by_label_contains("Locals of outer+");
+    harness.snapshot("paused_caller_frame");
+    harness.key_press(egui::Key::F5);
+    harness.step();
+    settle(&mut harness, "the call's end", |app| {
+        app.state().running.is_none() && app.state().paused.is_none()
+    });
+    assert!(log_text(harness.state()).contains("`outer` returned 268"));
+}

@@ -53,14 +53,30 @@ pub struct Pause {
     pub locals: Vec<Option<Value>>,
     /// Its operand stack, bottom first.
     pub stack: Vec<Option<Value>>,
-    /// The call stack, innermost first: `append+0x0011`, `caller+0x0020`.
-    pub frames: Vec<String>,
+    /// The call stack, innermost first (the first is the paused frame above).
+    pub frames: Vec<FrameView>,
     /// Why it paused, when it trapped here.
     pub trap: Option<String>,
     /// Memory now; its `changed()` is what changed since the previous pause.
     pub snapshot: Arc<Snapshot>,
     /// How many pauses this call has had (1 for the first).
     pub count: u64,
+}
+
+/// One frame of a paused call.
+#[derive(Clone, Debug)]
+pub struct FrameView {
+    /// The function (imports counted).
+    pub func: u32,
+    /// Byte offset in the module of the frame's next instruction (its call, for a
+    /// caller).
+    pub pc: u64,
+    /// `caller+0x0020`.
+    pub place: String,
+    /// Its locals (`None` for values without a number).
+    pub locals: Vec<Option<Value>>,
+    /// Its operand stack, bottom first.
+    pub stack: Vec<Option<Value>>,
 }
 
 /// When the next event pauses.
@@ -264,19 +280,8 @@ impl Debugger {
         sites: &WriteSites,
         trap: Option<String>,
     ) -> Option<Pause> {
-        let (defined, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
-        let func = sites.imported_funcs + defined.as_u32();
-        let pc = u64::from(pc.raw());
-        let values = |count: u32, get: &mut dyn FnMut(u32) -> Option<wasmtime::Val>| {
-            (0..count)
-                .map(|i| get(i).and_then(|v| Value::from_val(&v)))
-                .collect::<Vec<_>>()
-        };
-        let num_locals = frame.num_locals(&mut *store).ok()?;
-        let locals = values(num_locals, &mut |i| frame.local(&mut *store, i).ok());
-        let num_stack = frame.num_stacks(&mut *store).ok()?;
-        let stack = values(num_stack, &mut |i| frame.stack(&mut *store, i).ok());
         let frames = frames(store, frame, sites);
+        let top = frames.first()?.clone();
         let memory = store.data().memory;
         let mut state = self.state.lock().ok()?;
         let snapshot = match memory {
@@ -290,11 +295,11 @@ impl Debugger {
         state.previous = snapshot.clone();
         state.count += 1;
         Some(Pause {
-            func,
-            pc,
-            place: sites.place_of(func, pc),
-            locals,
-            stack,
+            func: top.func,
+            pc: top.pc,
+            place: top.place,
+            locals: top.locals,
+            stack: top.stack,
             frames,
             trap,
             snapshot,
@@ -325,22 +330,48 @@ fn depth(store: &mut StoreContextMut<'_, StoreData>, frame: &FrameHandle) -> usi
     depth
 }
 
-/// The call stack as places, innermost first.
+/// The call stack, innermost first, each frame with its values.
 fn frames(
     store: &mut StoreContextMut<'_, StoreData>,
     frame: &FrameHandle,
     sites: &WriteSites,
-) -> Vec<String> {
-    let mut places = Vec::new();
+) -> Vec<FrameView> {
+    let mut views = Vec::new();
     let mut current = Some(frame.clone());
     while let Some(here) = current {
-        if let Ok(Some((defined, pc))) = here.wasm_function_index_and_pc(&mut *store) {
-            let func = sites.imported_funcs + defined.as_u32();
-            places.push(sites.place_of(func, u64::from(pc.raw())));
+        if let Some(view) = frame_view(store, &here, sites) {
+            views.push(view);
         }
         current = here.parent(&mut *store).ok().flatten();
     }
-    places
+    views
+}
+
+/// One frame: where, and its locals and operand stack.
+fn frame_view(
+    store: &mut StoreContextMut<'_, StoreData>,
+    frame: &FrameHandle,
+    sites: &WriteSites,
+) -> Option<FrameView> {
+    let (defined, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
+    let func = sites.imported_funcs + defined.as_u32();
+    let pc = u64::from(pc.raw());
+    let values = |count: u32, get: &mut dyn FnMut(u32) -> Option<wasmtime::Val>| {
+        (0..count)
+            .map(|i| get(i).and_then(|v| Value::from_val(&v)))
+            .collect::<Vec<_>>()
+    };
+    let num_locals = frame.num_locals(&mut *store).ok()?;
+    let locals = values(num_locals, &mut |i| frame.local(&mut *store, i).ok());
+    let num_stack = frame.num_stacks(&mut *store).ok()?;
+    let stack = values(num_stack, &mut |i| frame.stack(&mut *store, i).ok());
+    Some(FrameView {
+        func,
+        pc,
+        place: sites.place_of(func, pc),
+        locals,
+        stack,
+    })
 }
 
 /// The generation a store's pauses belong to, kept where the pause callback sees it.

@@ -25,7 +25,7 @@ pub mod worker;
 
 pub use allocators::{Allocator, Convention};
 pub use cache::{CompileCache, default_cache_dir};
-pub use debugger::{DebugCommand, Debugger, Pause, PauseGeneration};
+pub use debugger::{DebugCommand, Debugger, FrameView, Pause, PauseGeneration};
 pub use glue::{glue_allocator, malloc_from_glue};
 pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports, import_name};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};

@@ -48,6 +48,8 @@ pub enum UiCommand {
     Debug(DebugCommand),
     /// Bring a guest offset into view in the hex view.
     Reveal(u64),
+    /// Show frame N of the paused call's stack (0: the paused one).
+    SelectFrame(usize),
     /// Set or clear the breakpoint at this module offset (remembered per module).
     ToggleBreakpoint(u64),
     /// Write bytes into linear memory (an edit in the hex view), as a step.
@@ -150,6 +152,7 @@ impl App {
             }
             UiCommand::StepIntoCall => self.run_stages(&[Stage::Call], true),
             UiCommand::Reveal(offset) => self.hex.reveal(offset),
+            UiCommand::SelectFrame(index) => self.state.select_frame(index),
             UiCommand::ToggleBreakpoint(pc) => {
                 let Some(sha) = self.state.session.module.sha256.clone() else {
                     return;

@@ -72,10 +72,20 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
     // Each row is a `horizontal`, which is at least `interact_size` high.
     let text_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
     let row_height = text_height.max(ui.spacing().interact_size.y);
-    let current = paused
-        .code
-        .iter()
-        .position(|line| line.pc == Some(paused.pause.pc));
+    let pc = paused
+        .pause
+        .frames
+        .get(paused.frame)
+        .map_or(paused.pause.pc, |f| f.pc);
+    let current = if paused.frame == 0 {
+        paused.code.iter().position(|line| line.pc == Some(pc))
+    } else {
+        // A caller's pc is where the call returns to: show the call itself.
+        paused
+            .code
+            .iter()
+            .rposition(|line| line.pc.is_some_and(|p| p < pc))
+    };
     let shown_id = egui::Id::unique("wasmscope code view pc");
     let shown: Option<u64> = ui.data(|d| d.get_temp(shown_id));
     let mut area = egui::ScrollArea::vertical()
@@ -83,12 +93,12 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
         .max_height(row_height * CODE_ROWS)
         .auto_shrink([false, true])
         .animated(false);
-    if shown != Some(paused.pause.pc)
+    if shown != Some(pc)
         && let Some(row) = current
     {
-        // A new pause: its line, a few lines from the top.
+        // A new pause (or frame): its line, a few lines from the top.
         area = area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * row_height);
-        ui.data_mut(|d| d.insert_temp(shown_id, paused.pause.pc));
+        ui.data_mut(|d| d.insert_temp(shown_id, pc));
     }
     area.show_rows(ui, row_height, paused.code.len(), |ui, rows| {
         for index in rows {
@@ -111,7 +121,11 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
                         ui.visuals().error_fg_color,
                     );
                 }
-                let label = ui.add(egui::Label::new(text).extend().sense(egui::Sense::click()));
+                let label = ui.add(
+                    egui::Label::new(text)
+                        .truncate()
+                        .sense(egui::Sense::click()),
+                );
                 if let Some(pc) = line.pc
                     && label
                         .on_hover_text("Click: set or clear a breakpoint")
@@ -130,22 +144,34 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
 /// Locals, the operand stack and the call stack.
 fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<UiCommand>) {
     let pause = &paused.pause;
+    let Some(frame) = pause.frames.get(paused.frame) else {
+        return;
+    };
     egui::ScrollArea::vertical()
         .id_salt("frame values")
         .max_height((ui.text_style_height(&egui::TextStyle::Monospace) + 2.0) * CODE_ROWS)
         .auto_shrink([false, true])
         .show(ui, |ui| {
-            ui.strong("Locals");
-            values_ui(ui, "local", &pause.locals, memory_len, cmds);
+            ui.horizontal_wrapped(|ui| {
+                ui.strong("Call stack");
+                for (index, caller) in pause.frames.iter().enumerate() {
+                    let text = RichText::new(&caller.place).monospace();
+                    if ui
+                        .selectable_label(index == paused.frame, text)
+                        .on_hover_text("Show this frame's code and values")
+                        .clicked()
+                    {
+                        cmds.push(UiCommand::SelectFrame(index));
+                    }
+                }
+            });
+            ui.strong(format!("Locals of {}", frame.place));
+            values_ui(ui, "local", &frame.locals, memory_len, cmds);
             ui.strong("Operand stack (top last)");
-            if pause.stack.is_empty() {
+            if frame.stack.is_empty() {
                 ui.weak("(empty)");
             }
-            values_ui(ui, "stack", &pause.stack, memory_len, cmds);
-            ui.strong("Call stack");
-            for frame in &pause.frames {
-                ui.monospace(frame);
-            }
+            values_ui(ui, "stack", &frame.stack, memory_len, cmds);
         });
 }
 

@@ -84,8 +84,10 @@ pub struct LiveView {
 pub struct Paused {
     /// Where, with the frame's values and memory.
     pub pause: Pause,
-    /// The paused function's text, each line with its instruction's offset (shared
-    /// by the pauses in the same function).
+    /// The call stack frame shown (0: the paused one).
+    pub frame: usize,
+    /// The shown frame's function as text, each line with its instruction's offset
+    /// (shared by the pauses in the same function).
     pub code: Arc<[CodeLine]>,
 }
 

@@ -1,8 +1,10 @@
 //! A stepped call's pauses in the window: the paused memory in the hex view (what the
 //! last instruction changed marked), the function's code, and a log line for a trap.
 
+use std::sync::Arc;
+
 use crate::engine::Pause;
-use crate::inspect::function_code;
+use crate::inspect::{CodeLine, function_code};
 
 use super::state::{AppState, Changed, LogKind, Paused};
 
@@ -10,15 +12,7 @@ impl AppState {
     /// Shows `pause`: its memory, and its function's code (kept from the previous
     /// pause when it is the same function).
     pub(super) fn paused_at(&mut self, pause: Pause) {
-        let code = match &self.paused {
-            Some(previous) if previous.pause.func == pause.func => previous.code.clone(),
-            _ => self
-                .module
-                .as_ref()
-                .and_then(|m| function_code(&m.bytes, pause.func).ok())
-                .unwrap_or_default()
-                .into(),
-        };
+        let code = self.code_of(pause.func);
         if let Some(trap) = &pause.trap {
             self.push_log(
                 LogKind::Error,
@@ -37,6 +31,46 @@ impl AppState {
         if let Some(running) = &mut self.running {
             running.label = format!("paused at {}", pause.place);
         }
-        self.paused = Some(Paused { pause, code });
+        self.paused = Some(Paused {
+            pause,
+            frame: 0,
+            code,
+        });
+    }
+
+    /// Shows frame `index` of the paused call's stack (0: the paused one).
+    pub fn select_frame(&mut self, index: usize) {
+        let Some(func) = self
+            .paused
+            .as_ref()
+            .and_then(|p| p.pause.frames.get(index))
+            .map(|f| f.func)
+        else {
+            return;
+        };
+        let code = self.code_of(func);
+        if let Some(paused) = &mut self.paused {
+            paused.frame = index;
+            paused.code = code;
+        }
+    }
+
+    /// Function `func` as code lines: kept from the pause shown when it is the same
+    /// function.
+    fn code_of(&self, func: u32) -> Arc<[CodeLine]> {
+        if let Some(paused) = &self.paused
+            && paused
+                .pause
+                .frames
+                .get(paused.frame)
+                .is_some_and(|f| f.func == func)
+        {
+            return paused.code.clone();
+        }
+        self.module
+            .as_ref()
+            .and_then(|m| function_code(&m.bytes, func).ok())
+            .unwrap_or_default()
+            .into()
     }
 }
