@@ -392,5 +392,6 @@ fn a_module_loaded_twice_comes_from_the_compile_cache() {
         std::fs::read_dir(&dir).unwrap().next().is_some(),
         "nothing cached"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
+    // wasmtime's cache thread may still be writing its statistics there.
+    let _ = std::fs::remove_dir_all(&dir);
 }
