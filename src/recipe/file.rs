@@ -30,10 +30,13 @@ pub struct RecipeError {
 }
 
 impl std::fmt::Display for RecipeError {
+    /// One line always: a value quoted from the file may hold line breaks, which are
+    /// shown as `\n`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = self.message.replace('\n', "\\n").replace('\r', "\\r");
         match self.line {
-            Some(line) => write!(f, "line {line}: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(line) => write!(f, "line {line}: {message}"),
+            None => f.write_str(&message),
         }
     }
 }

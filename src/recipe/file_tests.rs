@@ -218,3 +218,15 @@ fn grants_are_what_a_shared_file_must_not_get_silently() {
     assert!(safe.grants().is_empty());
     assert_eq!(safe.wasi_args, vec!["-v"]);
 }
+
+#[test]
+fn a_value_with_a_line_break_stays_on_one_line() {
+    // Found by the session_file fuzz target.
+    let err = error(&with_steps(
+        "[[step]]\nop = \"call\"\nexport = \"f\"\nreturns = \"l\\n\"\n",
+    ));
+    assert_eq!(
+        err,
+        "line 13: step 1: `returns` is `l\\n`; expected len, ptr or value"
+    );
+}
