@@ -223,3 +223,32 @@ fn a_callers_frame_shows_its_code_and_values() {
     });
     assert!(log_text(harness.state()).contains("`outer` returned 268"));
 }
+
+#[test]
+fn pause_on_entry_stops_run_all_at_the_function() {
+    let mut harness = harness(None, pinned());
+    // The export's row in the module panel.
+    harness.get_all_by_label("append").next().unwrap().click();
+    harness.run_steps(2);
+    harness.get_by_label("Pause on entry").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().breakpoints.len(), 1);
+    harness.state_mut().apply(UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "the pause at append's entry", |app| {
+        app.state().paused.is_some()
+    });
+    let paused = harness.state().state().paused.as_ref().unwrap();
+    assert!(
+        paused.pause.place.starts_with("append+"),
+        "{}",
+        paused.pause.place
+    );
+    assert_eq!(paused.code.iter().find_map(|l| l.pc), Some(paused.pause.pc));
+    harness.key_press(egui::Key::F5);
+    harness.step();
+    settle(&mut harness, "Run all's end", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+    assert_eq!(harness.state().state().walk.new_len, Some(41));
+}

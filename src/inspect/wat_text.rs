@@ -40,6 +40,10 @@ pub struct CodeLine {
 pub fn function_code(bytes: &[u8], func_index: u32) -> anyhow::Result<Vec<CodeLine>> {
     let sink = capture(bytes, func_index)?;
     let text = finish_text(&sink);
+    // Only instructions have a pc: not the header or the local declarations.
+    let start = sink.original_start;
+    let body = &bytes[start..start + sink.body.len()];
+    let opcodes = opcode_offsets(body, start)?;
     let lines = text
         .lines()
         .zip(
@@ -49,11 +53,26 @@ pub fn function_code(bytes: &[u8], func_index: u32) -> anyhow::Result<Vec<CodeLi
                 .chain(std::iter::repeat(None)),
         )
         .map(|(line, offset)| CodeLine {
-            pc: offset.map(|o| (o - sink.body.start + sink.original_start) as u64),
+            pc: offset
+                .map(|o| (o - sink.body.start + start) as u64)
+                .filter(|pc| opcodes.contains(pc)),
             text: line.to_owned(),
         })
         .collect();
     Ok(lines)
+}
+
+/// The module offsets of the instructions of the function body `body` (which starts
+/// at module offset `start`).
+fn opcode_offsets(body: &[u8], start: usize) -> anyhow::Result<std::collections::BTreeSet<u64>> {
+    let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(body, start));
+    let mut reader = body.get_operators_reader()?;
+    let mut offsets = std::collections::BTreeSet::new();
+    while !reader.eof() {
+        let (_, offset) = reader.read_with_offset()?;
+        offsets.insert(offset as u64);
+    }
+    Ok(offsets)
 }
 
 /// Prints function `func_index` into a `Capture`.

@@ -14,6 +14,9 @@ pub struct CallForm {
     pub args: Vec<String>,
     /// The selected function's WAT, printed once per selection.
     pub wat: Option<Result<String, String>>,
+    /// The module offset of the selected function's first instruction, found once per
+    /// selection (for its entry breakpoint).
+    pub entry_pc: Option<Option<u64>>,
 }
 
 impl CallForm {
@@ -23,6 +26,7 @@ impl CallForm {
             self.selected = Some(name.to_owned());
             self.args.clear();
             self.wat = None;
+            self.entry_pc = None;
         }
     }
 }

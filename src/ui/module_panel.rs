@@ -6,7 +6,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::engine::{StubPolicy, human_bytes, import_name, is_wasi};
-use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_wat};
+use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_code, function_wat};
 
 use super::UiCommand;
 use super::call_panel::{CallForm, call_ui};
@@ -63,7 +63,7 @@ pub fn module_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             exports_ui(ui, info, form);
-            selected_export_ui(ui, module, state.can_step(), form, cmds);
+            selected_export_ui(ui, module, state.can_step(), &state.breakpoints, form, cmds);
             // Imports decide whether a module runs at all, so they come first.
             imports_ui(ui, info, settings, cmds);
             globals_ui(ui, state, info);
@@ -142,6 +142,7 @@ fn selected_export_ui(
     ui: &mut egui::Ui,
     module: &LoadedModule,
     enabled: bool,
+    breakpoints: &[u64],
     form: &mut CallForm,
     cmds: &mut Vec<UiCommand>,
 ) {
@@ -159,6 +160,21 @@ fn selected_export_ui(
     if let Some(sig) = export.signature() {
         ui.strong(format!("{name} {sig}"));
         call_ui(ui, &name, sig, form, enabled, cmds);
+    }
+    let entry = *form.entry_pc.get_or_insert_with(|| {
+        function_code(&module.bytes, export.index)
+            .ok()
+            .and_then(|code| code.iter().find_map(|line| line.pc))
+    });
+    if let Some(pc) = entry {
+        let mut on = breakpoints.contains(&pc);
+        if ui
+            .checkbox(&mut on, "Pause on entry")
+            .on_hover_text("A breakpoint at its first instruction: every call pauses there")
+            .changed()
+        {
+            cmds.push(UiCommand::ToggleBreakpoint(pc));
+        }
     }
     egui::CollapsingHeader::new(format!("WAT of {name}"))
         .id_salt(("wat", &name))
