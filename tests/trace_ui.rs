@@ -60,6 +60,19 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
     harness.run_steps(4);
     harness.get_by_label("written by append+0x0011 (i32.store8) in step 3");
     harness.snapshot("hover_written_by");
+    // The memory map sums up who wrote what.
+    harness.get_by_label("Memory map").click();
+    harness.run_steps(3);
+    let totals = &harness.state().state().writer_totals;
+    assert!(!totals.is_empty());
+    let host = totals
+        .iter()
+        .find(|t| t.what.starts_with("the host"))
+        .unwrap();
+    assert_eq!((host.bytes, host.first), (16, ptr));
+    harness.get_by_label_contains("Written by (");
+    harness.get_by_label_contains("8 bytes by append+0x003b (i64.store)");
+    harness.snapshot("memory_map_writers");
 }
 
 #[test]

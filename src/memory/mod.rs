@@ -30,7 +30,7 @@ pub use overrun::{overrun_report, overruns};
 pub use regions::{Region, RegionKind, region_at, set_region};
 pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
-pub use writes::{TracedWrite, WriteMap, Writer, Written};
+pub use writes::{TracedWrite, WriteMap, Writer, WriterTotal, Written};
 
 use std::ops::Range;
 

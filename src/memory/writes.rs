@@ -81,6 +81,19 @@ pub struct Writer {
     pub step: usize,
 }
 
+/// How much of memory one writer last wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriterTotal {
+    /// The writer (`append+0x0011 (i32.store8)`).
+    pub what: String,
+    /// Bytes it wrote last.
+    pub bytes: u64,
+    /// In how many ranges.
+    pub ranges: usize,
+    /// The lowest of them.
+    pub first: u64,
+}
+
 /// Every byte's latest writer, as disjoint ranges.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriteMap {
@@ -121,6 +134,26 @@ impl WriteMap {
         (offset < *end).then_some(writer)
     }
 
+    /// Each writer's share of memory, most bytes first: who wrote what, as the
+    /// memory map lists it.
+    pub fn summary(&self) -> Vec<WriterTotal> {
+        let mut totals: BTreeMap<&str, WriterTotal> = BTreeMap::new();
+        for (&start, (end, writer)) in &self.ranges {
+            let total = totals.entry(&writer.what).or_insert_with(|| WriterTotal {
+                what: writer.what.clone(),
+                bytes: 0,
+                ranges: 0,
+                first: start,
+            });
+            total.bytes += end - start;
+            total.ranges += 1;
+            total.first = total.first.min(start);
+        }
+        let mut totals: Vec<WriterTotal> = totals.into_values().collect();
+        totals.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.first.cmp(&b.first)));
+        totals
+    }
+
     /// Number of disjoint ranges.
     pub fn len(&self) -> usize {
         self.ranges.len()
@@ -158,6 +191,10 @@ mod tests {
         assert!(map.writer_at(0x118).is_none());
         assert!(map.writer_at(0xff).is_none());
         assert_eq!(map.len(), 4);
+        let summary = map.summary();
+        assert_eq!(summary[0].what, "append+0x0040");
+        assert_eq!((summary[0].bytes, summary[0].ranges), (15, 2));
+        assert_eq!((summary[1].what.as_str(), summary[1].bytes), ("host", 8));
         // A write over everything leaves one range.
         map.record(0..0x1000, writer("memory.fill", 4));
         assert_eq!(map.len(), 1);

@@ -63,6 +63,7 @@ impl AppState {
                 self.regions.clear();
                 self.marks = MemoryMarks::default();
                 self.writers = WriteMap::default();
+                self.writer_totals.clear();
                 self.timeline = Timeline::default();
                 self.live = None;
                 self.stages.clear();

@@ -79,6 +79,7 @@ pub fn memory_map_ui(
             after / CHUNK_BYTES as u64
         ));
     }
+    writers_ui(ui, state, view);
     ui.separator();
     let entries: Vec<_> = state
         .marks
@@ -112,4 +113,41 @@ pub fn memory_map_ui(
                 ui.weak(format!("… and {} more", entries.len() - LISTED_MAX));
             }
         });
+}
+
+/// Who wrote what: each writer's share of memory (click one to go to its first bytes).
+fn writers_ui(ui: &mut egui::Ui, state: &AppState, view: &mut HexView) {
+    let totals = &state.writer_totals;
+    if totals.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(format!("Written by ({} writers)", totals.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("writers")
+                .max_height(160.0)
+                .show(ui, |ui| writer_rows_ui(ui, totals, view));
+        });
+    ui.label(
+        egui::RichText::new(
+            "(the host's writes always; instructions' with Settings > Trace writes)",
+        )
+        .weak()
+        .small(),
+    );
+}
+
+/// One row per writer.
+fn writer_rows_ui(ui: &mut egui::Ui, totals: &[crate::memory::WriterTotal], view: &mut HexView) {
+    for total in totals.iter().take(LISTED_MAX) {
+        ui.horizontal(|ui| {
+            let bytes = crate::memory::plural_bytes(total.bytes);
+            let link = ui.link(egui::RichText::new(format!("{:#x}", total.first)).monospace());
+            if link.on_hover_text("Go to its first bytes").clicked() {
+                view.go_to(total.first);
+            }
+            ui.add(egui::Label::new(format!("{bytes} by {}", total.what)).truncate());
+        });
+    }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::engine::{GlobalValue, Pause};
 use crate::inspect::{CodeLine, ExportKind, ModuleInfo};
-use crate::memory::{Region, Snapshot, WriteMap};
+use crate::memory::{Region, Snapshot, WriteMap, WriterTotal};
 use crate::recipe::Recipe;
 
 use super::marks::MemoryMarks;
@@ -194,6 +194,8 @@ pub struct AppState {
     /// Who last wrote each byte: the host's writes, and (when writes are traced)
     /// every instruction's.
     pub writers: WriteMap,
+    /// `writers` summed up by writer (rebuilt after each step, not each frame).
+    pub writer_totals: Vec<WriterTotal>,
 }
 
 impl Default for AppState {
@@ -228,6 +230,7 @@ impl Default for AppState {
             presentation: Presentation::default(),
             marks: MemoryMarks::default(),
             writers: WriteMap::default(),
+            writer_totals: Vec::new(),
         }
     }
 }

@@ -104,5 +104,6 @@ impl AppState {
             let what = format!("the host ({})", report.label);
             self.writers.record(range.clone(), Writer { what, step });
         }
+        self.writer_totals = self.writers.summary();
     }
 }
