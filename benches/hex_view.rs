@@ -58,10 +58,11 @@ fn state_with_timeline(len: u64) -> AppState {
         bytes[at..at + 16].fill(step as u8 + 1);
         let snapshot = Arc::new(Snapshot::capture(prev.as_deref(), &bytes, 0x7f00_0000_0000));
         let mark = StepMark {
+            pause: false,
             changed_bytes: 16,
             failed: false,
             overrun: false,
-            log_line: 0,
+            log_line: None,
             region: None,
         };
         state.timeline.push(

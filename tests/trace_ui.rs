@@ -135,12 +135,27 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     harness.get_by_label_contains("Paused at append+0x001f (pause 4)");
     harness.run_steps(2);
     harness.snapshot("paused_in_append");
+    // Each pause is on the timeline after the two steps: scrub back to the third,
+    // before the byte store ran.
+    let timeline = &harness.state().state().timeline;
+    assert_eq!((timeline.len(), timeline.steps()), (6, 2));
+    assert_eq!(timeline.name(4), "pause 3 at append+0x0011");
+    harness.state_mut().apply(UiCommand::ViewStep(Some(4)));
+    harness.run_steps(2);
+    harness.get_by_label_contains("Viewing pause 3 at append+0x0011, inside a stepped call");
+    assert!(harness.query_by_label("Continue from here").is_none());
+    let byte = |app: &wasmscope::ui::App| app.state().snapshot.read(ptr + 40, 1);
+    assert_eq!(byte(harness.state()), vec![0], "not written yet at pause 3");
+    // Continuing goes back to live memory, and the call's entry follows its pauses.
     harness.key_press(egui::Key::F5);
     harness.step();
     settle(&mut harness, "the call's end", |app| {
         app.state().running.is_none() && app.state().paused.is_none()
     });
     let state = harness.state().state();
+    assert_eq!(state.timeline.viewing, None);
+    assert_eq!(state.timeline.step_index(6), Some(2));
+    assert_eq!(byte(harness.state()), b"g".to_vec());
     assert_eq!(state.walk.new_len, Some(41));
     assert_eq!(
         state.writers.writer_at(ptr + 40).unwrap().what,
@@ -211,7 +226,10 @@ fn a_callers_frame_shows_its_code_and_values() {
         paused.pause.place
     );
     assert!(paused.code[0].text.starts_with("(func $inner"));
-    harness.get_by_label_contains("outer+").click();
+    // The caller's frame in the call stack (the timeline's pauses name places too).
+    let caller = paused.pause.frames[1].place.clone();
+    assert!(caller.starts_with("outer+"), "{caller}");
+    harness.get_by_label(&caller).click();
     harness.run_steps(3);
     let paused = harness.state().state().paused.as_ref().unwrap();
     assert_eq!(paused.frame, 1);
@@ -261,7 +279,9 @@ fn pause_on_entry_stops_run_all_at_the_function() {
     harness.key_press(egui::Key::F5);
     harness.step();
     settle(&mut harness, "Run all's end", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running.is_none() && app.state().timeline.steps() == 4
     });
+    let timeline = &harness.state().state().timeline;
+    assert_eq!(timeline.len(), 5, "the pause is on the timeline");
     assert_eq!(harness.state().state().walk.new_len, Some(41));
 }

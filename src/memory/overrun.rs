@@ -54,7 +54,7 @@ pub fn overrun_report(
     if found.is_empty() {
         return None;
     }
-    let bytes: u64 = found.iter().map(|r| r.end - r.start).sum();
+    let bytes = super::ranges_len_bytes(&found);
     let line = format!(
         "overrun: {step} wrote {} outside the allocation {alloc_label} ({:#x}..{:#x}): {}",
         super::plural_bytes(bytes),

@@ -358,11 +358,10 @@ impl eframe::App for App {
             engine_panel::engine_stopped_ui(ui, &self.state, cmds);
             walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
             ui.separator();
-            // A paused call is not on the timeline yet: its room goes to the code.
+            timeline_panel::timeline_ui(ui, &self.state, cmds);
             if self.state.paused.is_some() {
+                ui.separator();
                 debugger_panel::debugger_ui(ui, &self.state, cmds);
-            } else {
-                timeline_panel::timeline_ui(ui, &self.state, cmds);
             }
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);

@@ -3,7 +3,7 @@
 //! walkthrough's progress.
 
 use crate::engine::{StepOutput, StepReport, changed_line};
-use crate::memory::{Region, RegionKind, Writer, set_region};
+use crate::memory::{Region, RegionKind, Writer, ranges_len_bytes, set_region};
 use crate::recipe::Op;
 
 use super::state::{AppState, LogKind};
@@ -12,6 +12,9 @@ use super::timeline::StepMark;
 impl AppState {
     /// Applies a step's report.
     pub(super) fn step_done(&mut self, report: StepReport) {
+        if self.timeline.viewing.is_some() {
+            self.view_step(None);
+        }
         let log_line = self.log.len();
         self.push_log(LogKind::Step, format!("> {}", report.label));
         for line in &report.intro {
@@ -57,20 +60,16 @@ impl AppState {
             set_region(&mut self.regions, region.clone());
         }
         self.refresh_map();
-        let changed_bytes = report
-            .snapshot
-            .changed()
-            .iter()
-            .map(|r| r.end - r.start)
-            .sum();
+        let changed_bytes = ranges_len_bytes(report.snapshot.changed());
         self.timeline.push(
             report.label.clone(),
             report.snapshot.clone(),
             StepMark {
+                pause: false,
                 changed_bytes,
                 failed: report.failed(),
                 overrun: report.overrun.is_some(),
-                log_line,
+                log_line: Some(log_line),
                 region,
             },
         );

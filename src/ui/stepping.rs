@@ -1,17 +1,24 @@
 //! A stepped call's pauses in the window: the paused memory in the hex view (what the
-//! last instruction changed marked), the function's code, and a log line for a trap.
+//! last instruction changed marked), an entry on the timeline, the function's code,
+//! and a log line for a trap.
 
 use std::sync::Arc;
 
 use crate::engine::Pause;
 use crate::inspect::{CodeLine, function_code};
+use crate::memory::ranges_len_bytes;
 
 use super::state::{AppState, Changed, LogKind, Paused};
+use super::timeline::StepMark;
 
 impl AppState {
     /// Shows `pause`: its memory, and its function's code (kept from the previous
-    /// pause when it is the same function).
+    /// pause when it is the same function). The pause joins the timeline, so that the
+    /// call can be scrubbed back through, during it and after.
     pub(super) fn paused_at(&mut self, pause: Pause) {
+        if self.timeline.viewing.is_some() {
+            self.view_step(None);
+        }
         let code = self.code_of(pause.func);
         if let Some(trap) = &pause.trap {
             self.push_log(
@@ -19,9 +26,22 @@ impl AppState {
                 format!("paused at {}, which traps: {trap}", pause.place),
             );
         }
+        let label = format!("pause {} at {}", pause.count, pause.place);
+        self.timeline.push(
+            label.clone(),
+            pause.snapshot.clone(),
+            StepMark {
+                pause: true,
+                changed_bytes: ranges_len_bytes(pause.snapshot.changed()),
+                failed: pause.trap.is_some(),
+                overrun: false,
+                log_line: None,
+                region: None,
+            },
+        );
         self.changed = Changed {
             ranges: pause.snapshot.changed().to_vec(),
-            step: format!("pause {} at {}", pause.count, pause.place),
+            step: label,
         };
         self.snapshot = pause.snapshot.clone();
         // Bring what the instruction wrote into view.

@@ -1,23 +1,27 @@
-//! The session's past: a snapshot after every step (`memory::History`), what each
-//! step did, and which past step (or pair of steps) the hex view shows instead of
-//! live memory. Pure state; `timeline_panel` draws it.
+//! The session's past: a snapshot after every step (`memory::History`) and at every
+//! pause inside a stepped call, what each did, and which past entry (or pair of
+//! entries) the hex view shows instead of live memory. Pure state; `timeline_panel`
+//! draws it.
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::memory::{History, Region, Snapshot, changed_ranges, set_region};
 
-/// What the strip shows for one step.
+/// What the strip shows for one entry: a step of the session, or a pause inside a
+/// stepped call (the pauses of a call come before the call's own entry).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepMark {
-    /// Bytes the step changed.
+    /// Whether this is a pause inside a call rather than a step of the session.
+    pub pause: bool,
+    /// Bytes the step (or the instructions since the last pause) changed.
     pub changed_bytes: u64,
     /// Whether it failed (a trap, a timeout…).
     pub failed: bool,
     /// Whether it wrote outside its allocation.
     pub overrun: bool,
-    /// The first log line about it.
-    pub log_line: usize,
+    /// The first log line about it (a pause has none).
+    pub log_line: Option<usize>,
     /// The region it marked (its allocation, the input it wrote, the output it read).
     pub region: Option<Region>,
 }
@@ -47,18 +51,40 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// Appends a step.
+    /// Appends a step or a pause.
     pub fn push(&mut self, label: String, snapshot: Arc<Snapshot>, mark: StepMark) {
         self.history.push(label, snapshot);
         self.marks.push(mark);
     }
 
-    /// Number of steps.
+    /// Number of entries (steps and pauses).
     pub fn len(&self) -> usize {
         self.marks.len()
     }
 
-    /// Whether no step ran yet.
+    /// Number of steps of the session.
+    pub fn steps(&self) -> usize {
+        self.marks.iter().filter(|m| !m.pause).count()
+    }
+
+    /// The session's index of the step at entry `index` (None for a pause).
+    pub fn step_index(&self, index: usize) -> Option<usize> {
+        let mark = self.marks.get(index)?;
+        (!mark.pause).then(|| self.marks[..index].iter().filter(|m| !m.pause).count())
+    }
+
+    /// Entry `index` as banners name it: "step 3", or a pause's own label.
+    pub fn name(&self, index: usize) -> String {
+        match self.step_index(index) {
+            Some(step) => format!("step {}", step + 1),
+            None => self
+                .history
+                .get(index)
+                .map_or_else(String::new, |e| e.label.clone()),
+        }
+    }
+
+    /// Whether nothing ran yet.
     pub fn is_empty(&self) -> bool {
         self.marks.is_empty()
     }
@@ -140,10 +166,11 @@ mod tests {
             data[step * 10] = step as u8 + 1;
             let snap = Arc::new(Snapshot::capture(prev.as_deref(), &data, 0));
             let mark = StepMark {
+                pause: false,
                 changed_bytes: 1,
                 failed: false,
                 overrun: false,
-                log_line: step,
+                log_line: Some(step),
                 region: None,
             };
             timeline.push(format!("step {step}"), snap.clone(), mark);
@@ -182,5 +209,35 @@ mod tests {
         assert_eq!(t.viewing, Some(3));
         t.view(None);
         assert!(t.comparison.is_none());
+    }
+
+    #[test]
+    fn pauses_sit_between_steps_without_renumbering_them() {
+        let mut t = timeline(2);
+        let snap = t.history.last().unwrap().snapshot.clone();
+        let pause = StepMark {
+            pause: true,
+            changed_bytes: 0,
+            failed: false,
+            overrun: false,
+            log_line: None,
+            region: None,
+        };
+        t.push("pause 1 at append+0x0000".into(), snap.clone(), pause);
+        let call = StepMark {
+            pause: false,
+            ..t.marks[0].clone()
+        };
+        t.push("append(ptr, 16)".into(), snap, call);
+        assert_eq!((t.len(), t.steps()), (4, 3));
+        assert_eq!(
+            (0..4).map(|i| t.step_index(i)).collect::<Vec<_>>(),
+            [Some(0), Some(1), None, Some(2)]
+        );
+        assert_eq!(t.name(2), "pause 1 at append+0x0000");
+        assert_eq!(t.name(3), "step 3");
+        t.step_by(-1);
+        t.step_by(-1);
+        assert_eq!(t.viewed().unwrap().2, "pause 1 at append+0x0000");
     }
 }

@@ -1,7 +1,8 @@
 //! The timeline strip: one entry per step of the session (label, bytes changed, a
-//! mark for a failure or an overrun). Click an entry to see memory as it was after
-//! it; Shift+click a second to see where the two differ. While a past step is shown,
-//! a banner says so and offers "Back to live" and "Continue from here".
+//! mark for a failure or an overrun), and one per pause inside a stepped call. Click
+//! an entry to see memory as it was then; Shift+click a second to see where the two
+//! differ. While a past entry is shown, a banner says so and offers "Back to live"
+//! and, for a step, "Continue from here".
 
 use egui::RichText;
 
@@ -49,25 +50,40 @@ pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
                             .comparison
                             .as_ref()
                             .is_some_and(|c| c.from == index);
-                    let mut text = format!("{} {}", index + 1, entry.label);
+                    let step = timeline.step_index(index);
+                    let mut text = match step {
+                        Some(step) => format!("{} {}", step + 1, entry.label),
+                        None => entry.label.clone(),
+                    };
                     if mark.failed {
-                        text.push_str("  failed");
+                        text.push_str(if mark.pause { "  traps" } else { "  failed" });
                     } else if mark.overrun {
                         text.push_str("  overrun");
                     }
                     let mut rich = RichText::new(text);
+                    if mark.pause {
+                        rich = rich.small();
+                    }
                     if mark.failed || mark.overrun {
                         rich = rich.color(ui.visuals().error_fg_color);
                     }
                     let button = egui::Button::new(rich)
                         .selected(shown)
                         .right_text(RichText::new(plural_bytes(mark.changed_bytes)).weak());
-                    let response = ui.add(button).on_hover_text(format!(
-                        "Step {}: {} changed {}",
-                        index + 1,
-                        entry.label,
-                        plural_bytes(mark.changed_bytes)
-                    ));
+                    let hover = match step {
+                        Some(step) => format!(
+                            "Step {}: {} changed {}",
+                            step + 1,
+                            entry.label,
+                            plural_bytes(mark.changed_bytes)
+                        ),
+                        None => format!(
+                            "Inside a stepped call, {}: {} changed since the pause before",
+                            entry.label,
+                            plural_bytes(mark.changed_bytes)
+                        ),
+                    };
+                    let response = ui.add(button).on_hover_text(hover);
                     if response.clicked() {
                         let shift = ui.input(|i| i.modifiers.shift);
                         cmds.push(if shift {
@@ -88,7 +104,8 @@ fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
     let Some((index, _, label)) = timeline.viewed() else {
         return;
     };
-    let total = timeline.len();
+    let total = timeline.steps();
+    let step = timeline.step_index(index);
     egui::Frame::new()
         .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
         .inner_margin(4.0)
@@ -96,33 +113,38 @@ fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
             ui.horizontal_wrapped(|ui| {
                 match &timeline.comparison {
                     Some(c) => ui.strong(format!(
-                        "Comparing step {} with step {} of {total} (read-only): {}",
-                        c.from + 1,
-                        c.to + 1,
+                        "Comparing {} with {} (read-only): {}",
+                        timeline.name(c.from),
+                        timeline.name(c.to),
                         if c.ranges.is_empty() {
                             "no bytes differ".to_owned()
                         } else {
                             format_ranges(&c.ranges)
                         }
                     )),
-                    None => ui.strong(format!(
-                        "Viewing step {} of {total}: {label} (read-only)",
-                        index + 1
-                    )),
+                    None => ui.strong(match step {
+                        Some(step) => {
+                            format!("Viewing step {} of {total}: {label} (read-only)", step + 1)
+                        }
+                        None => format!("Viewing {label}, inside a stepped call (read-only)"),
+                    }),
                 };
                 if ui.button("Back to live").clicked() {
                     cmds.push(UiCommand::ViewStep(None));
                 }
-                let can_rewind = state.ready && state.running.is_none();
-                if ui
-                    .add_enabled(can_rewind, egui::Button::new("Continue from here"))
-                    .on_hover_text(
-                        "Instantiate the module again, replay the session up to this \
-                         step, and drop the steps after it",
-                    )
-                    .clicked()
-                {
-                    cmds.push(UiCommand::ContinueFrom(index));
+                // A pause is inside a call: the session can only go back to a step.
+                if let Some(step) = step {
+                    let can_rewind = state.ready && state.running.is_none();
+                    if ui
+                        .add_enabled(can_rewind, egui::Button::new("Continue from here"))
+                        .on_hover_text(
+                            "Instantiate the module again, replay the session up to this \
+                             step, and drop the steps after it",
+                        )
+                        .clicked()
+                    {
+                        cmds.push(UiCommand::ContinueFrom(step));
+                    }
                 }
             });
         });

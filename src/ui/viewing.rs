@@ -39,9 +39,9 @@ impl AppState {
             Some(comparison) => Changed {
                 ranges: comparison.ranges.clone(),
                 step: format!(
-                    "differences, step {} vs step {}",
-                    comparison.from + 1,
-                    comparison.to + 1
+                    "differences, {} vs {}",
+                    self.timeline.name(comparison.from),
+                    self.timeline.name(comparison.to)
                 ),
             },
             None => Changed {
@@ -49,7 +49,7 @@ impl AppState {
                 step: label.to_owned(),
             },
         };
-        self.log_focus = self.timeline.marks.get(index).map(|m| m.log_line);
+        self.log_focus = self.timeline.marks.get(index).and_then(|m| m.log_line);
         if self.live.is_none() {
             self.live = Some(LiveView {
                 snapshot: self.snapshot.clone(),
