@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         None => match run_native(AppOptions {
             module: args.module,
             compile_cache: (!args.no_cache).then(default_cache_dir).flatten(),
+            compiler: args.compiler,
             ..AppOptions::default()
         }) {
             Ok(()) => ExitCode::SUCCESS,

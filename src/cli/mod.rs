@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
+use crate::engine::CompilerChoice;
 use crate::inspect::{inspect, load_module_bytes, render_text};
 
 /// wasmscope — watch a host and a WebAssembly guest pass data through linear memory.
@@ -29,6 +30,10 @@ pub struct Cli {
     /// ($WASMSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/wasmscope or ~/.cache/wasmscope).
     #[arg(long)]
     pub no_cache: bool,
+    /// Which compiler the window uses from now on (as in Settings): `auto`, `winch`
+    /// or `cranelift`.
+    #[arg(long, value_enum)]
+    pub compiler: Option<CompilerChoice>,
 }
 
 /// The subcommands.
@@ -68,6 +73,10 @@ pub struct ReplayArgs {
     /// Compile the module instead of using the compile cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Which compiler makes machine code: `auto` (Winch, else Cranelift when Winch
+    /// cannot compile the module), `winch` (fast compile) or `cranelift` (fast code).
+    #[arg(long, value_enum, default_value_t = CompilerChoice::Auto)]
+    pub compiler: CompilerChoice,
     /// Print every write the guest's instructions make, one line each.
     #[arg(long)]
     pub trace_writes: bool,
@@ -112,6 +121,10 @@ pub struct RunArgs {
     /// Compile the module instead of using the compile cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Which compiler makes machine code: `auto` (Winch, else Cranelift when Winch
+    /// cannot compile the module), `winch` (fast compile) or `cranelift` (fast code).
+    #[arg(long, value_enum, default_value_t = CompilerChoice::Auto)]
+    pub compiler: CompilerChoice,
     /// What stubbed imports do: `zeros` (return 0, the default) or `trap`; or, for one
     /// import, `MODULE.NAME=zeros|trap` (e.g. `env.abort=trap`). Repeatable.
     #[arg(long, value_name = "POLICY")]

@@ -9,8 +9,9 @@ use anyhow::{Context, Result};
 use crate::engine::{
     AfterFailure, Allocator, Bindings, CompileCache, HostConfig, Limits, RunEnd, RunObserver,
     Runner, Session, StepReport, StopHandle, changed_line, check_imports, default_cache_dir,
-    glue_allocator, new_debug_engine, new_engine_with, run_steps,
+    glue_allocator, new_debug_engine, run_steps,
 };
+use crate::engine::{CompilerChoice, Engines};
 use crate::inspect::{ModuleInfo, inspect};
 use crate::recipe::Recipe;
 
@@ -20,6 +21,8 @@ pub struct PlayOptions<'a> {
     pub module_path: &'a Path,
     /// Compile without the cache.
     pub no_cache: bool,
+    /// Which compiler (tracing always uses Cranelift).
+    pub compiler: CompilerChoice,
     /// Stop at the first failure (`run`) or go on (`replay`).
     pub after_failure: AfterFailure,
     /// Allocators chosen elsewhere (`run --alloc`).
@@ -77,8 +80,11 @@ pub fn play(
         let stop = StopHandle::new(new_debug_engine(cache.as_ref())?);
         Session::traced_from_checked(&stop, bytes, limits, &host)
     } else {
-        let stop = StopHandle::new(new_engine_with(cache.as_ref())?);
-        Session::from_checked_with(&stop, bytes, limits, &host)
+        let engines = Engines::new(cache.as_ref())?;
+        compile_noted(&engines, options.compiler, bytes, cache.as_ref()).and_then(|module| {
+            let stop = StopHandle::new(module.engine().clone());
+            Session::from_module(&stop, &module, limits, &host)
+        })
     }
     .with_context(cannot_load)?;
     let mut known = options.allocators;
@@ -107,6 +113,21 @@ pub fn play(
         host_base: session.host_base(),
         info,
     })
+}
+
+/// Compiles `bytes` as `choice` says; when Winch refuses the module, says why on
+/// stderr (stdout stays the same whichever compiler ran).
+fn compile_noted(
+    engines: &Engines,
+    choice: CompilerChoice,
+    bytes: &[u8],
+    cache: Option<&CompileCache>,
+) -> Result<wasmtime::Module> {
+    let (module, info) = engines.compile(choice, bytes, cache)?;
+    if let Some(refusal) = info.refusal() {
+        eprintln!("note: {refusal}");
+    }
+    Ok(module)
 }
 
 /// Prints each step as it ends.

@@ -67,6 +67,7 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
     let options = PlayOptions {
         module_path: &module_path,
         no_cache: args.no_cache,
+        compiler: args.compiler,
         after_failure: AfterFailure::Continue,
         allocators: Vec::new(),
         trace_writes: args.trace_writes,

@@ -54,6 +54,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
     let options = PlayOptions {
         module_path: &args.module,
         no_cache: args.no_cache,
+        compiler: args.compiler,
         after_failure: AfterFailure::Stop,
         allocators: vec![allocator.clone()],
         trace_writes: args.trace_writes,

@@ -1,8 +1,8 @@
 //! Compiling and instantiating a module with its imports provided, then finding the
 //! memory the session shows.
 
-use anyhow::{Context, Result};
-use wasmtime::{Engine, ExternType, Instance, Memory, Module, Store};
+use anyhow::Result;
+use wasmtime::{ExternType, Instance, Memory, Module, Store};
 
 use super::imports::{HostConfig, link};
 use super::limits::{Limits, StopHandle, with_ticker};
@@ -19,14 +19,6 @@ pub struct Instantiated {
     /// The memory shown: the export `memory`, else the first exported memory, else an
     /// imported one.
     pub memory: Option<Memory>,
-}
-
-/// Compiles `bytes` (a binary `inspect` accepted). This is the slow part of a load,
-/// so the worker runs it on a thread of its own.
-pub fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    Module::new(engine, bytes)
-        .map_err(anyhow::Error::from)
-        .context("wasmtime cannot compile this module")
 }
 
 /// Provides the imports of `module` per `host` and instantiates it; the start

@@ -5,6 +5,7 @@
 mod alloc_step;
 pub mod allocators;
 mod cache;
+mod compiler;
 mod debugger;
 mod glue;
 mod imports;
@@ -25,13 +26,14 @@ pub mod worker;
 
 pub use allocators::{Allocator, Convention};
 pub use cache::{CompileCache, default_cache_dir};
+pub use compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile};
 pub use debugger::{DebugCommand, Debugger, FrameView, Pause, PauseGeneration};
 pub use glue::{glue_allocator, malloc_from_glue};
 pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports, import_name};
 pub use limits::{Interrupted, Limits, MemoryLimitHit, StopHandle, human_bytes};
 pub use notes::{OUTPUT_CAPACITY_BYTES, OUTPUT_LINES_PER_STEP, STUB_LINES_PER_STEP};
 pub use runner::{AfterFailure, Bindings, RunEnd, RunObserver, Runner, StepReport, run_steps};
-pub use session::{GlobalValue, Session, new_engine, new_engine_with};
+pub use session::{GlobalValue, Session, new_engine};
 pub use steps::{Step, StepOutput, arg_text, call_line, changed_line, pointer_lines, result_line};
 pub use trace::{TRACED_WRITES_PER_STEP, Tracing, block_on, new_debug_engine};
 pub use values::{NumType, Value, format_values};

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use wasmtime::{Engine, Func, FuncType, Instance, Memory, Module, Store, Val, ValType};
 
-use super::cache::CompileCache;
+use super::compiler::compile;
 use super::imports::{HostConfig, check_imports};
-use super::instantiate::{compile, instantiate};
+use super::instantiate::instantiate;
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
 use super::store::{StoreData, start_clock};
 use super::trace::{Tracing, block_on};
@@ -40,19 +40,11 @@ pub struct Session {
     traced: bool,
 }
 
-/// Creates an engine set up for wasmscope: epoch interruption on, no compile cache.
+/// Creates an engine set up for wasmscope (Cranelift, epoch interruption on, no
+/// compile cache), for sessions made directly (tests, benchmarks). Loads in the
+/// window and the CLI choose their compiler through [`Engines`](super::Engines).
 pub fn new_engine() -> Result<Engine> {
-    new_engine_with(None)
-}
-
-/// Like [`new_engine`], keeping compiled modules in `cache` when given.
-pub fn new_engine_with(cache: Option<&CompileCache>) -> Result<Engine> {
-    let mut config = wasmtime::Config::new();
-    config.epoch_interruption(true);
-    config.cache(cache.map(CompileCache::wasmtime));
-    Engine::new(&config)
-        .map_err(anyhow::Error::from)
-        .context("cannot set up the wasmtime engine")
+    super::compiler::new_engine(wasmtime::Strategy::Cranelift, None)
 }
 
 impl Session {

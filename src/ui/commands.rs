@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::engine::worker::Command;
-use crate::engine::{DebugCommand, Limits, StubPolicy, Value, arg_text};
+use crate::engine::{CompilerChoice, DebugCommand, Limits, StubPolicy, Value, arg_text};
 use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
@@ -90,6 +90,11 @@ pub enum UiCommand {
     SetHost(HostSettings),
     /// Trace every write to its instruction from the next load on.
     SetTrace(bool),
+    /// Compile the next loads with this compiler.
+    SetCompiler(CompilerChoice),
+    /// Compile the module shown again with Cranelift (faster code) and replay the
+    /// session on it.
+    RecompileOptimised,
     /// Load the current module again (with new import settings).
     Reload,
     /// Set what one stubbed import (`module.name`) does (`None`: the default), then
@@ -237,6 +242,12 @@ impl App {
             }
             UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
             UiCommand::SetTrace(trace) => self.worker.send(Command::SetTrace(trace)),
+            UiCommand::SetCompiler(choice) => self.worker.send(Command::SetCompiler(choice)),
+            UiCommand::RecompileOptimised => {
+                if self.state.can_step() {
+                    self.reload_session(Some(CompilerChoice::Cranelift));
+                }
+            }
             UiCommand::Reload => {
                 if let Some(module) = &self.state.module {
                     let (name, bytes) = (module.name.clone(), module.bytes.to_vec());
@@ -272,6 +283,7 @@ impl App {
             bytes: bytes.into(),
             path,
             session: None,
+            compiler: None,
         });
     }
 

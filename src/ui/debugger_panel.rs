@@ -66,12 +66,19 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
     });
 }
 
+/// The height of a code row, and the distance from one row to the next.
+fn code_rows(ui: &egui::Ui) -> (f32, f32) {
+    // Each row is a `horizontal`, which is at least `interact_size` high, and
+    // `show_rows` puts the item spacing between rows.
+    let text_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+    let row_height = text_height.max(ui.spacing().interact_size.y);
+    (row_height, row_height + ui.spacing().item_spacing.y)
+}
+
 /// The function's code, the next instruction highlighted and kept in view; a click on
 /// an instruction's line sets or clears a breakpoint there (a red dot).
 fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut Vec<UiCommand>) {
-    // Each row is a `horizontal`, which is at least `interact_size` high.
-    let text_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
-    let row_height = text_height.max(ui.spacing().interact_size.y);
+    let (row_height, row_pitch) = code_rows(ui);
     let pc = paused
         .pause
         .frames
@@ -90,14 +97,14 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
     let shown: Option<u64> = ui.data(|d| d.get_temp(shown_id));
     let mut area = egui::ScrollArea::vertical()
         .id_salt("code view")
-        .max_height(row_height * CODE_ROWS)
+        .max_height(row_pitch * CODE_ROWS)
         .auto_shrink([false, true])
         .animated(false);
     if shown != Some(pc)
         && let Some(row) = current
     {
         // A new pause (or frame): its line, a few lines from the top.
-        area = area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * row_height);
+        area = area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * row_pitch);
         ui.data_mut(|d| d.insert_temp(shown_id, pc));
     }
     area.show_rows(ui, row_height, paused.code.len(), |ui, rows| {
@@ -149,7 +156,7 @@ fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<
     };
     egui::ScrollArea::vertical()
         .id_salt("frame values")
-        .max_height((ui.text_style_height(&egui::TextStyle::Monospace) + 2.0) * CODE_ROWS)
+        .max_height(code_rows(ui).1 * CODE_ROWS)
         .auto_shrink([false, true])
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {

@@ -44,6 +44,7 @@ impl AppState {
                 memories,
                 globals,
                 notes,
+                compiled,
             } if generation == self.generation => {
                 let shown = memories.first().cloned().unwrap_or_default();
                 self.memories = Memories {
@@ -78,6 +79,14 @@ impl AppState {
                     self.push_log(LogKind::Info, format!("Instantiated {name} again"));
                 }
                 self.push_notes(notes);
+                if let Some(compiled) = compiled {
+                    if let Some(refusal) = compiled.refusal() {
+                        self.push_log(LogKind::Info, refusal);
+                    }
+                    let took = self.took(compiled.took.as_millis() as u64);
+                    self.push_log(LogKind::Info, format!("{}{took}", compiled.what()));
+                    self.compiled = Some(compiled);
+                }
                 if fresh_module {
                     self.push_log(
                         LogKind::Info,
@@ -119,7 +128,9 @@ impl AppState {
                 steps,
                 failed,
                 took_ms,
+                compiled,
             } if generation == self.generation => {
+                self.compiled = Some(compiled);
                 let took = self.took(took_ms);
                 let failed = match failed {
                     0 => String::new(),

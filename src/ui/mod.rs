@@ -44,7 +44,7 @@ pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
 
 use crate::engine::worker::{Command, Event, Received, Worker};
-use crate::engine::{CompileCache, DebugCommand};
+use crate::engine::{CompileCache, CompilerChoice, DebugCommand};
 use crate::memory::MapKind;
 use call_panel::CallForm;
 use events::Followup;
@@ -75,6 +75,8 @@ pub struct AppOptions {
     /// Folder for compiled modules (see `engine::default_cache_dir`); none: compile
     /// every time.
     pub compile_cache: Option<PathBuf>,
+    /// The compiler, instead of the one in Settings.
+    pub compiler: Option<CompilerChoice>,
 }
 
 /// The wasmscope window.
@@ -116,6 +118,7 @@ impl EngineSetup {
             worker.send(Command::SetHost(host));
         }
         worker.send(Command::SetTrace(settings.trace_writes));
+        worker.send(Command::SetCompiler(settings.compiler));
         Ok((worker, cache_error))
     }
 }
@@ -123,10 +126,13 @@ impl EngineSetup {
 impl App {
     /// Builds the app, starts the engine thread and loads the first module.
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Result<Self> {
-        let settings = cc
+        let mut settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
             .unwrap_or_default();
+        if let Some(compiler) = options.compiler {
+            settings.compiler = compiler;
+        }
         let engine_setup = EngineSetup {
             cache_dir: options.compile_cache.clone(),
             ctx: cc.egui_ctx.clone(),
@@ -227,23 +233,31 @@ impl App {
                 self.state.engine_stopped = None;
                 self.state.running = None;
                 self.state.push_log(LogKind::Info, "Started a new engine.");
-                if let Some(module) = self.state.module.clone() {
-                    let path = self.state.module_path.clone();
-                    let generation = self.state.begin_load(module.name.clone(), path);
-                    self.state.replaying(self.state.session.steps.len());
-                    self.worker.send(Command::Load {
-                        generation,
-                        name: module.name,
-                        bytes: module.bytes,
-                        path: self.state.module_path.clone(),
-                        session: Some(Box::new(self.state.session.clone())),
-                    });
-                }
+                self.reload_session(None);
             }
             Err(err) => self
                 .state
                 .push_log(LogKind::Error, format!("cannot start the engine: {err:#}")),
         }
+    }
+
+    /// Loads the module shown again (compiled by `compiler`, else as Settings say)
+    /// and replays the session on it: memory ends as it was.
+    pub(super) fn reload_session(&mut self, compiler: Option<CompilerChoice>) {
+        let Some(module) = self.state.module.clone() else {
+            return;
+        };
+        let path = self.state.module_path.clone();
+        let generation = self.state.begin_load(module.name.clone(), path.clone());
+        self.state.replaying(self.state.session.steps.len());
+        self.worker.send(Command::Load {
+            generation,
+            name: module.name,
+            bytes: module.bytes,
+            path,
+            session: Some(Box::new(self.state.session.clone())),
+            compiler,
+        });
     }
 
     fn handle_event(&mut self, event: Event) {

@@ -5,7 +5,7 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::engine::{StubPolicy, human_bytes, import_name, is_wasi};
+use crate::engine::{CompileInfo, Compiler, StubPolicy, human_bytes, import_name, is_wasi};
 use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_code, function_wat};
 
 use super::UiCommand;
@@ -57,6 +57,9 @@ pub fn module_ui(
             memory.min_pages,
             human_bytes(memory.min_pages * memory.page_size_bytes)
         ));
+    }
+    if let Some(compiled) = state.compiled.as_ref().filter(|_| !compiling) {
+        compiled_ui(ui, compiled, state.can_step(), cmds);
     }
     ui.separator();
     egui::ScrollArea::vertical()
@@ -314,4 +317,33 @@ fn stub_chooser_ui(
             policy: chosen,
         });
     }
+}
+
+/// Which compiler compiled the module, and (after Winch) the way to faster code.
+fn compiled_ui(
+    ui: &mut egui::Ui,
+    compiled: &CompileInfo,
+    can_run: bool,
+    cmds: &mut Vec<UiCommand>,
+) {
+    ui.horizontal(|ui| {
+        let label = ui.label(compiled.what());
+        if let Some(refusal) = compiled.refusal() {
+            label.on_hover_text(refusal);
+        }
+        if compiled.compiler == Compiler::Winch
+            && ui
+                .add_enabled(
+                    can_run,
+                    egui::Button::new("Recompile with Cranelift").small(),
+                )
+                .on_hover_text(
+                    "Faster code for long calls: compile with Cranelift (on its own \
+                     thread) and replay the session on it; memory ends as it is now",
+                )
+                .clicked()
+        {
+            cmds.push(UiCommand::RecompileOptimised);
+        }
+    });
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use anyhow::{Result, bail};
 
-use crate::engine::{Limits, StubPolicy};
+use crate::engine::{CompilerChoice, Limits, StubPolicy};
 use crate::recipe::HostSettings;
 
 use super::UiCommand;
@@ -28,6 +28,8 @@ pub struct Settings {
     pub stubs_trap: bool,
     /// Whether every write is traced to its instruction (from the next load).
     pub trace_writes: bool,
+    /// Which compiler loads use.
+    pub compiler: CompilerChoice,
     /// Per-import policies that differ from the default, keyed `module.name`; set in
     /// the Module tab's import list, kept for any module importing that name.
     pub stub_overrides: BTreeMap<String, StubPolicy>,
@@ -54,6 +56,7 @@ impl Default for Settings {
             memory_limit_mb: limits.memory_limit_bytes >> 20,
             stubs_trap: false,
             trace_writes: false,
+            compiler: CompilerChoice::default(),
             stub_overrides: BTreeMap::new(),
             breakpoints: BTreeMap::new(),
             wasi_args: String::new(),
@@ -172,12 +175,37 @@ pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &m
             if traced.changed() {
                 cmds.push(UiCommand::SetTrace(settings.trace_writes));
             }
+            compiler_ui(ui, settings, cmds);
             ui.separator();
             imports_ui(ui, settings, cmds);
         });
     settings.open = open;
     if settings.limits() != before {
         cmds.push(UiCommand::SetLimits(settings.limits()));
+    }
+}
+
+/// Which compiler loads use: Winch compiles fast, Cranelift makes fast code.
+fn compiler_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<UiCommand>) {
+    let before = settings.compiler;
+    ui.horizontal(|ui| {
+        let label = ui.label("Compiler");
+        egui::ComboBox::from_id_salt("compiler")
+            .selected_text(settings.compiler.label())
+            .show_ui(ui, |ui| {
+                for choice in CompilerChoice::ALL {
+                    ui.selectable_value(&mut settings.compiler, choice, choice.label());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Winch compiles about five times faster, Cranelift makes faster code. \
+                 Applies when a module loads; stepping always uses Cranelift.",
+            );
+    });
+    if settings.compiler != before {
+        cmds.push(UiCommand::SetCompiler(settings.compiler));
     }
 }
 

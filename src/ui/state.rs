@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::engine::{GlobalValue, Pause};
+use crate::engine::{CompileInfo, GlobalValue, Pause};
 use crate::inspect::{CodeLine, ExportKind, ModuleInfo};
 use crate::memory::{Region, Snapshot, WriteMap, WriterTotal};
 use crate::recipe::Recipe;
@@ -144,6 +144,8 @@ pub struct AppState {
     pub pending: Option<LoadedModule>,
     /// Whether the module is instantiated and takes steps.
     pub ready: bool,
+    /// How the module shown was compiled.
+    pub compiled: Option<CompileInfo>,
     /// Memory as of the last event.
     pub snapshot: Arc<Snapshot>,
     /// Exported globals as of the last event.
@@ -207,6 +209,7 @@ impl Default for AppState {
             module_path: None,
             pending: None,
             ready: false,
+            compiled: None,
             snapshot: Arc::new(Snapshot::empty()),
             globals: Vec::new(),
             memories: Memories::default(),

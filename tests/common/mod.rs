@@ -25,6 +25,7 @@ pub fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'sta
                     module,
                     presentation,
                     compile_cache: None,
+                    compiler: None,
                 },
             )
             .unwrap()

@@ -18,31 +18,11 @@ use wasmtime::Module;
 use std::sync::Arc;
 
 use super::cache::CompileCache;
+use super::compiler::{CompileInfo, Compiler, Engines};
 use super::debugger::{DebugCommand, Debugger, PauseGeneration};
 use super::limits::{Limits, StopHandle};
-use super::session::new_engine_with;
 pub use protocol::{Command, Event, ReplayInfo};
 use state::{PendingLoad, WorkerState};
-
-/// Compiles shorter than this are not worth a line in the log.
-const NOTED_COMPILE: Duration = Duration::from_millis(500);
-
-/// The log line about a compile that took `took`: always for a cache hit, else only
-/// for a long compile.
-fn compile_note(took: Duration, cached: bool) -> Option<String> {
-    let took_text = if took < Duration::from_secs(1) {
-        format!("{} ms", took.as_millis())
-    } else {
-        format!("{:.1} s", took.as_secs_f64())
-    };
-    if cached {
-        Some(format!(
-            "compiled code loaded from the cache in {took_text}"
-        ))
-    } else {
-        (took >= NOTED_COMPILE).then(|| format!("compiled in {took_text}"))
-    }
-}
 
 /// What reaches the worker thread: the user's commands, and compiles finishing on
 /// their own threads.
@@ -50,9 +30,7 @@ enum Message {
     User(Command),
     Compiled {
         generation: u64,
-        module: Result<Module>,
-        /// How the compile went, for the notes, when it is worth a line.
-        how: Option<String>,
+        module: Result<(Module, CompileInfo)>,
         load: Box<PendingLoad>,
     },
     Shutdown,
@@ -88,7 +66,8 @@ impl Worker {
         cache: Option<CompileCache>,
         wake: impl Fn() + Send + Sync + 'static,
     ) -> Result<Self> {
-        let stop = StopHandle::new(new_engine_with(cache.as_ref())?);
+        let engines = Engines::new(cache.as_ref())?;
+        let stop = StopHandle::new(engines.get(Compiler::Winch).clone());
         let (commands, command_rx) = mpsc::channel();
         let (event_tx, events) = mpsc::channel();
         let thread_stop = stop.clone();
@@ -117,7 +96,7 @@ impl Worker {
                         });
                     })
                 };
-                let mut state = WorkerState::new(thread_stop, limits, cache, internal);
+                let mut state = WorkerState::new(thread_stop, engines, limits, cache, internal);
                 state.set_debugger(pauses, generation);
                 let send = |event: Event| send(event);
                 for message in command_rx {
@@ -126,9 +105,8 @@ impl Worker {
                         Message::Compiled {
                             generation,
                             module,
-                            how,
                             load,
-                        } => state.compiled(generation, module, how, *load, &send),
+                        } => state.compiled(generation, module, *load, &send),
                         Message::Shutdown => break,
                     }
                 }
@@ -221,28 +199,5 @@ impl Drop for Worker {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn compile_notes_say_cache_hits_and_long_compiles() {
-        let ms = Duration::from_millis;
-        assert_eq!(
-            compile_note(ms(3), true).as_deref(),
-            Some("compiled code loaded from the cache in 3 ms")
-        );
-        assert_eq!(compile_note(ms(120), false), None);
-        assert_eq!(
-            compile_note(ms(700), false).as_deref(),
-            Some("compiled in 700 ms")
-        );
-        assert_eq!(
-            compile_note(ms(28_400), false).as_deref(),
-            Some("compiled in 28.4 s")
-        );
     }
 }

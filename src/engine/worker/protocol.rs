@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::engine::allocators::Allocator;
+use crate::engine::compiler::{CompileInfo, CompilerChoice};
 use crate::engine::debugger::Pause;
 use crate::engine::limits::Limits;
 use crate::engine::runner::{RunEnd, StepReport};
@@ -32,6 +33,9 @@ pub enum Command {
         /// A session to replay on it once instantiated (its host settings and limits
         /// apply, as the user accepted them).
         session: Option<Box<Recipe>>,
+        /// The compiler for this load only (Recompile with Cranelift); None: the one
+        /// `SetCompiler` chose.
+        compiler: Option<CompilerChoice>,
     },
     /// Read a module file, then load it as `Load` does.
     LoadFile {
@@ -83,6 +87,8 @@ pub enum Command {
     /// Trace every write to its instruction from the next Load on (on an engine for
     /// guest debugging, which runs calls slower).
     SetTrace(bool),
+    /// Which compiler the next loads use.
+    SetCompiler(CompilerChoice),
     /// Pause calls of the live module at these module offsets (replaces the list).
     SetBreakpoints(Vec<u64>),
     /// Show the exported memory with this name.
@@ -101,6 +107,7 @@ impl Command {
             bytes,
             path: None,
             session: None,
+            compiler: None,
         }
     }
 }
@@ -139,6 +146,9 @@ pub enum Event {
         /// Which imports the host provided, what the start function printed, notes
         /// about the session file.
         notes: Vec<String>,
+        /// How the module was compiled, when this load compiled it (a rewind reuses
+        /// the module).
+        compiled: Option<CompileInfo>,
     },
     /// Another memory is shown from now on.
     MemorySelected {
@@ -196,6 +206,8 @@ pub enum Event {
         failed: usize,
         /// Wall time of the compile and the replay.
         took_ms: u64,
+        /// How the module was compiled for stepping.
+        compiled: CompileInfo,
     },
     /// A `Run`, a replay or a rewind ended.
     RunEnded {

@@ -122,7 +122,7 @@ impl WorkerState {
                     session,
                     ..live
                 };
-                self.start(generation, fresh, Vec::new(), send);
+                self.start(generation, fresh, Vec::new(), None, send);
                 self.replay(generation, steps, started, send);
             }
             Err(err) => {

@@ -9,21 +9,31 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use wasmtime::Module;
 
+use super::Message;
 use super::files::save_session;
 use super::protocol::{Command, Event};
-use super::{Message, compile_note};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::cache::CompileCache;
+use crate::engine::compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile_timed};
 use crate::engine::debugger::{Debugger, PauseGeneration};
 use crate::engine::glue::glue_allocator;
 use crate::engine::imports::{HostConfig, check_imports};
-use crate::engine::instantiate::compile;
 use crate::engine::limits::{Limits, StopHandle};
 use crate::engine::runner::Runner;
 use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
 use crate::inspect::{ModuleInfo, WriteSites, inspect, load_module_bytes, write_sites};
 use crate::recipe::{self, HostSettings, ModuleRef, Recipe};
+
+/// Where a load's module comes from and what comes with it.
+pub(super) struct LoadOptions {
+    /// The file, if any (its emscripten glue may sit beside it).
+    path: Option<PathBuf>,
+    /// A session to replay on it.
+    session: Option<Box<Recipe>>,
+    /// The compiler for this load only.
+    compiler: Option<CompilerChoice>,
+}
 
 /// A load on its way: what it needs once compiled.
 pub struct PendingLoad {
@@ -78,11 +88,16 @@ pub struct WorkerState {
     pub(super) breakpoints: Vec<u64>,
     /// That engine, made at the first traced load.
     pub(super) debug_engine: Option<wasmtime::Engine>,
+    /// The engines of ordinary loads.
+    pub(super) engines: Engines,
+    /// Which compiler ordinary loads use.
+    pub(super) compiler: CompilerChoice,
 }
 
 impl WorkerState {
     pub fn new(
         stop: StopHandle,
+        engines: Engines,
         limits: Limits,
         cache: Option<CompileCache>,
         internal: Sender<Message>,
@@ -99,6 +114,8 @@ impl WorkerState {
             cache,
             trace: false,
             debug_engine: None,
+            engines,
+            compiler: CompilerChoice::default(),
             debugger: None,
             pause_generation: Arc::default(),
             breakpoints: Vec::new(),
@@ -133,9 +150,15 @@ impl WorkerState {
                 bytes,
                 path,
                 session,
+                compiler,
             } => {
                 self.stop.reset();
-                self.load(generation, name, &bytes, path, session, send);
+                let options = LoadOptions {
+                    path,
+                    session,
+                    compiler,
+                };
+                self.load(generation, name, &bytes, options, send);
             }
             Command::LoadFile { generation, path } => {
                 self.stop.reset();
@@ -185,6 +208,7 @@ impl WorkerState {
             }
             Command::SetHost(host) => self.host = host,
             Command::SetTrace(trace) => self.trace = trace,
+            Command::SetCompiler(choice) => self.compiler = choice,
             Command::SetBreakpoints(pcs) => self.set_breakpoints(pcs, send),
             Command::SelectMemory(name) => self.select_memory(name, send),
             Command::Panic(message) => panic!("{message}"),
@@ -201,7 +225,14 @@ impl WorkerState {
     ) {
         let name = recipe::file_name(&path);
         match load_module_bytes(&path) {
-            Ok(bytes) => self.load(generation, name, &bytes, Some(path), session, send),
+            Ok(bytes) => {
+                let options = LoadOptions {
+                    path: Some(path),
+                    session,
+                    compiler: None,
+                };
+                self.load(generation, name, &bytes, options, send);
+            }
             Err(err) => {
                 self.set_generation(generation);
                 send(Event::LoadFailed {
@@ -220,10 +251,14 @@ impl WorkerState {
         generation: u64,
         name: String,
         bytes: &[u8],
-        path: Option<PathBuf>,
-        session: Option<Box<Recipe>>,
+        options: LoadOptions,
         send: &impl Fn(Event),
     ) {
+        let LoadOptions {
+            path,
+            session,
+            compiler,
+        } = options;
         self.set_generation(generation);
         let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
             let info = Arc::new(inspect(&binary)?);
@@ -246,10 +281,14 @@ impl WorkerState {
                 true => Some(Arc::new(write_sites(&binary)?)),
                 false => None,
             };
-            let engine = self.engine_for(sites.is_some())?;
-            Ok((binary, info, allocators, sites, engine))
+            // A traced load compiles for the debugger, which needs Cranelift.
+            let debug_engine = match &sites {
+                Some(_) => Some(self.debug_engine()?),
+                None => None,
+            };
+            Ok((binary, info, allocators, sites, debug_engine))
         });
-        let (binary, info, allocators, sites, engine) = match checked {
+        let (binary, info, allocators, sites, debug_engine) = match checked {
             Ok(checked) => checked,
             Err(err) => {
                 send(Event::LoadFailed {
@@ -274,18 +313,31 @@ impl WorkerState {
         });
         let internal = self.internal.clone();
         let cache = self.cache.clone();
+        let engines = self.engines.clone();
+        let choice = compiler.unwrap_or(self.compiler);
         let spawned = std::thread::Builder::new()
             .name("wasmscope-compile".into())
             .spawn(move || {
-                let hits = cache.as_ref().map(CompileCache::hits);
-                let started = Instant::now();
-                let module = compile(&engine, &binary);
-                let cached = cache.as_ref().map(CompileCache::hits) > hits;
-                let how = compile_note(started.elapsed(), cached);
+                let binary = &load.binary;
+                let module = match &debug_engine {
+                    Some(engine) => {
+                        compile_timed(engine, Compiler::Cranelift, binary, cache.as_ref()).map(
+                            |(module, info)| {
+                                (
+                                    module,
+                                    CompileInfo {
+                                        debug: true,
+                                        ..info
+                                    },
+                                )
+                            },
+                        )
+                    }
+                    None => engines.compile(choice, binary, cache.as_ref()),
+                };
                 let _ = internal.send(Message::Compiled {
                     generation,
                     module,
-                    how,
                     load,
                 });
             });
@@ -312,8 +364,7 @@ impl WorkerState {
     pub fn compiled(
         &mut self,
         generation: u64,
-        module: Result<Module>,
-        how: Option<String>,
+        module: Result<(Module, CompileInfo)>,
         load: PendingLoad,
         send: &impl Fn(Event),
     ) {
@@ -328,7 +379,7 @@ impl WorkerState {
             debugger.set_breakpoints(&[]);
         }
         let started = Instant::now();
-        let mut notes: Vec<String> = how.into_iter().collect();
+        let mut notes = Vec::new();
         let (mut base, steps) = match load.session {
             Some(session) => {
                 let mut session = *session;
@@ -369,7 +420,7 @@ impl WorkerState {
                     .to_owned(),
             );
         }
-        let instantiated = module.and_then(|module| {
+        let instantiated = module.and_then(|(module, compiled)| {
             let session = self.instantiate(
                 &module,
                 load.sites.as_ref(),
@@ -377,10 +428,10 @@ impl WorkerState {
                 &load.name,
                 &load.allocators,
             )?;
-            Ok((module, session))
+            Ok((module, session, compiled))
         });
         match instantiated {
-            Ok((module, session)) => {
+            Ok((module, session, compiled)) => {
                 let live = Live {
                     name: load.name,
                     module,
@@ -392,7 +443,7 @@ impl WorkerState {
                     runner: Runner::new(base.input.as_ref()),
                     recipe: base,
                 };
-                self.start(generation, live, notes, send);
+                self.start(generation, live, notes, Some(compiled), send);
                 if let Some(steps) = steps {
                     self.replay(generation, steps, started, send);
                 }
@@ -406,12 +457,8 @@ impl WorkerState {
         self.end_load(send);
     }
 
-    /// A new instance of `module` with `recipe`'s host settings and limits.
-    /// The engine to compile a load for: the debug one when its writes are traced.
-    pub(super) fn engine_for(&mut self, traced: bool) -> Result<wasmtime::Engine> {
-        if !traced {
-            return Ok(self.stop.engine().clone());
-        }
+    /// The engine for traced and stepped modules, made when first needed.
+    pub(super) fn debug_engine(&mut self) -> Result<wasmtime::Engine> {
         if let Some(engine) = &self.debug_engine {
             return Ok(engine.clone());
         }
@@ -458,6 +505,7 @@ impl WorkerState {
         generation: u64,
         mut live: Live,
         mut notes: Vec<String>,
+        compiled: Option<CompileInfo>,
         send: &impl Fn(Event),
     ) {
         let snapshot = live.session.snapshot();
@@ -473,6 +521,7 @@ impl WorkerState {
             memories,
             globals,
             notes: provided,
+            compiled,
         });
         self.live = Some(live);
     }

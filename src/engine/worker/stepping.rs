@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 use super::protocol::Event;
 use super::state::WorkerState;
-use crate::engine::instantiate::compile;
+use crate::engine::compiler::{CompileInfo, Compiler, compile_timed};
 use crate::engine::runner::{AfterFailure, RunObserver, Runner, StepReport, run_steps};
 use crate::inspect::write_sites;
 
@@ -95,12 +95,17 @@ impl WorkerState {
     /// session on it; traced loads follow from now on.
     fn retrace(&mut self, send: &impl Fn(Event)) -> Result<()> {
         let started = Instant::now();
-        let engine = self.engine_for(true)?;
+        let engine = self.debug_engine()?;
         let Some(live) = self.live.take() else {
             return Ok(());
         };
         let rebuilt = (|| {
-            let module = compile(&engine, &live.binary)?;
+            let (module, compiled) = compile_timed(
+                &engine,
+                Compiler::Cranelift,
+                &live.binary,
+                self.cache.as_ref(),
+            )?;
             let sites = Arc::new(write_sites(&live.binary)?);
             let session = self.instantiate(
                 &module,
@@ -109,10 +114,14 @@ impl WorkerState {
                 &live.name,
                 &live.allocators,
             )?;
-            Ok::<_, anyhow::Error>((module, sites, session))
+            let compiled = CompileInfo {
+                debug: true,
+                ..compiled
+            };
+            Ok::<_, anyhow::Error>((module, sites, session, compiled))
         })()
         .context("compiling the module for stepping");
-        let (module, sites, mut session) = match rebuilt {
+        let (module, sites, mut session, compiled) = match rebuilt {
             Ok(rebuilt) => rebuilt,
             Err(err) => {
                 self.live = Some(live);
@@ -135,6 +144,7 @@ impl WorkerState {
             steps: live.recipe.steps.len(),
             failed: quiet.failed,
             took_ms: started.elapsed().as_millis() as u64,
+            compiled,
         });
         self.trace = true;
         self.live = Some(super::state::Live {
