@@ -12,9 +12,7 @@
 //! snapshot of memory, as the window gets) answered at once by a queued Step; the
 //! throughput is single-stepped instructions per second.
 //!
-//! The bench profile builds wasmtime at opt-level 0 (see `Cargo.toml`), so calls into
-//! the guest are slower here than in a release build; the snapshots (this crate and
-//! memchr, optimised) are the same work.
+//! The bench profile optimises every crate as release does (see `Cargo.toml`).
 
 use std::hint::black_box;
 use std::sync::Arc;

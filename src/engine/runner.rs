@@ -353,8 +353,12 @@ impl Runner {
                         format!("`{export}` returned {}", format_values(values))
                     }
                     (_, None) => bail!(
-                        "`{export}` returned {}, not an integer to read by",
-                        format_values(values)
+                        "`{export}` returned {}, not {}",
+                        format_values(values),
+                        match returns {
+                            Returns::Ptr => "a pointer to read the result at",
+                            _ => "a length of the result to read",
+                        }
                     ),
                     (Returns::Ptr, Some(ptr)) => format!("Pointer returned {ptr:#x}"),
                     (Returns::Len, Some(len)) if args.is_empty() => {
