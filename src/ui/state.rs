@@ -295,6 +295,10 @@ impl AppState {
 
     /// A load that replays `steps` steps is on its way: busy until its run ends.
     pub fn replaying(&mut self, steps: usize) {
+        // The engine replays nothing for a session without steps.
+        if steps == 0 {
+            return;
+        }
         self.running = Some(Running {
             label: format!("replaying {steps} steps"),
             step: None,

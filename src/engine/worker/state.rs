@@ -444,7 +444,8 @@ impl WorkerState {
                     recipe: base,
                 };
                 self.start(generation, live, notes, Some(compiled), send);
-                if let Some(steps) = steps {
+                // A session without steps only brings its settings: nothing to replay.
+                if let Some(steps) = steps.filter(|s| !s.is_empty()) {
                     self.replay(generation, steps, started, send);
                 }
             }
