@@ -232,15 +232,8 @@ fn a_watch_pauses_at_the_instruction_about_to_write_into_the_range() {
     assert!(done(&worker).outcome.is_ok());
 }
 
-/// `outer` calls `inner` twice; stepping over, into and out of the calls.
-const CALLS: &str = r#"(module
-  (memory (export "memory") 1)
-  (func $inner (param i32) (result i32)
-    (i32.store (local.get 0) (i32.const 7))
-    (i32.add (local.get 0) (i32.const 4)))
-  (func (export "outer") (param $ptr i32) (param $len i32) (result i32)
-    (drop (call $inner (local.get $ptr)))
-    (call $inner (i32.add (local.get $ptr) (i32.const 8)))))"#;
+/// `outer` calls `inner` twice.
+const CALLS: &str = include_str!("fixtures/calls.wat");
 
 #[test]
 fn step_over_into_and_out_of_calls() {

@@ -166,14 +166,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
 #[test]
 fn a_callers_frame_shows_its_code_and_values() {
     let mut harness = harness(None, pinned());
-    let calls = r#"(module
-      (memory (export "memory") 1)
-      (func $inner (param i32) (result i32)
-        (i32.store (local.get 0) (i32.const 7))
-        (i32.add (local.get 0) (i32.const 4)))
-      (func (export "outer") (param $ptr i32) (param $len i32) (result i32)
-        (drop (call $inner (local.get $ptr)))
-        (call $inner (i32.add (local.get $ptr) (i32.const 8)))))"#;
+    let calls = include_str!("fixtures/calls.wat");
     harness.state_mut().apply(UiCommand::LoadBytes {
         name: "calls.wat".into(),
         bytes: calls.as_bytes().to_vec(),

@@ -107,8 +107,8 @@ impl Engines {
     /// Both engines, keeping compiled code in `cache` when given.
     pub fn new(cache: Option<&CompileCache>) -> Result<Self> {
         Ok(Self {
-            winch: new_engine(Strategy::Winch, cache)?,
-            cranelift: new_engine(Strategy::Cranelift, cache)?,
+            winch: new_engine(cache, |c| c.strategy(Strategy::Winch))?,
+            cranelift: new_engine(cache, |c| c.strategy(Strategy::Cranelift))?,
         })
     }
 
@@ -158,12 +158,16 @@ pub fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         .context("wasmtime cannot compile this module")
 }
 
-/// An engine for wasmscope's calls: epoch interruption on.
-pub(super) fn new_engine(strategy: Strategy, cache: Option<&CompileCache>) -> Result<Engine> {
+/// An engine for wasmscope's calls — epoch interruption on (Stop, time limits),
+/// compiled code kept in `cache` — with what `tune` sets.
+pub(super) fn new_engine(
+    cache: Option<&CompileCache>,
+    tune: impl FnOnce(&mut wasmtime::Config) -> &mut wasmtime::Config,
+) -> Result<Engine> {
     let mut config = wasmtime::Config::new();
-    config.strategy(strategy);
     config.epoch_interruption(true);
     config.cache(cache.map(CompileCache::wasmtime));
+    tune(&mut config);
     Engine::new(&config)
         .map_err(anyhow::Error::from)
         .context("cannot set up the wasmtime engine")

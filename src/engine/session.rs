@@ -44,7 +44,7 @@ pub struct Session {
 /// compile cache), for sessions made directly (tests, benchmarks). Loads in the
 /// window and the CLI choose their compiler through [`Engines`](super::Engines).
 pub fn new_engine() -> Result<Engine> {
-    super::compiler::new_engine(wasmtime::Strategy::Cranelift, None)
+    super::compiler::new_engine(None, |c| c.strategy(wasmtime::Strategy::Cranelift))
 }
 
 impl Session {

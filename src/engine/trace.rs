@@ -31,13 +31,8 @@ pub const TRACED_WRITES_PER_STEP: usize = 1_000_000;
 /// An engine whose modules can be traced and stepped (guest debugging on). Modules
 /// compiled for it run slower, so only traced sessions use it.
 pub fn new_debug_engine(cache: Option<&CompileCache>) -> Result<Engine> {
-    let mut config = wasmtime::Config::new();
-    config.epoch_interruption(true);
-    config.guest_debug(true);
-    config.cache(cache.map(CompileCache::wasmtime));
-    Engine::new(&config)
-        .map_err(anyhow::Error::from)
-        .context("cannot set up the wasmtime engine for tracing")
+    super::compiler::new_engine(cache, |c| c.guest_debug(true))
+        .context("guest debugging (for tracing and stepping)")
 }
 
 /// Runs `future` to completion on this thread. The futures here (wasmtime's async
