@@ -123,6 +123,14 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
         &[ptr + 40..ptr + 41],
         "the byte store landed"
     );
+    // While paused, the byte that landed already says who wrote it; the store paused
+    // at (append+0x001f, 8 bytes before it) has not written yet.
+    let landed = state.writers.writer_at(ptr + 40).unwrap();
+    assert_eq!(
+        (landed.what.as_str(), landed.step),
+        ("append+0x0011 (i32.store8)", 3)
+    );
+    assert!(state.writers.writer_at(ptr + 32).is_none());
     let highlighted = paused
         .code
         .iter()

@@ -14,7 +14,7 @@ use wasmtime::{AsContextMut, FrameHandle, StoreContextMut};
 use super::store::StoreData;
 use super::values::Value;
 use crate::inspect::WriteSites;
-use crate::memory::Snapshot;
+use crate::memory::{Snapshot, TracedWrite};
 
 /// What the user asks of a paused call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +61,9 @@ pub struct Pause {
     pub snapshot: Arc<Snapshot>,
     /// How many pauses this call has had (1 for the first).
     pub count: u64,
+    /// The writes made since the previous pause (traced: the instruction paused at
+    /// has not written yet).
+    pub writes: Vec<TracedWrite>,
 }
 
 /// One frame of a paused call.
@@ -110,6 +113,8 @@ struct State {
     mode: Mode,
     previous: Arc<Snapshot>,
     count: u64,
+    /// How many of the call's traced writes earlier pauses reported.
+    writes_seen: usize,
     /// Module offsets where any debugged call pauses.
     breakpoints: std::collections::BTreeSet<u64>,
 }
@@ -125,6 +130,7 @@ impl Debugger {
                 mode: Mode::Off,
                 previous: Arc::new(Snapshot::empty()),
                 count: 0,
+                writes_seen: 0,
                 breakpoints: std::collections::BTreeSet::new(),
             }),
             commands: Mutex::new(commands),
@@ -148,6 +154,7 @@ impl Debugger {
                 },
                 previous: memory,
                 count: 0,
+                writes_seen: 0,
                 breakpoints: std::mem::take(&mut state.breakpoints),
             };
         }
@@ -294,6 +301,13 @@ impl Debugger {
         };
         state.previous = snapshot.clone();
         state.count += 1;
+        let paused_at = trap.is_none().then_some(top.pc);
+        let (writes, seen) = store
+            .data()
+            .trace
+            .landed_since(state.writes_seen, paused_at);
+        let writes = writes.to_vec();
+        state.writes_seen = seen;
         Some(Pause {
             func: top.func,
             pc: top.pc,
@@ -304,6 +318,7 @@ impl Debugger {
             trap,
             snapshot,
             count: state.count,
+            writes,
         })
     }
 }

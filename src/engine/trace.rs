@@ -67,6 +67,15 @@ pub struct TraceLog {
 }
 
 impl TraceLog {
+    /// The recorded writes from index `from` on that have happened, and the index to
+    /// look from next time. A call paused at a writing instruction (`paused_at`, its
+    /// pc) has recorded that write already, but not made it yet.
+    pub fn landed_since(&self, from: usize, paused_at: Option<u64>) -> (&[TracedWrite], usize) {
+        let pending = paused_at.is_some() && self.last_pc == paused_at;
+        let end = self.writes.len() - usize::from(pending && !self.writes.is_empty());
+        (&self.writes[from.min(end)..end], end)
+    }
+
     /// The writes since the last call, and how many more were not recorded.
     pub fn take(&mut self) -> (Vec<TracedWrite>, u64) {
         self.last_pc = None;

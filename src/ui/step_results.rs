@@ -3,7 +3,7 @@
 //! walkthrough's progress.
 
 use crate::engine::{StepOutput, StepReport, changed_line};
-use crate::memory::{Region, RegionKind, Writer, ranges_len_bytes, set_region};
+use crate::memory::{Region, RegionKind, TracedWrite, Writer, ranges_len_bytes, set_region};
 use crate::recipe::Op;
 
 use super::state::{AppState, LogKind};
@@ -92,16 +92,22 @@ impl AppState {
     /// Notes who wrote what in `report`: each traced instruction, or the host.
     fn record_writers(&mut self, report: &StepReport) {
         let step = report.index + 1;
-        for write in report.writes.iter().filter(|w| !w.trapped) {
-            let what = format!("{} ({})", write.place, write.op);
-            self.writers
-                .record(write.range.clone(), Writer { what, step });
-        }
         if let (Op::Write { .. }, Ok(StepOutput::Written), Some(range)) =
             (&report.step.op, &report.outcome, &report.target)
         {
             let what = format!("the host ({})", report.label);
             self.writers.record(range.clone(), Writer { what, step });
+        }
+        self.record_traced(&report.writes, step);
+    }
+
+    /// Records who wrote each byte that `writes` (of step `step`, counted from 1)
+    /// wrote; a write that trapped wrote nothing.
+    pub(super) fn record_traced(&mut self, writes: &[TracedWrite], step: usize) {
+        for write in writes.iter().filter(|w| !w.trapped) {
+            let what = format!("{} ({})", write.place, write.op);
+            self.writers
+                .record(write.range.clone(), Writer { what, step });
         }
         self.writer_totals = self.writers.summary();
     }

@@ -20,6 +20,14 @@ impl AppState {
             self.view_step(None);
         }
         let code = self.code_of(pause.func);
+        // Who wrote what so far in this call (the step it is in, counted from 1).
+        let step = self
+            .running
+            .as_ref()
+            .and_then(|r| r.step)
+            .unwrap_or(self.session.steps.len())
+            + 1;
+        self.record_traced(&pause.writes, step);
         if let Some(trap) = &pause.trap {
             self.push_log(
                 LogKind::Error,
