@@ -351,13 +351,16 @@ fn shared_memories_are_refused_with_a_reason() {
 }
 
 #[test]
-fn tags_and_mismatched_wasi_imports_fail_with_the_import_named() {
-    let wat = r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i64))))"#;
+fn an_imported_exception_tag_fails_with_the_import_named() {
+    let wat = r#"(module (import "env" "oops" (tag (param i32))))"#;
     let err = session_with(wat.as_bytes(), &HostConfig::default())
         .err()
         .unwrap();
     let text = format!("{err:#}");
-    assert!(text.contains("fd_write"), "{text}");
+    assert!(
+        text.contains("imports the exception tag `env.oops`"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -607,4 +610,34 @@ fn a_wasi_unstable_sleep_obeys_the_time_limit_too() {
         .to_string();
     assert!(error.contains("time limit of 200 ms"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+/// An older emscripten imports `fd_seek` with its i64 offset split in two i32s: the
+/// module still loads, that import is a stub (and the note says why), and the rest of
+/// WASI is provided.
+#[test]
+fn a_wasi_import_with_a_split_i64_gets_a_stub() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "fd_seek"
+        (func $seek (param i32 i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write"
+        (func (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "seek") (result i32)
+        (call $seek (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 16))))"#;
+    let mut s = session_with(wat.as_bytes(), &HostConfig::default()).unwrap();
+    let notes = s.take_notes();
+    assert!(
+        has(
+            &notes,
+            "`wasi_snapshot_preview1.fd_seek` is imported as (i32, i32, i32, i32, i32) -> i32, \
+             not as (i32, i64, i32, i32) -> i32"
+        ),
+        "{notes:?}"
+    );
+    assert!(
+        has(&notes, "WASI: 1 imported function(s) provided"),
+        "{notes:?}"
+    );
+    assert_eq!(s.call("seek", &[]).unwrap(), vec![Value::I32(0)]);
 }

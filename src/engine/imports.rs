@@ -144,9 +144,27 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
         let full = import_name(import.module(), import.name());
         let provided = linked
             .linker
-            .get(&mut *store, import.module(), import.name())
-            .is_ok();
-        if provided {
+            .get(&mut *store, import.module(), import.name());
+        // Older emscripten builds import some WASI functions with their i64s split in
+        // two i32s (`fd_seek`): such an import gets a stub rather than failing the load.
+        if let (Ok(Extern::Func(func)), ExternType::Func(ty)) = (&provided, import.ty())
+            && !func.ty(&*store).matches(&ty)
+        {
+            let policy = host.policy_for(import.module(), import.name());
+            let wasi_ty = func.ty(&*store);
+            linked.linker.allow_shadowing(true);
+            define_stub(&mut linked.linker, &import, ty.clone(), policy)?;
+            linked.linker.allow_shadowing(false);
+            store.data_mut().notes.info(format!(
+                "`{full}` is imported as {}, not as {}, which is what this host \
+                 provides: it is a stub instead",
+                signature(&ty),
+                signature(&wasi_ty)
+            ));
+            stubbed.push(full);
+            continue;
+        }
+        if provided.is_ok() {
             // WASI provides it, or the module imports the same name twice (Go does).
             if wasi::is_wasi(import.module()) {
                 wasi_funcs += 1;
@@ -187,6 +205,19 @@ pub fn link(store: &mut Store<StoreData>, module: &Module, host: &HostConfig) ->
         notes.info(stubs_note(&stubbed, host.default_stub));
     }
     Ok(linked)
+}
+
+/// `(i32, i64) -> i32`, as the exports table writes signatures.
+fn signature(ty: &FuncType) -> String {
+    let list = |types: &mut dyn ExactSizeIterator<Item = wasmtime::ValType>| {
+        types.map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    let results = list(&mut ty.results());
+    let results = match ty.results().len() {
+        1 => results,
+        _ => format!("({results})"),
+    };
+    format!("({}) -> {results}", list(&mut ty.params()))
 }
 
 /// Most stubbed imports named in the note after loading.
