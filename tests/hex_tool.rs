@@ -76,7 +76,10 @@ fn inspector_decodes_edits_and_follows_pointers() {
     go_to(&mut harness, "0x500");
     harness.get_by_label("Inspector").click();
     harness.run_steps(2);
-    // Write the little-endian pointer 0x100 at 0x500, as a step of its own.
+    // Write the little-endian pointer 0x100 at 0x500, as a step of its own. The
+    // inspector shows one value a row at this width: the form is further down.
+    harness.get_by_label("Write").scroll_to_me();
+    harness.run_steps(10);
     harness.get_by_label("as hex").click();
     harness.run_steps(1);
     type_into(&mut harness, "bytes to write", "00 01 00 00");

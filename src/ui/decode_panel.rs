@@ -9,7 +9,9 @@ use super::hex_view::HexView;
 use super::state::AppState;
 
 /// Draws the decoded values of the bytes at `cursor`: numbers in pairs (signed and
-/// unsigned side by side), then text, then pointers with a follow button.
+/// unsigned side by side) when the panel is wide enough for the widest value any
+/// bytes can give, else one a row (so the layout does not jump as the cursor moves);
+/// then text (wrapped), then pointers with a follow button. No value is cut.
 pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut HexView) {
     ui.horizontal(|ui| {
         ui.strong("Data inspector");
@@ -21,19 +23,25 @@ pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut He
         rows.iter().partition(|r| r.label.starts_with("ptr"));
     let (text, numbers): (Vec<&DecodedRow>, Vec<&DecodedRow>) =
         values.into_iter().partition(|r| r.label == "UTF-8");
-    egui::Grid::new("data_inspector")
-        .num_columns(4)
-        .striped(true)
-        .show(ui, |ui| {
-            for pair in numbers.chunks(2) {
-                for row in pair {
-                    value_cells(ui, row);
+    if 2.0 * row_width(ui, WIDEST_LABEL, WIDEST_VALUE) <= ui.available_width() {
+        egui::Grid::new("data_inspector")
+            .num_columns(4)
+            .striped(true)
+            .show(ui, |ui| {
+                for pair in numbers.chunks(2) {
+                    for row in pair {
+                        value_cells(ui, row);
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
-        });
+            });
+    } else {
+        for row in numbers {
+            ui.horizontal_wrapped(|ui| value_cells(ui, row));
+        }
+    }
     for row in text {
-        ui.horizontal(|ui| value_cells(ui, row));
+        ui.horizontal_wrapped(|ui| value_cells(ui, row));
     }
     let mut follow = None;
     for row in pointers {
@@ -54,7 +62,32 @@ pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut He
     }
 }
 
+/// The longest label and value the number rows can show (a u64 with its hex).
+const WIDEST_LABEL: &str = "ULEB128";
+const WIDEST_VALUE: &str = "18446744073709551615 (0xffffffffffffffff)";
+
+/// The width a label and a value take on one line.
+fn row_width(ui: &egui::Ui, label: &str, value: &str) -> f32 {
+    let width = |text: &str, style: egui::TextStyle| {
+        let font = style.resolve(ui.style());
+        ui.ctx().fonts_mut(|fonts| {
+            fonts
+                .layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE)
+                .size()
+                .x
+        })
+    };
+    width(label, egui::TextStyle::Body)
+        + width(value, egui::TextStyle::Monospace)
+        + 3.0 * ui.spacing().item_spacing.x
+}
+
 fn value_cells(ui: &mut egui::Ui, row: &DecodedRow) {
     ui.label(RichText::new(row.label).weak());
-    ui.add(egui::Label::new(RichText::new(&row.text).monospace()).selectable(true));
+    // Wraps (at the space before the hex) rather than running past the panel's edge.
+    ui.add(
+        egui::Label::new(RichText::new(&row.text).monospace())
+            .selectable(true)
+            .wrap(),
+    );
 }

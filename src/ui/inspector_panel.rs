@@ -39,8 +39,8 @@ pub fn inspector_ui(
         ui.label("Click a byte in the hex view to inspect it; drag or Shift+click to select.");
         return;
     };
-    // Scrolls both ways: a u64 with its hex is wider than the panel may grow.
-    egui::ScrollArea::both()
+    // Values wrap at the panel's width (see `decode_panel`); the form may be below.
+    egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             cursor_ui(ui, state, view, edit, cmds, cursor, selection);

@@ -16,8 +16,24 @@ pub const RUN_ALL: KeyboardShortcut =
 /// Escape: stop the running call.
 pub const STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
 
-/// File and Settings menus.
-pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiCommand>) {
+/// How much larger text is in large-text mode.
+const LARGE_TEXT: f32 = 1.4;
+
+/// Sets every text style's size: egui's default, times `LARGE_TEXT` when `large`.
+pub fn apply_text_size(ctx: &egui::Context, large: bool) {
+    let defaults = egui::Style::default().text_styles;
+    let factor = if large { LARGE_TEXT } else { 1.0 };
+    ctx.all_styles_mut(|style| {
+        for (text_style, font) in &mut style.text_styles {
+            if let Some(default) = defaults.get(text_style) {
+                font.size = default.size * factor;
+            }
+        }
+    });
+}
+
+/// File, Settings, View and Help menus.
+pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<UiCommand>) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             let open = egui::Button::new("Open…").shortcut_text(ui.ctx().format_shortcut(&OPEN));
@@ -62,6 +78,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiComm
         if ui.button("Settings").clicked() {
             cmds.push(UiCommand::ToggleSettings);
         }
+        view_menu_ui(ui, settings);
         ui.menu_button("Help", |ui| {
             ui.label("Steps: Ctrl+Enter runs the next one, Ctrl+Shift+Enter all of them.");
             ui.label("Esc stops a running call. Ctrl+O opens a module.");
@@ -71,7 +88,41 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, cmds: &mut Vec<UiComm
                 "Stepping a call: F11 step (or step into the next call), F10 step over, \
                  Shift+F11 step out, F5 continue.",
             );
+            ui.label("Ctrl+Plus / Ctrl+Minus zoom, Ctrl+0 back to 100 %.");
         });
+    });
+}
+
+/// Zoom (egui's Ctrl+Plus/Minus/0, remembered with the window), large text, and which
+/// panels are shown.
+fn view_menu_ui(ui: &mut egui::Ui, settings: &mut Settings) {
+    ui.menu_button("View", |ui| {
+        let ctx = ui.ctx().clone();
+        let zoom = format!("Zoom: {:.0} %", ctx.zoom_factor() * 100.0);
+        ui.label(zoom);
+        let shortcut = |ui: &egui::Ui, key| {
+            let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, key);
+            ui.ctx().format_shortcut(&shortcut)
+        };
+        let zoom_in = egui::Button::new("Zoom in").shortcut_text(shortcut(ui, Key::Plus));
+        if ui.add(zoom_in).clicked() {
+            egui::gui_zoom::zoom_in(&ctx);
+        }
+        let zoom_out = egui::Button::new("Zoom out").shortcut_text(shortcut(ui, Key::Minus));
+        if ui.add(zoom_out).clicked() {
+            egui::gui_zoom::zoom_out(&ctx);
+        }
+        let reset = egui::Button::new("Actual size").shortcut_text(shortcut(ui, Key::Num0));
+        if ui.add(reset).clicked() {
+            ctx.set_zoom_factor(1.0);
+        }
+        ui.separator();
+        ui.checkbox(&mut settings.large_text, "Large text (projectors)");
+        ui.checkbox(
+            &mut settings.show_side,
+            "Side panel (module, inspector, map)",
+        );
+        ui.checkbox(&mut settings.show_log, "Step log");
     });
 }
 

@@ -92,6 +92,8 @@ pub struct App {
     commands: Vec<UiCommand>,
     /// Where the worker compiles to and wakes the window; kept to start it again.
     engine_setup: EngineSetup,
+    /// The text size last applied (`Settings::large_text`).
+    large_text_applied: Option<bool>,
 }
 
 /// What a new worker needs.
@@ -152,6 +154,7 @@ impl App {
             hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
             engine_setup,
+            large_text_applied: None,
         };
         if let Some(error) = cache_error {
             app.state.push_log(LogKind::Error, error);
@@ -279,6 +282,50 @@ impl App {
     }
 }
 
+impl App {
+    /// The side panel: the Module, Inspector and Memory map tabs.
+    fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
+        let cmds = &mut self.commands;
+        egui::Panel::left("side")
+            .resizable(true)
+            .default_size(340.0)
+            // Wider would push the hex view's ASCII column off a 1280-pixel window.
+            .max_size(420.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
+                    ui.selectable_value(&mut self.tab, SideTab::Inspector, "Inspector");
+                    ui.selectable_value(&mut self.tab, SideTab::MemoryMap, "Memory map");
+                });
+                ui.separator();
+                match self.tab {
+                    SideTab::Module => {
+                        module_panel::module_ui(
+                            ui,
+                            &self.state,
+                            &mut self.call_form,
+                            &self.settings,
+                            cmds,
+                        );
+                    }
+                    SideTab::Inspector => inspector_panel::inspector_ui(
+                        ui,
+                        &self.state,
+                        &mut self.hex,
+                        &mut self.edit,
+                        cmds,
+                    ),
+                    SideTab::MemoryMap => memory_map_panel::memory_map_ui(
+                        ui,
+                        &self.state,
+                        &mut self.hidden_layers,
+                        &mut self.hex,
+                    ),
+                }
+            });
+    }
+}
+
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
@@ -320,54 +367,27 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let cmds = &mut self.commands;
         egui::Panel::top("menu").show(ui, |ui| {
-            menu::menu_bar_ui(ui, &self.settings, cmds);
+            menu::menu_bar_ui(ui, &mut self.settings, cmds);
         });
+        if self.large_text_applied != Some(self.settings.large_text) {
+            menu::apply_text_size(ui.ctx(), self.settings.large_text);
+            self.large_text_applied = Some(self.settings.large_text);
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             status_bar::status_bar_ui(ui, &self.state, cmds);
         });
-        egui::Panel::bottom("log")
-            .resizable(true)
-            .default_size(170.0)
-            .show(ui, |ui| {
-                log_panel::log_ui(ui, &self.state.log, self.state.log_focus);
-            });
-        egui::Panel::left("side")
-            .resizable(true)
-            .default_size(340.0)
-            // Wider would push the hex view's ASCII column off a 1280-pixel window.
-            .max_size(420.0)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
-                    ui.selectable_value(&mut self.tab, SideTab::Inspector, "Inspector");
-                    ui.selectable_value(&mut self.tab, SideTab::MemoryMap, "Memory map");
+        if self.settings.show_log {
+            egui::Panel::bottom("log")
+                .resizable(true)
+                .default_size(170.0)
+                .show(ui, |ui| {
+                    log_panel::log_ui(ui, &self.state.log, self.state.log_focus);
                 });
-                ui.separator();
-                match self.tab {
-                    SideTab::Module => {
-                        module_panel::module_ui(
-                            ui,
-                            &self.state,
-                            &mut self.call_form,
-                            &self.settings,
-                            cmds,
-                        );
-                    }
-                    SideTab::Inspector => inspector_panel::inspector_ui(
-                        ui,
-                        &self.state,
-                        &mut self.hex,
-                        &mut self.edit,
-                        cmds,
-                    ),
-                    SideTab::MemoryMap => memory_map_panel::memory_map_ui(
-                        ui,
-                        &self.state,
-                        &mut self.hidden_layers,
-                        &mut self.hex,
-                    ),
-                }
-            });
+        }
+        if self.settings.show_side {
+            self.side_panel_ui(ui);
+        }
+        let cmds = &mut self.commands;
         egui::CentralPanel::default().show(ui, |ui| {
             engine_panel::engine_stopped_ui(ui, &self.state, cmds);
             walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);

@@ -82,7 +82,14 @@ fn exports_ui(ui: &mut egui::Ui, info: &ModuleInfo, form: &mut CallForm) {
         .id_salt(("exports", info.size_bytes, info.exports.len()))
         .striped(true)
         .vscroll(false)
-        .column(Column::auto().at_least(90.0))
+        // Long names (`sqlite3_memory_used`) are cut with an ellipsis, whole on hover;
+        // the column can be widened.
+        .column(
+            Column::initial(130.0)
+                .at_least(60.0)
+                .clip(true)
+                .resizable(true),
+        )
         .column(Column::auto().at_least(50.0))
         .column(Column::remainder())
         .header(row_height, |mut header| {
@@ -101,7 +108,9 @@ fn exports_ui(ui: &mut egui::Ui, info: &ModuleInfo, form: &mut CallForm) {
                 body.row(row_height, |mut row| {
                     row.col(|ui| {
                         let selected = form.selected.as_deref() == Some(export.name.as_str());
-                        if ui.selectable_label(selected, &export.name).clicked() {
+                        let name =
+                            egui::Button::selectable(selected, export.name.as_str()).truncate();
+                        if ui.add(name).on_hover_text(&export.name).clicked() {
                             form.select(&export.name);
                         }
                     });

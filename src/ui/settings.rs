@@ -30,6 +30,12 @@ pub struct Settings {
     pub trace_writes: bool,
     /// Which compiler loads use.
     pub compiler: CompilerChoice,
+    /// Whether the side panel (Module, Inspector, Memory map) is shown.
+    pub show_side: bool,
+    /// Whether the step log is shown.
+    pub show_log: bool,
+    /// Larger text everywhere, for projectors (on top of the zoom).
+    pub large_text: bool,
     /// Per-import policies that differ from the default, keyed `module.name`; set in
     /// the Module tab's import list, kept for any module importing that name.
     pub stub_overrides: BTreeMap<String, StubPolicy>,
@@ -57,6 +63,9 @@ impl Default for Settings {
             stubs_trap: false,
             trace_writes: false,
             compiler: CompilerChoice::default(),
+            show_side: true,
+            show_log: true,
+            large_text: false,
             stub_overrides: BTreeMap::new(),
             breakpoints: BTreeMap::new(),
             wasi_args: String::new(),

@@ -13,9 +13,19 @@ pub const RESULT: &str = "The input string<---- This is your string";
 pub const PINNED_BASE: u64 = 0x7f00_0000_0000;
 
 pub fn harness(module: Option<&str>, presentation: Presentation) -> Harness<'static, App> {
+    harness_scaled(module, presentation, 1.0)
+}
+
+/// Like [`harness`], on a screen with `pixels_per_point` (2.0: the window at 200 %).
+pub fn harness_scaled(
+    module: Option<&str>,
+    presentation: Presentation,
+    pixels_per_point: f32,
+) -> Harness<'static, App> {
     let module = module.map(|m| format!("{}/assets/{m}", env!("CARGO_MANIFEST_DIR")).into());
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
+        .with_pixels_per_point(pixels_per_point)
         .with_render_cursor(false)
         .wgpu()
         .build_eframe(move |cc| {

@@ -54,7 +54,8 @@ pub fn hex_view_ui(
         ui.weak("This module has no linear memory to show.");
         return;
     }
-    let font = FontId::monospace(13.0);
+    // The style's monospace font (13 points by default), so large text grows it too.
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
     let char_width = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
     let row_height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
     let host_base = state.host_base();
@@ -134,7 +135,7 @@ pub fn hex_view_ui(
                 egui::pos2(rows_rect.max.x - 4.0, pos.y),
                 egui::Align2::RIGHT_BOTTOM,
                 format!("page {}", offset / CHUNK_BYTES as u64),
-                FontId::proportional(10.0),
+                FontId::proportional(font.size * 10.0 / 13.0),
                 color,
             );
         }
