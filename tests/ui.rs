@@ -344,3 +344,29 @@ fn one_import_can_be_set_to_trap_in_the_module_tab() {
         "{log}"
     );
 }
+
+/// After the walkthrough wrote the input, a `(ptr, len)` function picked in the module
+/// panel starts with that pointer and length, so Call (or Step into) just works.
+#[test]
+fn a_ptr_len_function_starts_with_the_walkthroughs_input() {
+    let mut harness = harness(None, pinned());
+    for step in ["2 Alloc", "3 Write"] {
+        click_and_settle(&mut harness, step);
+    }
+    let ptr = harness.state().state().walk.ptr.unwrap();
+    // The export's row in the module panel (the walkthrough's combo names it too).
+    harness.get_all_by_label("append").next().unwrap().click();
+    harness.run_steps(2);
+    let arg = |h: &egui_kittest::Harness<'_, wasmscope::ui::App>, label: &str| {
+        h.get_by_label(label).value().unwrap_or_default()
+    };
+    assert_eq!(arg(&harness, "arg 0: i32"), format!("{ptr:#x}"));
+    assert_eq!(arg(&harness, "arg 1: i32"), "16");
+    harness.get_by_label("Call append").click();
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running.is_none()
+    });
+    let log = log_text(harness.state());
+    assert!(log.contains(&format!("> append({ptr:#x}, 16)")), "{log}");
+}

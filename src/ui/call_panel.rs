@@ -20,14 +20,26 @@ pub struct CallForm {
 }
 
 impl CallForm {
-    /// Selects `name`, clearing the argument fields when it changes.
-    pub fn select(&mut self, name: &str) {
+    /// Selects `name`; when it changes, its argument fields start as `args` (empty:
+    /// zeros).
+    pub fn select(&mut self, name: &str, args: Vec<String>) {
         if self.selected.as_deref() != Some(name) {
             self.selected = Some(name.to_owned());
-            self.args.clear();
+            self.args = args;
             self.wat = None;
             self.entry_pc = None;
         }
+    }
+}
+
+/// The arguments a function taking `(i32, i32)` starts with once the walkthrough has
+/// written its input: that input's pointer and length, the seed's `(ptr, len)`.
+pub fn ptr_len_args(sig: &FuncSignature, ptr: Option<u64>, len: Option<u64>) -> Vec<String> {
+    match (sig.params.as_slice(), ptr, len) {
+        ([ValType::I32, ValType::I32], Some(ptr), Some(len)) => {
+            vec![format!("{ptr:#x}"), len.to_string()]
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -214,8 +214,10 @@ impl AppState {
     fn took(&self, ms: u64) -> String {
         if self.presentation.hide_durations {
             String::new()
-        } else {
+        } else if ms < 1000 {
             format!(" in {ms} ms")
+        } else {
+            format!(" in {:.1} s", ms as f64 / 1000.0)
         }
     }
 

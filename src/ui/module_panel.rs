@@ -9,7 +9,7 @@ use crate::engine::{CompileInfo, Compiler, StubPolicy, human_bytes, import_name,
 use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_code, function_wat};
 
 use super::UiCommand;
-use super::call_panel::{CallForm, call_ui};
+use super::call_panel::{CallForm, call_ui, ptr_len_args};
 use super::settings::Settings;
 use super::state::{AppState, LoadedModule};
 
@@ -65,7 +65,7 @@ pub fn module_ui(
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            exports_ui(ui, info, form);
+            exports_ui(ui, state, info, form);
             selected_export_ui(ui, module, state.can_step(), &state.breakpoints, form, cmds);
             // Imports decide whether a module runs at all, so they come first.
             imports_ui(ui, info, settings, cmds);
@@ -73,7 +73,7 @@ pub fn module_ui(
         });
 }
 
-fn exports_ui(ui: &mut egui::Ui, info: &ModuleInfo, form: &mut CallForm) {
+fn exports_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo, form: &mut CallForm) {
     ui.strong(format!("Exports ({})", info.exports.len()));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     TableBuilder::new(ui)
@@ -111,7 +111,11 @@ fn exports_ui(ui: &mut egui::Ui, info: &ModuleInfo, form: &mut CallForm) {
                         let name =
                             egui::Button::selectable(selected, export.name.as_str()).truncate();
                         if ui.add(name).on_hover_text(&export.name).clicked() {
-                            form.select(&export.name);
+                            // A (ptr, len) function starts with the walkthrough's input.
+                            let args = export.ty.signature.as_ref().map_or_else(Vec::new, |sig| {
+                                ptr_len_args(sig, state.walk.ptr, state.walk.written_len)
+                            });
+                            form.select(&export.name, args);
                         }
                     });
                     row.col(|ui| {
