@@ -31,7 +31,7 @@ fn load(c: &mut Criterion) {
         ] {
             group.bench_function(format!("{label}/{name}"), |b| {
                 b.iter(|| {
-                    let (module, _) = engines.compile(choice, &bytes, None).expect("it compiles");
+                    let (module, _) = engines.compile(choice, &bytes).expect("it compiles");
                     let stop = StopHandle::new(module.engine().clone());
                     Session::from_module(&stop, &module, Limits::default(), &HostConfig::default())
                         .expect("it instantiates")

@@ -32,9 +32,7 @@ const TAIL_CALL: &str = r#"(module
 fn auto_falls_back_to_cranelift_and_says_why() {
     let engines = Engines::new(None).unwrap();
     let binary = to_binary(TAIL_CALL.as_bytes()).unwrap();
-    let (_, info) = engines
-        .compile(CompilerChoice::Auto, &binary, None)
-        .unwrap();
+    let (_, info) = engines.compile(CompilerChoice::Auto, &binary).unwrap();
     assert_eq!(info.compiler, Compiler::Cranelift);
     let why = info.winch_refused.clone().unwrap();
     assert!(why.contains("tail call"), "{why}");
@@ -44,12 +42,10 @@ fn auto_falls_back_to_cranelift_and_says_why() {
             .starts_with("Winch cannot compile this module (")
     );
     // Forced, Winch refuses with an error; the demo compiles with it.
-    let err = engines
-        .compile(CompilerChoice::Winch, &binary, None)
-        .unwrap_err();
+    let err = engines.compile(CompilerChoice::Winch, &binary).unwrap_err();
     assert!(format!("{err:#}").contains("Winch failed"), "{err:#}");
     let demo = std::fs::read(asset("append.wasm")).unwrap();
-    let (_, info) = engines.compile(CompilerChoice::Auto, &demo, None).unwrap();
+    let (_, info) = engines.compile(CompilerChoice::Auto, &demo).unwrap();
     assert_eq!((info.compiler, info.winch_refused), (Compiler::Winch, None));
 }
 
@@ -60,7 +56,7 @@ fn the_cache_keeps_each_compilers_code_apart() {
     let engines = Engines::new(Some(&cache)).unwrap();
     let demo = std::fs::read(asset("append.wasm")).unwrap();
     let compile = |choice| {
-        let (module, info) = engines.compile(choice, &demo, Some(&cache)).unwrap();
+        let (module, info) = engines.compile(choice, &demo).unwrap();
         (module.engine().clone(), info)
     };
     let (winch_engine, first) = compile(CompilerChoice::Winch);

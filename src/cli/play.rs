@@ -7,11 +7,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::engine::{
-    AfterFailure, Allocator, Bindings, CompileCache, HostConfig, Limits, RunEnd, RunObserver,
-    Runner, Session, StepReport, StopHandle, changed_line, check_imports, default_cache_dir,
-    glue_allocator, new_debug_engine, run_steps,
+    AfterFailure, Allocator, Bindings, CompileCache, CompilerChoice, Engines, HostConfig, Limits,
+    RunEnd, RunObserver, Runner, Session, StepReport, StopHandle, changed_line, check_imports,
+    default_cache_dir, glue_allocator, new_debug_engine, run_steps,
 };
-use crate::engine::{CompilerChoice, Engines};
 use crate::inspect::{ModuleInfo, inspect};
 use crate::recipe::Recipe;
 
@@ -81,7 +80,7 @@ pub fn play(
         Session::traced_from_checked(&stop, bytes, limits, &host)
     } else {
         let engines = Engines::new(cache.as_ref())?;
-        compile_noted(&engines, options.compiler, bytes, cache.as_ref()).and_then(|module| {
+        compile_noted(&engines, options.compiler, bytes).and_then(|module| {
             let stop = StopHandle::new(module.engine().clone());
             Session::from_module(&stop, &module, limits, &host)
         })
@@ -121,9 +120,8 @@ fn compile_noted(
     engines: &Engines,
     choice: CompilerChoice,
     bytes: &[u8],
-    cache: Option<&CompileCache>,
 ) -> Result<wasmtime::Module> {
-    let (module, info) = engines.compile(choice, bytes, cache)?;
+    let (module, info) = engines.compile(choice, bytes)?;
     if let Some(refusal) = info.refusal() {
         eprintln!("note: {refusal}");
     }

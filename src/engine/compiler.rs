@@ -101,6 +101,7 @@ impl CompileInfo {
 pub struct Engines {
     winch: Engine,
     cranelift: Engine,
+    cache: Option<CompileCache>,
 }
 
 impl Engines {
@@ -109,6 +110,7 @@ impl Engines {
         Ok(Self {
             winch: new_engine(cache, |c| c.strategy(Strategy::Winch))?,
             cranelift: new_engine(cache, |c| c.strategy(Strategy::Cranelift))?,
+            cache: cache.cloned(),
         })
     }
 
@@ -122,12 +124,8 @@ impl Engines {
 
     /// Compiles `bytes` (a binary `inspect` accepted) as `choice` says. This is the
     /// slow part of a load, so the worker runs it on a thread of its own.
-    pub fn compile(
-        &self,
-        choice: CompilerChoice,
-        bytes: &[u8],
-        cache: Option<&CompileCache>,
-    ) -> Result<(Module, CompileInfo)> {
+    pub fn compile(&self, choice: CompilerChoice, bytes: &[u8]) -> Result<(Module, CompileInfo)> {
+        let cache = self.cache.as_ref();
         let first = match choice {
             CompilerChoice::Cranelift => Compiler::Cranelift,
             CompilerChoice::Auto | CompilerChoice::Winch => Compiler::Winch,

@@ -333,7 +333,7 @@ impl WorkerState {
                             },
                         )
                     }
-                    None => engines.compile(choice, binary, cache.as_ref()),
+                    None => engines.compile(choice, binary),
                 };
                 let _ = internal.send(Message::Compiled {
                     generation,
