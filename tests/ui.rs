@@ -370,3 +370,47 @@ fn a_ptr_len_function_starts_with_the_walkthroughs_input() {
     let log = log_text(harness.state());
     assert!(log.contains(&format!("> append({ptr:#x}, 16)")), "{log}");
 }
+
+/// A `(ptr, len)` function that returns nothing (AssemblyScript's `main`, say) is the
+/// walkthrough's call too: Run all allocates, writes, calls it, and has nothing to
+/// read.
+#[test]
+fn the_walkthrough_calls_a_function_that_returns_no_length() {
+    let wat = r#"(module
+      (memory (export "memory") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (func (export "alloc") (param $size i32) (result i32)
+        global.get $next
+        global.get $next
+        local.get $size
+        i32.add
+        global.set $next)
+      (func (export "stars") (param $ptr i32) (param $len i32)
+        (memory.fill (local.get $ptr) (i32.const 42) (local.get $len))))"#;
+    let mut harness = harness(None, pinned());
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "stars.wat".into(),
+        bytes: wat.as_bytes().to_vec(),
+    });
+    harness.step();
+    settle(&mut harness, "stars.wat", |app| {
+        app.state().ready && log_text(app).contains("Loaded stars.wat")
+    });
+    assert_eq!(harness.state().state().walk.call_export, "stars");
+    harness.get_by_label("(ptr, len) -> a value");
+    harness.state_mut().apply(UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().running.is_none() && app.state().timeline.steps() == 3
+    });
+    let state = harness.state().state();
+    assert_eq!(state.walk.returned.as_deref(), Some("()"));
+    assert_eq!(state.walk.next_stage(), None, "nothing to read");
+    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(
+        state.snapshot.read(ptr, 16),
+        vec![42; 16],
+        "the call ran on the input"
+    );
+    harness.get_by_label("returned ()");
+}

@@ -41,7 +41,7 @@ pub use state::{
     SessionOffer,
 };
 pub use timeline::{Comparison, StepMark, Timeline};
-pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_exports};
+pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_callables};
 
 use crate::engine::worker::{Command, Event, Received, Worker};
 use crate::engine::{CompileCache, CompilerChoice, DebugCommand};

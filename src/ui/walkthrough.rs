@@ -4,7 +4,7 @@
 
 use anyhow::{Result, bail};
 
-use crate::engine::{NumType, StepOutput, StepReport, Value};
+use crate::engine::{NumType, StepOutput, StepReport, Value, format_values};
 use crate::inspect::{FuncSignature, ModuleInfo, ValType};
 use crate::recipe::{self, Expr, Input, Op, Returns, SeedChoice, SeedStage, seed_step};
 
@@ -66,12 +66,17 @@ pub struct Walkthrough {
     pub alloc_size: String,
     /// The function called with (ptr, len).
     pub call_export: String,
+    /// What it returns: a new length to read (`Len`, the seed's `append`), or a value
+    /// with nothing to read (`Value`: it returns nothing, or not one integer).
+    pub returns: Returns,
     /// Pointer returned by Alloc.
     pub ptr: Option<u64>,
     /// Bytes written by Write.
     pub written_len: Option<u64>,
     /// Length returned by Call.
     pub new_len: Option<u64>,
+    /// What Call returned, for a function whose result is not a length.
+    pub returned: Option<String>,
     /// Bytes returned by Read.
     pub result: Option<Vec<u8>>,
 }
@@ -81,7 +86,7 @@ impl Walkthrough {
     /// module.
     pub fn for_module(module: &LoadedModule, input: Option<&Input>) -> Self {
         let allocators = &module.allocators;
-        let calls = pointer_len_exports(&module.info);
+        let calls = pointer_len_callables(&module.info);
         let pick = |names: &[String], preferred: &str| {
             if names.iter().any(|n| n == preferred) {
                 preferred.to_owned()
@@ -94,11 +99,13 @@ impl Walkthrough {
             Some(Input::Bytes(bytes)) => (crate::memory::format_hex(bytes), true),
             None => (SEED_INPUT.to_owned(), false),
         };
+        let call_export = pick(&calls, "append");
         Self {
             input,
             input_is_hex,
             alloc_export: pick(allocators, "alloc"),
-            call_export: pick(&calls, "append"),
+            returns: returns_of(&module.info, &call_export),
+            call_export,
             ..Self::default()
         }
     }
@@ -129,6 +136,17 @@ impl Walkthrough {
         self.ptr = None;
         self.written_len = None;
         self.new_len = None;
+        self.returned = None;
+        self.result = None;
+    }
+
+    /// Chooses the function to call (and what it returns, from its signature); its
+    /// call and read are to do again.
+    pub fn choose_call(&mut self, info: &ModuleInfo, export: &str) {
+        self.call_export = export.to_owned();
+        self.returns = returns_of(info, export);
+        self.new_len = None;
+        self.returned = None;
         self.result = None;
     }
 
@@ -138,7 +156,7 @@ impl Walkthrough {
             Stage::Alloc => !self.alloc_export.is_empty() && self.size().is_ok(),
             Stage::Write => self.ptr.is_some() && self.input_bytes().is_ok(),
             Stage::Call => self.written_len.is_some() && !self.call_export.is_empty(),
-            Stage::Read => self.new_len.is_some(),
+            Stage::Read => self.returns == Returns::Len && self.new_len.is_some(),
         }
     }
 
@@ -148,9 +166,9 @@ impl Walkthrough {
             Some(Stage::Alloc)
         } else if self.written_len.is_none() {
             Some(Stage::Write)
-        } else if self.new_len.is_none() {
+        } else if self.new_len.is_none() && self.returned.is_none() {
             Some(Stage::Call)
-        } else if self.result.is_none() {
+        } else if self.returns == Returns::Len && self.result.is_none() {
             Some(Stage::Read)
         } else {
             None
@@ -168,7 +186,7 @@ impl Walkthrough {
             allocator: self.alloc_export.clone(),
             size,
             call: Some(self.call_export.clone()),
-            returns: Returns::Len,
+            returns: self.returns,
             len_from: String::new(),
         })
     }
@@ -205,7 +223,10 @@ impl Walkthrough {
                 self.result = None;
             }
             (Stage::Call, Ok(StepOutput::Values(values))) => {
-                self.new_len = values.first().and_then(Value::as_u64);
+                match self.returns {
+                    Returns::Len => self.new_len = values.first().and_then(Value::as_u64),
+                    _ => self.returned = Some(format_values(values)),
+                }
                 self.result = None;
             }
             (Stage::Read, Ok(StepOutput::Bytes(bytes))) => self.result = Some(bytes.clone()),
@@ -226,12 +247,22 @@ pub fn allocator_exports(info: &ModuleInfo) -> Vec<String> {
         .collect()
 }
 
-/// Exports shaped like the seed's `append`: `(ptr, len) -> len`.
-pub fn pointer_len_exports(info: &ModuleInfo) -> Vec<String> {
-    exports_where(info, |sig| {
-        matches!(sig.params.as_slice(), [p, l] if is_address(p) && is_address(l))
-            && matches!(sig.results.as_slice(), [r] if is_address(r))
-    })
+/// Exports taking `(ptr, len)`, whatever they return (the walkthrough's 4 Call).
+pub fn pointer_len_callables(info: &ModuleInfo) -> Vec<String> {
+    exports_where(
+        info,
+        |sig| matches!(sig.params.as_slice(), [p, l] if is_address(p) && is_address(l)),
+    )
+}
+
+/// What `export` returns, for the walkthrough: one integer is a new length to read
+/// (as the seed's `append`); anything else is just a value.
+fn returns_of(info: &ModuleInfo, export: &str) -> Returns {
+    let len = info
+        .func_exports()
+        .find(|(name, _)| *name == export)
+        .is_some_and(|(_, sig)| matches!(sig.results.as_slice(), [r] if is_address(r)));
+    if len { Returns::Len } else { Returns::Value }
 }
 
 fn exports_where(info: &ModuleInfo, fits: impl Fn(&FuncSignature) -> bool) -> Vec<String> {

@@ -4,10 +4,11 @@
 use egui::RichText;
 
 use crate::memory::format_hex;
+use crate::recipe::Returns;
 
 use super::UiCommand;
 use super::state::AppState;
-use super::walkthrough::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_exports};
+use super::walkthrough::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_callables};
 
 /// Draws the steps; edits to the input or the choices reset the steps after them.
 pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {
@@ -64,9 +65,16 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
 
             step_button(ui, walk, Stage::Call, busy, cmds);
             ui.horizontal(|ui| {
-                let calls = pointer_len_exports(&module.info);
-                export_combo(ui, "function", &mut walk.call_export, &calls);
-                ui.label("(ptr, len) -> new len");
+                let calls = pointer_len_callables(&module.info);
+                let mut call = walk.call_export.clone();
+                export_combo(ui, "function", &mut call, &calls);
+                if call != walk.call_export {
+                    walk.choose_call(&module.info, &call);
+                }
+                ui.label(match walk.returns {
+                    Returns::Len => "(ptr, len) -> new len",
+                    _ => "(ptr, len) -> a value",
+                });
                 let can_step = !busy && walk.is_enabled(Stage::Call);
                 if ui
                     .add_enabled(can_step, egui::Button::new("Step into").small())
@@ -79,11 +87,18 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
                     cmds.push(UiCommand::StepIntoCall);
                 }
             });
-            result_label(ui, walk.new_len.map(|n| format!("new len {n}")));
+            let returned = walk.returned.as_ref().map(|v| format!("returned {v}"));
+            result_label(
+                ui,
+                walk.new_len.map(|n| format!("new len {n}")).or(returned),
+            );
             ui.end_row();
 
             step_button(ui, walk, Stage::Read, busy, cmds);
-            ui.label("read new len bytes at ptr");
+            match walk.returns {
+                Returns::Len => ui.label("read new len bytes at ptr"),
+                _ => ui.weak("nothing to read: the function returns a value"),
+            };
             let shown = result_label(ui, walk.result.as_deref().map(result_text));
             if let (Some(shown), Some(bytes)) = (shown, walk.result.as_deref()) {
                 shown.on_hover_text(format!("hex: {}", format_hex(bytes)));
@@ -192,8 +207,8 @@ fn result_text(bytes: &[u8]) -> String {
     }
 }
 
-/// Edits to the input or the allocator invalidate every step; a new function only
-/// the call and the read.
+/// Edits to the input or the allocator invalidate every step (a new function resets
+/// its call and read itself: `Walkthrough::choose_call`).
 fn reset_after_edits(
     before: &Walkthrough,
     walk: &mut Walkthrough,
@@ -206,8 +221,5 @@ fn reset_after_edits(
     if input_changed && walk.ptr.is_some() {
         walk.reset_progress();
         regions.clear();
-    } else if before.call_export != walk.call_export {
-        walk.new_len = None;
-        walk.result = None;
     }
 }
