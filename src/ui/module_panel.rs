@@ -222,7 +222,8 @@ fn globals_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo) {
                         .name
                         .clone()
                         .unwrap_or_else(|| format!("global {}", global.index));
-                    ui.label(&name);
+                    ui.label(shortened(&name, GLOBAL_NAME_CHARS))
+                        .on_hover_text(&name);
                     let mutability = if global.mutable { "mut " } else { "" };
                     ui.monospace(format!("{mutability}{}", global.val_type));
                     let live = exported_global_value(state, info, global.index);
@@ -235,6 +236,20 @@ fn globals_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo) {
                 }
             });
         });
+}
+
+/// Longest global name shown whole; longer ones keep their end (the distinctive part of
+/// `assembly/instructions/MISSING_INSTRUCTION`), so the values beside them fit.
+const GLOBAL_NAME_CHARS: usize = 24;
+
+/// `name`, or `…` and its last `max - 1` characters.
+fn shortened(name: &str, max: usize) -> String {
+    let count = name.chars().count();
+    if count <= max {
+        return name.to_owned();
+    }
+    let tail: String = name.chars().skip(count - (max - 1)).collect();
+    format!("…{tail}")
 }
 
 /// The live value of global `index`, when it is exported (only exports can be read).
@@ -359,4 +374,18 @@ fn compiled_ui(
             cmds.push(UiCommand::RecompileOptimised);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shortened;
+
+    #[test]
+    fn long_names_keep_their_end() {
+        assert_eq!(shortened("__heap_base", 24), "__heap_base");
+        let long = "assembly/instructions/MISSING_INSTRUCTION";
+        let short = shortened(long, 24);
+        assert_eq!(short, "…ons/MISSING_INSTRUCTION");
+        assert_eq!(short.chars().count(), 24);
+    }
 }
