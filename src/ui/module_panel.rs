@@ -327,18 +327,23 @@ fn stub_chooser_ui(
     let default = format!("default ({})", settings.default_stub().name());
     let text = current.map_or(default.clone(), |p| p.name().to_owned());
     let mut chosen = current;
-    egui::ComboBox::new(("stub", &full), line)
-        .selected_text(text)
-        .width(124.0)
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, default);
-            ui.selectable_value(&mut chosen, Some(StubPolicy::Zeros), "zeros");
-            ui.selectable_value(&mut chosen, Some(StubPolicy::Trap), "trap");
-        })
-        .response
-        .on_hover_text(format!(
+    // The import's line wraps beside the chooser (a combo box's own label would not).
+    ui.horizontal_wrapped(|ui| {
+        let label = egui::Label::new(line);
+        let combo = egui::ComboBox::new(("stub", &full), "")
+            .selected_text(text)
+            .width(124.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, default);
+                ui.selectable_value(&mut chosen, Some(StubPolicy::Zeros), "zeros");
+                ui.selectable_value(&mut chosen, Some(StubPolicy::Trap), "trap");
+            })
+            .response;
+        let label = ui.add(label);
+        combo.labelled_by(label.id).on_hover_text(format!(
             "What the stub for {full} does when the guest calls it; a change reloads the module"
         ));
+    });
     if chosen != current {
         cmds.push(UiCommand::SetStub {
             import: full,
@@ -354,7 +359,8 @@ fn compiled_ui(
     can_run: bool,
     cmds: &mut Vec<UiCommand>,
 ) {
-    ui.horizontal(|ui| {
+    // Wraps: "Compiled code (Winch) loaded from the cache" and the button are wide.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(compiled.what());
         if let Some(refusal) = compiled.refusal() {
             label.on_hover_text(refusal);
