@@ -7,7 +7,7 @@ mod common;
 use common::{PINNED_BASE, RESULT, click_and_settle, harness, log_text, pick, pinned, settle};
 use egui_kittest::kittest::Queryable;
 use wasmscope::memory::RegionKind;
-use wasmscope::ui::{Presentation, UiCommand};
+use wasmscope::ui::{Presentation, Stage, UiCommand};
 
 #[test]
 fn start_screen_on_the_demo() {
@@ -413,4 +413,7 @@ fn the_walkthrough_calls_a_function_that_returns_no_length() {
         "the call ran on the input"
     );
     harness.get_by_label("returned ()");
+    // Writing the input again makes the call the next step again.
+    click_and_settle(&mut harness, "3 Write");
+    assert_eq!(harness.state().state().walk.next_stage(), Some(Stage::Call));
 }

@@ -220,6 +220,7 @@ impl Walkthrough {
             (Stage::Write, Ok(_)) => {
                 self.written_len = self.input_bytes().ok().map(|b| b.len() as u64);
                 self.new_len = None;
+                self.returned = None;
                 self.result = None;
             }
             (Stage::Call, Ok(StepOutput::Values(values))) => {
