@@ -14,24 +14,19 @@ use wasmscope::ui::UiCommand;
 
 /// A tail call (Winch does not support the proposal, Cranelift does), behind the
 /// seed's ABI: `forward(ptr, len)` returns `len` through a tail call.
-const TAIL_CALL: &str = r#"(module
-  (memory (export "memory") 1)
-  (global $next (mut i32) (i32.const 1024))
-  (func (export "alloc") (param $size i32) (result i32)
-    global.get $next
-    global.get $next
-    local.get $size
-    i32.add
-    global.set $next)
-  (func $len (param i32) (result i32) local.get 0)
+fn tail_call() -> String {
+    common::with_bump_alloc(
+        r#"(func $len (param i32) (result i32) local.get 0)
   (func (export "forward") (param $ptr i32) (param $len i32) (result i32)
     local.get $len
-    return_call $len))"#;
+    return_call $len)"#,
+    )
+}
 
 #[test]
 fn auto_falls_back_to_cranelift_and_says_why() {
     let engines = Engines::new(None).unwrap();
-    let binary = to_binary(TAIL_CALL.as_bytes()).unwrap();
+    let binary = to_binary(tail_call().as_bytes()).unwrap();
     let (_, info) = engines.compile(CompilerChoice::Auto, &binary).unwrap();
     assert_eq!(info.compiler, Compiler::Cranelift);
     let why = info.winch_refused.clone().unwrap();
@@ -77,7 +72,7 @@ fn the_cli_runs_a_module_winch_refuses_and_notes_it() {
     let dir = std::env::temp_dir().join(format!("wasmscope-tail-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tail.wat");
-    std::fs::write(&path, TAIL_CALL).unwrap();
+    std::fs::write(&path, tail_call()).unwrap();
     let args = [
         "run",
         path.to_str().unwrap(),
@@ -135,7 +130,7 @@ fn the_window_loads_a_module_winch_refuses_through_cranelift() {
     let mut harness = harness(None, pinned());
     harness.state_mut().apply(UiCommand::LoadBytes {
         name: "tail.wat".into(),
-        bytes: TAIL_CALL.as_bytes().to_vec(),
+        bytes: tail_call().into_bytes(),
     });
     harness.step();
     settle(&mut harness, "tail.wat", |app| {

@@ -42,7 +42,7 @@ fn paused(worker: &Worker) -> Pause {
 fn done(worker: &Worker) -> StepReport {
     next(worker, |e| match e {
         Event::StepDone { report, .. } => Some(*report),
-        Event::Paused { pause, .. } => panic!("paused at {}", pause.place),
+        Event::Paused { pause, .. } => panic!("paused at {}", pause.top.place),
         _ => None,
     })
 }
@@ -87,25 +87,29 @@ fn step_into_append_and_watch_its_stores() {
     assert_eq!((steps, failed), (2, 0));
     let first = paused(&worker);
     assert_eq!(first.count, 1);
-    assert!(first.place.starts_with("append+"), "{}", first.place);
-    assert_eq!(first.frames.len(), 1);
+    assert!(
+        first.top.place.starts_with("append+"),
+        "{}",
+        first.top.place
+    );
+    assert_eq!(first.depth(), 1);
     // append(ptr, len): its two parameters are its first locals.
-    assert_eq!(first.locals[1], Some(Value::I32(16)));
+    assert_eq!(first.top.locals[1], Some(Value::I32(16)));
     worker.debug(DebugCommand::Step);
     let second = paused(&worker);
     assert_eq!(second.count, 2);
-    assert!(second.pc > first.pc);
+    assert!(second.top.pc > first.top.pc);
     // Run to the next write: the byte store of the suffix's last character, with its
     // value on the operand stack.
     worker.debug(DebugCommand::RunToWrite);
     let at_write = paused(&worker);
-    assert_eq!(at_write.place, "append+0x0011");
-    let n = at_write.stack.len();
-    assert_eq!(at_write.stack[n - 1], Some(Value::I32(i32::from(b'g'))));
+    assert_eq!(at_write.top.place, "append+0x0011");
+    let n = at_write.top.stack.len();
+    assert_eq!(at_write.top.stack[n - 1], Some(Value::I32(i32::from(b'g'))));
     // Each run to a write shows what the one before wrote.
     worker.debug(DebugCommand::RunToWrite);
     let next_write = paused(&worker);
-    assert_eq!(next_write.place, "append+0x001f");
+    assert_eq!(next_write.top.place, "append+0x001f");
     let ptr = 0x11_0008u64;
     assert_eq!(next_write.snapshot.changed(), &[ptr + 40..ptr + 41]);
     worker.debug(DebugCommand::Continue);
@@ -159,19 +163,24 @@ fn a_trap_pauses_where_it_happens_with_its_address_on_the_stack() {
     let address = Some(Value::I32(0xffff_fff0_u32 as i32));
     let mut at_load = paused(&worker);
     for _ in 0..5 {
-        if at_load.stack.contains(&address) {
+        if at_load.top.stack.contains(&address) {
             break;
         }
         worker.debug(DebugCommand::Step);
         at_load = paused(&worker);
     }
-    assert_eq!(at_load.stack.last(), Some(&address), "{:?}", at_load.stack);
+    assert_eq!(
+        at_load.top.stack.last(),
+        Some(&address),
+        "{:?}",
+        at_load.top.stack
+    );
     // Stepping on traps there, and pauses where it happens.
     worker.debug(DebugCommand::Step);
     let trapped = paused(&worker);
     let trap = trapped.trap.clone().unwrap();
     assert!(trap.contains("out of bounds"), "{trap}");
-    assert_eq!(trapped.pc, at_load.pc);
+    assert_eq!(trapped.top.pc, at_load.top.pc);
     worker.debug(DebugCommand::Continue);
     let report = done(&worker);
     assert!(report.outcome.unwrap_err().contains("out-of-bounds"));
@@ -190,17 +199,17 @@ fn a_breakpoint_pauses_an_ordinary_run_where_it_is() {
     worker.debug(DebugCommand::RunToWrite);
     paused(&worker);
     let store = paused(&worker);
-    assert_eq!(store.place, "append+0x001f");
+    assert_eq!(store.top.place, "append+0x001f");
     worker.debug(DebugCommand::Continue);
     done(&worker);
     // A plain run (no stepping) with a breakpoint there pauses at it, once per pass.
-    worker.send(Command::SetBreakpoints(vec![store.pc]));
+    worker.send(Command::SetBreakpoints(vec![store.top.pc]));
     worker.send(Command::Run {
         steps: vec![call("append", &["ptr", "len(input)"])],
         step_into: false,
     });
     let hit = paused(&worker);
-    assert_eq!((hit.pc, hit.count), (store.pc, 1));
+    assert_eq!((hit.top.pc, hit.count), (store.top.pc, 1));
     worker.debug(DebugCommand::Continue);
     done(&worker);
     // Cleared, it runs through.
@@ -227,7 +236,7 @@ fn a_watch_pauses_at_the_instruction_about_to_write_into_the_range() {
         end: ptr + 17,
     });
     let writer = paused(&worker);
-    assert_eq!(writer.place, "append+0x003b");
+    assert_eq!(writer.top.place, "append+0x003b");
     worker.debug(DebugCommand::Continue);
     assert!(done(&worker).outcome.is_ok());
 }
@@ -246,32 +255,32 @@ fn step_over_into_and_out_of_calls() {
     });
     // Step to the first call instruction (its argument pushed).
     let mut pause = paused(&worker);
-    while pause.stack.is_empty() {
+    while pause.top.stack.is_empty() {
         worker.debug(DebugCommand::Step);
         pause = paused(&worker);
     }
-    assert_eq!(pause.frames.len(), 1);
-    let outer = pause.place.split('+').next().unwrap().to_owned();
+    assert_eq!(pause.depth(), 1);
+    let outer = pause.top.place.split('+').next().unwrap().to_owned();
     // Over the call: the next pause is still in `outer`, after it.
     worker.debug(DebugCommand::StepOver);
     let over = paused(&worker);
-    assert_eq!(over.frames.len(), 1);
-    assert!(over.place.starts_with(&outer), "{}", over.place);
+    assert_eq!(over.depth(), 1);
+    assert!(over.top.place.starts_with(&outer), "{}", over.top.place);
     // Into the second call: `inner` (named from the name section), two frames deep.
     let mut into = over;
-    while into.frames.len() == 1 {
+    while into.depth() == 1 {
         worker.debug(DebugCommand::Step);
         into = paused(&worker);
     }
-    assert!(into.place.starts_with("inner+"), "{}", into.place);
-    assert_eq!(into.frames.len(), 2);
-    assert!(into.frames[1].place.starts_with(&outer));
+    assert!(into.top.place.starts_with("inner+"), "{}", into.top.place);
+    assert_eq!(into.depth(), 2);
+    assert!(into.callers[0].place.starts_with(&outer));
     // The caller's frame holds its own values: its parameter is 0x100.
-    assert_eq!(into.frames[1].locals[0], Some(Value::I32(0x100)));
+    assert_eq!(into.callers[0].locals[0], Some(Value::I32(0x100)));
     // Out of it: back in `outer`.
     worker.debug(DebugCommand::StepOut);
     let out = paused(&worker);
-    assert_eq!(out.frames.len(), 1);
+    assert_eq!(out.depth(), 1);
     worker.debug(DebugCommand::Continue);
     let report = done(&worker);
     assert_eq!(

@@ -93,7 +93,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     );
     let pause = &harness.state().state().paused.as_ref().unwrap().pause;
     assert_eq!(pause.count, 1);
-    assert!(pause.place.starts_with("append+"));
+    assert!(pause.top.place.starts_with("append+"));
     // F11 steps one instruction.
     harness.key_press(egui::Key::F11);
     harness.step();
@@ -116,7 +116,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     }
     let state = harness.state().state();
     let paused = state.paused.as_ref().unwrap();
-    assert_eq!(paused.pause.place, "append+0x001f");
+    assert_eq!(paused.pause.top.place, "append+0x001f");
     let ptr = state.walk.ptr.unwrap();
     assert_eq!(
         state.changed(),
@@ -134,7 +134,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     let highlighted = paused
         .code
         .iter()
-        .find(|l| l.pc == Some(paused.pause.pc))
+        .find(|l| l.pc == Some(paused.pause.top.pc))
         .unwrap();
     assert!(
         highlighted.text.trim_start().starts_with("i64.store"),
@@ -204,8 +204,7 @@ fn a_callers_frame_shows_its_code_and_values() {
             .as_ref()
             .unwrap()
             .pause
-            .frames
-            .len()
+            .depth()
             == 2
         {
             break;
@@ -222,20 +221,20 @@ fn a_callers_frame_shows_its_code_and_values() {
     }
     let paused = harness.state().state().paused.as_ref().unwrap();
     assert!(
-        paused.pause.place.starts_with("inner+"),
+        paused.pause.top.place.starts_with("inner+"),
         "{}",
-        paused.pause.place
+        paused.pause.top.place
     );
     assert!(paused.code[0].text.starts_with("(func $inner"));
     // The caller's frame in the call stack (the timeline's pauses name places too).
-    let caller = paused.pause.frames[1].place.clone();
+    let caller = paused.pause.callers[0].place.clone();
     assert!(caller.starts_with("outer+"), "{caller}");
     harness.get_by_label(&caller).click();
     harness.run_steps(3);
     let paused = harness.state().state().paused.as_ref().unwrap();
     assert_eq!(paused.frame, 1);
     // The caller's pc is where the call returns to; the line before it is the call.
-    let caller = &paused.pause.frames[1];
+    let caller = &paused.pause.callers[0];
     let call = paused
         .code
         .iter()
@@ -272,11 +271,14 @@ fn pause_on_entry_stops_run_all_at_the_function() {
     });
     let paused = harness.state().state().paused.as_ref().unwrap();
     assert!(
-        paused.pause.place.starts_with("append+"),
+        paused.pause.top.place.starts_with("append+"),
         "{}",
-        paused.pause.place
+        paused.pause.top.place
     );
-    assert_eq!(paused.code.iter().find_map(|l| l.pc), Some(paused.pause.pc));
+    assert_eq!(
+        paused.code.iter().find_map(|l| l.pc),
+        Some(paused.pause.top.pc)
+    );
     harness.key_press(egui::Key::F5);
     harness.step();
     settle(&mut harness, "Run all's end", |app| {

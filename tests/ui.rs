@@ -376,17 +376,10 @@ fn a_ptr_len_function_starts_with_the_walkthroughs_input() {
 /// read.
 #[test]
 fn the_walkthrough_calls_a_function_that_returns_no_length() {
-    let wat = r#"(module
-      (memory (export "memory") 1)
-      (global $next (mut i32) (i32.const 1024))
-      (func (export "alloc") (param $size i32) (result i32)
-        global.get $next
-        global.get $next
-        local.get $size
-        i32.add
-        global.set $next)
-      (func (export "stars") (param $ptr i32) (param $len i32)
-        (memory.fill (local.get $ptr) (i32.const 42) (local.get $len))))"#;
+    let wat = common::with_bump_alloc(
+        r#"(func (export "stars") (param $ptr i32) (param $len i32)
+    (memory.fill (local.get $ptr) (i32.const 42) (local.get $len)))"#,
+    );
     let mut harness = harness(None, pinned());
     harness.state_mut().apply(UiCommand::LoadBytes {
         name: "stars.wat".into(),

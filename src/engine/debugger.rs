@@ -43,18 +43,10 @@ pub enum DebugCommand {
 /// Where a call is paused, and what its frame holds.
 #[derive(Clone, Debug)]
 pub struct Pause {
-    /// The function (its index in the module, imports counted).
-    pub func: u32,
-    /// Byte offset of the next instruction in the module.
-    pub pc: u64,
-    /// `append+0x0011`.
-    pub place: String,
-    /// The frame's locals (`None` for types without a number: references, v128).
-    pub locals: Vec<Option<Value>>,
-    /// Its operand stack, bottom first.
-    pub stack: Vec<Option<Value>>,
-    /// The call stack, innermost first (the first is the paused frame above).
-    pub frames: Vec<FrameView>,
+    /// The paused frame: its function, next instruction, locals and operand stack.
+    pub top: FrameView,
+    /// The frames that called it, innermost first.
+    pub callers: Vec<FrameView>,
     /// Why it paused, when it trapped here.
     pub trap: Option<String>,
     /// Memory now; its `changed()` is what changed since the previous pause.
@@ -64,6 +56,26 @@ pub struct Pause {
     /// The writes made since the previous pause (traced: the instruction paused at
     /// has not written yet).
     pub writes: Vec<TracedWrite>,
+}
+
+impl Pause {
+    /// The call stack, innermost (the paused frame) first.
+    pub fn frames(&self) -> impl Iterator<Item = &FrameView> {
+        std::iter::once(&self.top).chain(&self.callers)
+    }
+
+    /// Frame `index` of the call stack (0: the paused one).
+    pub fn frame(&self, index: usize) -> Option<&FrameView> {
+        match index {
+            0 => Some(&self.top),
+            _ => self.callers.get(index - 1),
+        }
+    }
+
+    /// How many frames deep the call is.
+    pub fn depth(&self) -> usize {
+        1 + self.callers.len()
+    }
 }
 
 /// One frame of a paused call.
@@ -245,7 +257,7 @@ impl Debugger {
         let Some(pause) = self.describe(store, frame, sites, trap) else {
             return;
         };
-        let depth = pause.frames.len();
+        let depth = pause.depth();
         (self.on_pause)(pause);
         let waited = Instant::now();
         let command = self
@@ -287,8 +299,8 @@ impl Debugger {
         sites: &WriteSites,
         trap: Option<String>,
     ) -> Option<Pause> {
-        let frames = frames(store, frame, sites);
-        let top = frames.first()?.clone();
+        let mut frames = frames(store, frame, sites).into_iter();
+        let top = frames.next()?;
         let memory = store.data().memory;
         let mut state = self.state.lock().ok()?;
         let snapshot = match memory {
@@ -309,12 +321,8 @@ impl Debugger {
         let writes = writes.to_vec();
         state.writes_seen = seen;
         Some(Pause {
-            func: top.func,
-            pc: top.pc,
-            place: top.place,
-            locals: top.locals,
-            stack: top.stack,
-            frames,
+            top,
+            callers: frames.collect(),
             trap,
             snapshot,
             count: state.count,

@@ -33,7 +33,10 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
     };
     let pause = &paused.pause;
     ui.horizontal_wrapped(|ui| {
-        ui.strong(format!("Paused at {} (pause {})", pause.place, pause.count));
+        ui.strong(format!(
+            "Paused at {} (pause {})",
+            pause.top.place, pause.count
+        ));
         let buttons = [
             ("Step", "F11", DebugCommand::Step),
             ("Step over", "F10", DebugCommand::StepOver),
@@ -81,9 +84,8 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
     let (row_height, row_pitch) = code_rows(ui);
     let pc = paused
         .pause
-        .frames
-        .get(paused.frame)
-        .map_or(paused.pause.pc, |f| f.pc);
+        .frame(paused.frame)
+        .map_or(paused.pause.top.pc, |f| f.pc);
     let current = if paused.frame == 0 {
         paused.code.iter().position(|line| line.pc == Some(pc))
     } else {
@@ -151,7 +153,7 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
 /// Locals, the operand stack and the call stack.
 fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<UiCommand>) {
     let pause = &paused.pause;
-    let Some(frame) = pause.frames.get(paused.frame) else {
+    let Some(frame) = pause.frame(paused.frame) else {
         return;
     };
     egui::ScrollArea::vertical()
@@ -161,7 +163,7 @@ fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.strong("Call stack");
-                for (index, caller) in pause.frames.iter().enumerate() {
+                for (index, caller) in pause.frames().enumerate() {
                     let text = RichText::new(&caller.place).monospace();
                     if ui
                         .selectable_label(index == paused.frame, text)

@@ -10,7 +10,7 @@ use super::state::AppState;
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
     ui.horizontal(|ui| {
         if let Some(paused) = &state.paused {
-            ui.label(format!("Paused at {}", paused.pause.place));
+            ui.label(format!("Paused at {}", paused.pause.top.place));
             let stop = egui::Button::new("Stop").shortcut_text("Esc");
             if ui.add(stop).clicked() {
                 cmds.push(UiCommand::Stop);

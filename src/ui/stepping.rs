@@ -19,7 +19,7 @@ impl AppState {
         if self.timeline.viewing.is_some() {
             self.view_step(None);
         }
-        let code = self.code_of(pause.func);
+        let code = self.code_of(pause.top.func);
         // Who wrote what so far in this call (the step it is in, counted from 1).
         let step = self
             .running
@@ -31,10 +31,10 @@ impl AppState {
         if let Some(trap) = &pause.trap {
             self.push_log(
                 LogKind::Error,
-                format!("paused at {}, which traps: {trap}", pause.place),
+                format!("paused at {}, which traps: {trap}", pause.top.place),
             );
         }
-        let label = format!("pause {} at {}", pause.count, pause.place);
+        let label = format!("pause {} at {}", pause.count, pause.top.place);
         self.timeline.push(
             label.clone(),
             pause.snapshot.clone(),
@@ -57,7 +57,7 @@ impl AppState {
             self.scroll_to = Some(written.start);
         }
         if let Some(running) = &mut self.running {
-            running.label = format!("paused at {}", pause.place);
+            running.label = format!("paused at {}", pause.top.place);
         }
         self.paused = Some(Paused {
             pause,
@@ -71,7 +71,7 @@ impl AppState {
         let Some(func) = self
             .paused
             .as_ref()
-            .and_then(|p| p.pause.frames.get(index))
+            .and_then(|p| p.pause.frame(index))
             .map(|f| f.func)
         else {
             return;
@@ -89,8 +89,7 @@ impl AppState {
         if let Some(paused) = &self.paused
             && paused
                 .pause
-                .frames
-                .get(paused.frame)
+                .frame(paused.frame)
                 .is_some_and(|f| f.func == func)
         {
             return paused.code.clone();

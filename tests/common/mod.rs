@@ -122,3 +122,19 @@ pub fn wait_for_search(harness: &mut Harness<'static, App>) {
     }
     panic!("the search did not finish");
 }
+
+/// A module with `memory`, a bump allocator `alloc` (from 1024), and `funcs` (WAT).
+pub fn with_bump_alloc(funcs: &str) -> String {
+    format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (global $next (mut i32) (i32.const 1024))
+  (func (export "alloc") (param $size i32) (result i32)
+    global.get $next
+    global.get $next
+    local.get $size
+    i32.add
+    global.set $next)
+  {funcs})"#
+    )
+}
