@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod hostgen;
 pub mod inspect;
 pub mod memory;
 pub mod recipe;

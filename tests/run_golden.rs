@@ -10,7 +10,7 @@ mod cli_support;
 
 use std::path::Path;
 
-use cli_support::{asset, stderr, stdout, wasmscope};
+use cli_support::{asset, mask_host_addresses, stderr, stdout, wasmscope};
 
 /// Each case: its golden file's name, and the arguments after `run` (`@name` is the
 /// committed guest `assets/name`).
@@ -181,28 +181,6 @@ const CASES: &[(&str, &[&str])] = &[
     ("no_input", &["@append.wasm"]),
     ("missing_module", &["no/such/module.wasm", "--input", "x"]),
 ];
-
-/// Replaces host addresses (hex numbers of more than 8 digits: above any wasm32
-/// offset) with `0xHOST`, so the text does not change with ASLR.
-fn mask_host_addresses(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("0x") {
-        out.push_str(&rest[..at]);
-        let digits = rest[at + 2..]
-            .bytes()
-            .take_while(u8::is_ascii_hexdigit)
-            .count();
-        if digits > 8 {
-            out.push_str("0xHOST");
-        } else {
-            out.push_str(&rest[at..at + 2 + digits]);
-        }
-        rest = &rest[at + 2 + digits..];
-    }
-    out.push_str(rest);
-    out
-}
 
 /// What one case prints, as its golden file holds it; `extra` goes after `args`.
 fn rendered(args: &[&str], extra: &[&str]) -> String {

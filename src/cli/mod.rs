@@ -1,6 +1,7 @@
 //! The command line: `wasmscope inspect` and `wasmscope run`, on the same engine as the
 //! window. Errors print their chain on stderr and exit non-zero.
 
+mod export;
 mod host;
 mod play;
 mod replay;
@@ -14,6 +15,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::CompilerChoice;
+use crate::hostgen::Lang;
 use crate::inspect::{inspect, load_module_bytes, render_text};
 
 /// wasmscope — watch a host and a WebAssembly guest pass data through linear memory.
@@ -53,6 +55,25 @@ pub enum CliCommand {
     /// Run a saved session (from `run --save` or the window's File > Save session)
     /// on a fresh instance and print the same lines as `run`.
     Replay(ReplayArgs),
+    /// Write a saved session as a host program of your own: a Rust `main.rs` for
+    /// wasmtime, or a JavaScript module for Node and browsers.
+    Export(ExportArgs),
+}
+
+/// Options of `wasmscope export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The session file (`.toml`).
+    pub session: PathBuf,
+    /// The program's language.
+    #[arg(long, value_enum)]
+    pub lang: Lang,
+    /// Write the program to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use this module instead of the one the session names.
+    #[arg(long)]
+    pub module: Option<PathBuf>,
 }
 
 /// Options of `wasmscope replay`.
@@ -166,6 +187,7 @@ pub fn main(command: CliCommand) -> ExitCode {
         CliCommand::Inspect { module, json } => inspect_cmd(&module, json),
         CliCommand::Run(args) => run::run(&args, &mut std::io::stdout().lock()),
         CliCommand::Replay(args) => replay::replay(&args, &mut std::io::stdout().lock()),
+        CliCommand::Export(args) => export::export(&args, &mut std::io::stdout().lock()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

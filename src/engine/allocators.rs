@@ -114,25 +114,53 @@ impl Allocator {
         Some(allocator)
     }
 
+    /// The arguments that ask for some size, in order: where the size goes and what
+    /// the constant arguments are. `args` fills it in; exported host programs write
+    /// it out.
+    pub fn arg_shape(&self) -> Vec<AllocArg> {
+        let align = AllocArg::Const(Value::I32(self.align.unwrap_or(1) as i32));
+        match self.convention {
+            Convention::Alloc | Convention::Malloc if self.wide => vec![AllocArg::Size64],
+            Convention::Alloc | Convention::Malloc => vec![AllocArg::Size32],
+            Convention::WasmBindgen if self.align.is_some() => vec![AllocArg::Size32, align],
+            Convention::WasmBindgen => vec![AllocArg::Size32],
+            Convention::Cabi => vec![
+                AllocArg::Const(Value::I32(0)),
+                AllocArg::Const(Value::I32(0)),
+                align,
+                AllocArg::Size32,
+            ],
+            Convention::AssemblyScript => vec![
+                AllocArg::Size32,
+                AllocArg::Const(Value::I32(ASSEMBLYSCRIPT_ARRAY_BUFFER_ID)),
+            ],
+        }
+    }
+
     /// The arguments that ask for `size` bytes.
     pub fn args(&self, size: u64) -> Result<Vec<Value>> {
-        let narrow = || -> Result<Value> {
-            let size =
-                u32::try_from(size).with_context(|| format!("{size} bytes do not fit an i32"))?;
-            Ok(Value::I32(size as i32))
-        };
-        let align = Value::I32(self.align.unwrap_or(1) as i32);
-        Ok(match self.convention {
-            Convention::Alloc | Convention::Malloc if self.wide => vec![Value::I64(size as i64)],
-            Convention::Alloc | Convention::Malloc => vec![narrow()?],
-            Convention::WasmBindgen if self.align.is_some() => vec![narrow()?, align],
-            Convention::WasmBindgen => vec![narrow()?],
-            Convention::Cabi => vec![Value::I32(0), Value::I32(0), align, narrow()?],
-            Convention::AssemblyScript => {
-                vec![narrow()?, Value::I32(ASSEMBLYSCRIPT_ARRAY_BUFFER_ID)]
-            }
-        })
+        self.arg_shape()
+            .into_iter()
+            .map(|arg| match arg {
+                AllocArg::Size64 => Ok(Value::I64(size as i64)),
+                AllocArg::Size32 => u32::try_from(size)
+                    .map(|size| Value::I32(size as i32))
+                    .with_context(|| format!("{size} bytes do not fit an i32")),
+                AllocArg::Const(value) => Ok(value),
+            })
+            .collect()
     }
+}
+
+/// One argument of an allocator call.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AllocArg {
+    /// The size, as an i32.
+    Size32,
+    /// The size, as an i64 (memory64 guests).
+    Size64,
+    /// A constant (an alignment, a class id, a null old pointer).
+    Const(Value),
 }
 
 impl fmt::Display for Allocator {

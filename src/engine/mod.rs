@@ -24,7 +24,7 @@ mod wasi;
 mod wasi_sleep;
 pub mod worker;
 
-pub use allocators::{Allocator, Convention};
+pub use allocators::{AllocArg, Allocator, Convention};
 pub use cache::{CompileCache, default_cache_dir};
 pub use compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile};
 pub use debugger::{DebugCommand, Debugger, FrameView, Pause, PauseGeneration};

@@ -29,6 +29,35 @@ pub fn names_used(text: &str) -> Result<Vec<String>> {
     Ok(parse(text, None)?.1)
 }
 
+/// `text` written again with every name (and `len(name)`) replaced by `name(..)`'s
+/// text, after checking its syntax: how a generated host program computes
+/// `len(input) + 30` (`input.len() as u64 + 30`). Numbers are kept as written.
+pub fn rewrite_names(text: &str, name: impl Fn(&str) -> String) -> Result<String> {
+    names_used(text)?;
+    let tokens = tokenize(text)?;
+    let mut out = String::new();
+    let mut i = 0;
+    while let Some(token) = tokens.get(i) {
+        let source = token.text(text);
+        i += 1;
+        match token.kind {
+            Kind::Number => out.push_str(source),
+            Kind::Name if tokens.get(i).is_some_and(|t| t.kind == Kind::Open) => {
+                // `len ( arg )`, checked by `names_used`.
+                let arg = tokens.get(i + 1).map_or("", |t| t.text(text));
+                out.push_str(&name(&format!("{source}({arg})")));
+                i += 3;
+            }
+            Kind::Name => out.push_str(&name(source)),
+            Kind::Plus => out.push_str(" + "),
+            Kind::Minus => out.push_str(" - "),
+            Kind::Open => out.push('('),
+            Kind::Close => out.push(')'),
+        }
+    }
+    Ok(out)
+}
+
 /// Parses `text`; with `names`, evaluates it too (without, every name counts as 0 and
 /// arithmetic wraps). Returns the value and the names used.
 fn parse(text: &str, names: Option<&BTreeMap<String, u64>>) -> Result<(u64, Vec<String>)> {
@@ -371,6 +400,19 @@ mod tests {
         );
         assert_eq!(names_used("0 - 8").unwrap(), Vec::<String>::new());
         assert!(names_used("ptr +").is_err());
+    }
+
+    #[test]
+    fn rewriting_replaces_names_and_keeps_numbers() {
+        let rewrite = |text| {
+            rewrite_names(text, |name| match name.strip_prefix("len(") {
+                Some(rest) => format!("{}.len()", rest.trim_end_matches(')')),
+                None => name.to_uppercase(),
+            })
+        };
+        assert_eq!(rewrite("len( input )+30").unwrap(), "input.len() + 30");
+        assert_eq!(rewrite("ptr - (0x1_0 + n)").unwrap(), "PTR - (0x1_0 + N)");
+        assert!(rewrite("ptr +").is_err());
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use decode::{
     CString, Decoded, DecodedRow, LEB128_MAX_BYTES, Leb, LebError, MISSING, Pointer,
     STRING_MAX_BYTES, decode, read_c_string, read_sleb128, read_uleb128,
 };
-pub use expr::{names_used, parse_address};
+pub use expr::{names_used, parse_address, rewrite_names};
 pub use hex::{format_hex, parse_hex};
 pub use history::{History, HistoryEntry};
 pub use memory_map::{

@@ -1,0 +1,266 @@
+//! `wasmscope export`: the host program of a session, for every guest, equals its
+//! golden file; the JavaScript ones run under node, and three Rust ones (the demo,
+//! the ownership guest and a WASI guest, built by `cargo test` as `examples/`) run
+//! too. Each prints the lines `wasmscope replay` prints for the same session.
+//!
+//! After an intended change, regenerate with `BLESS=1 cargo test --test export` and
+//! review the diff.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod cli_support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cli_support::{asset, mask_host_addresses, stderr, stdout, wasmscope};
+
+/// Each case: a name, and the arguments after `run` that make its session (`@name`
+/// is the committed guest `assets/name`).
+const CASES: &[(&str, &[&str])] = &[
+    ("append", &["@append.wasm", "--input", "The input string"]),
+    ("append_hex", &["@append.wasm", "--hex", "de ad be ef"]),
+    ("teach", &["@teach.wasm", "--input", "The input string"]),
+    (
+        "strings_reverse",
+        &["@strings.wasm", "--input", "hello", "--call", "reverse"],
+    ),
+    (
+        "strings_upper_ptr",
+        &[
+            "@strings.wasm",
+            "--input",
+            "hello",
+            "--call",
+            "upper",
+            "--result",
+            "ptr",
+        ],
+    ),
+    (
+        "strings_sum_value",
+        &[
+            "@strings.wasm",
+            "--hex",
+            "01 00 00 00 02 00 00 00",
+            "--call",
+            "sum_u32",
+            "--result",
+            "value",
+        ],
+    ),
+    (
+        "greet_wasi",
+        &[
+            "@greet.wasm",
+            "--input",
+            "world",
+            "--call",
+            "greet",
+            "--result",
+            "value",
+            "--env",
+            "GREETING=Hi",
+            "--wasi-arg",
+            "--loud",
+        ],
+    ),
+    (
+        "shout_c",
+        &["@shout_c.wasm", "--input", "hello", "--call", "shout"],
+    ),
+    ("shout_as", &["@shout_as.wasm", "--input", "hello"]),
+    ("wasm_bindgen", &["@wasm_bindgen.wasm", "--input", "hello"]),
+    ("cabi", &["@cabi.wasm", "--input", "hello"]),
+    ("two_memories", &["@two_memories.wasm", "--input", "hello"]),
+    ("big", &["@big.wasm", "--input", "hello"]),
+    // The stub traps, so the program fails where the session failed.
+    (
+        "shout_c_trap_stub",
+        &[
+            "@shout_c.wasm",
+            "--input",
+            "hello",
+            "--call",
+            "shout",
+            "--stub",
+            "trap",
+        ],
+    ),
+];
+
+/// Cases node cannot run, and why.
+const NOT_IN_NODE: &[(&str, &str)] = &[(
+    "two_memories",
+    "Node 20's V8 has no multi-memory; the program says so in its header",
+)];
+
+/// Cases whose Rust program is an example of this package (`examples/export_NAME.rs`),
+/// so `cargo test` builds it with the wasmtime this project already compiled.
+const RUST_EXAMPLES: &[&str] = &["append", "strings_upper_ptr", "greet_wasi"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn golden_path(case: &str, ext: &str) -> PathBuf {
+    if ext == "rs" && RUST_EXAMPLES.contains(&case) {
+        root().join(format!("examples/export_{case}.rs"))
+    } else {
+        root().join(format!("tests/golden/export/{case}.{ext}"))
+    }
+}
+
+/// A scratch folder for one case.
+fn scratch(case: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wasmscope-export-{}-{case}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Saves the case's session with `run --save`; returns its path and the module's.
+fn save_session(case: &str, args: &[&str]) -> (PathBuf, String) {
+    let session = scratch(case).join(format!("{case}.toml"));
+    let module = asset(args[0].trim_start_matches('@'));
+    let mut full = vec!["run", &module];
+    full.extend(&args[1..]);
+    full.extend(["--save", session.to_str().unwrap()]);
+    wasmscope(&full);
+    assert!(session.exists(), "{case}: run --save wrote no session");
+    (session, module)
+}
+
+/// The lines of `replay` a host program prints too: the newsletter's lines and the
+/// guest's own output (without the `stdout: ` wasmscope puts before it).
+fn expected_lines(replay: &str, with_host: bool) -> Vec<String> {
+    const KEPT: &[&str] = &[
+        "Allocator: ",
+        "Pointer received ",
+        "Pointer returned ",
+        "New Size received: ",
+        "Result: ",
+        "Result (hex): ",
+        "`",
+    ];
+    const HOST: &[&str] = &["Host memory pointer ", "address for wasm object in rust: "];
+    replay
+        .lines()
+        .filter_map(|line| {
+            if let Some(output) = line.strip_prefix("stdout: ") {
+                return Some(output.to_owned());
+            }
+            let kept = KEPT.iter().any(|p| line.starts_with(p))
+                || (with_host && HOST.iter().any(|p| line.starts_with(p)));
+            kept.then(|| line.to_owned())
+        })
+        .collect()
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn exported_programs_match_golden_files_and_print_what_replay_prints() {
+    assert!(!CASES.is_empty());
+    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
+    let mut failures = Vec::new();
+    let mut node_runs = 0;
+    for (case, args) in CASES {
+        let (session, module) = save_session(case, args);
+        let session_arg = session.to_str().unwrap();
+        let replay = wasmscope(&["replay", session_arg, "--allow-host-settings"]);
+        let replay_text = mask_host_addresses(&stdout(&replay));
+        for (lang, ext) in [("rust", "rs"), ("js", "mjs")] {
+            let out = wasmscope(&["export", session_arg, "--lang", lang]);
+            assert!(out.status.success(), "{case} {lang}: {}", stderr(&out));
+            let program = stdout(&out);
+            let golden = golden_path(case, ext);
+            if bless {
+                std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+                std::fs::write(&golden, &program).unwrap();
+            } else if std::fs::read_to_string(&golden).ok().as_deref() != Some(&program) {
+                failures.push(format!(
+                    "{case}: the {lang} program differs from {}",
+                    golden.display()
+                ));
+            }
+            if lang == "js" && !NOT_IN_NODE.iter().any(|(name, _)| name == case) {
+                let file = scratch(case).join("host.mjs");
+                std::fs::write(&file, &program).unwrap();
+                let ran = Command::new("node")
+                    .arg(&file)
+                    .arg(&module)
+                    .output()
+                    .unwrap();
+                node_runs += 1;
+                let expected = expected_lines(&replay_text, false);
+                if lines(&stdout(&ran)) != expected
+                    || ran.status.success() != replay.status.success()
+                {
+                    failures.push(format!(
+                        "{case}: node printed\n{}(exit {:?}, stderr {})\nbut replay printed\n{}",
+                        stdout(&ran),
+                        ran.status.code(),
+                        stderr(&ran),
+                        expected.join("\n")
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(node_runs, CASES.len() - NOT_IN_NODE.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Where cargo put this package's examples: beside the folder of this test binary.
+fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+#[test]
+fn rust_exports_build_and_print_what_replay_prints() {
+    assert!(!RUST_EXAMPLES.is_empty());
+    for case in RUST_EXAMPLES {
+        let args = CASES.iter().find(|(name, _)| name == case).unwrap().1;
+        let (session, module) = save_session(case, args);
+        let replay = wasmscope(&["replay", session.to_str().unwrap(), "--allow-host-settings"]);
+        let binary = example_binary(&format!("export_{case}"));
+        assert!(
+            binary.exists(),
+            "{} is missing: `cargo test` builds the examples (or `cargo build --examples`)",
+            binary.display()
+        );
+        let ran = Command::new(&binary).arg(&module).output().unwrap();
+        assert!(ran.status.success(), "{case}: {}", stderr(&ran));
+        assert_eq!(
+            lines(&mask_host_addresses(&stdout(&ran))),
+            expected_lines(&mask_host_addresses(&stdout(&replay)), true),
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn a_session_a_program_cannot_do_is_refused_with_the_reason() {
+    let dir = scratch("refused");
+    let session = dir.join("s.toml");
+    // A call of an export the module does not have.
+    std::fs::write(
+        &session,
+        format!(
+            "version = 1\n[module]\npath = {:?}\n\n[[step]]\nop = \"call\"\nexport = \"nope\"\n",
+            asset("append.wasm")
+        ),
+    )
+    .unwrap();
+    let out = wasmscope(&["export", session.to_str().unwrap(), "--lang", "rust"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("the module exports no function `nope`"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -1,0 +1,45 @@
+// A host program for `big.wasm`, exported by wasmscope from the session `big.toml`.
+// It does the session's steps with the WebAssembly JS API and prints what wasmscope
+// printed, except the host addresses, which JavaScript cannot see.
+//
+// Node 18 or later: node host.mjs [path/to/big.wasm]
+// Browser: serve this file beside big.wasm and load it with <script type="module">.
+
+const source = "big.wasm";
+const inNode = typeof process === "object" && process.versions?.node !== undefined;
+const bytes = inNode
+  ? await (await import("node:fs/promises")).readFile(process.argv[2] ?? source)
+  : await (await fetch(source)).arrayBuffer();
+
+const imports = {
+};
+const { instance } = await WebAssembly.instantiate(bytes, imports);
+const exports = instance.exports;
+const memory = exports.memory;
+// A view of linear memory; made anew after each call, as growing memory replaces the
+// buffer.
+const view = () => new Uint8Array(memory.buffer);
+const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
+
+let input = new TextEncoder().encode("hello");
+
+// 1. alloc(len(input) + 30)
+console.log("Allocator: alloc (alloc)");
+let ptr = exports.alloc(input.length + 30) >>> 0;
+console.log(`Pointer received 0x${ptr.toString(16)}, ${input.length}`);
+
+// 2. write at ptr
+view().set(input, ptr);
+
+// 3. append(ptr, len(input))
+let result = exports.append(ptr, input.length) >>> 0;
+console.log(`New Size received: ${result}`);
+
+// 4. read result bytes at ptr
+let output = view().slice(ptr, ptr + result);
+console.log(`Result: ${new TextDecoder().decode(output)}`);
+try {
+  new TextDecoder("utf-8", { fatal: true }).decode(output);
+} catch {
+  console.log(`Result (hex): ${hex(output)}`);
+}

@@ -1,0 +1,53 @@
+// A host program for `shout_c.wasm`, exported by wasmscope from the session `shout_c.toml`.
+// It does the session's steps with the WebAssembly JS API and prints what wasmscope
+// printed, except the host addresses, which JavaScript cannot see.
+//
+// Node 18 or later: node host.mjs [path/to/shout_c.wasm]
+// Browser: serve this file beside shout_c.wasm and load it with <script type="module">.
+
+const source = "shout_c.wasm";
+const inNode = typeof process === "object" && process.versions?.node !== undefined;
+const bytes = inNode
+  ? await (await import("node:fs/promises")).readFile(process.argv[2] ?? source)
+  : await (await fetch(source)).arrayBuffer();
+
+// Imports this host does not provide get stubs, as in the session.
+const stub = (name, trap, zero) => () => {
+  if (trap) throw new Error(`the guest called ${name}, which this host does not provide`);
+  return zero;
+};
+const imports = {
+  env: {
+    notify: stub("env.notify", false, undefined), // (i32, i32) -> ()
+  },
+};
+const { instance } = await WebAssembly.instantiate(bytes, imports);
+const exports = instance.exports;
+const memory = exports.memory;
+// A view of linear memory; made anew after each call, as growing memory replaces the
+// buffer.
+const view = () => new Uint8Array(memory.buffer);
+const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
+
+let input = new TextEncoder().encode("hello");
+
+// 1. malloc(len(input) + 30)
+console.log("Allocator: malloc (malloc)");
+let ptr = exports.malloc(input.length + 30) >>> 0;
+console.log(`Pointer received 0x${ptr.toString(16)}, ${input.length}`);
+
+// 2. write at ptr
+view().set(input, ptr);
+
+// 3. shout(ptr, len(input))
+let result = exports.shout(ptr, input.length) >>> 0;
+console.log(`New Size received: ${result}`);
+
+// 4. read result bytes at ptr
+let output = view().slice(ptr, ptr + result);
+console.log(`Result: ${new TextDecoder().decode(output)}`);
+try {
+  new TextDecoder("utf-8", { fatal: true }).decode(output);
+} catch {
+  console.log(`Result (hex): ${hex(output)}`);
+}

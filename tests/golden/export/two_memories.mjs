@@ -1,0 +1,32 @@
+// A host program for `two_memories.wasm`, exported by wasmscope from the session `two_memories.toml`.
+// It does the session's steps with the WebAssembly JS API and prints what wasmscope
+// printed, except the host addresses, which JavaScript cannot see.
+//
+// Node 18 or later: node host.mjs [path/to/two_memories.wasm]
+// The module has 2 memories: it needs multi-memory (Node 22, Chrome 120, Firefox 125).
+// Browser: serve this file beside two_memories.wasm and load it with <script type="module">.
+
+const source = "two_memories.wasm";
+const inNode = typeof process === "object" && process.versions?.node !== undefined;
+const bytes = inNode
+  ? await (await import("node:fs/promises")).readFile(process.argv[2] ?? source)
+  : await (await fetch(source)).arrayBuffer();
+
+const imports = {
+};
+const { instance } = await WebAssembly.instantiate(bytes, imports);
+const exports = instance.exports;
+const memory = exports.memory;
+// A view of linear memory; made anew after each call, as growing memory replaces the
+// buffer.
+const view = () => new Uint8Array(memory.buffer);
+
+let input = new TextEncoder().encode("hello");
+
+// 1. alloc(len(input) + 30)
+console.log("Allocator: alloc (alloc)");
+let ptr = exports.alloc(input.length + 30) >>> 0;
+console.log(`Pointer received 0x${ptr.toString(16)}, ${input.length}`);
+
+// 2. write at ptr
+view().set(input, ptr);

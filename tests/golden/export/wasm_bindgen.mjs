@@ -1,0 +1,31 @@
+// A host program for `wasm_bindgen.wasm`, exported by wasmscope from the session `wasm_bindgen.toml`.
+// It does the session's steps with the WebAssembly JS API and prints what wasmscope
+// printed, except the host addresses, which JavaScript cannot see.
+//
+// Node 18 or later: node host.mjs [path/to/wasm_bindgen.wasm]
+// Browser: serve this file beside wasm_bindgen.wasm and load it with <script type="module">.
+
+const source = "wasm_bindgen.wasm";
+const inNode = typeof process === "object" && process.versions?.node !== undefined;
+const bytes = inNode
+  ? await (await import("node:fs/promises")).readFile(process.argv[2] ?? source)
+  : await (await fetch(source)).arrayBuffer();
+
+const imports = {
+};
+const { instance } = await WebAssembly.instantiate(bytes, imports);
+const exports = instance.exports;
+const memory = exports.memory;
+// A view of linear memory; made anew after each call, as growing memory replaces the
+// buffer.
+const view = () => new Uint8Array(memory.buffer);
+
+let input = new TextEncoder().encode("hello");
+
+// 1. __wbindgen_malloc(len(input) + 30)
+console.log("Allocator: __wbindgen_malloc (wasm-bindgen, align 1)");
+let ptr = exports.__wbindgen_malloc(input.length + 30, 1) >>> 0;
+console.log(`Pointer received 0x${ptr.toString(16)}, ${input.length}`);
+
+// 2. write at ptr
+view().set(input, ptr);
