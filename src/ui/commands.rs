@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::engine::worker::Command;
 use crate::engine::{CompilerChoice, DebugCommand, Limits, StubPolicy, Value, arg_text};
+use crate::hostgen::Lang;
 use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
@@ -109,6 +110,12 @@ pub enum UiCommand {
     ClearRecent,
     /// Show or hide the Settings window.
     ToggleSettings,
+    /// Ask where to save the session as a host program, then save it.
+    ExportDialog(Lang),
+    /// Save the session as a host program.
+    ExportTo(Lang, PathBuf),
+    /// Copy the session as a host program to the clipboard.
+    CopyExport(Lang),
 }
 
 impl App {
@@ -193,6 +200,9 @@ impl App {
                 }
             }
             UiCommand::SaveSession(path) => self.save_session(path),
+            UiCommand::ExportDialog(lang) => self.export_dialog(lang),
+            UiCommand::ExportTo(lang, path) => self.export_to(lang, &path),
+            UiCommand::CopyExport(lang) => self.copy_export(lang),
             UiCommand::OpenSessionDialog => {
                 let picked = rfd::FileDialog::new()
                     .add_filter("wasmscope session", &["toml"])

@@ -5,6 +5,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use super::settings::Settings;
 use super::state::AppState;
 use super::{DEMO_MODULE, DEMO_NAME, UiCommand};
+use crate::hostgen::Lang;
 
 /// Ctrl+O: open a module.
 pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
@@ -53,6 +54,17 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<Ui
             if ui.button("Save session…").clicked() {
                 cmds.push(UiCommand::SaveSessionDialog);
             }
+            ui.menu_button("Export as", |ui| {
+                for lang in [Lang::Rust, Lang::Js] {
+                    let save = format!("{} ({})…", lang.label(), lang.file_name());
+                    if ui.button(save).clicked() {
+                        cmds.push(UiCommand::ExportDialog(lang));
+                    }
+                    if ui.button(format!("Copy as {}", lang.label())).clicked() {
+                        cmds.push(UiCommand::CopyExport(lang));
+                    }
+                }
+            });
             ui.separator();
             ui.menu_button("Recent files", |ui| {
                 if settings.recent.is_empty() {

@@ -19,6 +19,7 @@ mod state;
 mod status_bar;
 mod step_results;
 mod stepping;
+mod take_away;
 mod timeline;
 mod timeline_panel;
 mod viewing;
@@ -64,6 +65,8 @@ pub enum SideTab {
 pub const DEMO_MODULE: &[u8] = include_bytes!("../../assets/append.wasm");
 /// The demo's display name.
 pub const DEMO_NAME: &str = "append.wasm (demo)";
+/// The demo's file name (a host program exported from it loads this file).
+pub const DEMO_FILE_NAME: &str = "append.wasm";
 
 /// How the app starts.
 #[derive(Clone, Debug, Default)]
