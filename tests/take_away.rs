@@ -1,6 +1,8 @@
-//! What leaves the real window: the session as a host program (File ▸ Export as).
+//! What leaves the real window: the session as a host program (File ▸ Export as), and
+//! the hex view as a picture (File ▸ Save picture), the same as `wasmscope shot` draws.
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
+mod cli_support;
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -9,7 +11,7 @@ use common::{harness, pinned, settle};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use wasmscope::hostgen::Lang;
-use wasmscope::ui::{App, UiCommand};
+use wasmscope::ui::{App, PictureRows, UiCommand, decode_png};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("wasmscope-take-{name}-{}", std::process::id()));
@@ -102,4 +104,105 @@ fn a_module_a_program_cannot_use_gets_the_reason_in_the_log() {
         log.contains("cannot export the session: the module exports no memory"),
         "{log}"
     );
+}
+
+/// The picture File ▸ Save picture makes of the rows on screen.
+fn window_picture(harness: &mut Harness<'static, App>, dir: &Path) -> (PathBuf, PictureRows) {
+    let path = dir.join("window.png");
+    harness
+        .state_mut()
+        .apply(UiCommand::SavePicture(path.clone()));
+    let log = common::log_text(harness.state());
+    assert!(log.contains("Saved a picture of the hex view to"), "{log}");
+    (path, harness.state().rows_on_screen())
+}
+
+#[test]
+fn shot_draws_the_picture_the_window_saves() {
+    let mut harness = walked_demo();
+    harness.state_mut().hex_mut().first_row = 0x11_0000 / 16;
+    harness.step();
+    harness.step();
+    let dir = temp_dir("shot");
+    let (window_png, rows) = window_picture(&mut harness, &dir);
+    assert_eq!(rows.first, 0x11_0000 / 16);
+    assert!(rows.count > 8, "{rows:?}");
+
+    // The same session, saved and pictured headless by the CLI.
+    let session = dir.join("demo.toml");
+    harness
+        .state_mut()
+        .apply(UiCommand::SaveSession(session.clone()));
+    settle(&mut harness, "the save", |_| session.exists());
+    let shot_png = dir.join("shot.png");
+    let out = cli_support::wasmscope(&[
+        "shot",
+        session.to_str().unwrap(),
+        "-o",
+        shot_png.to_str().unwrap(),
+        "--at",
+        "0x110000",
+        "--rows",
+        &rows.count.to_string(),
+        "--host-base",
+        &format!("{:#x}", common::PINNED_BASE),
+    ]);
+    assert!(out.status.success(), "{}", cli_support::stderr(&out));
+    let window = decode_png(&std::fs::read(&window_png).unwrap()).unwrap();
+    let shot = decode_png(&std::fs::read(&shot_png).unwrap()).unwrap();
+    assert_eq!(window.size, shot.size);
+    let differing = window
+        .pixels
+        .iter()
+        .zip(&shot.pixels)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(differing, 0, "{differing} pixels differ");
+    // Not a blank picture: the allocation's colour is in it.
+    let distinct: std::collections::BTreeSet<_> =
+        shot.pixels.iter().map(|p| p.to_array()).collect();
+    assert!(distinct.len() > 50, "{} colours", distinct.len());
+}
+
+#[test]
+fn shot_refuses_bad_arguments_with_one_line() {
+    let dir = temp_dir("shot-bad");
+    let png = dir.join("x.png");
+    let png = png.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["no/such.toml", "-o", png], "no/such.toml"),
+        (
+            &[&common_session(&dir), "-o", png, "--at", "nope"],
+            "--at nope",
+        ),
+        (
+            &[&common_session(&dir), "-o", png, "--bytes-per-row", "12"],
+            "8, 16 or 32",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut full = vec!["shot"];
+        full.extend(args.iter());
+        let out = cli_support::wasmscope(&full);
+        assert!(!out.status.success(), "{args:?}");
+        let err = cli_support::stderr(&out);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+    assert!(!Path::new(png).exists());
+}
+
+/// A session of the demo (`run --save`), in `dir`.
+fn common_session(dir: &Path) -> String {
+    let session = dir.join("demo.toml");
+    let module = cli_support::asset("append.wasm");
+    cli_support::wasmscope(&[
+        "run",
+        &module,
+        "--input",
+        "hi",
+        "--save",
+        session.to_str().unwrap(),
+    ]);
+    session.to_str().unwrap().to_owned()
 }

@@ -6,6 +6,7 @@ mod host;
 mod play;
 mod replay;
 mod run;
+mod shot;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -58,6 +59,54 @@ pub enum CliCommand {
     /// Write a saved session as a host program of your own: a Rust `main.rs` for
     /// wasmtime, or a JavaScript module for Node and browsers.
     Export(ExportArgs),
+    /// Replay a saved session without a window and write a picture of the hex view
+    /// (PNG), as File > Save picture makes it: for slides, docs and screenshot tests.
+    Shot(ShotArgs),
+}
+
+/// Options of `wasmscope shot`.
+#[derive(Debug, Args)]
+pub struct ShotArgs {
+    /// The session file (`.toml`).
+    pub session: PathBuf,
+    /// Where to write the PNG.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The first row shows this guest offset: a number, a host address, or an
+    /// expression (`ptr`, `__heap_base + 0x10`). Default: the allocation.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// How many rows.
+    #[arg(long, default_value_t = 8)]
+    pub rows: u64,
+    /// Bytes per row: 8, 16 or 32.
+    #[arg(long, default_value_t = 16)]
+    pub bytes_per_row: usize,
+    /// Pixels per point (2 for a sharp picture on slides).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+    /// Show this host base instead of the real one (it changes from run to run), so
+    /// that the picture is the same every time.
+    #[arg(long, value_name = "HEX", value_parser = parse_hex_u64)]
+    pub host_base: Option<u64>,
+    /// Grant the WASI folders and environment variables the session asks for.
+    #[arg(long)]
+    pub allow_host_settings: bool,
+    /// Compile the module instead of using the compile cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Which compiler makes machine code (`auto`, `winch`, `cranelift`).
+    #[arg(long, value_enum, default_value_t = CompilerChoice::Auto)]
+    pub compiler: CompilerChoice,
+}
+
+/// `0x7f0000000000` (or decimal).
+fn parse_hex_u64(text: &str) -> Result<u64, String> {
+    let parsed = match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|_| format!("`{text}` is not a number (write it like 0x7f0000000000)"))
 }
 
 /// Options of `wasmscope export`.
@@ -188,6 +237,7 @@ pub fn main(command: CliCommand) -> ExitCode {
         CliCommand::Run(args) => run::run(&args, &mut std::io::stdout().lock()),
         CliCommand::Replay(args) => replay::replay(&args, &mut std::io::stdout().lock()),
         CliCommand::Export(args) => export::export(&args, &mut std::io::stdout().lock()),
+        CliCommand::Shot(args) => shot::shot(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -116,6 +116,12 @@ pub enum UiCommand {
     ExportTo(Lang, PathBuf),
     /// Copy the session as a host program to the clipboard.
     CopyExport(Lang),
+    /// Ask where to save a picture of the hex view, then save it.
+    SavePictureDialog,
+    /// Save a picture of the rows of the hex view on screen (PNG).
+    SavePicture(PathBuf),
+    /// Copy a picture of the rows of the hex view on screen to the clipboard.
+    CopyPicture,
 }
 
 impl App {
@@ -203,6 +209,9 @@ impl App {
             UiCommand::ExportDialog(lang) => self.export_dialog(lang),
             UiCommand::ExportTo(lang, path) => self.export_to(lang, &path),
             UiCommand::CopyExport(lang) => self.copy_export(lang),
+            UiCommand::SavePictureDialog => self.save_picture_dialog(),
+            UiCommand::SavePicture(path) => self.save_picture(&path),
+            UiCommand::CopyPicture => self.copy_picture(),
             UiCommand::OpenSessionDialog => {
                 let picked = rfd::FileDialog::new()
                     .add_filter("wasmscope session", &["toml"])

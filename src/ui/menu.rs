@@ -54,6 +54,12 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<Ui
             if ui.button("Save session…").clicked() {
                 cmds.push(UiCommand::SaveSessionDialog);
             }
+            if ui.button("Save picture of the hex view…").clicked() {
+                cmds.push(UiCommand::SavePictureDialog);
+            }
+            if ui.button("Copy picture of the hex view").clicked() {
+                cmds.push(UiCommand::CopyPicture);
+            }
             ui.menu_button("Export as", |ui| {
                 for lang in [Lang::Rust, Lang::Js] {
                     let save = format!("{} ({})…", lang.label(), lang.file_name());

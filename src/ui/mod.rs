@@ -14,6 +14,7 @@ mod marks;
 mod memory_map_panel;
 mod menu;
 mod module_panel;
+mod raster;
 mod settings;
 mod state;
 mod status_bar;
@@ -33,9 +34,12 @@ use std::time::Duration;
 use anyhow::Result;
 
 pub use commands::UiCommand;
-pub use hex_view::{CopyAs, HexView, SearchBar, SearchKind, hex_view_ui};
+pub use hex_view::{
+    CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
+};
 pub use inspector_panel::EditForm;
 pub use marks::MemoryMarks;
+pub use raster::{decode_png, encode_png};
 pub use settings::Settings;
 pub use state::{
     AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Presentation, SEED_INPUT,
@@ -131,16 +135,26 @@ impl EngineSetup {
 impl App {
     /// Builds the app, starts the engine thread and loads the first module.
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Result<Self> {
-        let mut settings: Settings = cc
+        let settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
             .unwrap_or_default();
+        Self::with_context(cc.egui_ctx.clone(), settings, options)
+    }
+
+    /// Builds the app on `ctx` with `settings`, without a window: `wasmscope shot`
+    /// runs it headless and pictures its hex view.
+    pub fn with_context(
+        ctx: egui::Context,
+        mut settings: Settings,
+        options: AppOptions,
+    ) -> Result<Self> {
         if let Some(compiler) = options.compiler {
             settings.compiler = compiler;
         }
         let engine_setup = EngineSetup {
             cache_dir: options.compile_cache.clone(),
-            ctx: cc.egui_ctx.clone(),
+            ctx,
         };
         let (worker, cache_error) = engine_setup.spawn(&settings)?;
         let mut app = Self {

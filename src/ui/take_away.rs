@@ -1,13 +1,18 @@
-//! What leaves the window: the session as a host program (File ▸ Export as), saved
-//! or copied.
+//! What leaves the window: the session as a host program (File ▸ Export as) and the
+//! hex view as a picture (File ▸ Save picture, `wasmscope shot`), saved or copied.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use super::state::LogKind;
+use super::hex_view::{PictureRows, picture_size, picture_ui};
+use super::raster;
+use super::state::{AppState, LogKind};
 use super::{App, DEMO_FILE_NAME, DEMO_NAME};
 use crate::hostgen::{Lang, host_program};
+use crate::memory::MapKind;
 use crate::recipe::write_atomically;
 
 impl App {
@@ -19,12 +24,22 @@ impl App {
             .as_ref()
             .context("open a module and run some steps first")?;
         let mut session = self.state.session.clone();
-        session.module.path = match &self.state.module_path {
-            Some(path) => path.clone(),
-            None if module.name == DEMO_NAME => PathBuf::from(DEMO_FILE_NAME),
-            None => PathBuf::from(&module.name),
-        };
+        session.module.path = self
+            .state
+            .module_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(self.module_file_name()));
         host_program(lang, &session, &module.info, &[], "made in the window")
+    }
+
+    /// The shown module's file name (the demo's is `append.wasm`).
+    fn module_file_name(&self) -> String {
+        match (&self.state.module_path, &self.state.module) {
+            (Some(path), _) => crate::recipe::file_name(path),
+            (None, Some(module)) if module.name == DEMO_NAME => DEMO_FILE_NAME.to_owned(),
+            (None, Some(module)) => module.name.clone(),
+            (None, None) => String::new(),
+        }
     }
 
     /// Asks where to save the `lang` program, then saves it.
@@ -74,5 +89,109 @@ impl App {
                 format!("cannot export the session: {err:#}"),
             ),
         }
+    }
+}
+
+/// The hex view's `rows` as a picture titled `title`, drawn in `style` at
+/// `pixels_per_point`: what File ▸ Save picture saves and `wasmscope shot` writes.
+pub fn hex_picture(
+    state: &AppState,
+    hidden: &BTreeSet<MapKind>,
+    rows: &PictureRows,
+    title: &str,
+    style: &Arc<egui::Style>,
+    pixels_per_point: f32,
+) -> egui::ColorImage {
+    let setup = |ctx: &egui::Context| ctx.set_global_style(Arc::clone(style));
+    // Room to spare: the picture is cut to what was drawn.
+    let size = raster::measure(setup, |ui| picture_size(ui, rows, state))
+        .unwrap_or(egui::vec2(1200.0, 800.0))
+        + egui::vec2(64.0, 64.0);
+    let mut drawn = egui::Rect::NOTHING;
+    let image = raster::render(size, pixels_per_point, setup, |ui| {
+        drawn = picture_ui(ui, rows, state, hidden, title);
+    });
+    let whole = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+    image.region(&drawn.intersect(whole), Some(pixels_per_point))
+}
+
+impl App {
+    /// The rows the hex view shows on screen.
+    pub fn rows_on_screen(&self) -> PictureRows {
+        PictureRows {
+            first: self.hex.first_row,
+            count: self.hex.visible_rows().max(1),
+            bytes_per_row: self.hex.bytes_per_row,
+        }
+    }
+
+    /// A picture of `rows` of the hex view as it is now (live, or the step viewed),
+    /// in the window's style, at `pixels_per_point` (the window's: `screen_scale`).
+    pub fn picture(&self, rows: &PictureRows, pixels_per_point: f32) -> egui::ColorImage {
+        hex_picture(
+            &self.state,
+            &self.hidden_layers,
+            rows,
+            &self.picture_title(),
+            &self.engine_setup.ctx.global_style(),
+            pixels_per_point,
+        )
+    }
+
+    /// The window's pixels per point.
+    pub fn screen_scale(&self) -> f32 {
+        self.engine_setup.ctx.pixels_per_point()
+    }
+
+    /// `append.wasm · after step 4: read 41 bytes at 0x110008`.
+    fn picture_title(&self) -> String {
+        let module = self.module_file_name();
+        let timeline = &self.state.timeline;
+        let when = match timeline.viewed() {
+            Some((index, _, label)) => format!("after {}: {label}", timeline.name(index)),
+            None => match timeline.len().checked_sub(1) {
+                Some(last) => {
+                    let label = timeline.history.get(last).map_or("", |e| e.label.as_str());
+                    format!("after {}: {label}", timeline.name(last))
+                }
+                None => "before any step".to_owned(),
+            },
+        };
+        format!("{module} · {when}")
+    }
+
+    /// Asks where to save a picture of the rows on screen, then saves it.
+    pub(super) fn save_picture_dialog(&mut self) {
+        let picked = rfd::FileDialog::new()
+            .set_title("Save a picture of the hex view")
+            .add_filter("PNG picture", &["png"])
+            .set_file_name("memory.png")
+            .save_file();
+        if let Some(path) = picked {
+            self.save_picture(&path);
+        }
+    }
+
+    /// Saves a picture of the rows on screen to `path` (PNG, atomically).
+    pub(super) fn save_picture(&mut self, path: &std::path::Path) {
+        let image = self.picture(&self.rows_on_screen(), self.screen_scale());
+        let saved = raster::encode_png(&image).and_then(|png| write_atomically(path, &png));
+        match saved {
+            Ok(()) => self.state.push_log(
+                LogKind::Info,
+                format!("Saved a picture of the hex view to {}.", path.display()),
+            ),
+            Err(err) => self
+                .state
+                .push_log(LogKind::Error, format!("cannot save the picture: {err:#}")),
+        }
+    }
+
+    /// Copies a picture of the rows on screen to the clipboard.
+    pub(super) fn copy_picture(&mut self) {
+        let image = self.picture(&self.rows_on_screen(), self.screen_scale());
+        self.engine_setup.ctx.copy_image(image);
+        self.state
+            .push_log(LogKind::Info, "Copied a picture of the hex view.");
     }
 }

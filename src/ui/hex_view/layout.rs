@@ -55,6 +55,11 @@ impl Columns {
         (0..self.bytes_per_row).find(|&i| (self.hex_char(i)..self.hex_char(i + 1)).contains(&col))
     }
 
+    /// The width of a whole row in characters (the ASCII column is the last).
+    pub fn row_chars(&self) -> usize {
+        self.ascii_start() + self.bytes_per_row.max("ASCII".len())
+    }
+
     /// The header line: column titles and the byte index of each hex column.
     pub fn header(&self) -> String {
         let mut text = format!(

@@ -6,6 +6,7 @@
 mod copy;
 mod goto;
 mod layout;
+mod picture;
 mod rows;
 mod scroll;
 mod search;
@@ -23,7 +24,9 @@ use super::memory_map_panel::layer_color;
 use super::state::AppState;
 use crate::memory::{CHUNK_BYTES, MapKind};
 pub use copy::CopyAs;
+pub use goto::resolve as resolve_offset;
 use layout::Columns;
+pub use picture::{PictureRows, picture_size, picture_ui};
 use rows::{Palette, RowMarks, row_job};
 pub use search::{SearchBar, SearchKind};
 pub use view::HexView;
@@ -57,24 +60,13 @@ pub fn hex_view_ui(
     // The style's monospace font (13 points by default), so large text grows it too.
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let char_width = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
-    let row_height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
+    let row_height = row_height(ui, &font);
     let host_base = state.host_base();
     let columns = Columns::new(snapshot, host_base, view.bytes_per_row);
     let per_row = view.bytes_per_row as u64;
     let total_rows = len_bytes.div_ceil(per_row);
 
-    let header = columns.header();
-    let (header_rect, _) = ui.allocate_exact_size(
-        egui::vec2(char_width * header.len() as f32 + GUTTER_WIDTH, row_height),
-        Sense::hover(),
-    );
-    ui.painter().text(
-        header_rect.min + egui::vec2(GUTTER_WIDTH, 0.0),
-        egui::Align2::LEFT_TOP,
-        header,
-        font.clone(),
-        palette.weak,
-    );
+    header_ui(ui, &columns, &font, &palette, char_width, row_height);
 
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     response.widget_info(|| {
@@ -114,32 +106,12 @@ pub fn hex_view_ui(
         selection: view.selection(),
         matches: &matches,
     };
-    map_gutter_ui(ui, view, state, hidden, gutter, row_height);
+    let rows = view.first_row..(view.first_row + view.visible_rows).min(total_rows);
+    map_gutter_ui(ui, rows.clone(), per_row, state, hidden, gutter, row_height);
     let painter = ui.painter_at(rows_rect);
-    for i in 0..view.visible_rows {
-        let row = view.first_row + i;
-        if row >= total_rows {
-            break;
-        }
-        let galley = painter.layout_job(row_job(&marks, row, &columns, &font, &palette));
-        let pos = rows_rect.min + egui::vec2(0.0, i as f32 * row_height);
-        painter.galley(pos, galley, palette.text);
-        let offset = row * per_row;
-        if offset.is_multiple_of(CHUNK_BYTES as u64)
-            && offset > 0
-            && !hidden.contains(&MapKind::PageBoundary)
-        {
-            let color = layer_color(MapKind::PageBoundary, ui.visuals().dark_mode);
-            painter.hline(rows_rect.x_range(), pos.y, egui::Stroke::new(1.0, color));
-            painter.text(
-                egui::pos2(rows_rect.max.x - 4.0, pos.y),
-                egui::Align2::RIGHT_BOTTOM,
-                format!("page {}", offset / CHUNK_BYTES as u64),
-                FontId::proportional(font.size * 10.0 / 13.0),
-                color,
-            );
-        }
-    }
+    paint_rows(
+        ui, &painter, rows, &marks, &columns, &font, &palette, hidden,
+    );
     if let Some(cursor) = view.cursor
         && let Some(center) = view.byte_pos(cursor)
     {
@@ -194,19 +166,85 @@ fn selection_menu_ui(
     }
 }
 
+/// The height of a row: the font's, plus room for the changed-byte underline.
+fn row_height(ui: &egui::Ui, font: &FontId) -> f32 {
+    ui.fonts_mut(|f| f.row_height(font)) + 2.0
+}
+
+/// The column titles above the rows.
+fn header_ui(
+    ui: &mut egui::Ui,
+    columns: &Columns,
+    font: &FontId,
+    palette: &Palette,
+    char_width: f32,
+    row_height: f32,
+) {
+    let header = columns.header();
+    let (header_rect, _) = ui.allocate_exact_size(
+        egui::vec2(char_width * header.len() as f32 + GUTTER_WIDTH, row_height),
+        Sense::hover(),
+    );
+    ui.painter().text(
+        header_rect.min + egui::vec2(GUTTER_WIDTH, 0.0),
+        egui::Align2::LEFT_TOP,
+        header,
+        font.clone(),
+        palette.weak,
+    );
+}
+
+/// Paints `rows` from the top of the painter's clip rect: each row's text with its
+/// highlights, and a line where a new 64 KiB chunk (page) starts.
+#[allow(clippy::too_many_arguments)]
+fn paint_rows(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    rows: Range<u64>,
+    marks: &RowMarks<'_>,
+    columns: &Columns,
+    font: &FontId,
+    palette: &Palette,
+    hidden: &BTreeSet<MapKind>,
+) {
+    let rect = painter.clip_rect();
+    let row_height = row_height(ui, font);
+    let per_row = columns.bytes_per_row as u64;
+    for (i, row) in rows.enumerate() {
+        let galley = painter.layout_job(row_job(marks, row, columns, font, palette));
+        let pos = rect.min + egui::vec2(0.0, i as f32 * row_height);
+        painter.galley(pos, galley, palette.text);
+        let offset = row * per_row;
+        if offset.is_multiple_of(CHUNK_BYTES as u64)
+            && offset > 0
+            && !hidden.contains(&MapKind::PageBoundary)
+        {
+            let color = layer_color(MapKind::PageBoundary, ui.visuals().dark_mode);
+            painter.hline(rect.x_range(), pos.y, egui::Stroke::new(1.0, color));
+            painter.text(
+                egui::pos2(rect.max.x - 4.0, pos.y),
+                egui::Align2::RIGHT_BOTTOM,
+                format!("page {}", offset / CHUNK_BYTES as u64),
+                FontId::proportional(font.size * 10.0 / 13.0),
+                color,
+            );
+        }
+    }
+}
+
 /// A coloured bar beside each row for the innermost memory-map entry at its start.
 fn map_gutter_ui(
     ui: &egui::Ui,
-    view: &HexView,
+    rows: Range<u64>,
+    per_row: u64,
     state: &AppState,
     hidden: &BTreeSet<MapKind>,
     gutter: egui::Rect,
     row_height: f32,
 ) {
-    let per_row = view.bytes_per_row as u64;
     let dark = ui.visuals().dark_mode;
     let painter = ui.painter_at(gutter);
-    let visible = view.first_row * per_row..(view.first_row + view.visible_rows) * per_row;
+    let visible = rows.start * per_row..rows.end * per_row;
     // One pass over the map per frame; then the few entries on screen per row.
     let on_screen: Vec<_> = state
         .marks
@@ -215,8 +253,8 @@ fn map_gutter_ui(
         .filter(|e| !hidden.contains(&e.kind) && !e.kind.is_marker())
         .filter(|e| e.range.start < visible.end && visible.start < e.range.end)
         .collect();
-    for i in 0..view.visible_rows {
-        let offset = (view.first_row + i) * per_row;
+    for (i, row) in rows.enumerate() {
+        let offset = row * per_row;
         let row = offset..offset + per_row;
         let innermost = on_screen
             .iter()

@@ -38,15 +38,7 @@ pub fn toolbar_ui(
         } else {
             ui.strong("Linear memory");
         }
-        for kind in RegionKind::ALL {
-            legend_chip(ui, kind.name(), palette.region(kind), palette);
-        }
-        legend_chip(ui, "overrun", palette.overrun, palette);
-        ui.label(
-            egui::RichText::new("changed")
-                .color(palette.changed)
-                .underline(),
-        );
+        legend_ui(ui, palette);
         ui.separator();
         changed_menu_ui(ui, view, state.changed(), &state.changed.step);
     });
@@ -72,6 +64,19 @@ pub fn toolbar_ui(
             });
         view.set_bytes_per_row(width);
     });
+}
+
+/// The highlight colours, named: allocation, input, output, overrun, changed.
+pub(super) fn legend_ui(ui: &mut egui::Ui, palette: &Palette) {
+    for kind in RegionKind::ALL {
+        legend_chip(ui, kind.name(), palette.region(kind), palette);
+    }
+    legend_chip(ui, "overrun", palette.overrun, palette);
+    ui.label(
+        egui::RichText::new("changed")
+            .color(palette.changed)
+            .underline(),
+    );
 }
 
 fn legend_chip(ui: &mut egui::Ui, name: &str, color: egui::Color32, palette: &Palette) {

@@ -93,6 +93,11 @@ impl HexView {
         self.pending_reveal = Some(offset);
     }
 
+    /// How many rows fitted on screen in the last frame.
+    pub fn visible_rows(&self) -> u64 {
+        self.visible_rows
+    }
+
     /// Moves the cursor to `offset` and brings it into view, remembering where the
     /// view was for Back.
     pub fn go_to(&mut self, offset: u64) {

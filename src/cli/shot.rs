@@ -1,0 +1,105 @@
+//! `wasmscope shot SESSION -o out.png`: replays a session in the app, headless (no
+//! window, no display, no GPU), and writes the picture File ▸ Save picture makes.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::ShotArgs;
+use crate::engine::default_cache_dir;
+use crate::memory::RegionKind;
+use crate::recipe::write_atomically;
+use crate::ui::{
+    App, AppOptions, LogKind, PictureRows, Presentation, Settings, UiCommand, encode_png,
+    resolve_offset,
+};
+
+/// How long the module may take to load and the session to replay.
+const PATIENCE: Duration = Duration::from_secs(300);
+
+/// Replays the session and writes the picture.
+pub fn shot(args: &ShotArgs) -> Result<()> {
+    if ![8, 16, 32].contains(&args.bytes_per_row) {
+        bail!("--bytes-per-row is 8, 16 or 32, not {}", args.bytes_per_row);
+    }
+    if !(0.5..=4.0).contains(&args.scale) {
+        bail!("--scale is between 0.5 and 4, not {}", args.scale);
+    }
+    let options = AppOptions {
+        module: Some(args.session.clone()),
+        presentation: Presentation {
+            fixed_host_base: args.host_base,
+            hide_durations: true,
+        },
+        compile_cache: if args.no_cache {
+            None
+        } else {
+            default_cache_dir()
+        },
+        compiler: Some(args.compiler),
+    };
+    let mut app = App::with_context(egui::Context::default(), Settings::default(), options)?;
+    settle(&mut app, args.allow_host_settings)?;
+    let state = app.state();
+    for entry in state.log.iter().filter(|e| e.kind == LogKind::Error) {
+        eprintln!("note: {}", entry.text);
+    }
+    let at = match &args.at {
+        Some(text) => resolve_offset(text, state).with_context(|| format!("--at {text}"))?,
+        None => default_offset(&app),
+    };
+    let rows = PictureRows::at(
+        at,
+        args.rows,
+        args.bytes_per_row,
+        app.state().snapshot.len_bytes(),
+    );
+    let image = app.picture(&rows, args.scale);
+    let png = encode_png(&image)?;
+    write_atomically(&args.output, &png)?;
+    Ok(())
+}
+
+/// Applies the app's events until the session has replayed; answers its request for
+/// folders and environment variables with `allow`.
+fn settle(app: &mut App, allow: bool) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        let state = app.state();
+        if state.offer.is_some() {
+            app.apply(UiCommand::AnswerSession(Some(allow)));
+            continue;
+        }
+        let idle = state.loading.is_none() && state.running.is_none();
+        if idle && state.ready {
+            return Ok(());
+        }
+        if idle
+            && !state.ready
+            && let Some(error) = state.log.iter().rev().find(|e| e.kind == LogKind::Error)
+        {
+            bail!("{}", error.text);
+        }
+        if started.elapsed() > PATIENCE {
+            bail!(
+                "the session did not finish replaying in {} s",
+                PATIENCE.as_secs()
+            );
+        }
+        app.wait_for_event(Duration::from_millis(100));
+    }
+}
+
+/// Where the picture starts without `--at`: the allocation, else the input or output,
+/// else offset 0.
+fn default_offset(app: &App) -> u64 {
+    let regions = &app.state().regions;
+    [
+        RegionKind::Allocation,
+        RegionKind::Input,
+        RegionKind::Output,
+    ]
+    .iter()
+    .find_map(|kind| regions.iter().find(|r| r.kind == *kind))
+    .map_or(0, |r| r.range.start)
+}
