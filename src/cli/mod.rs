@@ -150,6 +150,10 @@ pub struct ReplayArgs {
     /// Print every write the guest's instructions make, one line each.
     #[arg(long)]
     pub trace_writes: bool,
+    /// Print each step's note (a lesson's text) after it, placeholders filled in;
+    /// a placeholder that names nothing fails the replay.
+    #[arg(long)]
+    pub notes: bool,
 }
 
 /// Options of `wasmscope run`.

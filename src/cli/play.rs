@@ -12,7 +12,7 @@ use crate::engine::{
     default_cache_dir, glue_allocator, new_debug_engine, run_steps,
 };
 use crate::inspect::{ModuleInfo, inspect};
-use crate::recipe::Recipe;
+use crate::recipe::{Recipe, fill_note};
 
 /// How to play a session.
 pub struct PlayOptions<'a> {
@@ -28,6 +28,8 @@ pub struct PlayOptions<'a> {
     pub allocators: Vec<Allocator>,
     /// Trace every write the guest's instructions make, and print each.
     pub trace_writes: bool,
+    /// Print each step's note (a lesson's text), its placeholders filled in.
+    pub notes: bool,
 }
 
 /// What a played session left behind.
@@ -36,6 +38,8 @@ pub struct Played {
     pub end: RunEnd,
     /// The first failure's message, if any.
     pub first_error: Option<String>,
+    /// Placeholders of notes that named nothing (`step 2: {nope}`).
+    pub unknown_placeholders: Vec<String>,
     /// The names the steps bound.
     pub bindings: Bindings,
     /// The host address of guest offset 0 at the end.
@@ -93,10 +97,20 @@ pub fn play(
         writeln!(out, "{line}")?;
     }
     let mut runner = Runner::new(recipe.input.as_ref());
+    if options.notes
+        && let Some(lesson) = &recipe.lesson
+    {
+        writeln!(out, "Lesson: {}", lesson.title)?;
+        if let Some(intro) = &lesson.intro {
+            quote(out, intro)?;
+        }
+    }
     let mut printer = Printer {
         out,
         after_failure: options.after_failure,
         first_error: None,
+        notes: options.notes,
+        unknown_placeholders: Vec::new(),
     };
     let end = run_steps(
         &mut session,
@@ -108,6 +122,7 @@ pub fn play(
     Ok(Played {
         end,
         first_error: printer.first_error,
+        unknown_placeholders: printer.unknown_placeholders,
         bindings: runner.bindings().clone(),
         host_base: session.host_base(),
         info,
@@ -133,11 +148,55 @@ struct Printer<'a, W: Write> {
     out: &'a mut W,
     after_failure: AfterFailure,
     first_error: Option<String>,
+    notes: bool,
+    unknown_placeholders: Vec<String>,
+}
+
+/// `text` as quoted lines: `> …`.
+fn quote(out: &mut impl Write, text: &str) -> Result<()> {
+    for line in text.trim_end().lines() {
+        writeln!(out, "> {line}")?;
+    }
+    Ok(())
 }
 
 impl<W: Write> RunObserver for Printer<'_, W> {
     fn done(&mut self, report: StepReport) -> Result<()> {
-        if let Some(error) = print_report(self.out, &report)? {
+        let failed = print_report(self.out, &report)?;
+        if self.notes {
+            self.note(&report)?;
+        }
+        self.failed(failed)
+    }
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// The step's note, filled in with the values after it.
+    fn note(&mut self, report: &StepReport) -> Result<()> {
+        let Some(note) = &report.step.note else {
+            return Ok(());
+        };
+        let values = report.bindings.note_values(report.snapshot.host_base());
+        let text = match fill_note(note, &values) {
+            Ok(text) => text,
+            Err((text, unknown)) => {
+                for key in unknown {
+                    eprintln!(
+                        "warning: step {}'s note: {{{key}}} names nothing",
+                        report.index + 1
+                    );
+                    self.unknown_placeholders
+                        .push(format!("step {}: {{{key}}}", report.index + 1));
+                }
+                text
+            }
+        };
+        quote(self.out, &text)
+    }
+
+    /// Remembers a failed step's error (and prints it, when the run goes on).
+    fn failed(&mut self, failed: Option<String>) -> Result<()> {
+        if let Some(error) = failed {
             // With `Stop`, the one failure is the command's error, printed by `main`.
             if self.after_failure == AfterFailure::Continue {
                 eprintln!("error: {error}");

@@ -71,10 +71,17 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
         after_failure: AfterFailure::Continue,
         allocators: Vec::new(),
         trace_writes: args.trace_writes,
+        notes: args.notes,
     };
     let played = play(&recipe, &bytes, options, out)?;
     if played.first_error.is_some() {
         return Err(StepsFailed.into());
+    }
+    if !played.unknown_placeholders.is_empty() {
+        bail!(
+            "notes name values no step defines: {}",
+            played.unknown_placeholders.join(", ")
+        );
     }
     Ok(())
 }

@@ -50,6 +50,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         host: host_settings(args)?,
         limits: Some(limits.settings()),
         steps: seed_steps(&choice),
+        lesson: None,
     };
     let options = PlayOptions {
         module_path: &args.module,
@@ -58,6 +59,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         after_failure: AfterFailure::Stop,
         allocators: vec![allocator.clone()],
         trace_writes: args.trace_writes,
+        notes: false,
     };
     let played = play(&recipe, &bytes, options, out)?;
     if let Some(path) = &args.save {

@@ -54,6 +54,8 @@ pub struct StepReport {
     pub globals: Vec<GlobalValue>,
     /// Wall time of the step.
     pub elapsed_ms: u64,
+    /// The names bound after the step (what a lesson's note shows).
+    pub bindings: Bindings,
 }
 
 impl StepReport {
@@ -91,6 +93,15 @@ impl Bindings {
     /// The bytes named `name`.
     pub fn bytes(&self, name: &str) -> Option<&[u8]> {
         self.bytes.get(name).map(Vec::as_slice)
+    }
+
+    /// What a lesson's note can show: these names, and `host_base` for `{host(ptr)}`.
+    pub fn note_values(&self, host_base: u64) -> recipe::NoteValues {
+        recipe::NoteValues {
+            ints: self.ints.clone(),
+            bytes: self.bytes.clone(),
+            host_base,
+        }
     }
 
     /// Every name an expression can use, with its value.
@@ -190,6 +201,7 @@ impl Runner {
             snapshot,
             globals: session.globals(),
             elapsed_ms: 0,
+            bindings: Bindings::default(),
         };
         let outcome = match outcome {
             Ok((concrete, output)) => self
@@ -198,6 +210,7 @@ impl Runner {
             Err(err) => Err(err),
         };
         report.outcome = outcome.map_err(|err| format!("{err:#}"));
+        report.bindings = self.bindings.clone();
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         report
     }

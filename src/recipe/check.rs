@@ -35,21 +35,7 @@ pub fn check_names(steps: &[Step], given: &[&str]) -> Result<(), NameError> {
             message,
         };
         let expr = |field: &str, expr: &Expr| -> Result<(), NameError> {
-            let used = names_used(expr.as_str())
-                .map_err(|err| fail(format!("{}: `{}`: {err:#}", at(field), expr.as_str())))?;
-            for name in used {
-                let known = match name.strip_prefix("len(").and_then(|n| n.strip_suffix(')')) {
-                    Some(inner) => bytes.contains(inner),
-                    None => ints.contains(&name),
-                };
-                if !known {
-                    return Err(fail(format!(
-                        "{}: `{name}` is used before any step defines it",
-                        at(field)
-                    )));
-                }
-            }
-            Ok(())
+            undefined(expr, &ints, &bytes).map_err(|why| fail(format!("{}: {why}", at(field))))
         };
         match &step.op {
             Op::Input(_) => {
@@ -88,6 +74,30 @@ pub fn check_names(steps: &[Step], given: &[&str]) -> Result<(), NameError> {
                 expr("len", len)?;
                 bytes.insert(name.clone());
             }
+        }
+        // Where a note points is looked up after its step ran.
+        if let Some(show) = &step.show {
+            let fields = std::iter::once(("show", &show.at))
+                .chain(show.len.as_ref().map(|len| ("show_len", len)));
+            for (field, shown) in fields {
+                undefined(shown, &ints, &bytes)
+                    .map_err(|why| fail(format!("{}: {why}", at(field))))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fails when `expr` is not an expression, or uses a name no earlier step defined.
+fn undefined(expr: &Expr, ints: &BTreeSet<String>, bytes: &BTreeSet<String>) -> Result<(), String> {
+    let used = names_used(expr.as_str()).map_err(|err| format!("`{}`: {err:#}", expr.as_str()))?;
+    for name in used {
+        let known = match name.strip_prefix("len(").and_then(|n| n.strip_suffix(')')) {
+            Some(inner) => bytes.contains(inner),
+            None => ints.contains(&name),
+        };
+        if !known {
+            return Err(format!("`{name}` is used before any step defines it"));
         }
     }
     Ok(())

@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use super::{
-    Data, Expr, HostSettings, Input, LimitSettings, ModuleRef, Op, Recipe, Returns, Step,
-    StubPolicy, check_names,
+    Data, Expr, HostSettings, Input, Lesson, LimitSettings, ModuleRef, Op, Recipe, Returns, Show,
+    Step, StubPolicy, check_names,
 };
 use crate::memory::{format_hex, parse_hex};
 
@@ -64,8 +64,18 @@ struct RawRecipe {
     host: RawHost,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     limits: Option<RawLimits>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lesson: Option<RawLesson>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     step: Vec<Spanned<RawStep>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLesson {
+    title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    intro: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -161,6 +171,10 @@ struct RawStep {
     name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    show: Option<RawExpr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    show_len: Option<RawExpr>,
 }
 
 /// The 1-based line of byte `offset` in `text`.
@@ -233,6 +247,10 @@ pub fn parse(text: &str) -> Result<Recipe, RecipeError> {
             memory_limit_mb: l.memory_limit_mb,
         }),
         steps,
+        lesson: raw.lesson.map(|l| Lesson {
+            title: l.title,
+            intro: l.intro,
+        }),
     })
 }
 
@@ -356,13 +374,30 @@ fn step_from(raw: RawStep) -> Result<Step, String> {
             name: name("output"),
         },
     };
-    Ok(Step { op, note: raw.note })
+    let show = match (raw.show, raw.show_len) {
+        (Some(at), len) => Some(Show {
+            at: at.into_expr(),
+            len: len.map(RawExpr::into_expr),
+        }),
+        (None, Some(_)) => return Err("`show_len` needs `show` (where to look)".into()),
+        (None, None) => None,
+    };
+    Ok(Step {
+        op,
+        note: raw.note,
+        show,
+    })
 }
 
 fn raw_step(step: &Step) -> RawStep {
     let mut raw = RawStep {
         op: step.op.kind().to_owned(),
         note: step.note.clone(),
+        show: step.show.as_ref().map(|s| RawExpr::from_expr(&s.at)),
+        show_len: step
+            .show
+            .as_ref()
+            .and_then(|s| s.len.as_ref().map(RawExpr::from_expr)),
         ..RawStep::default()
     };
     let literal = |raw: &mut RawStep, input: &Input| match input {
@@ -434,6 +469,10 @@ pub fn print(recipe: &Recipe) -> Result<String, RecipeError> {
         limits: recipe.limits.map(|l| RawLimits {
             timeout_ms: l.timeout_ms,
             memory_limit_mb: l.memory_limit_mb,
+        }),
+        lesson: recipe.lesson.as_ref().map(|l| RawLesson {
+            title: l.title.clone(),
+            intro: l.intro.clone(),
         }),
         step: recipe
             .steps

@@ -77,6 +77,10 @@ fn the_example_reads_as_the_seed_flow() {
 #[test]
 fn print_then_parse_gives_the_same_session() {
     let mut recipe = parse(EXAMPLE).unwrap();
+    recipe.lesson = Some(Lesson {
+        title: "The walkthrough".into(),
+        intro: Some("Two\nparagraphs".into()),
+    });
     recipe.host = HostSettings {
         default_stub: StubPolicy::Trap,
         stubs: [("env.abort".to_owned(), StubPolicy::Zeros)].into(),
@@ -92,6 +96,10 @@ fn print_then_parse_gives_the_same_session() {
                 data: Data::Literal(Input::Bytes(vec![1, 2, 3])),
             },
             note: Some("an edit\nover two lines".into()),
+            show: Some(Show {
+                at: Expr::new("0x110008"),
+                len: Some(Expr::new("len(input)")),
+            }),
         },
         Step::new(Op::Call {
             export: "f".into(),
@@ -228,5 +236,18 @@ fn a_value_with_a_line_break_stays_on_one_line() {
     assert_eq!(
         err,
         "line 13: step 1: `returns` is `l\\n`; expected len, ptr or value"
+    );
+}
+
+#[test]
+fn where_a_note_points_is_checked_like_any_expression() {
+    let with =
+        |fields: &str| EXAMPLE.replacen("op = \"write\"", &format!("op = \"write\"\n{fields}"), 1);
+    assert!(parse(&with("show = \"ptr\"\nshow_len = \"len(input)\"")).is_ok());
+    assert!(error(&with("show_len = 4")).contains("`show_len` needs `show`"));
+    let err = error(&with("show = \"output\""));
+    assert!(
+        err.contains("`show`: `output` is used before any step defines it"),
+        "{err}"
     );
 }

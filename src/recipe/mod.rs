@@ -10,6 +10,7 @@ mod file;
 #[cfg(test)]
 mod file_tests;
 mod io;
+mod lesson;
 mod seed;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use check::{NameError, check_names};
 pub use file::{FORMAT_VERSION, RecipeError, parse, print, sha256_hex};
 pub use io::{file_name, load, module_path_line, save, write_atomically};
+pub use lesson::{NoteValues, fill_note, placeholders};
 pub use seed::{Returns, SeedChoice, SeedStage, seed_step, seed_steps};
 
 /// What a stubbed import does when the guest calls it.
@@ -57,6 +59,27 @@ pub struct Recipe {
     pub limits: Option<LimitSettings>,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// With a `[lesson]` table, the window runs the steps one at a time with their
+    /// notes (see `lesson`).
+    pub lesson: Option<Lesson>,
+}
+
+/// What makes a session a lesson: a title, and text before the first step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lesson {
+    /// Shown above every page.
+    pub title: String,
+    /// The first page, before any step runs.
+    pub intro: Option<String>,
+}
+
+/// Where a step's note points: the view goes there and highlights `len` bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Show {
+    /// Guest offset (an expression: `ptr`, `result + 4`).
+    pub at: Expr,
+    /// Bytes to highlight (default 1).
+    pub len: Option<Expr>,
 }
 
 /// Which module, and how to notice that it changed.
@@ -143,14 +166,21 @@ pub struct LimitSettings {
 pub struct Step {
     /// What to do.
     pub op: Op,
-    /// Free text shown with the step.
+    /// Free text shown with the step; `{ptr}`, `{host(ptr)}`, `{len}` are filled in
+    /// with the values after it ran (see `lesson::fill_note`).
     pub note: Option<String>,
+    /// Where the note points in memory.
+    pub show: Option<Show>,
 }
 
 impl Step {
     /// A step without a note.
     pub fn new(op: Op) -> Self {
-        Self { op, note: None }
+        Self {
+            op,
+            note: None,
+            show: None,
+        }
     }
 }
 

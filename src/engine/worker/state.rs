@@ -402,6 +402,7 @@ impl WorkerState {
                     host: self.host.clone(),
                     limits: Some(self.limits.settings()),
                     steps: Vec::new(),
+                    lesson: None,
                 },
                 None,
             ),
