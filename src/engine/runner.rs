@@ -113,7 +113,8 @@ impl Bindings {
         names
     }
 
-    fn eval(&self, expr: &recipe::Expr) -> Result<u64> {
+    /// The value of `expr` (`ptr + 4`, `len(input)`) over these names.
+    pub fn eval(&self, expr: &recipe::Expr) -> Result<u64> {
         parse_address(expr.as_str(), &self.names()).with_context(|| format!("`{expr}`"))
     }
 }

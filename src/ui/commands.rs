@@ -122,6 +122,14 @@ pub enum UiCommand {
     SavePicture(PathBuf),
     /// Copy a picture of the rows of the hex view on screen to the clipboard.
     CopyPicture,
+    /// Start bundled lesson N (Help ▸ Lessons).
+    StartLesson(usize),
+    /// Run the lesson's next step.
+    LessonNext,
+    /// Go back one step of the lesson (instantiate again and replay).
+    LessonBack,
+    /// Stop following the lesson (memory stays as it is).
+    LeaveLesson,
 }
 
 impl App {
@@ -138,6 +146,7 @@ impl App {
                 }
             }
             UiCommand::Open(path) => {
+                self.state.lesson = None;
                 // The engine thread reads the file.
                 let generation = self.state.begin_load(file_name(&path), Some(path.clone()));
                 self.worker.send(Command::LoadFile { generation, path });
@@ -212,6 +221,10 @@ impl App {
             UiCommand::SavePictureDialog => self.save_picture_dialog(),
             UiCommand::SavePicture(path) => self.save_picture(&path),
             UiCommand::CopyPicture => self.copy_picture(),
+            UiCommand::StartLesson(index) => self.start_bundled_lesson(index),
+            UiCommand::LessonNext => self.lesson_next(),
+            UiCommand::LessonBack => self.lesson_back(),
+            UiCommand::LeaveLesson => self.state.lesson = None,
             UiCommand::OpenSessionDialog => {
                 let picked = rfd::FileDialog::new()
                     .add_filter("wasmscope session", &["toml"])
@@ -238,18 +251,7 @@ impl App {
             UiCommand::ViewStep(index) => self.state.view_step(index),
             UiCommand::CompareWith(other) => self.state.compare_with(other),
             UiCommand::StepTimeline(delta) => self.state.step_timeline(delta),
-            UiCommand::ContinueFrom(index) => {
-                self.state.view_step(None);
-                if self.state.can_step() {
-                    self.state.generation += 1;
-                    self.state.replaying(index + 1);
-                    self.state.stage_steps.retain(|&step, _| step <= index);
-                    self.worker.send(Command::Rewind {
-                        generation: self.state.generation,
-                        keep: index + 1,
-                    });
-                }
-            }
+            UiCommand::ContinueFrom(index) => self.rewind(index + 1),
             UiCommand::RestartEngine => self.restart_engine(),
             UiCommand::SelectMemory(name) => self.worker.send(Command::SelectMemory(name)),
             UiCommand::Stop => self.worker.stop(),
@@ -295,6 +297,7 @@ impl App {
     /// Loads a module; `path` is where it came from (its emscripten glue may sit
     /// beside it).
     fn load(&mut self, name: String, bytes: Vec<u8>, path: Option<PathBuf>) {
+        self.state.lesson = None;
         let generation = self.state.begin_load(name.clone(), path.clone());
         self.worker.send(Command::Load {
             generation,
@@ -321,8 +324,29 @@ impl App {
         self.worker.send(Command::SetBreakpoints(pcs));
     }
 
-    /// Replays `session` on a fresh instance of the module it names.
+    /// Instantiates the module again and replays the first `keep` steps of the
+    /// session; the later ones are dropped.
+    pub(super) fn rewind(&mut self, keep: usize) {
+        self.state.view_step(None);
+        if self.state.can_step() {
+            self.state.generation += 1;
+            self.state.replaying(keep);
+            self.state.stage_steps.retain(|&step, _| step < keep);
+            self.worker.send(Command::Rewind {
+                generation: self.state.generation,
+                keep,
+            });
+        }
+    }
+
+    /// Replays `session` on a fresh instance of the module it names; a lesson starts
+    /// at its introduction instead.
     pub(super) fn open_session(&mut self, session: Recipe) {
+        if session.lesson.is_some() {
+            self.start_lesson(session, None);
+            return;
+        }
+        self.state.lesson = None;
         self.state.view_step(None);
         let path = session.module.path.clone();
         let generation = self.state.begin_load(file_name(&path), Some(path));
@@ -378,7 +402,7 @@ impl App {
 
     /// Sends steps to run; `stage_ends` marks, by count of steps, where each
     /// walkthrough stage ends.
-    fn send_steps(
+    pub(super) fn send_steps(
         &mut self,
         steps: Vec<recipe::Step>,
         stage_ends: Vec<(usize, Stage)>,

@@ -66,6 +66,7 @@ impl AppState {
                 self.writers = WriteMap::default();
                 self.writer_totals.clear();
                 self.timeline = Timeline::default();
+                self.bindings = crate::engine::Bindings::default();
                 self.live = None;
                 self.stages.clear();
                 self.loading = None;

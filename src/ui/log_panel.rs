@@ -41,7 +41,7 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
     area.show(ui, |ui| {
         let visuals = ui.visuals().clone();
         for (index, entry) in log.iter().enumerate() {
-            let text = egui::RichText::new(&entry.text).monospace();
+            let text = egui::RichText::new(drawable(&entry.text)).monospace();
             let text = match entry.kind {
                 LogKind::Error => text.color(visuals.error_fg_color),
                 LogKind::Changed => text.color(visuals.weak_text_color()),
@@ -63,4 +63,14 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
             }
         }
     });
+}
+
+/// `text` with what egui's fonts cannot draw made drawable: U+FFFD (where invalid
+/// UTF-8 from a guest was replaced) becomes `?`. Copies keep the original.
+pub fn drawable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\u{FFFD}') {
+        text.replace('\u{FFFD}', "?").into()
+    } else {
+        text.into()
+    }
 }

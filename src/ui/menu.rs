@@ -98,6 +98,14 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<Ui
         }
         view_menu_ui(ui, settings);
         ui.menu_button("Help", |ui| {
+            ui.menu_button("Lessons", |ui| {
+                for (index, title) in super::lessons::bundled_titles().into_iter().enumerate() {
+                    if ui.button(title).clicked() {
+                        cmds.push(UiCommand::StartLesson(index));
+                    }
+                }
+            });
+            ui.separator();
             ui.label("Steps: Ctrl+Enter runs the next one, Ctrl+Shift+Enter all of them.");
             ui.label("Esc stops a running call. Ctrl+O opens a module.");
             ui.label("Drop a .wasm or .wat file on the window to open it.");

@@ -9,6 +9,8 @@ mod engine_panel;
 mod events;
 mod hex_view;
 mod inspector_panel;
+mod lesson_panel;
+mod lessons;
 mod log_panel;
 mod marks;
 mod memory_map_panel;
@@ -38,6 +40,7 @@ pub use hex_view::{
     CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
 };
 pub use inspector_panel::EditForm;
+pub use lessons::bundled_titles as bundled_lesson_titles;
 pub use marks::MemoryMarks;
 pub use raster::{decode_png, encode_png};
 pub use settings::Settings;
@@ -63,6 +66,8 @@ pub enum SideTab {
     Inspector,
     /// Segments, stack, heap, allocations.
     MemoryMap,
+    /// The lesson being followed (only while there is one).
+    Lesson,
 }
 
 /// The bundled demo: the newsletter's `append` guest.
@@ -296,6 +301,10 @@ impl App {
         if let Some(offset) = self.state.scroll_to.take() {
             self.hex.reveal(offset);
         }
+        if let Some(range) = self.state.select.take() {
+            self.hex.cursor = Some(range.start);
+            self.hex.anchor = Some(range.end.saturating_sub(1).max(range.start));
+        }
     }
 }
 
@@ -309,7 +318,13 @@ impl App {
             // Wider would push the hex view's ASCII column off a 1280-pixel window.
             .max_size(420.0)
             .show(ui, |ui| {
+                if self.state.lesson.is_none() && self.tab == SideTab::Lesson {
+                    self.tab = SideTab::Module;
+                }
                 ui.horizontal(|ui| {
+                    if self.state.lesson.is_some() {
+                        ui.selectable_value(&mut self.tab, SideTab::Lesson, "Lesson");
+                    }
                     ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
                     ui.selectable_value(&mut self.tab, SideTab::Inspector, "Inspector");
                     ui.selectable_value(&mut self.tab, SideTab::MemoryMap, "Memory map");
@@ -338,6 +353,7 @@ impl App {
                         &mut self.hidden_layers,
                         &mut self.hex,
                     ),
+                    SideTab::Lesson => lesson_panel::lesson_ui(ui, &self.state, cmds),
                 }
             });
     }
@@ -407,8 +423,11 @@ impl eframe::App for App {
         let cmds = &mut self.commands;
         egui::CentralPanel::default().show(ui, |ui| {
             engine_panel::engine_stopped_ui(ui, &self.state, cmds);
-            walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
-            ui.separator();
+            // A lesson drives the steps itself.
+            if self.state.lesson.is_none() {
+                walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
+                ui.separator();
+            }
             timeline_panel::timeline_ui(ui, &self.state, cmds);
             if self.state.paused.is_some() {
                 ui.separator();

@@ -186,6 +186,12 @@ pub struct AppState {
     pub engine_stopped: Option<String>,
     /// A guest offset the hex view should bring into view.
     pub scroll_to: Option<u64>,
+    /// Bytes the hex view should select (where a lesson's note points).
+    pub select: Option<std::ops::Range<u64>>,
+    /// The names the session's steps bound, after the newest step.
+    pub bindings: crate::engine::Bindings,
+    /// The lesson being followed.
+    pub lesson: Option<super::lessons::LessonState>,
     /// The bytes changed by the last step that could change memory (reads cannot,
     /// so they leave the marks of the step before them).
     pub changed: Changed,
@@ -229,6 +235,9 @@ impl Default for AppState {
             breakpoints: Vec::new(),
             engine_stopped: None,
             scroll_to: None,
+            select: None,
+            bindings: crate::engine::Bindings::default(),
+            lesson: None,
             changed: Changed::default(),
             presentation: Presentation::default(),
             marks: MemoryMarks::default(),

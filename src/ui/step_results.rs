@@ -74,6 +74,11 @@ impl AppState {
             },
         );
         self.session.steps.push(report.step.clone());
+        self.bindings = report.bindings.clone();
+        if let Some(range) = super::lessons::shown_range(&report) {
+            self.scroll_to = Some(range.start);
+            self.select = Some(range);
+        }
         if report.failed() {
             self.stages.clear();
         } else if let Some(&(index, stage)) = self.stages.front()
