@@ -88,7 +88,7 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
 fn every_bundled_lesson_runs_to_its_end_in_the_window() {
     let titles = wasmscope::ui::bundled_lesson_titles();
     assert_eq!(titles.len(), 4);
-    for index in 0..titles.len() {
+    for (index, title) in titles.iter().enumerate() {
         let mut harness = harness(None, pinned());
         harness.state_mut().apply(UiCommand::StartLesson(index));
         harness.step();
@@ -111,7 +111,7 @@ fn every_bundled_lesson_runs_to_its_end_in_the_window() {
             assert!(!text.is_empty());
         }
         let log = common::log_text(harness.state());
-        assert!(!log.contains("failed"), "{}: {log}", titles[index]);
+        assert!(!log.contains("failed"), "{title}: {log}");
     }
 }
 
