@@ -206,3 +206,64 @@ fn common_session(dir: &Path) -> String {
     ]);
     session.to_str().unwrap().to_owned()
 }
+
+/// The README's picture of the hex view is `wasmscope shot` of `docs/demo.toml`; it
+/// stays what the command draws (regenerate with the command in the README).
+#[test]
+fn the_readme_picture_is_what_shot_draws() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_png = temp_dir("readme").join("hex_view.png");
+    let out = cli_support::wasmscope(&[
+        "shot",
+        root.join("docs/demo.toml").to_str().unwrap(),
+        "-o",
+        out_png.to_str().unwrap(),
+        "--host-base",
+        "0x7f0000000000",
+        "--scale",
+        "2",
+        "--rows",
+        "5",
+    ]);
+    assert!(out.status.success(), "{}", cli_support::stderr(&out));
+    let drawn = decode_png(&std::fs::read(&out_png).unwrap()).unwrap();
+    let committed = decode_png(&std::fs::read(root.join("docs/hex_view.png")).unwrap()).unwrap();
+    assert_eq!(drawn.size, committed.size);
+    assert!(drawn.pixels == committed.pixels, "docs/hex_view.png is out of date");
+}
+
+/// A lesson's steps run before the picture; `--step` pictures an earlier one.
+#[test]
+fn shot_runs_a_lessons_steps_and_pictures_any_step() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lesson = root.join("assets/lessons/newsletter.toml");
+    let dir = temp_dir("lesson-shot");
+    let picture = |step: &str| {
+        let png = dir.join(format!("step{step}.png"));
+        let out = cli_support::wasmscope(&[
+            "shot",
+            lesson.to_str().unwrap(),
+            "-o",
+            png.to_str().unwrap(),
+            "--step",
+            step,
+            "--at",
+            "0x110000",
+        ]);
+        assert!(out.status.success(), "{}", cli_support::stderr(&out));
+        decode_png(&std::fs::read(png).unwrap()).unwrap()
+    };
+    let after_alloc = picture("1");
+    let after_overrun = picture("8");
+    assert_eq!(after_alloc.size, after_overrun.size);
+    assert!(after_alloc.pixels != after_overrun.pixels);
+    let out = cli_support::wasmscope(&[
+        "shot",
+        lesson.to_str().unwrap(),
+        "-o",
+        dir.join("x.png").to_str().unwrap(),
+        "--step",
+        "9",
+    ]);
+    assert!(cli_support::stderr(&out).contains("--step 9: the session has steps 1 to 8"));
+}

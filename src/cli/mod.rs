@@ -79,6 +79,9 @@ pub struct ShotArgs {
     /// How many rows.
     #[arg(long, default_value_t = 8)]
     pub rows: u64,
+    /// Picture memory as it was after step N (1 is the first); default: after all.
+    #[arg(long, value_name = "N")]
+    pub step: Option<usize>,
     /// Bytes per row: 8, 16 or 32.
     #[arg(long, default_value_t = 16)]
     pub bytes_per_row: usize,

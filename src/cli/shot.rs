@@ -40,6 +40,21 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
     };
     let mut app = App::with_context(egui::Context::default(), Settings::default(), options)?;
     settle(&mut app, args.allow_host_settings)?;
+    // A lesson runs its steps as Next does, one at a time.
+    while let Some(lesson) = &app.state().lesson {
+        if app.state().lesson_page() >= lesson.steps.len() {
+            break;
+        }
+        app.apply(UiCommand::LessonNext);
+        settle(&mut app, args.allow_host_settings)?;
+    }
+    if let Some(step) = args.step {
+        let steps = app.state().timeline.len();
+        if step == 0 || step > steps {
+            bail!("--step {step}: the session has steps 1 to {steps}");
+        }
+        app.apply(UiCommand::ViewStep(Some(step - 1)));
+    }
     let state = app.state();
     for entry in state.log.iter().filter(|e| e.kind == LogKind::Error) {
         eprintln!("note: {}", entry.text);
