@@ -39,6 +39,11 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
         idle(app) && app.state().lesson.is_some()
     });
     harness.get_by_label_contains("Introduction · 8 steps");
+    let log = common::log_text(harness.state());
+    assert!(
+        log.ends_with("Lesson: press Next (or Ctrl+Enter) for each step."),
+        "{log}"
+    );
     harness.get_by_label_contains("can pass each other only numbers");
 
     next(&mut harness, 1);
@@ -56,9 +61,15 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     // The note points at the allocation: selected in the hex view.
     assert_eq!(harness.state().hex().cursor, Some(0x11_0008));
 
-    for page in 2..=4 {
+    for page in 2..=3 {
         next(&mut harness, page);
     }
+    // Ctrl+Enter is Next in a lesson.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.step();
+    settle(&mut harness, "Ctrl+Enter", |app| {
+        idle(app) && app.state().lesson_page() == 4
+    });
     let text = harness.state().state().lesson_text();
     assert!(
         text.contains("\"The input string<---- This is your string\""),

@@ -229,7 +229,10 @@ fn the_readme_picture_is_what_shot_draws() {
     let drawn = decode_png(&std::fs::read(&out_png).unwrap()).unwrap();
     let committed = decode_png(&std::fs::read(root.join("docs/hex_view.png")).unwrap()).unwrap();
     assert_eq!(drawn.size, committed.size);
-    assert!(drawn.pixels == committed.pixels, "docs/hex_view.png is out of date");
+    assert!(
+        drawn.pixels == committed.pixels,
+        "docs/hex_view.png is out of date"
+    );
 }
 
 /// A lesson's steps run before the picture; `--step` pictures an earlier one.

@@ -91,7 +91,12 @@ impl AppState {
                 if fresh_module {
                     self.push_log(
                         LogKind::Info,
-                        "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all.",
+                        match self.lesson {
+                            Some(_) => "Lesson: press Next (or Ctrl+Enter) for each step.",
+                            None => {
+                                "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all."
+                            }
+                        },
                     );
                 }
             }

@@ -158,13 +158,20 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<UiCommand
         if input.consume_shortcut(&OPEN) {
             cmds.push(UiCommand::OpenDialog);
         }
-        if input.consume_shortcut(&RUN_ALL) {
-            cmds.push(UiCommand::RunAll);
-        }
-        if input.consume_shortcut(&NEXT_STEP)
-            && let Some(stage) = state.walk.next_stage()
-        {
-            cmds.push(UiCommand::Stage(stage));
+        // In a lesson, Ctrl+Enter is its Next (the walkthrough is hidden).
+        if state.lesson.is_some() {
+            if input.consume_shortcut(&NEXT_STEP) {
+                cmds.push(UiCommand::LessonNext);
+            }
+        } else {
+            if input.consume_shortcut(&RUN_ALL) {
+                cmds.push(UiCommand::RunAll);
+            }
+            if input.consume_shortcut(&NEXT_STEP)
+                && let Some(stage) = state.walk.next_stage()
+            {
+                cmds.push(UiCommand::Stage(stage));
+            }
         }
         if state.running.is_some() && input.consume_shortcut(&STOP) {
             cmds.push(UiCommand::Stop);
