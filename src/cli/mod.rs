@@ -17,7 +17,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::CompilerChoice;
 use crate::hostgen::Lang;
-use crate::inspect::{inspect, load_module_bytes, render_text};
+use crate::inspect::{
+    inspect, inspect_component, is_component, load_module_bytes, render_component_text, render_text,
+};
 
 /// wasmscope — watch a host and a WebAssembly guest pass data through linear memory.
 #[derive(Debug, Parser)]
@@ -270,12 +272,21 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn inspect_cmd(path: &std::path::Path, json: bool) -> Result<()> {
     let bytes = load_module_bytes(path)?;
-    let info =
-        inspect(&bytes).map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
-    let text = if json {
-        serde_json::to_string_pretty(&info)? + "\n"
+    let cannot = |err: anyhow::Error| err.context(format!("cannot inspect {}", path.display()));
+    let text = if is_component(&bytes) {
+        let info = inspect_component(&bytes).map_err(cannot)?;
+        if json {
+            serde_json::to_string_pretty(&info)? + "\n"
+        } else {
+            render_component_text(&info)
+        }
     } else {
-        render_text(&info)
+        let info = inspect(&bytes).map_err(cannot)?;
+        if json {
+            serde_json::to_string_pretty(&info)? + "\n"
+        } else {
+            render_text(&info)
+        }
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

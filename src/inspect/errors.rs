@@ -37,7 +37,8 @@ pub(crate) fn check_header(bytes: &[u8]) -> anyhow::Result<()> {
 pub(crate) fn components_unsupported() -> Error {
     anyhow!(
         "this is a WebAssembly component (component model), not a core module; \
-         components are not supported yet"
+         `wasmscope inspect` shows its WIT world and the core modules inside, but \
+         running components is not supported yet"
     )
 }
 

@@ -12,6 +12,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+mod component;
 mod const_expr;
 mod errors;
 mod load;
@@ -21,6 +22,7 @@ mod names;
 mod naming;
 mod parse;
 mod render;
+mod render_component;
 mod resolve;
 mod types;
 mod wat_text;
@@ -33,14 +35,19 @@ mod tests_errors;
 #[cfg(test)]
 mod tests_text;
 
+pub use component::{
+    ComponentInfo, CoreInstance, CoreModule, Lift, WitFunction, WitItem, inspect_component,
+    is_component,
+};
 pub use load::{load_module_bytes, to_binary};
 pub use model::{
     CustomSectionInfo, DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo, ImportInfo,
     ImportKind, MemoryInfo, ProducerField, ProducerValue, TableInfo,
 };
 pub use module_info::ModuleInfo;
-pub use parse::inspect;
+pub use parse::{inspect, list, validate};
 pub use render::render_text;
+pub use render_component::render_component_text;
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
 pub use wat_text::{CodeLine, MAX_WAT_BYTES, function_code, function_wat};
 pub use write_sites::{WriteKind, WriteSite, WriteSites, write_sites};

@@ -1,4 +1,5 @@
-//! `inspect`: one pass over the binary that validates it and collects a `ModuleInfo`.
+//! `inspect`: `list` walks the sections (skipping function bodies) into a `ModuleInfo`;
+//! `validate` checks everything, function bodies included.
 
 use super::const_expr;
 use super::errors::{binary_error, check_header, components_unsupported};
@@ -11,24 +12,61 @@ use super::names::{self, Names};
 use super::resolve;
 use super::types::{ConstValue, FuncSignature, GlobalType, MemoryType};
 use wasmparser::{
-    CompositeInnerType, DataKind, FuncValidatorAllocations, Parser, Payload, TypeRef, ValidPayload,
-    Validator, WasmFeatures,
+    Chunk, CompositeInnerType, DataKind, FuncValidatorAllocations, Parser, Payload, TypeRef,
+    ValidPayload, Validator, WasmFeatures,
 };
 
-/// Parses and validates a core WebAssembly module and describes it.
+/// Parses and validates a core WebAssembly module and describes it: [`validate`],
+/// then [`list`].
 ///
 /// Errors are one line: an empty input, bad magic (not wasm), a component, or
 /// `invalid module at byte offset 0x…: <what wasmparser expected>`.
 pub fn inspect(bytes: &[u8]) -> anyhow::Result<ModuleInfo> {
+    validate(bytes)?;
+    list(bytes)
+}
+
+/// Describes a core module from its sections, without validating function bodies
+/// (the code section is skipped): fast on a large module, so a window can show the
+/// exports while [`validate`] runs. An invalid module may be listed.
+pub fn list(bytes: &[u8]) -> anyhow::Result<ModuleInfo> {
+    check_header(bytes)?;
+    let mut parser = Parser::new(0);
+    parser.set_features(WasmFeatures::default());
+    let mut collector = Collector::new(bytes.len());
+    let err = |e: wasmparser::BinaryReaderError| binary_error(&e, bytes.len());
+    let mut offset = 0;
+    loop {
+        let rest = bytes.get(offset..).unwrap_or_default();
+        let (consumed, payload) = match parser.parse(rest, true).map_err(err)? {
+            Chunk::Parsed { consumed, payload } => (consumed, payload),
+            // Not with `eof`: the whole input is there.
+            Chunk::NeedMoreData(_) => return Ok(collector.finish()),
+        };
+        offset += consumed;
+        match payload {
+            Payload::CodeSectionStart { size, .. } => {
+                parser.skip_section();
+                offset += size as usize;
+            }
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => {
+                return Err(components_unsupported());
+            }
+            Payload::End(_) => return Ok(collector.finish()),
+            payload => collector.payload(payload).map_err(err)?,
+        }
+    }
+}
+
+/// Validates a core module, function bodies included.
+pub fn validate(bytes: &[u8]) -> anyhow::Result<()> {
     check_header(bytes)?;
     let features = WasmFeatures::default();
     let mut validator = Validator::new_with_features(features);
     let mut parser = Parser::new(0);
     parser.set_features(features);
     let mut allocs = FuncValidatorAllocations::default();
-    let mut collector = Collector::new(bytes.len());
     let err = |e: wasmparser::BinaryReaderError| binary_error(&e, bytes.len());
-
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(err)?;
         match validator.payload(&payload).map_err(err)? {
@@ -40,9 +78,8 @@ pub fn inspect(bytes: &[u8]) -> anyhow::Result<ModuleInfo> {
             ValidPayload::Parser(_) => return Err(components_unsupported()),
             ValidPayload::Ok | ValidPayload::End(_) => {}
         }
-        collector.payload(payload).map_err(err)?;
     }
-    Ok(collector.finish())
+    Ok(())
 }
 
 /// State accumulated while walking the payloads.

@@ -22,7 +22,7 @@ use crate::engine::limits::{Limits, StopHandle};
 use crate::engine::runner::Runner;
 use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
-use crate::inspect::{ModuleInfo, WriteSites, inspect, load_module_bytes, write_sites};
+use crate::inspect::{ModuleInfo, WriteSites, list, load_module_bytes, validate, write_sites};
 use crate::recipe::{self, HostSettings, ModuleRef, Recipe};
 
 /// Where a load's module comes from and what comes with it.
@@ -261,7 +261,9 @@ impl WorkerState {
         } = options;
         self.set_generation(generation);
         let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
-            let info = Arc::new(inspect(&binary)?);
+            // The listing first, so the window shows the exports at once; the function
+            // bodies are validated on the compile thread.
+            let info = Arc::new(list(&binary)?);
             let mut allocators = detect(&info);
             if let Some(glue) = path.as_deref().and_then(|p| glue_allocator(p, &info))
                 && !allocators.iter().any(|a| a.export == glue.export)
@@ -319,7 +321,7 @@ impl WorkerState {
             .name("wasmscope-compile".into())
             .spawn(move || {
                 let binary = &load.binary;
-                let module = match &debug_engine {
+                let module = validate(binary).and_then(|()| match &debug_engine {
                     Some(engine) => {
                         compile_timed(engine, Compiler::Cranelift, binary, cache.as_ref()).map(
                             |(module, info)| {
@@ -334,7 +336,7 @@ impl WorkerState {
                         )
                     }
                     None => engines.compile(choice, binary),
-                };
+                });
                 let _ = internal.send(Message::Compiled {
                     generation,
                     module,
