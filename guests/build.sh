@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rebuilds every guest into assets/ (or into $GUEST_OUT_DIR, which tests/guests.rs uses
 # to compare fresh builds with the committed files). Needs every toolchain:
-#   Rust guests:    cargo for wasm32-unknown-unknown and wasm32-wasip1
-#                   (rustup target add wasm32-unknown-unknown wasm32-wasip1).
+#   Rust guests:    cargo for wasm32-unknown-unknown, wasm32-wasip1 and wasm32-wasip2
+#                   (rustup target add wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2);
+#                   wasm32-wasip2 builds the component guest (guests/component).
 #   C guest:        Debian's clang, lld and binaryen (apt-get install clang lld binaryen):
 #                   clang runs binaryen's wasm-opt after linking when it is installed.
 #   AssemblyScript: node and npm; `npm ci` in guests/assemblyscript installs asc.
@@ -29,6 +30,12 @@ if [ "$only" = all ] || [ "$only" = rust ]; then
     --manifest-path "$here/Cargo.toml" --target-dir "$target"
   cp "$target/wasm32-wasip1/release/greet.wasm" "$out/greet.wasm"
   echo "$out/greet.wasm"
+  cargo build --quiet --release --target wasm32-wasip2 -p component -p hello_p2 \
+    --manifest-path "$here/Cargo.toml" --target-dir "$target"
+  for guest in component hello_p2; do
+    cp "$target/wasm32-wasip2/release/$guest.wasm" "$out/$guest.wasm"
+    echo "$out/$guest.wasm"
+  done
 fi
 
 if [ "$only" = all ] || [ "$only" = c ]; then

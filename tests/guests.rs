@@ -50,7 +50,7 @@ fn rust_targets_installed() -> bool {
         return false;
     };
     let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    ["wasm32-unknown-unknown", "wasm32-wasip1"]
+    ["wasm32-unknown-unknown", "wasm32-wasip1", "wasm32-wasip2"]
         .iter()
         .all(|target| {
             Path::new(&sysroot)
@@ -91,17 +91,27 @@ fn rebuild_matches(kind: &str, assets: &[&str]) {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
-/// Rust guests rebuilt by guests/build.sh are byte-identical to the committed ones.
+/// Rust guests rebuilt by guests/build.sh (the core modules and the wasm32-wasip2
+/// component) are byte-identical to the committed ones.
 /// Skipped (with a note) when a wasm target is not installed.
 #[test]
 fn rust_guests_match_their_sources() {
     if !rust_targets_installed() {
         eprintln!(
-            "skipped: `rustup target add wasm32-unknown-unknown wasm32-wasip1` to check Rust guests"
+            "skipped: `rustup target add wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2` to check Rust guests"
         );
         return;
     }
-    rebuild_matches("rust", &["append.wasm", "strings.wasm", "greet.wasm"]);
+    rebuild_matches(
+        "rust",
+        &[
+            "append.wasm",
+            "strings.wasm",
+            "greet.wasm",
+            "component.wasm",
+            "hello_p2.wasm",
+        ],
+    );
 }
 
 /// The C guest, rebuilt with clang and wasm-ld, is byte-identical to the committed one.

@@ -1,12 +1,13 @@
 //! Golden text for `inspect`: for every `.wasm` and `.wat` file in `assets/`, the output of
-//! `render_text` must equal `tests/golden/<file name>.txt`.
+//! `describe` (what `wasmscope inspect` prints, for modules and components) must equal
+//! `tests/golden/<file name>.txt`.
 //!
 //! After an intended change, regenerate with `BLESS=1 cargo test --test inspect_golden`
 //! and review the diff.
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use std::path::{Path, PathBuf};
-use wasmscope::inspect::{inspect, load_module_bytes, render_text};
+use wasmscope::inspect::{describe, load_module_bytes};
 
 /// Modules under `assets/`, sorted by name.
 fn assets() -> Vec<PathBuf> {
@@ -24,8 +25,8 @@ fn assets() -> Vec<PathBuf> {
 
 /// What the golden file holds: the summary, or the error for a module that is rejected.
 fn rendered(path: &Path) -> String {
-    match load_module_bytes(path).and_then(|bytes| inspect(&bytes)) {
-        Ok(info) => render_text(&info),
+    match load_module_bytes(path).and_then(|bytes| describe(&bytes, false)) {
+        Ok(text) => text,
         Err(err) => format!("error: {err:#}\n"),
     }
 }

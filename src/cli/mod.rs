@@ -6,6 +6,7 @@ mod host;
 mod play;
 mod replay;
 mod run;
+mod run_component;
 mod shot;
 
 use std::io::Write;
@@ -17,9 +18,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::CompilerChoice;
 use crate::hostgen::Lang;
-use crate::inspect::{
-    inspect, inspect_component, is_component, load_module_bytes, render_component_text, render_text,
-};
+use crate::inspect::{describe, load_module_bytes};
 
 /// wasmscope — watch a host and a WebAssembly guest pass data through linear memory.
 #[derive(Debug, Parser)]
@@ -166,8 +165,8 @@ pub struct ReplayArgs {
 pub struct RunArgs {
     /// The module (`.wasm` or `.wat`).
     pub module: PathBuf,
-    /// The input, as UTF-8 text.
-    #[arg(long, conflicts_with = "hex", required_unless_present = "hex")]
+    /// The input, as UTF-8 text (modules).
+    #[arg(long, conflicts_with = "hex")]
     pub input: Option<String>,
     /// The input, as hex bytes (`de ad be ef`).
     #[arg(long)]
@@ -226,6 +225,10 @@ pub struct RunArgs {
     /// (`append+0x004c i32.store8 [0x110018..0x110019] <- 3c`).
     #[arg(long)]
     pub trace_writes: bool,
+    /// For a component: the arguments of `--call`, one WAVE value each
+    /// (`'"The input string"'`, `'[1, 2, 3]'`, `'{name: "x", count: 3}'`).
+    #[arg(long, num_args = 1.., value_name = "WAVE", allow_hyphen_values = true)]
+    pub args: Vec<String>,
 }
 
 /// How to read a call's result.
@@ -272,22 +275,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn inspect_cmd(path: &std::path::Path, json: bool) -> Result<()> {
     let bytes = load_module_bytes(path)?;
-    let cannot = |err: anyhow::Error| err.context(format!("cannot inspect {}", path.display()));
-    let text = if is_component(&bytes) {
-        let info = inspect_component(&bytes).map_err(cannot)?;
-        if json {
-            serde_json::to_string_pretty(&info)? + "\n"
-        } else {
-            render_component_text(&info)
-        }
-    } else {
-        let info = inspect(&bytes).map_err(cannot)?;
-        if json {
-            serde_json::to_string_pretty(&info)? + "\n"
-        } else {
-            render_text(&info)
-        }
-    };
+    let text = describe(&bytes, json)
+        .map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }

@@ -10,19 +10,25 @@ use super::host::{host_settings, pick_allocator};
 use super::play::{PlayOptions, play};
 use super::{ResultKind, RunArgs};
 use crate::engine::{AfterFailure, Limits};
-use crate::inspect::{ModuleInfo, ValType, inspect, load_module_bytes};
+use crate::inspect::{ModuleInfo, ValType, inspect, is_component, load_module_bytes};
 use crate::memory::parse_hex;
 use crate::recipe::{self, Expr, Input, ModuleRef, Recipe, Returns, SeedChoice, seed_steps};
 
 /// Runs the walkthrough and writes its lines to `out`; with `--save`, writes the
 /// session it ran.
 pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
+    let bytes = load_module_bytes(&args.module)?;
+    if is_component(&bytes) {
+        return super::run_component::run_component(args, &bytes, out);
+    }
+    if !args.args.is_empty() {
+        bail!("--args is for components; a module's function is called with (ptr, len)");
+    }
     let input = match (&args.input, &args.hex) {
         (_, Some(hex)) => Input::Bytes(parse_hex(hex).context("--hex")?),
         (Some(text), None) => Input::Text(text.clone()),
         (None, None) => bail!("give the input with --input TEXT or --hex BYTES"),
     };
-    let bytes = load_module_bytes(&args.module)?;
     let info = inspect(&bytes).with_context(|| format!("cannot load {}", args.module.display()))?;
     let allocator = pick_allocator(&args.module, &info, args.alloc.as_deref())?;
     let call = args.call.clone().or_else(|| default_call(&info));

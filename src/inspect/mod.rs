@@ -47,7 +47,7 @@ pub use model::{
 pub use module_info::ModuleInfo;
 pub use parse::{inspect, list, validate};
 pub use render::render_text;
-pub use render_component::render_component_text;
+pub use render_component::{describe, render_component_text};
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
 pub use wat_text::{CodeLine, MAX_WAT_BYTES, function_code, function_wat};
 pub use write_sites::{WriteKind, WriteSite, WriteSites, write_sites};

@@ -1,0 +1,370 @@
+//! Components: instantiated with WASI preview 2 when they import it and trapping
+//! stubs for every other import, their exports called with WAVE arguments
+//! (`"The input string"`, `[1, 2, 3]`, `{name: "x", count: 3}`), checked against the
+//! WIT types, results shown in WAVE.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
+use wasmtime::component::{
+    Component, ComponentExportIndex, Func, Instance, Linker, ResourceTable, Type, Val,
+};
+use wasmtime::{Engine, Store, UpdateDeadline};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
+use super::notes::Notes;
+use super::traps::explain;
+use super::wasi::WasiConfig;
+
+/// What a component's store carries.
+pub struct ComponentHost {
+    limiter: Limiter,
+    deadline: Deadline,
+    stop: StopHandle,
+    wasi: WasiCtx,
+    table: ResourceTable,
+    notes: Notes,
+}
+
+impl WasiView for ComponentHost {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// One instance of a component.
+pub struct ComponentSession {
+    store: Store<ComponentHost>,
+    instance: Instance,
+    limits: Limits,
+}
+
+/// An exported function: its full name (`append`, `wasi:cli/run@0.2.0#run`) and WIT
+/// parameters and results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentExport {
+    /// `append`, or `interface#function`.
+    pub name: String,
+    /// `(s: string) -> string`.
+    pub signature: String,
+}
+
+/// Compiles a component (Cranelift: Winch does not compile components' adapters).
+pub fn compile_component(engine: &Engine, bytes: &[u8]) -> Result<Component> {
+    Component::new(engine, bytes)
+        .map_err(anyhow::Error::from)
+        .context("wasmtime cannot compile this component")
+}
+
+impl ComponentSession {
+    /// Instantiates `component`: WASI preview 2 (configured by `wasi`, output into the
+    /// notes) when it imports any `wasi:` interface, a trap for every other import.
+    pub fn new(
+        stop: &StopHandle,
+        component: &Component,
+        limits: Limits,
+        wasi: &WasiConfig,
+    ) -> Result<Self> {
+        let engine = component.engine();
+        let mut linker: Linker<ComponentHost> = Linker::new(engine);
+        let ty = component.component_type();
+        let imports_wasi = ty
+            .imports(engine)
+            .any(|(name, _)| name.starts_with("wasi:"));
+        if imports_wasi {
+            wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+                .map_err(anyhow::Error::from)
+                .context("cannot set up WASI preview 2")?;
+        }
+        let stubbed = stub_imports(&mut linker, component, imports_wasi)?;
+        let notes = Notes::default();
+        let mut builder = WasiCtxBuilder::new();
+        builder
+            .args(&wasi.args)
+            .envs(&wasi.env)
+            .stdout(notes.stdout_pipe())
+            .stderr(notes.stderr_pipe());
+        let host = ComponentHost {
+            limiter: Limiter {
+                memory_limit_bytes: limits.memory_limit_bytes,
+            },
+            deadline: Deadline {
+                started: Instant::now(),
+                timeout_ms: limits.timeout_ms,
+            },
+            stop: stop.clone(),
+            wasi: builder.build(),
+            table: ResourceTable::new(),
+            notes,
+        };
+        let mut store = Store::new(engine, host);
+        store.limiter(|host| &mut host.limiter);
+        store.epoch_deadline_callback(|ctx| match ctx.data().deadline.check(&ctx.data().stop) {
+            Ok(()) => Ok(UpdateDeadline::Continue(1)),
+            Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
+        });
+        store.set_epoch_deadline(1);
+        let instance = with_ticker(engine, || linker.instantiate(&mut store, component))
+            .map_err(|err| explain(err, "instantiating the component"))?;
+        if imports_wasi {
+            store
+                .data_mut()
+                .notes
+                .info("WASI preview 2 provided; stdout and stderr are shown here".to_owned());
+        }
+        if !stubbed.is_empty() {
+            store
+                .data_mut()
+                .notes
+                .info(format!("stubbed (a call traps): {}", stubbed.join(", ")));
+        }
+        Ok(Self {
+            store,
+            instance,
+            limits,
+        })
+    }
+
+    /// The exported functions, top-level first, then those of exported interfaces.
+    pub fn exports(&self, component: &Component) -> Vec<ComponentExport> {
+        let engine = component.engine();
+        let mut found = Vec::new();
+        for (name, item) in component.component_type().exports(engine) {
+            match item.ty {
+                ComponentItem::ComponentFunc(func) => found.push(ComponentExport {
+                    name: name.to_owned(),
+                    signature: signature(&func),
+                }),
+                ComponentItem::ComponentInstance(instance) => {
+                    for (member, item) in instance.exports(engine) {
+                        if let ComponentItem::ComponentFunc(func) = item.ty {
+                            found.push(ComponentExport {
+                                name: format!("{name}#{member}"),
+                                signature: signature(&func),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// The exported function `name` (`interface#function` for one in an interface).
+    fn func(&mut self, name: &str) -> Result<Func> {
+        let index = match name.split_once('#') {
+            Some((interface, function)) => {
+                let outer = self.export_index(None, interface)?;
+                self.export_index(Some(&outer), function)?
+            }
+            None => self.export_index(None, name)?,
+        };
+        self.instance
+            .get_func(&mut self.store, index)
+            .ok_or_else(|| anyhow!("`{name}` is not a function"))
+    }
+
+    fn export_index(
+        &mut self,
+        within: Option<&ComponentExportIndex>,
+        name: &str,
+    ) -> Result<ComponentExportIndex> {
+        self.instance
+            .get_export_index(&mut self.store, within, name)
+            .ok_or_else(|| anyhow!("the component exports no `{name}`"))
+    }
+
+    /// The parameters of `name`, with their WIT types.
+    pub fn params(&mut self, name: &str) -> Result<Vec<(String, Type)>> {
+        let func = self.func(name)?;
+        let ty = func.ty(&self.store);
+        Ok(ty.params().map(|(n, t)| (n.to_owned(), t)).collect())
+    }
+
+    /// Calls `name` with `args` in WAVE, one per parameter; returns the results in
+    /// WAVE. A wrong argument is one line naming it and its type.
+    pub fn call(&mut self, name: &str, args: &[String]) -> Result<Vec<String>> {
+        let func = self.func(name)?;
+        let ty = func.ty(&self.store);
+        let params: Vec<(String, Type)> = ty.params().map(|(n, t)| (n.to_owned(), t)).collect();
+        if params.len() != args.len() {
+            bail!(
+                "`{name}` takes {} argument(s) ({}), but {} were given",
+                params.len(),
+                params
+                    .iter()
+                    .map(|(n, t)| format!("{n}: {}", type_name(t)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                args.len()
+            );
+        }
+        let values = params
+            .iter()
+            .zip(args)
+            .map(|((param, ty), text)| {
+                Val::from_wave(ty, text).map_err(|err| {
+                    anyhow!(
+                        "`{text}` is not a {} for `{param}`: {}",
+                        type_name(ty),
+                        one_line(&err.to_string())
+                    )
+                })
+            })
+            .collect::<Result<Vec<Val>>>()?;
+        let mut results = vec![Val::Bool(false); ty.results().len()];
+        self.start_clock();
+        let engine = self.store.engine().clone();
+        with_ticker(&engine, || {
+            func.call(&mut self.store, &values, &mut results)
+        })
+        .map_err(|err| explain(err, &format!("`{name}`")))?;
+        results
+            .iter()
+            .map(|v| v.to_wave().map_err(anyhow::Error::from))
+            .collect()
+    }
+
+    /// What WASI printed and what the host noted since the last call.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.store.data_mut().notes.take()
+    }
+
+    fn start_clock(&mut self) {
+        self.store.data_mut().deadline = Deadline {
+            started: Instant::now(),
+            timeout_ms: self.limits.timeout_ms,
+        };
+        self.store.set_epoch_deadline(1);
+    }
+}
+
+/// Defines every import that WASI does not provide as a function that traps, naming
+/// it (resources as empty host resources); returns their names. Not
+/// `define_unknown_imports_as_traps`: it defines `wasi:cli/stdout@0.2.6` by its exact
+/// name, which then hides the WASI (0.2.12) that semver matching would have found.
+fn stub_imports(
+    linker: &mut Linker<ComponentHost>,
+    component: &Component,
+    wasi_linked: bool,
+) -> Result<Vec<String>> {
+    let engine = component.engine();
+    let mut stubbed = Vec::new();
+    let trap = |full: String| {
+        move |_: wasmtime::StoreContextMut<'_, ComponentHost>,
+              _: ComponentFunc,
+              _: &[Val],
+              _: &mut [Val]| {
+            Err(wasmtime::Error::msg(format!(
+                "the guest called the import `{full}`, which nobody provides"
+            )))
+        }
+    };
+    for (name, item) in component.component_type().imports(engine) {
+        if wasi_linked && name.starts_with("wasi:") {
+            continue;
+        }
+        match item.ty {
+            ComponentItem::ComponentFunc(_) => {
+                linker
+                    .root()
+                    .func_new(name, trap(name.to_owned()))
+                    .map_err(anyhow::Error::from)?;
+                stubbed.push(name.to_owned());
+            }
+            ComponentItem::ComponentInstance(instance) => {
+                let mut inner = linker.instance(name).map_err(anyhow::Error::from)?;
+                for (member, item) in instance.exports(engine) {
+                    match item.ty {
+                        ComponentItem::ComponentFunc(_) => inner
+                            .func_new(member, trap(format!("{name}#{member}")))
+                            .map_err(anyhow::Error::from)?,
+                        ComponentItem::Resource(_) => inner
+                            .resource(
+                                member,
+                                wasmtime::component::ResourceType::host::<()>(),
+                                |_, _| Ok(()),
+                            )
+                            .map_err(anyhow::Error::from)?,
+                        _ => {}
+                    }
+                }
+                stubbed.push(name.to_owned());
+            }
+            _ => {}
+        }
+    }
+    Ok(stubbed)
+}
+
+/// `(s: string) -> string`.
+fn signature(func: &ComponentFunc) -> String {
+    let params: Vec<String> = func
+        .params()
+        .map(|(name, ty)| format!("{name}: {}", type_name(&ty)))
+        .collect();
+    let results: Vec<String> = func.results().map(|ty| type_name(&ty)).collect();
+    match results.as_slice() {
+        [] => format!("({})", params.join(", ")),
+        [one] => format!("({}) -> {one}", params.join(", ")),
+        many => format!("({}) -> ({})", params.join(", "), many.join(", ")),
+    }
+}
+
+/// A WIT type's name as WAVE errors and signatures show it.
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::List(list) => format!("list<{}>", type_name(&list.ty())),
+        Type::Option(option) => format!("option<{}>", type_name(&option.ty())),
+        Type::Result(result) => {
+            let side = |t: Option<Type>| t.map_or_else(|| "_".to_owned(), |t| type_name(&t));
+            format!("result<{}, {}>", side(result.ok()), side(result.err()))
+        }
+        Type::Tuple(tuple) => format!(
+            "tuple<{}>",
+            tuple
+                .types()
+                .map(|t| type_name(&t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Type::Record(record) => format!(
+            "record {{{}}}",
+            record
+                .fields()
+                .map(|f| format!("{}: {}", f.name, type_name(&f.ty)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Type::Bool => "bool".to_owned(),
+        Type::S8 => "s8".to_owned(),
+        Type::U8 => "u8".to_owned(),
+        Type::S16 => "s16".to_owned(),
+        Type::U16 => "u16".to_owned(),
+        Type::S32 => "s32".to_owned(),
+        Type::U32 => "u32".to_owned(),
+        Type::S64 => "s64".to_owned(),
+        Type::U64 => "u64".to_owned(),
+        Type::Float32 => "f32".to_owned(),
+        Type::Float64 => "f64".to_owned(),
+        Type::Char => "char".to_owned(),
+        Type::String => "string".to_owned(),
+        Type::Variant(_) => "variant".to_owned(),
+        Type::Enum(e) => format!("enum {{{}}}", e.names().collect::<Vec<_>>().join(", ")),
+        Type::Flags(f) => format!("flags {{{}}}", f.names().collect::<Vec<_>>().join(", ")),
+        Type::Own(_) => "own<resource>".to_owned(),
+        Type::Borrow(_) => "borrow<resource>".to_owned(),
+        _ => "value".to_owned(),
+    }
+}
+
+/// `text` on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

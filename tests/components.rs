@@ -1,0 +1,153 @@
+//! Components from the command line: `inspect` shows their WIT and what each export
+//! lifts, `run --call NAME --args WAVE…` calls them with typed values, a WASI preview 2
+//! command runs its `wasi:cli/run`, and bad input is one line.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod cli_support;
+
+use cli_support::{asset, stderr, stdout, wasmscope};
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `run` on `component` with `args` after `--call`: (stdout, stderr, success).
+fn call(component: &str, args: &[&str]) -> (String, String, bool) {
+    let mut full = vec!["run", component, "--call"];
+    full.extend(args);
+    let out = wasmscope(&full);
+    (stdout(&out), stderr(&out), out.status.success())
+}
+
+#[test]
+fn the_rust_component_is_called_with_typed_values() {
+    let component = asset("component.wasm");
+    let (out, err, ok) = call(&component, &["append", "--args", "\"The input string\""]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "append(\"The input string\") returned \"The input string<---- This is your string\"\n"
+    );
+    let (out, _, ok) = call(&component, &["sum", "--args", "[1, 2, 3]"]);
+    assert!(ok);
+    assert_eq!(out, "sum([1, 2, 3]) returned 6\n");
+    let (out, _, ok) = call(&component, &["label", "--args", "{name: \"x\", count: 3}"]);
+    assert!(ok);
+    assert_eq!(
+        out,
+        "label({name: \"x\", count: 3}) returned {name: \"X\", count: 4}\n"
+    );
+}
+
+#[test]
+fn the_hand_written_component_upper_cases() {
+    let (out, err, ok) = call(
+        &asset("component_upper.wasm"),
+        &["upper", "--args", "\"The input string\""],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "upper(\"The input string\") returned \"THE INPUT STRING\"\n"
+    );
+    let (out, _, _) = call(
+        &asset("component_upper.wasm"),
+        &["count", "--args", "\"héllo\""],
+    );
+    assert_eq!(out, "count(\"héllo\") returned 6\n");
+}
+
+#[test]
+fn without_call_the_exports_are_listed() {
+    let out = wasmscope(&["run", &asset("component.wasm")]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("  sum(values: list<u32>) -> u64\n"), "{text}");
+    assert!(
+        text.ends_with("No --call given, so nothing was called\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_wasi_command_component_runs_with_its_output() {
+    let (out, err, ok) = call(&asset("hello_p2.wasm"), &["run", "--wasi-arg", "--loud"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("WASI preview 2 provided"), "{out}");
+    assert!(
+        out.contains("stdout: Hello from a WASI preview 2 command component!\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stderr: args: [\"hello_p2.wasm\", \"--loud\"]\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("wasi:cli/run@0.2.0#run() returned ok\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line() {
+    let component = asset("component.wasm");
+    let one_line = |(_, err, ok): (String, String, bool), expected: &str| {
+        assert!(!ok);
+        assert!(err.contains(expected), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    };
+    one_line(
+        call(&component, &["sum", "--args", "\"nope\""]),
+        "`\"nope\"` is not a list<u32> for `values`",
+    );
+    one_line(
+        call(&component, &["sum", "--args", "[1]", "[2]"]),
+        "`sum` takes 1 argument(s) (values: list<u32>), but 2 were given",
+    );
+    one_line(
+        call(&component, &["nope"]),
+        "the component exports no function `nope`; its functions: append, sum, label",
+    );
+    one_line(
+        call(&fixture("needs_host.wat"), &["greet"]),
+        "the guest called the import `host-log`, which nobody provides",
+    );
+    let dir = std::env::temp_dir().join(format!("wasmscope-components-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let truncated = dir.join("truncated.wasm");
+    let bytes = std::fs::read(&component).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    for command in ["inspect", "run"] {
+        let out = wasmscope(&[command, truncated.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains("invalid component at byte offset"), "{err}");
+        assert!(err.contains("truncated"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn inspect_json_has_the_wit_and_each_lift() {
+    let out = wasmscope(&["inspect", "--json", &asset("component_upper.wasm")]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        json["wit"]
+            .as_str()
+            .unwrap()
+            .contains("export upper: func(s: string) -> string;")
+    );
+    let upper = &json["exports"][0];
+    assert_eq!(upper["name"], "upper");
+    assert_eq!(
+        upper["lift"]["realloc"],
+        "core instance 0 export `cabi_realloc`"
+    );
+    assert_eq!(
+        upper["lift"]["post_return"],
+        "core instance 0 export `cabi_post_upper`"
+    );
+    assert_eq!(upper["lift"]["string_encoding"], "utf8");
+    assert_eq!(json["core_modules"][0]["memories"][0], 1);
+}
