@@ -13,10 +13,16 @@ use wasmtime::component::{
 use wasmtime::{Engine, Store, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use std::sync::Arc;
+
+use super::component_abi::{AbiEvent, AbiObserver};
 use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
 use super::notes::Notes;
+use super::trace::block_on;
 use super::traps::explain;
 use super::wasi::WasiConfig;
+use crate::inspect::ComponentInfo;
+use crate::memory::Snapshot;
 
 /// What a component's store carries.
 pub struct ComponentHost {
@@ -26,6 +32,8 @@ pub struct ComponentHost {
     wasi: WasiCtx,
     table: ResourceTable,
     notes: Notes,
+    /// The core calls recorded during a traced call (see `component_abi`).
+    pub(super) abi: Vec<AbiEvent>,
 }
 
 impl WasiView for ComponentHost {
@@ -42,6 +50,19 @@ pub struct ComponentSession {
     store: Store<ComponentHost>,
     instance: Instance,
     limits: Limits,
+    /// Observing the canonical ABI: the core instance whose memory is shown.
+    traced: Option<wasmtime::Instance>,
+}
+
+/// A traced call: the core calls wasmtime made, with the memory before and after.
+#[derive(Clone, Debug)]
+pub struct AbiTrace {
+    /// The core memory before the call.
+    pub before: Arc<Snapshot>,
+    /// Each core function entered, in order.
+    pub events: Vec<AbiEvent>,
+    /// The core memory after the call.
+    pub after: Arc<Snapshot>,
 }
 
 /// An exported function: its full name (`append`, `wasi:cli/run@0.2.0#run`) and WIT
@@ -69,6 +90,18 @@ impl ComponentSession {
         component: &Component,
         limits: Limits,
         wasi: &WasiConfig,
+    ) -> Result<Self> {
+        Self::build(stop, component, limits, wasi, false)
+    }
+
+    /// [`ComponentSession::new`]; `debug`: the component was compiled for guest
+    /// debugging, whose hooks need wasmtime's async entry points.
+    fn build(
+        stop: &StopHandle,
+        component: &Component,
+        limits: Limits,
+        wasi: &WasiConfig,
+        debug: bool,
     ) -> Result<Self> {
         let engine = component.engine();
         let mut linker: Linker<ComponentHost> = Linker::new(engine);
@@ -101,6 +134,7 @@ impl ComponentSession {
             wasi: builder.build(),
             table: ResourceTable::new(),
             notes,
+            abi: Vec::new(),
         };
         let mut store = Store::new(engine, host);
         store.limiter(|host| &mut host.limiter);
@@ -109,8 +143,12 @@ impl ComponentSession {
             Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
         });
         store.set_epoch_deadline(1);
-        let instance = with_ticker(engine, || linker.instantiate(&mut store, component))
-            .map_err(|err| explain(err, "instantiating the component"))?;
+        let instance = with_ticker(engine, || match debug {
+            // Debug hooks need the async entry points.
+            true => block_on(linker.instantiate_async(&mut store, component)),
+            false => linker.instantiate(&mut store, component),
+        })
+        .map_err(|err| explain(err, "instantiating the component"))?;
         if imports_wasi {
             store
                 .data_mut()
@@ -127,7 +165,39 @@ impl ComponentSession {
             store,
             instance,
             limits,
+            traced: None,
         })
+    }
+
+    /// Instantiates `component` (compiled by an engine with guest debugging, from
+    /// `bytes`, which `info` describes) and observes the canonical ABI of each call.
+    pub fn traced(
+        stop: &StopHandle,
+        component: &Component,
+        bytes: &[u8],
+        info: &ComponentInfo,
+        limits: Limits,
+        wasi: &WasiConfig,
+    ) -> Result<Self> {
+        let mut session = Self::build(stop, component, limits, wasi, true)?;
+        let observer = AbiObserver::arm(&mut session.store, bytes, info)?;
+        session.store.set_debug_handler(observer);
+        let store = &mut session.store;
+        let shown = store
+            .debug_all_instances()
+            .into_iter()
+            .find(|i| i.debug_memory(&mut *store, 0).is_some());
+        session.traced = shown;
+        Ok(session)
+    }
+
+    /// The core memory a traced session shows, now.
+    fn core_memory(&mut self, previous: Option<&Snapshot>) -> Arc<Snapshot> {
+        let memory = self
+            .traced
+            .and_then(|instance| instance.debug_memory(&mut self.store, 0));
+        let data = memory.map_or(&[][..], |m| m.data(&self.store));
+        Arc::new(Snapshot::capture(previous, data, 0))
     }
 
     /// The exported functions, top-level first, then those of exported interfaces.
@@ -190,6 +260,16 @@ impl ComponentSession {
     /// Calls `name` with `args` in WAVE, one per parameter; returns the results in
     /// WAVE. A wrong argument is one line naming it and its type.
     pub fn call(&mut self, name: &str, args: &[String]) -> Result<Vec<String>> {
+        Ok(self.call_traced(name, args)?.0)
+    }
+
+    /// Like [`ComponentSession::call`]; a traced session also returns what the
+    /// canonical ABI did in memory (even when the call failed, with the error).
+    pub fn call_traced(
+        &mut self,
+        name: &str,
+        args: &[String],
+    ) -> Result<(Vec<String>, Option<AbiTrace>)> {
         let func = self.func(name)?;
         let ty = func.ty(&self.store);
         let params: Vec<(String, Type)> = ty.params().map(|(n, t)| (n.to_owned(), t)).collect();
@@ -220,15 +300,32 @@ impl ComponentSession {
             .collect::<Result<Vec<Val>>>()?;
         let mut results = vec![Val::Bool(false); ty.results().len()];
         self.start_clock();
+        let before = self.traced.map(|_| self.core_memory(None));
+        self.store.data_mut().abi.clear();
         let engine = self.store.engine().clone();
-        with_ticker(&engine, || {
-            func.call(&mut self.store, &values, &mut results)
+        let called = with_ticker(&engine, || match before {
+            Some(_) => block_on(func.call_async(&mut self.store, &values, &mut results)),
+            None => func.call(&mut self.store, &values, &mut results),
         })
-        .map_err(|err| explain(err, &format!("`{name}`")))?;
-        results
+        .map_err(|err| explain(err, &format!("`{name}`")));
+        let trace = match before {
+            Some(before) => {
+                let after = self.core_memory(Some(&before));
+                let events = std::mem::take(&mut self.store.data_mut().abi);
+                Some(AbiTrace {
+                    before,
+                    events,
+                    after,
+                })
+            }
+            None => None,
+        };
+        called?;
+        let results = results
             .iter()
             .map(|v| v.to_wave().map_err(anyhow::Error::from))
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((results, trace))
     }
 
     /// What WASI printed and what the host noted since the last call.

@@ -36,9 +36,9 @@ pub(crate) fn check_header(bytes: &[u8]) -> anyhow::Result<()> {
 /// The error for component-model binaries.
 pub(crate) fn components_unsupported() -> Error {
     anyhow!(
-        "this is a WebAssembly component (component model), not a core module; \
-         `wasmscope inspect` shows its WIT world and the core modules inside, but \
-         running components is not supported yet"
+        "this is a WebAssembly component (component model), not a core module: \
+         `wasmscope inspect` shows its WIT world and `wasmscope run COMPONENT --call NAME \
+         --args …` calls it, but the window and sessions do not run components yet"
     )
 }
 

@@ -1,0 +1,243 @@
+//! The canonical ABI of a component call, observed: wasmtime's own lowering and
+//! lifting run on an engine compiled for guest debugging, with a breakpoint at the
+//! entry of every function the core modules export (`cabi_realloc`, the lifted
+//! function, its `post-return`). At each, the function's arguments and a snapshot of
+//! the core memory are recorded, so the bytes wasmtime copied in before a call, and
+//! the ones the guest wrote before the next, show as changes.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use wasmtime::{DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut, Val};
+
+use super::component::ComponentHost;
+use crate::inspect::{ComponentInfo, list};
+use crate::memory::Snapshot;
+
+/// One core function wasmtime called during a component call (not those the guest
+/// calls itself).
+#[derive(Clone, Debug)]
+pub struct AbiEvent {
+    /// Its export name in its core module (`cabi_realloc`, `append`,
+    /// `cabi_post_append`).
+    pub function: String,
+    /// Every export name of that function (a compiler may export one body under
+    /// several names, e.g. identical post-return functions).
+    pub names: Vec<String>,
+    /// Its arguments (the flat core values).
+    pub args: Vec<u64>,
+    /// The core memory as the function was entered.
+    pub snapshot: Arc<Snapshot>,
+}
+
+impl AbiEvent {
+    /// Whether the function is exported as `name`.
+    pub fn is(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// `cabi_realloc(0, 0, 1, 16)`, pointers in hex.
+    pub fn call_text(&self) -> String {
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|&a| {
+                if a >= 0x100 {
+                    format!("{a:#x}")
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        format!("{}({})", self.function, args.join(", "))
+    }
+}
+
+/// `entry pc -> (export names, parameter count)` of a module's exported functions.
+type EntryMap = HashMap<u32, (Vec<String>, usize)>;
+
+/// Where each exported core function starts, per core module.
+struct Entries {
+    /// Each module with its entries.
+    modules: Vec<(Module, EntryMap)>,
+}
+
+/// The debug handler: records an [`AbiEvent`] at each breakpoint.
+#[derive(Clone)]
+pub struct AbiObserver {
+    entries: Arc<Entries>,
+}
+
+impl AbiObserver {
+    /// Matches the store's core modules (an instance compiled for guest debugging) with
+    /// those `info` lists in `bytes`, and sets a breakpoint at the entry of every
+    /// function they export.
+    pub fn arm(
+        store: &mut wasmtime::Store<ComponentHost>,
+        bytes: &[u8],
+        info: &ComponentInfo,
+    ) -> Result<Self> {
+        let mut ours = Vec::new();
+        for module in &info.core_modules {
+            let range = module.offset as usize..(module.offset + module.size_bytes) as usize;
+            let Some(module_bytes) = bytes.get(range) else {
+                continue;
+            };
+            ours.push(export_entries(module_bytes)?);
+        }
+        let mut modules = Vec::new();
+        for module in store.debug_all_modules() {
+            let names: Vec<&str> = module.exports().map(|e| e.name()).collect();
+            let matching = ours.iter().find(|(exports, _)| {
+                exports.len() == names.len() && exports.iter().zip(&names).all(|(a, b)| a == b)
+            });
+            if let Some((_, entries)) = matching {
+                modules.push((module, entries.clone()));
+            }
+        }
+        let mut edit = store
+            .edit_breakpoints()
+            .context("this engine cannot set breakpoints (guest debugging is off)")?;
+        for (module, entries) in &modules {
+            for &pc in entries.keys() {
+                edit.add_breakpoint(module, ModulePC::new(pc))
+                    .map_err(anyhow::Error::from)
+                    .context("cannot set a breakpoint at a function's entry")?;
+            }
+        }
+        drop(edit);
+        Ok(Self {
+            entries: Arc::new(Entries { modules }),
+        })
+    }
+
+    fn record(&self, store: &mut StoreContextMut<'_, ComponentHost>) -> Option<()> {
+        let frame = store.debug_exit_frames().next()?;
+        // A call from the guest's own code (its function calling its allocator) is
+        // not one of the canonical ABI's: only those entered from the host count.
+        if frame.parent(&mut *store).ok()?.is_some() {
+            return Some(());
+        }
+        let (_, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
+        let module = frame.module(&mut *store).ok()??.clone();
+        let (_, entries) = self
+            .entries
+            .modules
+            .iter()
+            .find(|(m, _)| Module::same(m, &module))?;
+        let (names, params) = entries.get(&pc.raw())?.clone();
+        let args = (0..params as u32)
+            .filter_map(|i| match frame.local(&mut *store, i).ok()? {
+                Val::I32(v) => Some(u64::from(v as u32)),
+                Val::I64(v) => Some(v as u64),
+                _ => None,
+            })
+            .collect();
+        let instance = frame.instance(&mut *store).ok()?;
+        let memory = instance.debug_memory(&mut *store, 0)?;
+        let previous = store.data().abi.last().map(|e| e.snapshot.clone());
+        let snapshot = Snapshot::capture(previous.as_deref(), memory.data(&*store), 0);
+        store.data_mut().abi.push(AbiEvent {
+            function: names.first()?.clone(),
+            names,
+            args,
+            snapshot: Arc::new(snapshot),
+        });
+        Some(())
+    }
+}
+
+impl DebugHandler for AbiObserver {
+    type Data = ComponentHost;
+
+    fn handle(
+        &self,
+        store: StoreContextMut<'_, ComponentHost>,
+        event: DebugEvent<'_>,
+    ) -> impl Future<Output = ()> + Send {
+        let mut store = store;
+        if let DebugEvent::Breakpoint = event {
+            self.record(&mut store);
+        }
+        std::future::ready(())
+    }
+}
+
+/// A core module's export names in order, and `entry pc -> (name, parameter count)`
+/// for its exported functions.
+type ExportEntries = (Vec<String>, EntryMap);
+
+fn export_entries(bytes: &[u8]) -> Result<ExportEntries> {
+    let info = list(bytes)?;
+    let mut starts: Vec<u32> = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload? {
+            let first_op = body.get_operators_reader()?.original_position();
+            starts.push(u32::try_from(first_op).unwrap_or(u32::MAX));
+        }
+    }
+    let mut entries = EntryMap::new();
+    for export in &info.exports {
+        let (Some(sig), Some(defined)) = (
+            export.signature(),
+            export.index.checked_sub(info.imported_functions),
+        ) else {
+            continue;
+        };
+        if export.kind != crate::inspect::ExportKind::Func {
+            continue;
+        }
+        if let Some(&pc) = starts.get(defined as usize) {
+            let entry = entries.entry(pc).or_insert((Vec::new(), sig.params.len()));
+            entry.0.push(export.name.clone());
+        }
+    }
+    let names = info.exports.iter().map(|e| e.name.clone()).collect();
+    Ok((names, entries))
+}
+
+/// Where a string or list result came back: the return area the post-return function
+/// is given, the `(ptr, len)` pair in it, and the bytes there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnArea {
+    /// The return area's offset.
+    pub at: u64,
+    /// The pointer stored there.
+    pub ptr: u64,
+    /// The length stored there.
+    pub len: u64,
+    /// The `len` bytes at `ptr`.
+    pub bytes: Vec<u8>,
+}
+
+impl super::component::AbiTrace {
+    /// The return area, read as the post-return function `post_return` saw it
+    /// (its one argument is the core function's result, the return area).
+    pub fn return_area(&self, post_return: &str) -> Option<ReturnArea> {
+        let event = self.events.iter().rev().find(|e| e.is(post_return))?;
+        let &[at] = event.args.as_slice() else {
+            return None;
+        };
+        let pair = event.snapshot.read(at, 8);
+        let word = |i: usize| -> Option<u64> {
+            let bytes: [u8; 4] = pair.get(i..i + 4)?.try_into().ok()?;
+            Some(u64::from(u32::from_le_bytes(bytes)))
+        };
+        let (ptr, len) = (word(0)?, word(4)?);
+        Some(ReturnArea {
+            at,
+            ptr,
+            len,
+            bytes: event.snapshot.read(ptr, len),
+        })
+    }
+}
+
+/// The export name in a lift's description (`core instance 0 export `append``).
+pub fn export_name(described: &str) -> Option<&str> {
+    let start = described.find('`')? + 1;
+    let end = described[start..].find('`')? + start;
+    Some(&described[start..end])
+}
