@@ -54,7 +54,7 @@ fn invalid_function_body_is_a_validation_error() {
 fn components_are_rejected_in_one_line() {
     let err = error_of(&[0, 97, 115, 109, 0x0d, 0, 1, 0]);
     assert!(
-        err.contains("running components is not supported yet"),
+        err.contains("the window and sessions do not run components yet"),
         "{err}"
     );
     assert!(!err.contains('\n'));
