@@ -30,8 +30,8 @@ fn traced(bytes: &[u8], name: &str, args: &[&str]) -> (Vec<String>, AbiTrace) {
     )
     .unwrap();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    let (results, trace) = session.call_traced(name, &args).unwrap();
-    (results, trace.unwrap())
+    let called = session.call_traced(name, &args).unwrap();
+    (called.results.unwrap(), called.trace.unwrap())
 }
 
 /// The same call on an ordinary (Cranelift, not debug) instance: wasmtime's own.

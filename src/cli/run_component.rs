@@ -7,11 +7,10 @@ use anyhow::{Context, Result, bail};
 
 use super::RunArgs;
 use crate::engine::{
-    AbiTrace, CompileCache, ComponentSession, HostConfig, Limits, StopHandle, changed_line,
-    compile_component, default_cache_dir, export_name, new_debug_engine,
+    AbiRoles, CompileCache, ComponentSession, HostConfig, Limits, StopHandle, compile_component,
+    default_cache_dir, new_debug_engine,
 };
-use crate::inspect::{Lift, inspect_component};
-use crate::memory::changed_ranges;
+use crate::inspect::inspect_component;
 
 /// Runs `args.call` on the component in `bytes`, printing the call, what the guest
 /// printed, and the results in WAVE.
@@ -37,7 +36,7 @@ pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Resu
     let stop = StopHandle::new(engine.clone());
     let mut session = ComponentSession::traced(&stop, &component, bytes, &info, limits, &host.wasi)
         .with_context(cannot_load)?;
-    let exports = session.exports(&component);
+    let exports = session.exports();
     let Some(call) = &args.call else {
         writeln!(out, "Exports:")?;
         for export in &exports {
@@ -71,79 +70,24 @@ pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Resu
     for line in session.take_notes() {
         writeln!(out, "{line}")?;
     }
-    let lift = info
-        .exports
-        .iter()
-        .flat_map(|e| {
-            let top = (e.name == name).then(|| e.lift.clone()).flatten();
-            let inner = e.functions.iter().filter_map(|f| {
-                (format!("{}#{}", e.name, f.name) == name)
-                    .then(|| f.lift.clone())
-                    .flatten()
-            });
-            top.into_iter().chain(inner).collect::<Vec<_>>()
-        })
-        .next();
+    let lift = info.lift_of(&name);
     let outcome = session.call_traced(&name, &args.args);
     for line in session.take_notes() {
         writeln!(out, "{line}")?;
     }
-    let (results, trace) = outcome?;
-    if let Some(trace) = &trace {
-        print_trace(out, trace, lift.as_ref())?;
+    let called = outcome?;
+    if let Some(trace) = &called.trace {
+        for line in trace.lines(&AbiRoles::of(lift)) {
+            writeln!(out, "{line}")?;
+        }
     }
+    let results = called.results?;
     writeln!(
         out,
         "{name}({}) returned {}",
         args.args.join(", "),
         results_text(&results)
     )?;
-    Ok(())
-}
-
-/// The canonical ABI's steps: each core function wasmtime called, with the bytes that
-/// changed since the one before (wasmtime's copies, the guest's own writes), then the
-/// return area and what it points at.
-fn print_trace(out: &mut impl Write, trace: &AbiTrace, lift: Option<&Lift>) -> Result<()> {
-    let name = |text: Option<&String>| text.and_then(|t| export_name(t)).map(str::to_owned);
-    let realloc = name(lift.and_then(|l| l.realloc.as_ref()));
-    let core = name(lift.map(|l| &l.core_function));
-    let post = name(lift.and_then(|l| l.post_return.as_ref()));
-    writeln!(
-        out,
-        "Canonical ABI (each core function wasmtime called, and what changed before it):"
-    )?;
-    let mut previous = &trace.before;
-    for event in &trace.events {
-        let named = |name: &Option<String>| name.as_ref().filter(|n| event.is(n)).cloned();
-        let (call, role) = if let Some(n) = named(&realloc) {
-            (n, "  <- room for an argument (realloc)")
-        } else if let Some(n) = named(&core) {
-            (n, "  <- the lifted core function, flat arguments")
-        } else if let Some(n) = named(&post) {
-            (n, "  <- results read; the guest frees them (post-return)")
-        } else {
-            (event.function.clone(), "")
-        };
-        let args = event.call_text();
-        let args = args.split_once('(').map_or("()", |(_, a)| a);
-        let changed = changed_ranges(previous, &event.snapshot);
-        writeln!(out, "[{call}({args}] {}{role}", changed_line(&changed))?;
-        previous = &event.snapshot;
-    }
-    let changed = changed_ranges(previous, &trace.after);
-    writeln!(out, "[after the call] {}", changed_line(&changed))?;
-    if let Some(area) = post.and_then(|p| trace.return_area(&p)) {
-        let text = match std::str::from_utf8(&area.bytes) {
-            Ok(text) => format!(" -> {text:?}"),
-            Err(_) => String::new(),
-        };
-        writeln!(
-            out,
-            "return area {:#x}: [{:#x}, {}]{text}",
-            area.at, area.ptr, area.len
-        )?;
-    }
     Ok(())
 }
 

@@ -34,6 +34,9 @@ pub struct ComponentHost {
     notes: Notes,
     /// The core calls recorded during a traced call (see `component_abi`).
     pub(super) abi: Vec<AbiEvent>,
+    /// The memory before that call (what the first recorded call's changes are
+    /// counted from).
+    pub(super) abi_before: Option<Arc<Snapshot>>,
 }
 
 impl WasiView for ComponentHost {
@@ -48,10 +51,21 @@ impl WasiView for ComponentHost {
 /// One instance of a component.
 pub struct ComponentSession {
     store: Store<ComponentHost>,
+    component: Component,
     instance: Instance,
     limits: Limits,
     /// Observing the canonical ABI: the core instance whose memory is shown.
     traced: Option<wasmtime::Instance>,
+}
+
+/// What a call did: its results in WAVE (or why it failed), and with a traced
+/// session, what the canonical ABI did in memory.
+#[derive(Debug)]
+pub struct TracedCall {
+    /// The results, or the failure.
+    pub results: Result<Vec<String>>,
+    /// The core calls and memory (traced sessions only).
+    pub trace: Option<AbiTrace>,
 }
 
 /// A traced call: the core calls wasmtime made, with the memory before and after.
@@ -73,6 +87,8 @@ pub struct ComponentExport {
     pub name: String,
     /// `(s: string) -> string`.
     pub signature: String,
+    /// Its parameters: name and WIT type.
+    pub params: Vec<(String, String)>,
 }
 
 /// Compiles a component (Cranelift: Winch does not compile components' adapters).
@@ -135,6 +151,7 @@ impl ComponentSession {
             table: ResourceTable::new(),
             notes,
             abi: Vec::new(),
+            abi_before: None,
         };
         let mut store = Store::new(engine, host);
         store.limiter(|host| &mut host.limiter);
@@ -163,6 +180,7 @@ impl ComponentSession {
         }
         Ok(Self {
             store,
+            component: component.clone(),
             instance,
             limits,
             traced: None,
@@ -191,6 +209,11 @@ impl ComponentSession {
         Ok(session)
     }
 
+    /// The core memory a traced session shows (empty for one not traced).
+    pub fn memory_now(&mut self) -> Arc<Snapshot> {
+        self.core_memory(None)
+    }
+
     /// The core memory a traced session shows, now.
     fn core_memory(&mut self, previous: Option<&Snapshot>) -> Arc<Snapshot> {
         let memory = self
@@ -201,14 +224,15 @@ impl ComponentSession {
     }
 
     /// The exported functions, top-level first, then those of exported interfaces.
-    pub fn exports(&self, component: &Component) -> Vec<ComponentExport> {
-        let engine = component.engine();
+    pub fn exports(&self) -> Vec<ComponentExport> {
+        let engine = self.component.engine();
         let mut found = Vec::new();
-        for (name, item) in component.component_type().exports(engine) {
+        for (name, item) in self.component.component_type().exports(engine) {
             match item.ty {
                 ComponentItem::ComponentFunc(func) => found.push(ComponentExport {
                     name: name.to_owned(),
                     signature: signature(&func),
+                    params: params(&func),
                 }),
                 ComponentItem::ComponentInstance(instance) => {
                     for (member, item) in instance.exports(engine) {
@@ -216,6 +240,7 @@ impl ComponentSession {
                             found.push(ComponentExport {
                                 name: format!("{name}#{member}"),
                                 signature: signature(&func),
+                                params: params(&func),
                             });
                         }
                     }
@@ -260,16 +285,13 @@ impl ComponentSession {
     /// Calls `name` with `args` in WAVE, one per parameter; returns the results in
     /// WAVE. A wrong argument is one line naming it and its type.
     pub fn call(&mut self, name: &str, args: &[String]) -> Result<Vec<String>> {
-        Ok(self.call_traced(name, args)?.0)
+        self.call_traced(name, args)?.results
     }
 
     /// Like [`ComponentSession::call`]; a traced session also returns what the
-    /// canonical ABI did in memory (even when the call failed, with the error).
-    pub fn call_traced(
-        &mut self,
-        name: &str,
-        args: &[String],
-    ) -> Result<(Vec<String>, Option<AbiTrace>)> {
+    /// canonical ABI did in memory. Arguments that do not fit are the error; a call
+    /// that fails (a trap) is in [`TracedCall::results`], with what it did before.
+    pub fn call_traced(&mut self, name: &str, args: &[String]) -> Result<TracedCall> {
         let func = self.func(name)?;
         let ty = func.ty(&self.store);
         let params: Vec<(String, Type)> = ty.params().map(|(n, t)| (n.to_owned(), t)).collect();
@@ -302,6 +324,7 @@ impl ComponentSession {
         self.start_clock();
         let before = self.traced.map(|_| self.core_memory(None));
         self.store.data_mut().abi.clear();
+        self.store.data_mut().abi_before.clone_from(&before);
         let engine = self.store.engine().clone();
         let called = with_ticker(&engine, || match before {
             Some(_) => block_on(func.call_async(&mut self.store, &values, &mut results)),
@@ -320,12 +343,13 @@ impl ComponentSession {
             }
             None => None,
         };
-        called?;
-        let results = results
-            .iter()
-            .map(|v| v.to_wave().map_err(anyhow::Error::from))
-            .collect::<Result<_>>()?;
-        Ok((results, trace))
+        let results = called.and_then(|()| {
+            results
+                .iter()
+                .map(|v| v.to_wave().map_err(anyhow::Error::from))
+                .collect::<Result<Vec<_>>>()
+        });
+        Ok(TracedCall { results, trace })
     }
 
     /// What WASI printed and what the host noted since the last call.
@@ -398,6 +422,13 @@ fn stub_imports(
         }
     }
     Ok(stubbed)
+}
+
+/// `[("s", "string")]`.
+fn params(func: &ComponentFunc) -> Vec<(String, String)> {
+    func.params()
+        .map(|(name, ty)| (name.to_owned(), type_name(&ty)))
+        .collect()
 }
 
 /// `(s: string) -> string`.

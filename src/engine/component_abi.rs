@@ -137,7 +137,12 @@ impl AbiObserver {
             .collect();
         let instance = frame.instance(&mut *store).ok()?;
         let memory = instance.debug_memory(&mut *store, 0)?;
-        let previous = store.data().abi.last().map(|e| e.snapshot.clone());
+        let previous = store
+            .data()
+            .abi
+            .last()
+            .map(|e| e.snapshot.clone())
+            .or_else(|| store.data().abi_before.clone());
         let snapshot = Snapshot::capture(previous.as_deref(), memory.data(&*store), 0);
         store.data_mut().abi.push(AbiEvent {
             function: names.first()?.clone(),
@@ -232,6 +237,90 @@ impl super::component::AbiTrace {
             len,
             bytes: event.snapshot.read(ptr, len),
         })
+    }
+}
+
+/// Which core functions play which part in a call, from its lift.
+#[derive(Clone, Debug, Default)]
+pub struct AbiRoles {
+    realloc: Option<String>,
+    core: Option<String>,
+    post_return: Option<String>,
+}
+
+impl AbiRoles {
+    /// The roles of `lift`'s functions.
+    pub fn of(lift: Option<&crate::inspect::Lift>) -> Self {
+        let name = |text: Option<&String>| text.and_then(|t| export_name(t)).map(str::to_owned);
+        Self {
+            realloc: name(lift.and_then(|l| l.realloc.as_ref())),
+            core: name(lift.map(|l| &l.core_function)),
+            post_return: name(lift.and_then(|l| l.post_return.as_ref())),
+        }
+    }
+
+    /// `cabi_post_append(0x103740)` (the name of its role, when it has one) and the
+    /// role, `results read; the guest frees them (post-return)`.
+    pub fn describe(&self, event: &AbiEvent) -> (String, &'static str) {
+        let named = |name: &Option<String>| name.as_ref().filter(|n| event.is(n)).cloned();
+        let (function, role) = if let Some(n) = named(&self.realloc) {
+            (n, "room for an argument (realloc)")
+        } else if let Some(n) = named(&self.core) {
+            (n, "the lifted core function, flat arguments")
+        } else if let Some(n) = named(&self.post_return) {
+            (n, "results read; the guest frees them (post-return)")
+        } else {
+            (event.function.clone(), "")
+        };
+        let call = event.call_text();
+        let args = call.split_once('(').map_or("()", |(_, a)| a);
+        (format!("{function}({args}"), role)
+    }
+}
+
+impl super::component::AbiTrace {
+    /// What `run` prints and the window logs: each core call with the bytes changed
+    /// before it, the bytes changed after, and the return area.
+    pub fn lines(&self, roles: &AbiRoles) -> Vec<String> {
+        let mut lines = vec![
+            "Canonical ABI (each core function wasmtime called, and what changed before it):"
+                .to_owned(),
+        ];
+        let mut previous = &self.before;
+        for event in &self.events {
+            let (call, role) = roles.describe(event);
+            let role = match role {
+                "" => String::new(),
+                role => format!("  <- {role}"),
+            };
+            let changed = crate::memory::changed_ranges(previous, &event.snapshot);
+            lines.push(format!(
+                "[{call}] {}{role}",
+                super::steps::changed_line(&changed)
+            ));
+            previous = &event.snapshot;
+        }
+        let changed = crate::memory::changed_ranges(previous, &self.after);
+        lines.push(format!(
+            "[after the call] {}",
+            super::steps::changed_line(&changed)
+        ));
+        if let Some(area) = roles.post_return.as_ref().and_then(|p| self.return_area(p)) {
+            let text = match std::str::from_utf8(&area.bytes) {
+                Ok(text) => format!(" -> {text:?}"),
+                Err(_) => String::new(),
+            };
+            lines.push(format!(
+                "return area {:#x}: [{:#x}, {}]{text}",
+                area.at, area.ptr, area.len
+            ));
+        }
+        lines
+    }
+
+    /// The return area, if `roles` has a post-return function that saw one.
+    pub fn returned(&self, roles: &AbiRoles) -> Option<ReturnArea> {
+        roles.post_return.as_ref().and_then(|p| self.return_area(p))
     }
 }
 

@@ -41,6 +41,22 @@ pub struct ComponentInfo {
     pub nested_components: u32,
 }
 
+impl ComponentInfo {
+    /// The lift of the exported function `name` (`append`, `interface#function`).
+    pub fn lift_of(&self, name: &str) -> Option<&Lift> {
+        self.exports.iter().find_map(|export| {
+            if export.name == name {
+                return export.lift.as_ref();
+            }
+            export
+                .functions
+                .iter()
+                .find(|f| format!("{}#{}", export.name, f.name) == name)
+                .and_then(|f| f.lift.as_ref())
+        })
+    }
+}
+
 /// One import or export of the world: a function, or an interface of functions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct WitItem {

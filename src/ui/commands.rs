@@ -130,6 +130,13 @@ pub enum UiCommand {
     LessonBack,
     /// Stop following the lesson (memory stays as it is).
     LeaveLesson,
+    /// Call a function of the component shown with WAVE arguments.
+    CallComponent {
+        /// `append`, or `interface#function`.
+        name: String,
+        /// One WAVE value per parameter.
+        args: Vec<String>,
+    },
 }
 
 impl App {
@@ -225,6 +232,16 @@ impl App {
             UiCommand::LessonNext => self.lesson_next(),
             UiCommand::LessonBack => self.lesson_back(),
             UiCommand::LeaveLesson => self.state.lesson = None,
+            UiCommand::CallComponent { name, args } => {
+                if self.state.can_step() {
+                    self.state.running = Some(Running {
+                        label: format!("{name}(…)"),
+                        step: None,
+                        started: std::time::Instant::now(),
+                    });
+                    self.worker.send(Command::CallComponent { name, args });
+                }
+            }
             UiCommand::OpenSessionDialog => {
                 let picked = rfd::FileDialog::new()
                     .add_filter("wasmscope session", &["toml"])

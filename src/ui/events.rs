@@ -52,6 +52,7 @@ impl AppState {
                     shown,
                 };
                 let fresh_module = self.pending.is_some();
+                self.component = None;
                 if let Some(module) = self.pending.take() {
                     self.walk = Walkthrough::for_module(&module, session.input.as_ref());
                     self.stage_steps.clear();
@@ -150,6 +151,30 @@ impl AppState {
                     ),
                 );
             }
+            Event::ComponentLoaded {
+                generation,
+                name,
+                info,
+                exports,
+                snapshot,
+                notes,
+            } if generation == self.generation => {
+                let component = super::component_view::LoadedComponent {
+                    name,
+                    info,
+                    exports,
+                };
+                self.component_loaded(component, snapshot, notes);
+            }
+            Event::ComponentCalled {
+                generation,
+                call,
+                results,
+                trace,
+                notes,
+            } if generation == self.generation => {
+                self.component_called(call, results, trace.as_deref(), notes);
+            }
             Event::RunEnded {
                 generation,
                 end,
@@ -211,7 +236,9 @@ impl AppState {
             | Event::RunEnded { .. }
             | Event::Paused { .. }
             | Event::Retraced { .. }
-            | Event::MemorySelected { .. } => {}
+            | Event::MemorySelected { .. }
+            | Event::ComponentLoaded { .. }
+            | Event::ComponentCalled { .. } => {}
         }
         None
     }

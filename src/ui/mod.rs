@@ -3,6 +3,8 @@
 
 mod call_panel;
 mod commands;
+mod component_panel;
+mod component_view;
 mod debugger_panel;
 mod decode_panel;
 mod engine_panel;
@@ -423,8 +425,8 @@ impl eframe::App for App {
         let cmds = &mut self.commands;
         egui::CentralPanel::default().show(ui, |ui| {
             engine_panel::engine_stopped_ui(ui, &self.state, cmds);
-            // A lesson drives the steps itself.
-            if self.state.lesson.is_none() {
+            // A lesson drives the steps itself; a component is called from its panel.
+            if self.state.lesson.is_none() && self.state.component.is_none() {
                 walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
                 ui.separator();
             }

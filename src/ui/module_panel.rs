@@ -21,6 +21,10 @@ pub fn module_ui(
     settings: &Settings,
     cmds: &mut Vec<UiCommand>,
 ) {
+    if let Some(component) = &state.component {
+        super::component_panel::component_ui(ui, component, state, form, cmds);
+        return;
+    }
     // A module being compiled shows its exports at once; the steps wait for it.
     let compiling = state.pending.is_some();
     let Some(module) = state.pending.as_ref().or(state.module.as_ref()) else {

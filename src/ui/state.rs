@@ -134,6 +134,8 @@ pub struct Changed {
 pub struct AppState {
     /// The module shown (its exports appear before it is ready).
     pub module: Option<LoadedModule>,
+    /// The component shown, when a component was loaded instead of a module.
+    pub component: Option<super::component_view::LoadedComponent>,
     /// Name of a module being loaded.
     pub loading: Option<String>,
     /// The file it is loaded from, if it came from one.
@@ -210,6 +212,7 @@ impl Default for AppState {
     fn default() -> Self {
         Self {
             module: None,
+            component: None,
             loading: None,
             loading_path: None,
             module_path: None,

@@ -2,6 +2,7 @@
 //! `Event`s; a running call never blocks the sender, and `Worker::stop` interrupts it.
 //! A worker thread that dies (a panic) is noticed: `try_recv` says why.
 
+mod component;
 mod files;
 mod protocol;
 mod replay;

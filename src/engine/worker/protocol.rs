@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use crate::engine::allocators::Allocator;
 use crate::engine::compiler::{CompileInfo, CompilerChoice};
+use crate::engine::component::{AbiTrace, ComponentExport};
 use crate::engine::debugger::Pause;
 use crate::engine::limits::Limits;
 use crate::engine::runner::{RunEnd, StepReport};
 use crate::engine::session::GlobalValue;
-use crate::inspect::ModuleInfo;
+use crate::inspect::{ComponentInfo, ModuleInfo};
 use crate::memory::Snapshot;
 use crate::recipe::{HostSettings, Recipe, Step};
 
@@ -96,6 +97,13 @@ pub enum Command {
     /// End the worker thread with a panic carrying this message: how the window's
     /// recovery from a dead engine is exercised.
     Panic(String),
+    /// Calls a function of the loaded component with WAVE arguments.
+    CallComponent {
+        /// `append`, or `interface#function`.
+        name: String,
+        /// One WAVE value per parameter.
+        args: Vec<String>,
+    },
 }
 
 impl Command {
@@ -237,6 +245,34 @@ pub enum Event {
     CommandFailed {
         /// Why.
         error: String,
+    },
+    /// A component was loaded (instead of a module).
+    ComponentLoaded {
+        /// The load's generation.
+        generation: u64,
+        /// Display name.
+        name: String,
+        /// What it declares.
+        info: Box<ComponentInfo>,
+        /// Its exported functions.
+        exports: Vec<ComponentExport>,
+        /// Its core memory.
+        snapshot: Arc<Snapshot>,
+        /// What the host provided.
+        notes: Vec<String>,
+    },
+    /// A component's function was called.
+    ComponentCalled {
+        /// The instance's generation.
+        generation: u64,
+        /// `append("The input string")`.
+        call: String,
+        /// The results in WAVE, or why the call failed.
+        results: Result<Vec<String>, String>,
+        /// What the canonical ABI did in memory.
+        trace: Option<Box<AbiTrace>>,
+        /// What the guest printed.
+        notes: Vec<String>,
     },
 }
 

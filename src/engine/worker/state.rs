@@ -68,6 +68,8 @@ pub struct WorkerState {
     pub(super) limits: Limits,
     pub(super) host: HostSettings,
     pub(super) live: Option<Live>,
+    /// A component loaded instead of a module.
+    pub(super) component: Option<super::component::LiveComponent>,
     /// The newest load, replay or rewind; a compile that finishes for an older one is
     /// dropped.
     pub(super) generation: u64,
@@ -107,6 +109,7 @@ impl WorkerState {
             limits,
             host: HostSettings::default(),
             live: None,
+            component: None,
             generation: 0,
             compiling: false,
             queued: Vec::new(),
@@ -212,6 +215,7 @@ impl WorkerState {
             Command::SetBreakpoints(pcs) => self.set_breakpoints(pcs, send),
             Command::SelectMemory(name) => self.select_memory(name, send),
             Command::Panic(message) => panic!("{message}"),
+            Command::CallComponent { name, args } => self.call_component(&name, &args, send),
         }
     }
 
@@ -260,6 +264,12 @@ impl WorkerState {
             compiler,
         } = options;
         self.set_generation(generation);
+        if let Ok(binary) = crate::inspect::to_binary(bytes)
+            && crate::inspect::is_component(&binary)
+        {
+            self.load_component(generation, name, &binary, send);
+            return;
+        }
         let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
             // The listing first, so the window shows the exports at once; the function
             // bodies are validated on the compile thread.
@@ -528,6 +538,7 @@ impl WorkerState {
             compiled,
         });
         self.live = Some(live);
+        self.component = None;
     }
 
     fn select_memory(&mut self, name: String, send: &impl Fn(Event)) {

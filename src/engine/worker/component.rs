@@ -1,0 +1,89 @@
+//! Components on the worker: a load that finds a component instantiates it for
+//! watching the canonical ABI (compiled for guest debugging, on the worker thread),
+//! and `CallComponent` calls one of its functions with WAVE arguments.
+
+use super::protocol::Event;
+use super::state::WorkerState;
+use crate::engine::component::{ComponentSession, compile_component};
+use crate::engine::wasi::WasiConfig;
+use crate::inspect::{ComponentInfo, inspect_component};
+
+/// The component loaded instead of a module.
+pub struct LiveComponent {
+    /// Its instance.
+    pub session: ComponentSession,
+}
+
+impl WorkerState {
+    /// Loads the component in `bytes`: describes it, compiles it for guest debugging
+    /// and instantiates it; the module shown before is dropped.
+    pub(super) fn load_component(
+        &mut self,
+        generation: u64,
+        name: String,
+        bytes: &[u8],
+        send: &impl Fn(Event),
+    ) {
+        let loaded = (|| -> anyhow::Result<(ComponentInfo, ComponentSession)> {
+            let info = inspect_component(bytes)?;
+            let engine = self.debug_engine()?;
+            let component = compile_component(&engine, bytes)?;
+            let wasi = WasiConfig {
+                args: std::iter::once(name.clone())
+                    .chain(self.host.wasi_args.iter().cloned())
+                    .collect(),
+                env: self.host.wasi_env.clone(),
+                dirs: Vec::new(),
+            };
+            let session =
+                ComponentSession::traced(&self.stop, &component, bytes, &info, self.limits, &wasi)?;
+            Ok((info, session))
+        })();
+        match loaded {
+            Ok((info, mut session)) => {
+                let exports = session.exports();
+                let snapshot = session.memory_now();
+                let notes = session.take_notes();
+                self.live = None;
+                self.component = Some(LiveComponent { session });
+                send(Event::ComponentLoaded {
+                    generation,
+                    name,
+                    info: Box::new(info),
+                    exports,
+                    snapshot,
+                    notes,
+                });
+            }
+            Err(err) => send(Event::LoadFailed {
+                generation,
+                name,
+                error: format!("{err:#}"),
+            }),
+        }
+    }
+
+    /// Calls `name(args)` on the loaded component.
+    pub(super) fn call_component(&mut self, name: &str, args: &[String], send: &impl Fn(Event)) {
+        let Some(live) = &mut self.component else {
+            send(Event::CommandFailed {
+                error: "no component is loaded".to_owned(),
+            });
+            return;
+        };
+        self.stop.reset();
+        let call = format!("{name}({})", args.join(", "));
+        // Arguments that do not fit fail like the call would: the window is waiting.
+        let (results, trace) = match live.session.call_traced(name, args) {
+            Ok(called) => (called.results, called.trace),
+            Err(err) => (Err(err), None),
+        };
+        send(Event::ComponentCalled {
+            generation: self.generation,
+            call,
+            results: results.map_err(|err| format!("{err:#}")),
+            trace: trace.map(Box::new),
+            notes: live.session.take_notes(),
+        });
+    }
+}

@@ -1,0 +1,72 @@
+//! A component in the real window: its WIT in the Module tab, a call with WAVE
+//! arguments, and the canonical ABI on the timeline and in the hex view.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod common;
+
+use common::{harness, log_text, pinned, settle};
+use egui_kittest::kittest::Queryable;
+use wasmscope::memory::RegionKind;
+
+#[test]
+fn calling_upper_shows_the_canonical_abi_in_memory() {
+    let mut harness = harness(Some("component_upper.wasm"), pinned());
+    assert!(harness.state().state().component.is_some());
+    harness.get_by_label_contains("export upper: func(s: string) -> string;");
+    harness.get_by_label("Call").click();
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("[cabi_realloc(0, 0, 1, 16)] changed: none"),
+        "{log}"
+    );
+    assert!(
+        log.contains("[upper(0x1000, 16)] changed: 0x1000..0x1010 (16 bytes)"),
+        "{log}"
+    );
+    assert!(
+        log.contains("return area 0x100: [0x1010, 16] -> \"THE INPUT STRING\""),
+        "{log}"
+    );
+    assert!(
+        log.ends_with("upper(\"The input string\") returned \"THE INPUT STRING\""),
+        "{log}"
+    );
+    let state = harness.state().state();
+    let region = |kind| {
+        state
+            .regions
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.range.clone())
+    };
+    assert_eq!(region(RegionKind::Input), Some(0x1000..0x1010));
+    assert_eq!(region(RegionKind::Output), Some(0x1010..0x1020));
+    assert_eq!(region(RegionKind::Allocation), Some(0x100..0x108));
+    assert_eq!(state.snapshot.read(0x1010, 16), b"THE INPUT STRING");
+    harness.snapshot("component_upper_called");
+}
+
+#[test]
+fn a_wrong_wave_argument_is_one_line_in_the_log() {
+    let mut harness = harness(Some("component.wasm"), pinned());
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::CallComponent {
+            name: "sum".to_owned(),
+            args: vec!["\"nope\"".to_owned()],
+        });
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running.is_none()
+    });
+    let log = log_text(harness.state());
+    let last = log.lines().last().unwrap();
+    assert!(
+        last.starts_with("sum(\"nope\") failed: `\"nope\"` is not a list<u32>"),
+        "{last}"
+    );
+}
