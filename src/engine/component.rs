@@ -219,8 +219,9 @@ impl ComponentSession {
         let memory = self
             .traced
             .and_then(|instance| instance.debug_memory(&mut self.store, 0));
+        let base = memory.map_or(0, |m| m.data_ptr(&self.store) as u64);
         let data = memory.map_or(&[][..], |m| m.data(&self.store));
-        Arc::new(Snapshot::capture(previous, data, 0))
+        Arc::new(Snapshot::capture(previous, data, base))
     }
 
     /// The exported functions, top-level first, then those of exported interfaces.

@@ -143,7 +143,8 @@ impl AbiObserver {
             .last()
             .map(|e| e.snapshot.clone())
             .or_else(|| store.data().abi_before.clone());
-        let snapshot = Snapshot::capture(previous.as_deref(), memory.data(&*store), 0);
+        let base = memory.data_ptr(&*store) as u64;
+        let snapshot = Snapshot::capture(previous.as_deref(), memory.data(&*store), base);
         store.data_mut().abi.push(AbiEvent {
             function: names.first()?.clone(),
             names,
