@@ -171,3 +171,36 @@ fn inspect_json_has_the_wit_and_each_lift() {
     assert_eq!(upper["lift"]["string_encoding"], "utf8");
     assert_eq!(json["core_modules"][0]["memories"][0], 1);
 }
+
+#[test]
+fn a_call_is_saved_as_a_session_and_replayed() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-comp-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let session = dir.join("append.toml");
+    let session_arg = session.to_str().unwrap();
+    let (run_out, err, ok) = call(
+        &asset("component.wasm"),
+        &[
+            "append",
+            "--args",
+            "\"The input string\"",
+            "--save",
+            session_arg,
+        ],
+    );
+    assert!(ok, "{err}");
+    let replayed = wasmscope(&["replay", session_arg]);
+    assert!(replayed.status.success(), "{}", stderr(&replayed));
+    assert_eq!(stdout(&replayed), run_out);
+    // A module's step in a component's session is refused, naming it.
+    let text =
+        std::fs::read_to_string(&session).unwrap() + "\n[[step]]\nop = \"read\"\nat = 0\nlen = 4\n";
+    std::fs::write(&session, text).unwrap();
+    let replayed = wasmscope(&["replay", session_arg]);
+    assert!(!replayed.status.success());
+    assert!(
+        stderr(&replayed).contains("step 2: `read` is a step for core modules"),
+        "{}",
+        stderr(&replayed)
+    );
+}

@@ -70,3 +70,60 @@ fn a_wrong_wave_argument_is_one_line_in_the_log() {
         "{last}"
     );
 }
+
+#[test]
+fn a_components_session_is_saved_replayed_by_the_cli_and_opened_again() {
+    let mut harness = harness(Some("component_upper.wasm"), pinned());
+    harness.get_by_label("Call").click();
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+    let dir = std::env::temp_dir().join(format!("wasmscope-comp-ui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let session = dir.join("upper.toml");
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::SaveSession(session.clone()));
+    settle(&mut harness, "the save", |_| session.exists());
+    let text = std::fs::read_to_string(&session).unwrap();
+    assert!(
+        text.contains("op = \"invoke\"\nexport = \"upper\"\nargs = ['\"The input string\"']"),
+        "{text}"
+    );
+
+    let replayed = std::process::Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["replay", session.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&replayed.stdout);
+    assert!(replayed.status.success(), "{out}");
+    assert!(
+        out.contains("return area 0x100: [0x1010, 16] -> \"THE INPUT STRING\""),
+        "{out}"
+    );
+
+    let mut again = harness_with_session(&session);
+    settle(&mut again, "the replayed call", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+    let log = log_text(again.state());
+    assert!(
+        log.ends_with("upper(\"The input string\") returned \"THE INPUT STRING\""),
+        "{log}"
+    );
+}
+
+fn harness_with_session(
+    session: &std::path::Path,
+) -> egui_kittest::Harness<'static, wasmscope::ui::App> {
+    let mut harness = harness(None, pinned());
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::OpenSession(session.to_path_buf()));
+    harness.step();
+    settle(&mut harness, "the component", |app| {
+        app.state().component.is_some()
+    });
+    harness
+}

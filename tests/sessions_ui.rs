@@ -338,7 +338,7 @@ fn a_bad_session_file_is_one_line_in_the_log_and_changes_nothing() {
     });
     let log = log_text(harness.state());
     let line = log.lines().last().unwrap();
-    assert!(line.ends_with("bad.toml line 4: step 1: unknown op `jump` (expected input, alloc, write, call or read)"), "{line}");
+    assert!(line.ends_with("bad.toml line 4: step 1: unknown op `jump` (expected input, alloc, write, call, read or invoke)"), "{line}");
     assert_eq!(harness.state().state().timeline.len(), 4);
 }
 

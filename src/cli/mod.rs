@@ -227,7 +227,7 @@ pub struct RunArgs {
     pub trace_writes: bool,
     /// For a component: the arguments of `--call`, one WAVE value each
     /// (`'"The input string"'`, `'[1, 2, 3]'`, `'{name: "x", count: 3}'`).
-    #[arg(long, num_args = 1.., value_name = "WAVE", allow_hyphen_values = true)]
+    #[arg(long, num_args = 1.., value_name = "WAVE", allow_negative_numbers = true)]
     pub args: Vec<String>,
 }
 

@@ -1,94 +1,181 @@
-//! `wasmscope run COMPONENT --call NAME --args 'WAVE' …`: a component's export called
-//! with typed values; WASI preview 2 for components that import it.
+//! Components from the command line: `wasmscope run COMPONENT --call NAME --args
+//! 'WAVE' …` calls a function with typed values and prints what the canonical ABI did
+//! in memory; `--save` writes the call as a session (`op = "invoke"`), which `replay`
+//! plays here too.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
 use super::RunArgs;
 use crate::engine::{
-    AbiRoles, CompileCache, ComponentSession, HostConfig, Limits, StopHandle, compile_component,
-    default_cache_dir, new_debug_engine,
+    AbiRoles, CompileCache, ComponentExport, ComponentSession, HostConfig, Limits, StopHandle,
+    compile_component, default_cache_dir, new_debug_engine,
 };
-use crate::inspect::inspect_component;
+use crate::inspect::{ComponentInfo, inspect_component};
+use crate::recipe::{self, ModuleRef, Op, Recipe, Step};
 
-/// Runs `args.call` on the component in `bytes`, printing the call, what the guest
-/// printed, and the results in WAVE.
-pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Result<()> {
-    let cannot_load = || format!("cannot load {}", args.module.display());
+/// A component instance that watches the canonical ABI, and what describes it.
+struct Opened {
+    session: ComponentSession,
+    info: ComponentInfo,
+    exports: Vec<ComponentExport>,
+}
+
+/// Describes, compiles (for guest debugging: the canonical ABI is observed at
+/// breakpoints) and instantiates the component in `bytes`.
+fn open(
+    path: &Path,
+    bytes: &[u8],
+    host: &HostConfig,
+    limits: Limits,
+    no_cache: bool,
+) -> Result<Opened> {
+    let cannot_load = || format!("cannot load {}", path.display());
     let info = inspect_component(bytes).with_context(cannot_load)?;
-    let cache = match args.no_cache {
+    let cache = match no_cache {
         true => None,
         false => default_cache_dir().and_then(|dir| CompileCache::open(&dir).ok()),
     };
-    // Compiled for guest debugging: the canonical ABI is observed at breakpoints.
     let engine = new_debug_engine(cache.as_ref())?;
     let component = compile_component(&engine, bytes).with_context(cannot_load)?;
+    let stop = StopHandle::new(engine.clone());
+    let session = ComponentSession::traced(&stop, &component, bytes, &info, limits, &host.wasi)
+        .with_context(cannot_load)?;
+    let exports = session.exports();
+    Ok(Opened {
+        session,
+        info,
+        exports,
+    })
+}
+
+impl Opened {
+    /// The function `call` names: itself, or an interface's function by its short
+    /// name when no other export has it (`run` for `wasi:cli/run@0.2.0#run`).
+    fn function(&self, call: &str) -> Result<String> {
+        let matching: Vec<&str> = self
+            .exports
+            .iter()
+            .map(|e| e.name.as_str())
+            .filter(|name| *name == call || name.ends_with(&format!("#{call}")))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok((*one).to_owned()),
+            [] => bail!(
+                "the component exports no function `{call}`; its functions: {}",
+                self.exports
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            many => bail!(
+                "`{call}` could be {}; give the whole name",
+                many.join(" or ")
+            ),
+        }
+    }
+
+    /// Calls `name(args)` and prints the canonical ABI's steps, what the guest printed,
+    /// and the results; a failed call is the error (after what it did).
+    fn call(&mut self, name: &str, args: &[String], out: &mut impl Write) -> Result<()> {
+        for line in self.session.take_notes() {
+            writeln!(out, "{line}")?;
+        }
+        let called = self.session.call_traced(name, args);
+        for line in self.session.take_notes() {
+            writeln!(out, "{line}")?;
+        }
+        let called = called?;
+        if let Some(trace) = &called.trace {
+            for line in trace.lines(&AbiRoles::of(self.info.lift_of(name))) {
+                writeln!(out, "{line}")?;
+            }
+        }
+        let results = called.results?;
+        writeln!(
+            out,
+            "{name}({}) returned {}",
+            args.join(", "),
+            results_text(&results)
+        )?;
+        Ok(())
+    }
+}
+
+/// Runs `args.call` on the component in `bytes`; with `--save`, writes the call as a
+/// session.
+pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Result<()> {
     let limits = Limits {
         timeout_ms: args.timeout_ms,
         memory_limit_bytes: args.memory_limit_mb.saturating_mul(1 << 20),
     };
-    let program = args.module.file_name().map_or_else(
-        || "component.wasm".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let host = HostConfig::from_settings(&super::host::host_settings(args)?, &program);
-    let stop = StopHandle::new(engine.clone());
-    let mut session = ComponentSession::traced(&stop, &component, bytes, &info, limits, &host.wasi)
-        .with_context(cannot_load)?;
-    let exports = session.exports();
+    let settings = super::host::host_settings(args)?;
+    let host = HostConfig::from_settings(&settings, &recipe::file_name(&args.module));
+    let mut opened = open(&args.module, bytes, &host, limits, args.no_cache)?;
     let Some(call) = &args.call else {
         writeln!(out, "Exports:")?;
-        for export in &exports {
+        for export in &opened.exports {
             writeln!(out, "  {}{}", export.name, export.signature)?;
         }
         writeln!(out, "No --call given, so nothing was called")?;
         return Ok(());
     };
-    // `run` finds `wasi:cli/run@0.2.0#run`: a function of an exported interface may
-    // be named alone when no other export has that name.
-    let matching: Vec<&str> = exports
-        .iter()
-        .map(|e| e.name.as_str())
-        .filter(|name| *name == call || name.ends_with(&format!("#{call}")))
-        .collect();
-    let name = match matching.as_slice() {
-        [one] => (*one).to_owned(),
-        [] => bail!(
-            "the component exports no function `{call}`; its functions: {}",
-            exports
-                .iter()
-                .map(|e| e.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        many => bail!(
-            "`{call}` could be {}; give the whole name",
-            many.join(" or ")
-        ),
-    };
-    for line in session.take_notes() {
-        writeln!(out, "{line}")?;
+    let name = opened.function(call)?;
+    let called = opened.call(&name, &args.args, out);
+    if let Some(path) = &args.save {
+        let session = Recipe {
+            module: ModuleRef {
+                path: args.module.clone(),
+                sha256: Some(recipe::sha256_hex(bytes)),
+            },
+            host: settings,
+            limits: Some(limits.settings()),
+            steps: vec![Step::new(Op::Invoke {
+                export: name,
+                args: args.args.clone(),
+            })],
+            ..Recipe::default()
+        };
+        recipe::save(path, &session)?;
     }
-    let lift = info.lift_of(&name);
-    let outcome = session.call_traced(&name, &args.args);
-    for line in session.take_notes() {
-        writeln!(out, "{line}")?;
-    }
-    let called = outcome?;
-    if let Some(trace) = &called.trace {
-        for line in trace.lines(&AbiRoles::of(lift)) {
-            writeln!(out, "{line}")?;
+    called
+}
+
+/// Replays a component's session (its `invoke` steps), printing what `run` prints;
+/// returns the first failure, after running every step.
+pub fn play_component(
+    session: &Recipe,
+    module_path: &Path,
+    bytes: &[u8],
+    no_cache: bool,
+    out: &mut impl Write,
+) -> Result<Option<String>> {
+    let limits = session
+        .limits
+        .map(Limits::from_settings)
+        .unwrap_or_default();
+    let host = HostConfig::from_settings(&session.host, &recipe::file_name(module_path));
+    let mut opened = open(module_path, bytes, &host, limits, no_cache)?;
+    let mut first_error = None;
+    for (index, step) in session.steps.iter().enumerate() {
+        let outcome = match &step.op {
+            Op::Invoke { export, args } => opened.call(export, args, out),
+            other => Err(anyhow::anyhow!(
+                "step {}: `{}` is a step for core modules; a component's session has only \
+                 `invoke` steps",
+                index + 1,
+                other.kind()
+            )),
+        };
+        if let Err(err) = outcome {
+            eprintln!("error: {err:#}");
+            first_error.get_or_insert(format!("{err:#}"));
         }
     }
-    let results = called.results?;
-    writeln!(
-        out,
-        "{name}({}) returned {}",
-        args.args.join(", "),
-        results_text(&results)
-    )?;
-    Ok(())
+    Ok(first_error)
 }
 
 /// `"text"`, `()`, or `(1, 2)`.

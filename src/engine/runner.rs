@@ -255,6 +255,9 @@ impl Runner {
                 export: export.clone(),
                 args: self.call_args(session, export, args)?,
             },
+            Op::Invoke { export, .. } => {
+                bail!("`invoke {export}` calls a component's function, but this is a core module")
+            }
             Op::Read { at, len, .. } => Step::Read {
                 ptr: self.bindings.eval(at).context("the offset")?,
                 len: self.bindings.eval(len).context("the length")?,

@@ -313,6 +313,11 @@ fn action(op: &Op, info: &ModuleInfo, known: &[Allocator]) -> Result<Action> {
                 returns: *returns,
             }
         }
+        Op::Invoke { export, .. } => {
+            bail!(
+                "`{export}` is a component's function; host programs of components are not written yet"
+            )
+        }
         Op::Read { at, len, name } => Action::Read {
             at: at.clone(),
             len: len.clone(),

@@ -65,6 +65,7 @@ pub fn check_names(steps: &[Step], given: &[&str]) -> Result<(), NameError> {
                 }
                 ints.insert(name.clone());
             }
+            Op::Invoke { .. } => {}
             Op::Read {
                 at: offset,
                 len,

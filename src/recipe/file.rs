@@ -296,6 +296,7 @@ fn fields_of(op: &str) -> Option<&'static [&'static str]> {
         "write" => &["at", "data", "text", "hex"],
         "call" => &["export", "args", "returns", "name"],
         "read" => &["at", "len", "name"],
+        "invoke" => &["export", "args"],
         _ => return None,
     })
 }
@@ -303,7 +304,7 @@ fn fields_of(op: &str) -> Option<&'static [&'static str]> {
 fn step_from(raw: RawStep) -> Result<Step, String> {
     let Some(allowed) = fields_of(&raw.op) else {
         return Err(format!(
-            "unknown op `{}` (expected input, alloc, write, call or read)",
+            "unknown op `{}` (expected input, alloc, write, call, read or invoke)",
             raw.op
         ));
     };
@@ -367,6 +368,18 @@ fn step_from(raw: RawStep) -> Result<Step, String> {
                     .ok_or_else(|| format!("`returns` is `{text}`; expected len, ptr or value"))?,
             },
             name: name("result"),
+        },
+        "invoke" => Op::Invoke {
+            export: raw.export.clone().ok_or("`invoke` needs `export`")?,
+            args: raw
+                .args
+                .unwrap_or_default()
+                .into_iter()
+                .map(|arg| match arg {
+                    RawExpr::Text(text) => Ok(text),
+                    _ => Err("`invoke`'s `args` are WAVE texts, each in quotes".to_owned()),
+                })
+                .collect::<Result<_, _>>()?,
         },
         _ => Op::Read {
             at: need(raw.at, "at")?,
@@ -434,6 +447,10 @@ fn raw_step(step: &Step) -> RawStep {
             raw.at = Some(RawExpr::from_expr(at));
             raw.len = Some(RawExpr::from_expr(len));
             raw.name = named(name, "output");
+        }
+        Op::Invoke { export, args } => {
+            raw.export = Some(export.clone());
+            raw.args = Some(args.iter().map(|a| RawExpr::Text(a.clone())).collect());
         }
     }
     raw

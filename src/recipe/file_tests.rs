@@ -145,7 +145,7 @@ fn unknown_ops_and_fields_name_the_step_and_the_field() {
     let err = error(&with_steps("[[step]]\nop = \"jump\"\n"));
     assert_eq!(
         err,
-        "line 13: step 1: unknown op `jump` (expected input, alloc, write, call or read)"
+        "line 13: step 1: unknown op `jump` (expected input, alloc, write, call, read or invoke)"
     );
     let err = error(&with_steps(
         "[[step]]\nop = \"read\"\nat = 0\nlen = 4\nsize = 3\n",
@@ -250,4 +250,21 @@ fn where_a_note_points_is_checked_like_any_expression() {
         err.contains("`show`: `output` is used before any step defines it"),
         "{err}"
     );
+}
+
+#[test]
+fn a_components_invoke_step_round_trips_and_wants_texts() {
+    let text = "version = 1\n[module]\npath = \"c.wasm\"\n\n[[step]]\nop = \"invoke\"\n\
+                export = \"label\"\nargs = ['{name: \"x\", count: 3}']\n";
+    let recipe = parse(text).unwrap();
+    assert_eq!(
+        recipe.steps[0].op,
+        Op::Invoke {
+            export: "label".into(),
+            args: vec!["{name: \"x\", count: 3}".into()],
+        }
+    );
+    assert_eq!(parse(&print(&recipe).unwrap()).unwrap(), recipe);
+    let err = error(&text.replace("args = ['{name: \"x\", count: 3}']", "args = [3]"));
+    assert!(err.contains("`invoke`'s `args` are WAVE texts"), "{err}");
 }

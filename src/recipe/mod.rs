@@ -217,6 +217,14 @@ pub enum Op {
         /// What the result means, for the line that reports it.
         returns: Returns,
     },
+    /// Calls a component's function with WAVE arguments (`"text"`, `[1, 2]`); the
+    /// canonical ABI passes them. Only in a component's session.
+    Invoke {
+        /// The function: `append`, or `interface#function`.
+        export: String,
+        /// One WAVE value per parameter.
+        args: Vec<String>,
+    },
     /// Copies bytes out of linear memory; names them (their length is `len(name)`).
     Read {
         /// Guest offset.
@@ -241,6 +249,7 @@ impl Op {
                 format!("{export}({})", args.join(", "))
             }
             Self::Read { at, len, .. } => format!("read {len} bytes at {at}"),
+            Self::Invoke { export, args } => format!("{export}({})", args.join(", ")),
         }
     }
 
@@ -252,6 +261,7 @@ impl Op {
             Self::Write { .. } => "write",
             Self::Call { .. } => "call",
             Self::Read { .. } => "read",
+            Self::Invoke { .. } => "invoke",
         }
     }
 }

@@ -376,16 +376,20 @@ impl App {
     }
 
     fn save_session(&mut self, path: PathBuf) {
-        let Some(module) = &self.state.module else {
-            self.state
-                .push_log(LogKind::Error, "Open a module before saving a session.");
-            return;
+        let bytes = match (&self.state.module, &self.state.component) {
+            (Some(module), _) => Arc::clone(&module.bytes),
+            (None, Some(component)) => Arc::clone(&component.bytes),
+            (None, None) => {
+                self.state
+                    .push_log(LogKind::Error, "Open a module before saving a session.");
+                return;
+            }
         };
         let without_file = self.state.module_path.is_none();
         self.worker.send(Command::SaveSession {
             path,
             session: Box::new(self.state.session.clone()),
-            module: without_file.then(|| Arc::clone(&module.bytes)),
+            module: without_file.then_some(bytes),
         });
     }
 

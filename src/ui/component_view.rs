@@ -9,6 +9,7 @@ use super::timeline::{StepMark, Timeline};
 use crate::engine::{AbiRoles, AbiTrace, ComponentExport};
 use crate::inspect::ComponentInfo;
 use crate::memory::{Region, RegionKind, Snapshot, ranges_len_bytes, set_region};
+use crate::recipe::{self, Op};
 
 /// The component on screen.
 #[derive(Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct LoadedComponent {
     pub info: Box<ComponentInfo>,
     /// Its exported functions with their parameters.
     pub exports: Vec<ComponentExport>,
+    /// Its bytes (saved beside a session when it has no file).
+    pub bytes: Arc<[u8]>,
 }
 
 impl AppState {
@@ -55,14 +58,19 @@ impl AppState {
     /// memory is as the call left it, the argument and the result are highlighted.
     pub(super) fn component_called(
         &mut self,
-        call: String,
+        op: Op,
         results: Result<Vec<String>, String>,
         trace: Option<&AbiTrace>,
         notes: Vec<String>,
     ) {
         self.running = None;
+        let call = op.describe();
         self.push_log(LogKind::Step, format!("> {call}"));
-        let name = call.split('(').next().unwrap_or_default().to_owned();
+        let name = match &op {
+            Op::Invoke { export, .. } => export.clone(),
+            _ => String::new(),
+        };
+        self.session.steps.push(recipe::Step::new(op));
         let roles = AbiRoles::of(self.component.as_ref().and_then(|c| c.info.lift_of(&name)));
         if let Some(trace) = trace {
             for line in trace.lines(&roles) {

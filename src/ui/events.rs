@@ -158,11 +158,18 @@ impl AppState {
                 exports,
                 snapshot,
                 notes,
+                bytes,
+                module,
             } if generation == self.generation => {
                 let component = super::component_view::LoadedComponent {
                     name,
                     info,
                     exports,
+                    bytes,
+                };
+                self.session = Recipe {
+                    module,
+                    ..Recipe::default()
                 };
                 self.component_loaded(component, snapshot, notes);
             }

@@ -7,6 +7,7 @@ use super::state::WorkerState;
 use crate::engine::component::{ComponentSession, compile_component};
 use crate::engine::wasi::WasiConfig;
 use crate::inspect::{ComponentInfo, inspect_component};
+use crate::recipe::{self, ModuleRef, Op, Recipe};
 
 /// The component loaded instead of a module.
 pub struct LiveComponent {
@@ -17,11 +18,14 @@ pub struct LiveComponent {
 impl WorkerState {
     /// Loads the component in `bytes`: describes it, compiles it for guest debugging
     /// and instantiates it; the module shown before is dropped.
+    /// With `session`, its `invoke` steps are called in order, as a replay.
     pub(super) fn load_component(
         &mut self,
         generation: u64,
         name: String,
         bytes: &[u8],
+        path: Option<std::path::PathBuf>,
+        session: Option<Box<Recipe>>,
         send: &impl Fn(Event),
     ) {
         let loaded = (|| -> anyhow::Result<(ComponentInfo, ComponentSession)> {
@@ -40,12 +44,16 @@ impl WorkerState {
             Ok((info, session))
         })();
         match loaded {
-            Ok((info, mut session)) => {
-                let exports = session.exports();
-                let snapshot = session.memory_now();
-                let notes = session.take_notes();
+            Ok((info, mut instance)) => {
+                let exports = instance.exports();
+                let snapshot = instance.memory_now();
+                let notes = instance.take_notes();
                 self.live = None;
-                self.component = Some(LiveComponent { session });
+                self.component = Some(LiveComponent { session: instance });
+                let module = ModuleRef {
+                    path: path.unwrap_or_else(|| name.clone().into()),
+                    sha256: Some(recipe::sha256_hex(bytes)),
+                };
                 send(Event::ComponentLoaded {
                     generation,
                     name,
@@ -53,7 +61,21 @@ impl WorkerState {
                     exports,
                     snapshot,
                     notes,
+                    bytes: bytes.into(),
+                    module,
                 });
+                for step in session.map(|s| s.steps).unwrap_or_default() {
+                    match step.op {
+                        Op::Invoke { export, args } => self.call_component(&export, &args, send),
+                        other => send(Event::CommandFailed {
+                            error: format!(
+                                "`{}` is a step for core modules; a component's session has only \
+                                 `invoke` steps",
+                                other.kind()
+                            ),
+                        }),
+                    }
+                }
             }
             Err(err) => send(Event::LoadFailed {
                 generation,
@@ -72,7 +94,10 @@ impl WorkerState {
             return;
         };
         self.stop.reset();
-        let call = format!("{name}({})", args.join(", "));
+        let call = Op::Invoke {
+            export: name.to_owned(),
+            args: args.to_vec(),
+        };
         // Arguments that do not fit fail like the call would: the window is waiting.
         let (results, trace) = match live.session.call_traced(name, args) {
             Ok(called) => (called.results, called.trace),

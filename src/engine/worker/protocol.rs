@@ -260,13 +260,17 @@ pub enum Event {
         snapshot: Arc<Snapshot>,
         /// What the host provided.
         notes: Vec<String>,
+        /// The component's bytes (saved beside a session when it has no file).
+        bytes: Arc<[u8]>,
+        /// Where it came from, for a session.
+        module: crate::recipe::ModuleRef,
     },
     /// A component's function was called.
     ComponentCalled {
         /// The instance's generation.
         generation: u64,
-        /// `append("The input string")`.
-        call: String,
+        /// The call, as a session's step.
+        call: crate::recipe::Op,
         /// The results in WAVE, or why the call failed.
         results: Result<Vec<String>, String>,
         /// What the canonical ABI did in memory.

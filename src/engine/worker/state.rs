@@ -267,7 +267,7 @@ impl WorkerState {
         if let Ok(binary) = crate::inspect::to_binary(bytes)
             && crate::inspect::is_component(&binary)
         {
-            self.load_component(generation, name, &binary, send);
+            self.load_component(generation, name, &binary, path, session, send);
             return;
         }
         let checked = crate::inspect::to_binary(bytes).and_then(|binary| {
