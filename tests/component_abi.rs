@@ -27,6 +27,7 @@ fn traced(bytes: &[u8], name: &str, args: &[&str]) -> (Vec<String>, AbiTrace) {
         &info,
         Limits::default(),
         &WasiConfig::default(),
+        true,
     )
     .unwrap();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();

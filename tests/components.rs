@@ -204,3 +204,23 @@ fn a_call_is_saved_as_a_session_and_replayed() {
         stderr(&replayed)
     );
 }
+
+#[test]
+fn trace_writes_lists_each_instruction_that_wrote_during_the_call() {
+    let (out, err, ok) = call(
+        &asset("component_upper.wasm"),
+        &["upper", "--args", "\"abc\"", "--trace-writes"],
+    );
+    assert!(ok, "{err}");
+    // After `upper` is entered: the three upper-cased bytes at 0x1003, then the
+    // return area's (ptr, len) at 0x100; then post-return.
+    let expected = "[upper(0x1000, 3)] changed: 0x1000..0x1003 (3 bytes)  \
+                    <- the lifted core function, flat arguments\n\
+                    upper+0x0042 i32.store8 [0x1003..0x1004] <- 41\n\
+                    upper+0x0042 i32.store8 [0x1004..0x1005] <- 42\n\
+                    upper+0x0042 i32.store8 [0x1005..0x1006] <- 43\n\
+                    upper+0x0055 i32.store [0x100..0x104] <- 03 10 00 00\n\
+                    upper+0x005d i32.store [0x104..0x108] <- 03 00 00 00\n\
+                    [cabi_post_upper(0x100)]";
+    assert!(out.contains(expected), "{out}");
+}

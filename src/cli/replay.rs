@@ -69,7 +69,7 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
             &recipe,
             &module_path,
             &bytes,
-            args.no_cache,
+            (args.no_cache, args.trace_writes),
             out,
         )?;
         if failed.is_some() {

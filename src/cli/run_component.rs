@@ -24,13 +24,15 @@ struct Opened {
 }
 
 /// Describes, compiles (for guest debugging: the canonical ABI is observed at
-/// breakpoints) and instantiates the component in `bytes`.
+/// breakpoints) and instantiates the component in `bytes`; with `trace_writes`, every
+/// write the guest's instructions make is listed too.
 fn open(
     path: &Path,
     bytes: &[u8],
     host: &HostConfig,
     limits: Limits,
     no_cache: bool,
+    trace_writes: bool,
 ) -> Result<Opened> {
     let cannot_load = || format!("cannot load {}", path.display());
     let info = inspect_component(bytes).with_context(cannot_load)?;
@@ -41,8 +43,16 @@ fn open(
     let engine = new_debug_engine(cache.as_ref())?;
     let component = compile_component(&engine, bytes).with_context(cannot_load)?;
     let stop = StopHandle::new(engine.clone());
-    let session = ComponentSession::traced(&stop, &component, bytes, &info, limits, &host.wasi)
-        .with_context(cannot_load)?;
+    let session = ComponentSession::traced(
+        &stop,
+        &component,
+        bytes,
+        &info,
+        limits,
+        &host.wasi,
+        trace_writes,
+    )
+    .with_context(cannot_load)?;
     let exports = session.exports();
     Ok(Opened {
         session,
@@ -114,7 +124,14 @@ pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Resu
     };
     let settings = super::host::host_settings(args)?;
     let host = HostConfig::from_settings(&settings, &recipe::file_name(&args.module));
-    let mut opened = open(&args.module, bytes, &host, limits, args.no_cache)?;
+    let mut opened = open(
+        &args.module,
+        bytes,
+        &host,
+        limits,
+        args.no_cache,
+        args.trace_writes,
+    )?;
     let Some(call) = &args.call else {
         writeln!(out, "Exports:")?;
         for export in &opened.exports {
@@ -150,7 +167,7 @@ pub fn play_component(
     session: &Recipe,
     module_path: &Path,
     bytes: &[u8],
-    no_cache: bool,
+    (no_cache, trace_writes): (bool, bool),
     out: &mut impl Write,
 ) -> Result<Option<String>> {
     let limits = session
@@ -158,7 +175,7 @@ pub fn play_component(
         .map(Limits::from_settings)
         .unwrap_or_default();
     let host = HostConfig::from_settings(&session.host, &recipe::file_name(module_path));
-    let mut opened = open(module_path, bytes, &host, limits, no_cache)?;
+    let mut opened = open(module_path, bytes, &host, limits, no_cache, trace_writes)?;
     let mut first_error = None;
     for (index, step) in session.steps.iter().enumerate() {
         let outcome = match &step.op {

@@ -188,7 +188,8 @@ impl ComponentSession {
     }
 
     /// Instantiates `component` (compiled by an engine with guest debugging, from
-    /// `bytes`, which `info` describes) and observes the canonical ABI of each call.
+    /// `bytes`, which `info` describes) and observes the canonical ABI of each call;
+    /// with `trace_writes`, every write the guest's instructions make too.
     pub fn traced(
         stop: &StopHandle,
         component: &Component,
@@ -196,9 +197,10 @@ impl ComponentSession {
         info: &ComponentInfo,
         limits: Limits,
         wasi: &WasiConfig,
+        trace_writes: bool,
     ) -> Result<Self> {
         let mut session = Self::build(stop, component, limits, wasi, true)?;
-        let observer = AbiObserver::arm(&mut session.store, bytes, info)?;
+        let observer = AbiObserver::arm(&mut session.store, bytes, info, trace_writes)?;
         session.store.set_debug_handler(observer);
         let store = &mut session.store;
         let shown = store

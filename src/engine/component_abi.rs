@@ -13,8 +13,9 @@ use anyhow::{Context as _, Result};
 use wasmtime::{DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut, Val};
 
 use super::component::ComponentHost;
-use crate::inspect::{ComponentInfo, list};
-use crate::memory::Snapshot;
+use super::trace::{TRACED_WRITES_PER_STEP, write_at};
+use crate::inspect::{ComponentInfo, WriteSites, list, write_sites};
+use crate::memory::{Snapshot, TracedWrite};
 
 /// One core function wasmtime called during a component call (not those the guest
 /// calls itself).
@@ -30,6 +31,9 @@ pub struct AbiEvent {
     pub args: Vec<u64>,
     /// The core memory as the function was entered.
     pub snapshot: Arc<Snapshot>,
+    /// The writes the guest's instructions made from here until the next event (with
+    /// `--trace-writes`).
+    pub writes: Vec<TracedWrite>,
 }
 
 impl AbiEvent {
@@ -58,10 +62,17 @@ impl AbiEvent {
 /// `entry pc -> (export names, parameter count)` of a module's exported functions.
 type EntryMap = HashMap<u32, (Vec<String>, usize)>;
 
-/// Where each exported core function starts, per core module.
+/// One core module: where its exported functions start and, when writes are traced,
+/// its writing instructions.
+struct ModuleEntries {
+    module: Module,
+    entries: EntryMap,
+    sites: Option<WriteSites>,
+}
+
+/// Every core module's entries.
 struct Entries {
-    /// Each module with its entries.
-    modules: Vec<(Module, EntryMap)>,
+    modules: Vec<ModuleEntries>,
 }
 
 /// The debug handler: records an [`AbiEvent`] at each breakpoint.
@@ -73,11 +84,12 @@ pub struct AbiObserver {
 impl AbiObserver {
     /// Matches the store's core modules (an instance compiled for guest debugging) with
     /// those `info` lists in `bytes`, and sets a breakpoint at the entry of every
-    /// function they export.
+    /// function they export; with `trace_writes`, at every writing instruction too.
     pub fn arm(
         store: &mut wasmtime::Store<ComponentHost>,
         bytes: &[u8],
         info: &ComponentInfo,
+        trace_writes: bool,
     ) -> Result<Self> {
         let mut ours = Vec::new();
         for module in &info.core_modules {
@@ -85,26 +97,37 @@ impl AbiObserver {
             let Some(module_bytes) = bytes.get(range) else {
                 continue;
             };
-            ours.push(export_entries(module_bytes)?);
+            let sites = match trace_writes {
+                true => Some(write_sites(module_bytes)?),
+                false => None,
+            };
+            ours.push((export_entries(module_bytes)?, sites));
         }
         let mut modules = Vec::new();
         for module in store.debug_all_modules() {
             let names: Vec<&str> = module.exports().map(|e| e.name()).collect();
-            let matching = ours.iter().find(|(exports, _)| {
+            let matching = ours.iter().find(|((exports, _), _)| {
                 exports.len() == names.len() && exports.iter().zip(&names).all(|(a, b)| a == b)
             });
-            if let Some((_, entries)) = matching {
-                modules.push((module, entries.clone()));
+            if let Some(((_, entries), sites)) = matching {
+                modules.push(ModuleEntries {
+                    module,
+                    entries: entries.clone(),
+                    sites: sites.clone(),
+                });
             }
         }
         let mut edit = store
             .edit_breakpoints()
             .context("this engine cannot set breakpoints (guest debugging is off)")?;
-        for (module, entries) in &modules {
-            for &pc in entries.keys() {
-                edit.add_breakpoint(module, ModulePC::new(pc))
+        for module in &modules {
+            let writes = module.sites.iter().flat_map(|s| s.sites.keys().copied());
+            let pcs = module.entries.keys().map(|&pc| u64::from(pc)).chain(writes);
+            for pc in pcs {
+                let pc = u32::try_from(pc).context("an instruction past 4 GiB of module")?;
+                edit.add_breakpoint(&module.module, ModulePC::new(pc))
                     .map_err(anyhow::Error::from)
-                    .context("cannot set a breakpoint at a function's entry")?;
+                    .context("cannot set a breakpoint")?;
             }
         }
         drop(edit);
@@ -115,19 +138,42 @@ impl AbiObserver {
 
     fn record(&self, store: &mut StoreContextMut<'_, ComponentHost>) -> Option<()> {
         let frame = store.debug_exit_frames().next()?;
-        // A call from the guest's own code (its function calling its allocator) is
-        // not one of the canonical ABI's: only those entered from the host count.
-        if frame.parent(&mut *store).ok()?.is_some() {
-            return Some(());
-        }
         let (_, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
         let module = frame.module(&mut *store).ok()??.clone();
-        let (_, entries) = self
+        let found = self
             .entries
             .modules
             .iter()
-            .find(|(m, _)| Module::same(m, &module))?;
-        let (names, params) = entries.get(&pc.raw())?.clone();
+            .find(|m| Module::same(&m.module, &module))?;
+        // A write first: an entry's first instruction may be a store, and the entry's
+        // event must come before what its function writes.
+        let entered = found.entries.get(&pc.raw()).cloned();
+        // A call from the guest's own code (its function calling its allocator) is
+        // not one of the canonical ABI's: only those entered from the host count.
+        if let Some((names, params)) = entered
+            && frame.parent(&mut *store).ok()?.is_none()
+        {
+            self.entered(store, &frame, names, params);
+        }
+        if let Some(sites) = &found.sites
+            && let Some(site) = sites.sites.get(&u64::from(pc.raw()))
+            && let Some(write) = write_at(store, &frame, site, sites)
+            && let Some(event) = store.data_mut().abi.last_mut()
+            && event.writes.len() < TRACED_WRITES_PER_STEP
+        {
+            event.writes.push(write);
+        }
+        Some(())
+    }
+
+    /// Records the host's entry into the exported function `names`.
+    fn entered(
+        &self,
+        store: &mut StoreContextMut<'_, ComponentHost>,
+        frame: &wasmtime::FrameHandle,
+        names: Vec<String>,
+        params: usize,
+    ) -> Option<()> {
         let args = (0..params as u32)
             .filter_map(|i| match frame.local(&mut *store, i).ok()? {
                 Val::I32(v) => Some(u64::from(v as u32)),
@@ -150,6 +196,7 @@ impl AbiObserver {
             names,
             args,
             snapshot: Arc::new(snapshot),
+            writes: Vec::new(),
         });
         Some(())
     }
@@ -299,6 +346,7 @@ impl super::component::AbiTrace {
                 "[{call}] {}{role}",
                 super::steps::changed_line(&changed)
             ));
+            lines.extend(event.writes.iter().map(TracedWrite::line));
             previous = &event.snapshot;
         }
         let changed = crate::memory::changed_ranges(previous, &self.after);

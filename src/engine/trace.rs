@@ -141,7 +141,7 @@ impl WriteTracer {
         let Some((frame, site)) = self.site_here(&mut store) else {
             return;
         };
-        let Some(write) = self.write_at(&mut store, &frame, site) else {
+        let Some(write) = write_at(&mut store, &frame, site, &self.sites) else {
             return;
         };
         let log = &mut store.data_mut().trace;
@@ -165,66 +165,67 @@ impl WriteTracer {
             last.trapped = true;
         }
     }
+}
 
-    /// What the instruction at `site` is about to write, from its operands.
-    fn write_at(
-        &self,
-        store: &mut StoreContextMut<'_, StoreData>,
-        frame: &FrameHandle,
-        site: &WriteSite,
-    ) -> Option<TracedWrite> {
-        let depth = frame.num_stacks(&mut *store).ok()?;
-        // `nth_top(1)` is the top of the operand stack.
-        let mut nth_top = |n: u32| frame.stack(&mut *store, depth.checked_sub(n)?).ok();
-        let (range, written) = match site.kind {
-            WriteKind::Store { width, offset } => {
-                let value = nth_top(1)?;
-                let address = unsigned(&nth_top(2)?)?.checked_add(offset)?;
-                let bytes = value_bytes(&value, usize::from(width));
-                (address..address + u64::from(width), Written::Bytes(bytes))
-            }
-            WriteKind::Fill => {
-                let len = unsigned(&nth_top(1)?)?;
-                let byte = unsigned(&nth_top(2)?)? as u8;
-                let dst = unsigned(&nth_top(3)?)?;
-                (dst..dst.checked_add(len)?, Written::Fill(byte))
-            }
-            WriteKind::Copy => {
-                let len = unsigned(&nth_top(1)?)?;
-                let src = unsigned(&nth_top(2)?)?;
-                let dst = unsigned(&nth_top(3)?)?;
-                let from = src..src.checked_add(len)?;
-                (dst..dst.checked_add(len)?, Written::Copy { from })
-            }
-            WriteKind::Init { segment } => {
-                let len = unsigned(&nth_top(1)?)?;
-                let offset = unsigned(&nth_top(2)?)?;
-                let dst = unsigned(&nth_top(3)?)?;
-                (
-                    dst..dst.checked_add(len)?,
-                    Written::Segment {
-                        index: segment,
-                        offset,
-                    },
-                )
-            }
-            WriteKind::Grow => {
-                let pages = unsigned(&nth_top(1)?)?;
-                let instance = frame.instance(&mut *store).ok()?;
-                let memory = instance.debug_memory(&mut *store, site.memory)?;
-                let size = memory.data_size(&mut *store) as u64;
-                let grown = pages.checked_mul(CHUNK_BYTES as u64)?;
-                (size..size.checked_add(grown)?, Written::Grown { pages })
-            }
-        };
-        Some(TracedWrite {
-            range,
-            place: self.sites.place(site),
-            op: site.op,
-            written,
-            trapped: false,
-        })
-    }
+/// What the instruction at `site` (one of `sites`) is about to write, from its
+/// operands on the paused `frame`. Any store's data: modules' and components'.
+pub(super) fn write_at<T>(
+    store: &mut StoreContextMut<'_, T>,
+    frame: &FrameHandle,
+    site: &WriteSite,
+    sites: &WriteSites,
+) -> Option<TracedWrite> {
+    let depth = frame.num_stacks(&mut *store).ok()?;
+    // `nth_top(1)` is the top of the operand stack.
+    let mut nth_top = |n: u32| frame.stack(&mut *store, depth.checked_sub(n)?).ok();
+    let (range, written) = match site.kind {
+        WriteKind::Store { width, offset } => {
+            let value = nth_top(1)?;
+            let address = unsigned(&nth_top(2)?)?.checked_add(offset)?;
+            let bytes = value_bytes(&value, usize::from(width));
+            (address..address + u64::from(width), Written::Bytes(bytes))
+        }
+        WriteKind::Fill => {
+            let len = unsigned(&nth_top(1)?)?;
+            let byte = unsigned(&nth_top(2)?)? as u8;
+            let dst = unsigned(&nth_top(3)?)?;
+            (dst..dst.checked_add(len)?, Written::Fill(byte))
+        }
+        WriteKind::Copy => {
+            let len = unsigned(&nth_top(1)?)?;
+            let src = unsigned(&nth_top(2)?)?;
+            let dst = unsigned(&nth_top(3)?)?;
+            let from = src..src.checked_add(len)?;
+            (dst..dst.checked_add(len)?, Written::Copy { from })
+        }
+        WriteKind::Init { segment } => {
+            let len = unsigned(&nth_top(1)?)?;
+            let offset = unsigned(&nth_top(2)?)?;
+            let dst = unsigned(&nth_top(3)?)?;
+            (
+                dst..dst.checked_add(len)?,
+                Written::Segment {
+                    index: segment,
+                    offset,
+                },
+            )
+        }
+        WriteKind::Grow => {
+            let pages = unsigned(&nth_top(1)?)?;
+            let instance = frame.instance(&mut *store).ok()?;
+            let memory = instance.debug_memory(&mut *store, site.memory)?;
+            let size = memory.data_size(&mut *store) as u64;
+            let grown = pages.checked_mul(CHUNK_BYTES as u64)?;
+            (size..size.checked_add(grown)?, Written::Grown { pages })
+        }
+    };
+    Some(TracedWrite {
+        range,
+        place: sites.place(site),
+        op: site.op,
+        written,
+        trapped: false,
+    })
 }
 
 impl DebugHandler for WriteTracer {

@@ -80,6 +80,8 @@ impl AppState {
                 let (label, _) = roles.describe(event);
                 self.timeline
                     .push(label, event.snapshot.clone(), abi_mark(&event.snapshot));
+                // Hovering a byte says which instruction wrote it, in which entry.
+                self.record_traced(&event.writes, self.timeline.len());
             }
             self.highlight(trace, &roles, &name);
             self.take_snapshot(trace.after.clone(), Some(&call));

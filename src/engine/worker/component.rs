@@ -39,8 +39,15 @@ impl WorkerState {
                 env: self.host.wasi_env.clone(),
                 dirs: Vec::new(),
             };
-            let session =
-                ComponentSession::traced(&self.stop, &component, bytes, &info, self.limits, &wasi)?;
+            let session = ComponentSession::traced(
+                &self.stop,
+                &component,
+                bytes,
+                &info,
+                self.limits,
+                &wasi,
+                self.trace,
+            )?;
             Ok((info, session))
         })();
         match loaded {
