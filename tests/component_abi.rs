@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use wasmscope::engine::{
-    AbiTrace, Compiler, ComponentSession, Engines, Limits, StopHandle, WasiConfig,
+    AbiTrace, Compiler, ComponentSession, Engines, HostConfig, Limits, StopHandle,
     compile_component, new_debug_engine,
 };
 use wasmscope::inspect::inspect_component;
@@ -26,7 +26,7 @@ fn traced(bytes: &[u8], name: &str, args: &[&str]) -> (Vec<String>, AbiTrace) {
         bytes,
         &info,
         Limits::default(),
-        &WasiConfig::default(),
+        &HostConfig::default(),
         true,
     )
     .unwrap();
@@ -41,7 +41,7 @@ fn plain(bytes: &[u8], name: &str, args: &[&str]) -> Vec<String> {
     let component = compile_component(engines.get(Compiler::Cranelift), bytes).unwrap();
     let stop = StopHandle::new(component.engine().clone());
     let mut session =
-        ComponentSession::new(&stop, &component, Limits::default(), &WasiConfig::default())
+        ComponentSession::new(&stop, &component, Limits::default(), &HostConfig::default())
             .unwrap();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     session.call(name, &args).unwrap()

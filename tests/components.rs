@@ -129,8 +129,8 @@ fn bad_input_is_one_line() {
         "the component exports no function `nope`; its functions: append, sum, label",
     );
     one_line(
-        call(&fixture("needs_host.wat"), &["greet"]),
-        "the guest called the import `host-log`, which nobody provides",
+        call(&fixture("needs_host.wat"), &["greet", "--stub", "trap"]),
+        "`greet` trapped: it called the import `host-log`, whose stub is set to trap",
     );
     let dir = std::env::temp_dir().join(format!("wasmscope-components-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -145,6 +145,15 @@ fn bad_input_is_one_line() {
         assert!(err.contains("truncated"), "{err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     }
+}
+
+#[test]
+fn an_import_nobody_provides_gets_a_stub_that_answers_zeros_and_is_logged() {
+    let (out, err, ok) = call(&fixture("needs_host.wat"), &["greet"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("stubbed imports: host-log (zeros)"), "{out}");
+    assert!(out.contains("stub host-log(\"hello\") -> \n"), "{out}");
+    assert!(out.ends_with("greet() returned ()\n"), "{out}");
 }
 
 #[test]

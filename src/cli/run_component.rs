@@ -43,16 +43,9 @@ fn open(
     let engine = new_debug_engine(cache.as_ref())?;
     let component = compile_component(&engine, bytes).with_context(cannot_load)?;
     let stop = StopHandle::new(engine.clone());
-    let session = ComponentSession::traced(
-        &stop,
-        &component,
-        bytes,
-        &info,
-        limits,
-        &host.wasi,
-        trace_writes,
-    )
-    .with_context(cannot_load)?;
+    let session =
+        ComponentSession::traced(&stop, &component, bytes, &info, limits, host, trace_writes)
+            .with_context(cannot_load)?;
     let exports = session.exports();
     Ok(Opened {
         session,

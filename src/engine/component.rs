@@ -16,11 +16,11 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use std::sync::Arc;
 
 use super::component_abi::{AbiEvent, AbiObserver};
+use super::imports::{HostConfig, StubPolicy, StubTrapped};
 use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
 use super::notes::Notes;
 use super::trace::block_on;
 use super::traps::explain;
-use super::wasi::WasiConfig;
 use crate::inspect::ComponentInfo;
 use crate::memory::Snapshot;
 
@@ -99,15 +99,16 @@ pub fn compile_component(engine: &Engine, bytes: &[u8]) -> Result<Component> {
 }
 
 impl ComponentSession {
-    /// Instantiates `component`: WASI preview 2 (configured by `wasi`, output into the
-    /// notes) when it imports any `wasi:` interface, a trap for every other import.
+    /// Instantiates `component`: WASI preview 2 (configured by `host.wasi`, output
+    /// into the notes) when it imports any `wasi:` interface, a stub for every other
+    /// import (zeros or a trap, as `host` says, each call noted).
     pub fn new(
         stop: &StopHandle,
         component: &Component,
         limits: Limits,
-        wasi: &WasiConfig,
+        host: &HostConfig,
     ) -> Result<Self> {
-        Self::build(stop, component, limits, wasi, false)
+        Self::build(stop, component, limits, host, false)
     }
 
     /// [`ComponentSession::new`]; `debug`: the component was compiled for guest
@@ -116,9 +117,10 @@ impl ComponentSession {
         stop: &StopHandle,
         component: &Component,
         limits: Limits,
-        wasi: &WasiConfig,
+        host: &HostConfig,
         debug: bool,
     ) -> Result<Self> {
+        let wasi = &host.wasi;
         let engine = component.engine();
         let mut linker: Linker<ComponentHost> = Linker::new(engine);
         let ty = component.component_type();
@@ -130,9 +132,10 @@ impl ComponentSession {
                 .map_err(anyhow::Error::from)
                 .context("cannot set up WASI preview 2")?;
         }
-        let stubbed = stub_imports(&mut linker, component, imports_wasi)?;
+        let stubbed = stub_imports(&mut linker, component, imports_wasi, host)?;
         let notes = Notes::default();
         let mut builder = WasiCtxBuilder::new();
+        // No folders: WASI preview 2's filesystem is not set up for components yet.
         builder
             .args(&wasi.args)
             .envs(&wasi.env)
@@ -176,7 +179,7 @@ impl ComponentSession {
             store
                 .data_mut()
                 .notes
-                .info(format!("stubbed (a call traps): {}", stubbed.join(", ")));
+                .info(format!("stubbed imports: {}", stubbed.join(", ")));
         }
         Ok(Self {
             store,
@@ -196,10 +199,10 @@ impl ComponentSession {
         bytes: &[u8],
         info: &ComponentInfo,
         limits: Limits,
-        wasi: &WasiConfig,
+        host: &HostConfig,
         trace_writes: bool,
     ) -> Result<Self> {
-        let mut session = Self::build(stop, component, limits, wasi, true)?;
+        let mut session = Self::build(stop, component, limits, host, true)?;
         let observer = AbiObserver::arm(&mut session.store, bytes, info, trace_writes)?;
         session.store.set_debug_handler(observer);
         let store = &mut session.store;
@@ -369,25 +372,53 @@ impl ComponentSession {
     }
 }
 
-/// Defines every import that WASI does not provide as a function that traps, naming
-/// it (resources as empty host resources); returns their names. Not
-/// `define_unknown_imports_as_traps`: it defines `wasi:cli/stdout@0.2.6` by its exact
-/// name, which then hides the WASI (0.2.12) that semver matching would have found.
+/// Defines every import that WASI does not provide as a stub that answers zeros or
+/// traps, as `host` says (keyed by the import's name, `host-log` or
+/// `interface#function`), each call noted; resources become empty host resources.
+/// Returns their names. Not `define_unknown_imports_as_traps`: it defines
+/// `wasi:cli/stdout@0.2.6` by its exact name, which then hides the WASI (0.2.12) that
+/// semver matching would have found.
 fn stub_imports(
     linker: &mut Linker<ComponentHost>,
     component: &Component,
     wasi_linked: bool,
+    host: &HostConfig,
 ) -> Result<Vec<String>> {
     let engine = component.engine();
     let mut stubbed = Vec::new();
-    let trap = |full: String| {
-        move |_: wasmtime::StoreContextMut<'_, ComponentHost>,
-              _: ComponentFunc,
-              _: &[Val],
-              _: &mut [Val]| {
-            Err(wasmtime::Error::msg(format!(
-                "the guest called the import `{full}`, which nobody provides"
-            )))
+    let policy = |full: &str| host.stubs.get(full).copied().unwrap_or(host.default_stub);
+    let stub = |full: String, policy: StubPolicy| {
+        move |mut caller: wasmtime::StoreContextMut<'_, ComponentHost>,
+              ty: ComponentFunc,
+              params: &[Val],
+              results: &mut [Val]| {
+            let zeros: Option<Vec<Val>> = ty.results().map(|t| zero(&t)).collect();
+            let args = params
+                .iter()
+                .map(|v| v.to_wave().unwrap_or_else(|_| "?".to_owned()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let notes = &mut caller.data_mut().notes;
+            match (policy, zeros) {
+                (StubPolicy::Zeros, Some(zeros)) => {
+                    let answer = zeros
+                        .iter()
+                        .map(|v| v.to_wave().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    notes.stub_call(|| format!("stub {full}({args}) -> {answer}"));
+                    for (slot, value) in results.iter_mut().zip(zeros) {
+                        *slot = value;
+                    }
+                    Ok(())
+                }
+                _ => {
+                    notes.stub_call(|| format!("stub {full}({args}) -> trap"));
+                    Err(wasmtime::Error::new(StubTrapped {
+                        import: full.clone(),
+                    }))
+                }
+            }
         }
     };
     for (name, item) in component.component_type().imports(engine) {
@@ -398,16 +429,17 @@ fn stub_imports(
             ComponentItem::ComponentFunc(_) => {
                 linker
                     .root()
-                    .func_new(name, trap(name.to_owned()))
+                    .func_new(name, stub(name.to_owned(), policy(name)))
                     .map_err(anyhow::Error::from)?;
-                stubbed.push(name.to_owned());
+                stubbed.push(format!("{name} ({})", policy(name).name()));
             }
             ComponentItem::ComponentInstance(instance) => {
                 let mut inner = linker.instance(name).map_err(anyhow::Error::from)?;
                 for (member, item) in instance.exports(engine) {
+                    let full = format!("{name}#{member}");
                     match item.ty {
                         ComponentItem::ComponentFunc(_) => inner
-                            .func_new(member, trap(format!("{name}#{member}")))
+                            .func_new(member, stub(full.clone(), policy(&full)))
                             .map_err(anyhow::Error::from)?,
                         ComponentItem::Resource(_) => inner
                             .resource(
@@ -425,6 +457,49 @@ fn stub_imports(
         }
     }
     Ok(stubbed)
+}
+
+/// The zero of WIT type `ty`, what a zeros stub answers: 0, false, "", [], none, the
+/// first case; `None` for handles and streams, which have no zero (the stub traps).
+fn zero(ty: &Type) -> Option<Val> {
+    Some(match ty {
+        Type::Bool => Val::Bool(false),
+        Type::S8 => Val::S8(0),
+        Type::U8 => Val::U8(0),
+        Type::S16 => Val::S16(0),
+        Type::U16 => Val::U16(0),
+        Type::S32 => Val::S32(0),
+        Type::U32 => Val::U32(0),
+        Type::S64 => Val::S64(0),
+        Type::U64 => Val::U64(0),
+        Type::Float32 => Val::Float32(0.0),
+        Type::Float64 => Val::Float64(0.0),
+        Type::Char => Val::Char('\0'),
+        Type::String => Val::String(String::new()),
+        Type::List(_) => Val::List(Vec::new()),
+        Type::Option(_) => Val::Option(None),
+        Type::Flags(_) => Val::Flags(Vec::new()),
+        Type::Enum(e) => Val::Enum(e.names().next()?.to_owned()),
+        Type::Tuple(t) => Val::Tuple(t.types().map(|t| zero(&t)).collect::<Option<_>>()?),
+        Type::Record(r) => Val::Record(
+            r.fields()
+                .map(|f| Some((f.name.to_owned(), zero(&f.ty)?)))
+                .collect::<Option<_>>()?,
+        ),
+        Type::Result(r) => Val::Result(Ok(match r.ok() {
+            Some(ok) => Some(Box::new(zero(&ok)?)),
+            None => None,
+        })),
+        Type::Variant(v) => {
+            let case = v.cases().next()?;
+            let payload = match case.ty {
+                Some(ty) => Some(Box::new(zero(&ty)?)),
+                None => None,
+            };
+            Val::Variant(case.name.to_owned(), payload)
+        }
+        _ => return None,
+    })
 }
 
 /// `[("s", "string")]`.

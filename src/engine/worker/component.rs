@@ -5,7 +5,7 @@
 use super::protocol::Event;
 use super::state::WorkerState;
 use crate::engine::component::{ComponentSession, compile_component};
-use crate::engine::wasi::WasiConfig;
+use crate::engine::imports::HostConfig;
 use crate::inspect::{ComponentInfo, inspect_component};
 use crate::recipe::{self, ModuleRef, Op, Recipe};
 
@@ -32,20 +32,15 @@ impl WorkerState {
             let info = inspect_component(bytes)?;
             let engine = self.debug_engine()?;
             let component = compile_component(&engine, bytes)?;
-            let wasi = WasiConfig {
-                args: std::iter::once(name.clone())
-                    .chain(self.host.wasi_args.iter().cloned())
-                    .collect(),
-                env: self.host.wasi_env.clone(),
-                dirs: Vec::new(),
-            };
+            // Arguments and environment as for modules; no folders yet.
+            let host = HostConfig::from_settings(&self.host, &name);
             let session = ComponentSession::traced(
                 &self.stop,
                 &component,
                 bytes,
                 &info,
                 self.limits,
-                &wasi,
+                &host,
                 self.trace,
             )?;
             Ok((info, session))
