@@ -56,8 +56,8 @@ fn upper_passes_the_string_exactly_where_the_layout_says() {
     assert_eq!(
         calls,
         [
-            "cabi_realloc(0, 0, 1, 16)",
-            "upper(0x1000, 16)",
+            "cabi_realloc(0, 0, 1, 16) -> 0x1000",
+            "upper(0x1000, 16) -> 0x100",
             "cabi_post_upper(0x100)"
         ]
     );

@@ -32,7 +32,7 @@ fn the_rust_component_is_called_with_typed_values() {
     );
     // The canonical ABI's steps come first: realloc, the core function, post-return.
     assert!(
-        out.contains("[cabi_realloc(0, 0, 1, 16)] changed: none"),
+        out.contains("[cabi_realloc(0, 0, 1, 16) -> 0x110008] changed: none"),
         "{out}"
     );
     assert!(out.contains("[append(0x"), "{out}");
@@ -40,7 +40,10 @@ fn the_rust_component_is_called_with_typed_values() {
     let (out, _, ok) = call(&component, &["sum", "--args", "[1, 2, 3]"]);
     assert!(ok);
     assert!(out.ends_with("sum([1, 2, 3]) returned 6\n"), "{out}");
-    assert!(out.contains("[cabi_realloc(0, 0, 4, 12)]"), "{out}");
+    assert!(
+        out.contains("[cabi_realloc(0, 0, 4, 12) -> 0x110008]"),
+        "{out}"
+    );
     let (out, _, ok) = call(&component, &["label", "--args", "{name: \"x\", count: 3}"]);
     assert!(ok);
     assert!(
@@ -61,8 +64,8 @@ fn the_hand_written_component_upper_cases() {
     assert_eq!(
         out,
         "Canonical ABI (each core function wasmtime called, and what changed before it):\n\
-         [cabi_realloc(0, 0, 1, 16)] changed: none  <- room for an argument (realloc)\n\
-         [upper(0x1000, 16)] changed: 0x1000..0x1010 (16 bytes)  \
+         [cabi_realloc(0, 0, 1, 16) -> 0x1000] changed: none  <- room for an argument (realloc)\n\
+         [upper(0x1000, 16) -> 0x100] changed: 0x1000..0x1010 (16 bytes)  \
          <- the lifted core function, flat arguments\n\
          [cabi_post_upper(0x100)] changed: 0x100..0x102 (2 bytes), 0x104..0x105 (1 byte), \
          0x1010..0x1020 (16 bytes)  <- results read; the guest frees them (post-return)\n\
@@ -223,7 +226,7 @@ fn trace_writes_lists_each_instruction_that_wrote_during_the_call() {
     assert!(ok, "{err}");
     // After `upper` is entered: the three upper-cased bytes at 0x1003, then the
     // return area's (ptr, len) at 0x100; then post-return.
-    let expected = "[upper(0x1000, 3)] changed: 0x1000..0x1003 (3 bytes)  \
+    let expected = "[upper(0x1000, 3) -> 0x100] changed: 0x1000..0x1003 (3 bytes)  \
                     <- the lifted core function, flat arguments\n\
                     upper+0x0042 i32.store8 [0x1003..0x1004] <- 41\n\
                     upper+0x0042 i32.store8 [0x1004..0x1005] <- 42\n\

@@ -20,11 +20,11 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
     });
     let log = log_text(harness.state());
     assert!(
-        log.contains("[cabi_realloc(0, 0, 1, 16)] changed: none"),
+        log.contains("[cabi_realloc(0, 0, 1, 16) -> 0x1000] changed: none"),
         "{log}"
     );
     assert!(
-        log.contains("[upper(0x1000, 16)] changed: 0x1000..0x1010 (16 bytes)"),
+        log.contains("[upper(0x1000, 16) -> 0x100] changed: 0x1000..0x1010 (16 bytes)"),
         "{log}"
     );
     assert!(

@@ -29,6 +29,8 @@ pub struct AbiEvent {
     pub names: Vec<String>,
     /// Its arguments (the flat core values).
     pub args: Vec<u64>,
+    /// What it returned (its one integer result), seen at its last instruction.
+    pub returned: Option<u64>,
     /// The core memory as the function was entered.
     pub snapshot: Arc<Snapshot>,
     /// The writes the guest's instructions made from here until the next event (with
@@ -55,7 +57,12 @@ impl AbiEvent {
                 }
             })
             .collect();
-        format!("{}({})", self.function, args.join(", "))
+        let returned = match self.returned {
+            Some(value) if value >= 0x100 => format!(" -> {value:#x}"),
+            Some(value) => format!(" -> {value}"),
+            None => String::new(),
+        };
+        format!("{}({}){returned}", self.function, args.join(", "))
     }
 }
 
@@ -67,6 +74,9 @@ type EntryMap = HashMap<u32, (Vec<String>, usize)>;
 struct ModuleEntries {
     module: Module,
     entries: EntryMap,
+    /// `pc -> export names` of the instructions that return from a function with one
+    /// integer result (each `return`, and the body's last `end`).
+    exits: HashMap<u32, Vec<String>>,
     sites: Option<WriteSites>,
 }
 
@@ -106,13 +116,14 @@ impl AbiObserver {
         let mut modules = Vec::new();
         for module in store.debug_all_modules() {
             let names: Vec<&str> = module.exports().map(|e| e.name()).collect();
-            let matching = ours.iter().find(|((exports, _), _)| {
+            let matching = ours.iter().find(|((exports, _, _), _)| {
                 exports.len() == names.len() && exports.iter().zip(&names).all(|(a, b)| a == b)
             });
-            if let Some(((_, entries), sites)) = matching {
+            if let Some(((_, entries, exits), sites)) = matching {
                 modules.push(ModuleEntries {
                     module,
                     entries: entries.clone(),
+                    exits: exits.clone(),
                     sites: sites.clone(),
                 });
             }
@@ -122,7 +133,12 @@ impl AbiObserver {
             .context("this engine cannot set breakpoints (guest debugging is off)")?;
         for module in &modules {
             let writes = module.sites.iter().flat_map(|s| s.sites.keys().copied());
-            let pcs = module.entries.keys().map(|&pc| u64::from(pc)).chain(writes);
+            let pcs = module
+                .entries
+                .keys()
+                .chain(module.exits.keys())
+                .map(|&pc| u64::from(pc))
+                .chain(writes);
             for pc in pcs {
                 let pc = u32::try_from(pc).context("an instruction past 4 GiB of module")?;
                 edit.add_breakpoint(&module.module, ModulePC::new(pc))
@@ -154,6 +170,25 @@ impl AbiObserver {
             && frame.parent(&mut *store).ok()?.is_none()
         {
             self.entered(store, &frame, names, params);
+        }
+        if let Some(names) = found.exits.get(&pc.raw())
+            && frame.parent(&mut *store).ok()?.is_none()
+        {
+            let depth = frame.num_stacks(&mut *store).ok()?;
+            let value = match frame.stack(&mut *store, depth.checked_sub(1)?).ok()? {
+                Val::I32(v) => Some(u64::from(v as u32)),
+                Val::I64(v) => Some(v as u64),
+                _ => None,
+            };
+            if let Some(event) = store
+                .data_mut()
+                .abi
+                .iter_mut()
+                .rev()
+                .find(|e| e.returned.is_none() && names.iter().any(|n| e.is(n)))
+            {
+                event.returned = value;
+            }
         }
         if let Some(sites) = &found.sites
             && let Some(site) = sites.sites.get(&u64::from(pc.raw()))
@@ -195,6 +230,7 @@ impl AbiObserver {
             function: names.first()?.clone(),
             names,
             args,
+            returned: None,
             snapshot: Arc::new(snapshot),
             writes: Vec::new(),
         });
@@ -218,20 +254,34 @@ impl DebugHandler for AbiObserver {
     }
 }
 
-/// A core module's export names in order, and `entry pc -> (name, parameter count)`
-/// for its exported functions.
-type ExportEntries = (Vec<String>, EntryMap);
+/// A core module's export names in order, `entry pc -> (names, parameter count)` of
+/// its exported functions, and `pc -> names` of their exits (see `ModuleEntries`).
+type ExportEntries = (Vec<String>, EntryMap, HashMap<u32, Vec<String>>);
 
 fn export_entries(bytes: &[u8]) -> Result<ExportEntries> {
     let info = list(bytes)?;
-    let mut starts: Vec<u32> = Vec::new();
+    // Each body's first instruction, and its exits.
+    let mut bodies: Vec<(u32, Vec<u32>)> = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         if let wasmparser::Payload::CodeSectionEntry(body) = payload? {
-            let first_op = body.get_operators_reader()?.original_position();
-            starts.push(u32::try_from(first_op).unwrap_or(u32::MAX));
+            let reader = body.get_operators_reader()?;
+            let first = u32::try_from(reader.original_position()).unwrap_or(u32::MAX);
+            let mut exits = Vec::new();
+            let mut last = None;
+            for op in reader.into_iter_with_offsets() {
+                let (op, offset) = op?;
+                let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+                if matches!(op, wasmparser::Operator::Return) {
+                    exits.push(offset);
+                }
+                last = Some(offset);
+            }
+            exits.extend(last);
+            bodies.push((first, exits));
         }
     }
     let mut entries = EntryMap::new();
+    let mut exits: HashMap<u32, Vec<String>> = HashMap::new();
     for export in &info.exports {
         let (Some(sig), Some(defined)) = (
             export.signature(),
@@ -239,16 +289,28 @@ fn export_entries(bytes: &[u8]) -> Result<ExportEntries> {
         ) else {
             continue;
         };
+        let Some((first, body_exits)) = bodies.get(defined as usize) else {
+            continue;
+        };
         if export.kind != crate::inspect::ExportKind::Func {
             continue;
         }
-        if let Some(&pc) = starts.get(defined as usize) {
-            let entry = entries.entry(pc).or_insert((Vec::new(), sig.params.len()));
-            entry.0.push(export.name.clone());
+        let entry = entries
+            .entry(*first)
+            .or_insert((Vec::new(), sig.params.len()));
+        entry.0.push(export.name.clone());
+        let one_integer = matches!(
+            sig.results.as_slice(),
+            [crate::inspect::ValType::I32 | crate::inspect::ValType::I64]
+        );
+        if one_integer {
+            for &pc in body_exits {
+                exits.entry(pc).or_default().push(export.name.clone());
+            }
         }
     }
     let names = info.exports.iter().map(|e| e.name.clone()).collect();
-    Ok((names, entries))
+    Ok((names, entries, exits))
 }
 
 /// Where a string or list result came back: the return area the post-return function
