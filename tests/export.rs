@@ -12,81 +12,35 @@ mod cli_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cli_support::{asset, mask_host_addresses, stderr, stdout, wasmscope};
+use cli_support::{RUN_CASES, asset, mask_host_addresses, stderr, stdout, wasmscope};
 
-/// Each case: a name, and the arguments after `run` that make its session (`@name`
-/// is the committed guest `assets/name`).
-const CASES: &[(&str, &[&str])] = &[
-    ("append", &["@append.wasm", "--input", "The input string"]),
-    ("append_hex", &["@append.wasm", "--hex", "de ad be ef"]),
-    ("teach", &["@teach.wasm", "--input", "The input string"]),
-    (
-        "strings_reverse",
-        &["@strings.wasm", "--input", "hello", "--call", "reverse"],
-    ),
-    (
-        "strings_upper_ptr",
-        &[
-            "@strings.wasm",
-            "--input",
-            "hello",
-            "--call",
-            "upper",
-            "--result",
-            "ptr",
-        ],
-    ),
-    (
-        "strings_sum_value",
-        &[
-            "@strings.wasm",
-            "--hex",
-            "01 00 00 00 02 00 00 00",
-            "--call",
-            "sum_u32",
-            "--result",
-            "value",
-        ],
-    ),
-    (
-        "greet_wasi",
-        &[
-            "@greet.wasm",
-            "--input",
-            "world",
-            "--call",
-            "greet",
-            "--result",
-            "value",
-            "--env",
-            "GREETING=Hi",
-            "--wasi-arg",
-            "--loud",
-        ],
-    ),
-    (
-        "shout_c",
-        &["@shout_c.wasm", "--input", "hello", "--call", "shout"],
-    ),
-    ("shout_as", &["@shout_as.wasm", "--input", "hello"]),
-    ("wasm_bindgen", &["@wasm_bindgen.wasm", "--input", "hello"]),
-    ("cabi", &["@cabi.wasm", "--input", "hello"]),
-    ("two_memories", &["@two_memories.wasm", "--input", "hello"]),
-    ("big", &["@big.wasm", "--input", "hello"]),
-    // The stub traps, so the program fails where the session failed.
-    (
-        "shout_c_trap_stub",
-        &[
-            "@shout_c.wasm",
-            "--input",
-            "hello",
-            "--call",
-            "shout",
-            "--stub",
-            "trap",
-        ],
-    ),
+/// The `run` cases (`cli_support::RUN_CASES`) whose sessions are exported: every guest,
+/// and one whose stub traps (the program fails where the session failed).
+const CASES: &[&str] = &[
+    "append",
+    "append_hex",
+    "teach",
+    "strings_reverse",
+    "strings_upper_ptr",
+    "strings_sum_value",
+    "greet_wasi",
+    "shout_c",
+    "shout_as",
+    "wasm_bindgen",
+    "cabi",
+    "two_memories",
+    "big",
+    "shout_c_trap_stub",
 ];
+
+/// The arguments after `run` of the case `name`.
+fn run_args(name: &str) -> &'static [&'static str] {
+    RUN_CASES
+        .iter()
+        .find(|(case, _)| *case == name)
+        .map(|(_, args)| *args)
+        .unwrap()
+}
 
 /// Cases node cannot run, and why.
 const NOT_IN_NODE: &[(&str, &str)] = &[(
@@ -165,8 +119,8 @@ fn exported_programs_match_golden_files_and_print_what_replay_prints() {
     let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let mut failures = Vec::new();
     let mut node_runs = 0;
-    for (case, args) in CASES {
-        let (session, module) = save_session(case, args);
+    for case in CASES {
+        let (session, module) = save_session(case, run_args(case));
         let session_arg = session.to_str().unwrap();
         let replay = wasmscope(&["replay", session_arg, "--allow-host-settings"]);
         let replay_text = mask_host_addresses(&stdout(&replay));
@@ -223,8 +177,7 @@ fn example_binary(name: &str) -> PathBuf {
 fn rust_exports_build_and_print_what_replay_prints() {
     assert!(!RUST_EXAMPLES.is_empty());
     for case in RUST_EXAMPLES {
-        let args = CASES.iter().find(|(name, _)| name == case).unwrap().1;
-        let (session, module) = save_session(case, args);
+        let (session, module) = save_session(case, run_args(case));
         let replay = wasmscope(&["replay", session.to_str().unwrap(), "--allow-host-settings"]);
         let binary = example_binary(&format!("export_{case}"));
         assert!(

@@ -10,177 +10,7 @@ mod cli_support;
 
 use std::path::Path;
 
-use cli_support::{asset, mask_host_addresses, stderr, stdout, wasmscope};
-
-/// Each case: its golden file's name, and the arguments after `run` (`@name` is the
-/// committed guest `assets/name`).
-const CASES: &[(&str, &[&str])] = &[
-    ("append", &["@append.wasm", "--input", "The input string"]),
-    ("append_hex", &["@append.wasm", "--hex", "de ad be ef"]),
-    (
-        "append_overrun",
-        &[
-            "@append.wasm",
-            "--input",
-            "The input string",
-            "--extra",
-            "5",
-        ],
-    ),
-    ("teach", &["@teach.wasm", "--input", "The input string"]),
-    (
-        "strings_reverse",
-        &["@strings.wasm", "--input", "hello", "--call", "reverse"],
-    ),
-    (
-        "strings_upper_ptr",
-        &[
-            "@strings.wasm",
-            "--input",
-            "hello",
-            "--call",
-            "upper",
-            "--result",
-            "ptr",
-        ],
-    ),
-    (
-        "strings_sum_value",
-        &[
-            "@strings.wasm",
-            "--hex",
-            "01 00 00 00 02 00 00 00",
-            "--call",
-            "sum_u32",
-            "--result",
-            "value",
-        ],
-    ),
-    ("strings_no_call", &["@strings.wasm", "--input", "hello"]),
-    (
-        "greet_wasi",
-        &[
-            "@greet.wasm",
-            "--input",
-            "world",
-            "--call",
-            "greet",
-            "--result",
-            "value",
-            "--env",
-            "GREETING=Hi",
-            "--wasi-arg",
-            "--loud",
-        ],
-    ),
-    (
-        "shout_c",
-        &["@shout_c.wasm", "--input", "hello", "--call", "shout"],
-    ),
-    (
-        "shout_c_trap_stub",
-        &[
-            "@shout_c.wasm",
-            "--input",
-            "hello",
-            "--call",
-            "shout",
-            "--stub",
-            "trap",
-        ],
-    ),
-    ("shout_as", &["@shout_as.wasm", "--input", "hello"]),
-    ("wasm_bindgen", &["@wasm_bindgen.wasm", "--input", "hello"]),
-    ("cabi", &["@cabi.wasm", "--input", "hello"]),
-    ("two_memories", &["@two_memories.wasm", "--input", "hello"]),
-    ("big", &["@big.wasm", "--input", "hello"]),
-    (
-        "hostile_boom",
-        &["@hostile.wasm", "--input", "x", "--call", "boom"],
-    ),
-    (
-        "hostile_spin",
-        &[
-            "@hostile.wasm",
-            "--input",
-            "x",
-            "--call",
-            "spin",
-            "--timeout-ms",
-            "200",
-        ],
-    ),
-    (
-        "hostile_bad_alloc",
-        &["@hostile.wasm", "--input", "x", "--alloc", "bad_alloc"],
-    ),
-    (
-        "hostile_too_long",
-        &["@hostile.wasm", "--input", "x", "--call", "too_long"],
-    ),
-    (
-        "append_traced",
-        &[
-            "@append.wasm",
-            "--input",
-            "The input string",
-            "--trace-writes",
-        ],
-    ),
-    (
-        "writes_traced",
-        &[
-            "@writes.wasm",
-            "--input",
-            "x",
-            "--call",
-            "widths",
-            "--result",
-            "value",
-            "--trace-writes",
-        ],
-    ),
-    (
-        "writes_past_end_traced",
-        &[
-            "@writes.wasm",
-            "--input",
-            "x",
-            "--call",
-            "past_end",
-            "--result",
-            "value",
-            "--trace-writes",
-        ],
-    ),
-    (
-        "writes_grow_traced",
-        &[
-            "@writes.wasm",
-            "--input",
-            "x",
-            "--call",
-            "grow",
-            "--result",
-            "value",
-            "--trace-writes",
-        ],
-    ),
-    // A stack overflow while traced: wasmtime 48 cannot read the frame it traps in.
-    (
-        "hostile_recurse_traced",
-        &[
-            "@hostile.wasm",
-            "--input",
-            "x",
-            "--call",
-            "recurse",
-            "--trace-writes",
-        ],
-    ),
-    ("no_input", &["@append.wasm"]),
-    ("missing_module", &["no/such/module.wasm", "--input", "x"]),
-];
+use cli_support::{RUN_CASES, asset, mask_host_addresses, stderr, stdout, wasmscope};
 
 /// What one case prints, as its golden file holds it; `extra` goes after `args`.
 fn rendered(args: &[&str], extra: &[&str]) -> String {
@@ -220,11 +50,11 @@ fn each_compiler_prints_the_golden_lines() {
 
 /// Runs every case with `extra` arguments and compares it with its golden file.
 fn check_cases(extra: &[&str]) {
-    assert!(!CASES.is_empty());
+    assert!(!RUN_CASES.is_empty());
     let bless = extra.is_empty() && std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/run");
     let mut failures = Vec::new();
-    for (name, args) in CASES {
+    for (name, args) in RUN_CASES {
         let path = dir.join(format!("{name}.txt"));
         let expected = std::fs::read_to_string(&path);
         // clap's usage line after an argument error names the extra arguments.
@@ -259,7 +89,7 @@ fn every_saved_run_replays_to_the_same_lines() {
     let dir = std::env::temp_dir().join(format!("wasmscope-golden-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut replayed = 0;
-    for (name, args) in CASES {
+    for (name, args) in RUN_CASES {
         let session = dir.join(format!("{name}.toml"));
         let mut full = vec!["run".to_owned()];
         full.extend(args.iter().map(|a| match a.strip_prefix('@') {

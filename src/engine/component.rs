@@ -10,7 +10,7 @@ use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{
     Component, ComponentExportIndex, Func, Instance, Linker, ResourceTable, Type, Val,
 };
-use wasmtime::{Engine, Store, UpdateDeadline};
+use wasmtime::{Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use std::sync::Arc;
@@ -19,6 +19,7 @@ use super::component_abi::{AbiEvent, AbiObserver};
 use super::imports::{HostConfig, StubPolicy, StubTrapped};
 use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
 use super::notes::Notes;
+use super::store::{Guarded, guard, start_clock};
 use super::trace::block_on;
 use super::traps::explain;
 use crate::inspect::ComponentInfo;
@@ -37,6 +38,20 @@ pub struct ComponentHost {
     /// The memory before that call (what the first recorded call's changes are
     /// counted from).
     pub(super) abi_before: Option<Arc<Snapshot>>,
+}
+
+impl Guarded for ComponentHost {
+    fn limiter(&mut self) -> &mut Limiter {
+        &mut self.limiter
+    }
+
+    fn deadline(&mut self) -> &mut Deadline {
+        &mut self.deadline
+    }
+
+    fn stop(&self) -> &StopHandle {
+        &self.stop
+    }
 }
 
 impl WasiView for ComponentHost {
@@ -157,12 +172,7 @@ impl ComponentSession {
             abi_before: None,
         };
         let mut store = Store::new(engine, host);
-        store.limiter(|host| &mut host.limiter);
-        store.epoch_deadline_callback(|ctx| match ctx.data().deadline.check(&ctx.data().stop) {
-            Ok(()) => Ok(UpdateDeadline::Continue(1)),
-            Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
-        });
-        store.set_epoch_deadline(1);
+        guard(&mut store, limits);
         let instance = with_ticker(engine, || match debug {
             // Debug hooks need the async entry points.
             true => block_on(linker.instantiate_async(&mut store, component)),
@@ -327,7 +337,7 @@ impl ComponentSession {
             })
             .collect::<Result<Vec<Val>>>()?;
         let mut results = vec![Val::Bool(false); ty.results().len()];
-        self.start_clock();
+        start_clock(&mut self.store, self.limits);
         let before = self.traced.map(|_| self.core_memory(None));
         self.store.data_mut().abi.clear();
         self.store.data_mut().abi_before.clone_from(&before);
@@ -361,14 +371,6 @@ impl ComponentSession {
     /// What WASI printed and what the host noted since the last call.
     pub fn take_notes(&mut self) -> Vec<String> {
         self.store.data_mut().notes.take()
-    }
-
-    fn start_clock(&mut self) {
-        self.store.data_mut().deadline = Deadline {
-            started: Instant::now(),
-            timeout_ms: self.limits.timeout_ms,
-        };
-        self.store.set_epoch_deadline(1);
     }
 }
 

@@ -58,20 +58,54 @@ pub fn new_store(
         memory: None,
     };
     let mut store = Store::new(engine, data);
-    store.limiter(|data| &mut data.limiter);
-    store.epoch_deadline_callback(|ctx| match ctx.data().deadline.check(&ctx.data().stop) {
-        Ok(()) => Ok(UpdateDeadline::Continue(1)),
-        Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
-    });
-    start_clock(&mut store, limits);
+    guard(&mut store, limits);
     Ok(store)
+}
+
+impl Guarded for StoreData {
+    fn limiter(&mut self) -> &mut Limiter {
+        &mut self.limiter
+    }
+
+    fn deadline(&mut self) -> &mut Deadline {
+        &mut self.deadline
+    }
+
+    fn stop(&self) -> &StopHandle {
+        &self.stop
+    }
+}
+
+/// What a store's data holds for the limits: modules' and components' stores.
+pub trait Guarded: Sized + 'static {
+    /// The memory limit.
+    fn limiter(&mut self) -> &mut Limiter;
+    /// The clock of the call in progress.
+    fn deadline(&mut self) -> &mut Deadline;
+    /// The Stop flag.
+    fn stop(&self) -> &StopHandle;
+}
+
+/// Puts `store` under `limits`: the memory limiter, and the epoch callback that ends a
+/// call past its time or when Stop is pressed; then starts the clock.
+pub fn guard<T: Guarded>(store: &mut Store<T>, limits: Limits) {
+    store.limiter(|data| data.limiter());
+    store.epoch_deadline_callback(|mut ctx| {
+        let data = ctx.data_mut();
+        let stop = data.stop().clone();
+        match data.deadline().check(&stop) {
+            Ok(()) => Ok(UpdateDeadline::Continue(1)),
+            Err(interrupted) => Err(wasmtime::Error::new(interrupted)),
+        }
+    });
+    start_clock(store, limits);
 }
 
 /// Starts the clock for the next call: fresh deadline, first tick armed. A Stop
 /// requested earlier stays in force until `StopHandle::reset`, so a Stop pressed just
 /// before a call begins is not lost.
-pub fn start_clock(store: &mut Store<StoreData>, limits: Limits) {
-    store.data_mut().deadline = Deadline {
+pub fn start_clock<T: Guarded>(store: &mut Store<T>, limits: Limits) {
+    *store.data_mut().deadline() = Deadline {
         started: Instant::now(),
         timeout_ms: limits.timeout_ms,
     };

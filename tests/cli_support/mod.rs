@@ -55,3 +55,174 @@ pub fn mask_host_addresses(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// `run` on every guest (`tests/run_golden.rs`, whose golden files they name; the
+/// export tests reuse them): each case's name, and the arguments after `run` (`@name` is the
+/// committed guest `assets/name`).
+pub const RUN_CASES: &[(&str, &[&str])] = &[
+    ("append", &["@append.wasm", "--input", "The input string"]),
+    ("append_hex", &["@append.wasm", "--hex", "de ad be ef"]),
+    (
+        "append_overrun",
+        &[
+            "@append.wasm",
+            "--input",
+            "The input string",
+            "--extra",
+            "5",
+        ],
+    ),
+    ("teach", &["@teach.wasm", "--input", "The input string"]),
+    (
+        "strings_reverse",
+        &["@strings.wasm", "--input", "hello", "--call", "reverse"],
+    ),
+    (
+        "strings_upper_ptr",
+        &[
+            "@strings.wasm",
+            "--input",
+            "hello",
+            "--call",
+            "upper",
+            "--result",
+            "ptr",
+        ],
+    ),
+    (
+        "strings_sum_value",
+        &[
+            "@strings.wasm",
+            "--hex",
+            "01 00 00 00 02 00 00 00",
+            "--call",
+            "sum_u32",
+            "--result",
+            "value",
+        ],
+    ),
+    ("strings_no_call", &["@strings.wasm", "--input", "hello"]),
+    (
+        "greet_wasi",
+        &[
+            "@greet.wasm",
+            "--input",
+            "world",
+            "--call",
+            "greet",
+            "--result",
+            "value",
+            "--env",
+            "GREETING=Hi",
+            "--wasi-arg",
+            "--loud",
+        ],
+    ),
+    (
+        "shout_c",
+        &["@shout_c.wasm", "--input", "hello", "--call", "shout"],
+    ),
+    (
+        "shout_c_trap_stub",
+        &[
+            "@shout_c.wasm",
+            "--input",
+            "hello",
+            "--call",
+            "shout",
+            "--stub",
+            "trap",
+        ],
+    ),
+    ("shout_as", &["@shout_as.wasm", "--input", "hello"]),
+    ("wasm_bindgen", &["@wasm_bindgen.wasm", "--input", "hello"]),
+    ("cabi", &["@cabi.wasm", "--input", "hello"]),
+    ("two_memories", &["@two_memories.wasm", "--input", "hello"]),
+    ("big", &["@big.wasm", "--input", "hello"]),
+    (
+        "hostile_boom",
+        &["@hostile.wasm", "--input", "x", "--call", "boom"],
+    ),
+    (
+        "hostile_spin",
+        &[
+            "@hostile.wasm",
+            "--input",
+            "x",
+            "--call",
+            "spin",
+            "--timeout-ms",
+            "200",
+        ],
+    ),
+    (
+        "hostile_bad_alloc",
+        &["@hostile.wasm", "--input", "x", "--alloc", "bad_alloc"],
+    ),
+    (
+        "hostile_too_long",
+        &["@hostile.wasm", "--input", "x", "--call", "too_long"],
+    ),
+    (
+        "append_traced",
+        &[
+            "@append.wasm",
+            "--input",
+            "The input string",
+            "--trace-writes",
+        ],
+    ),
+    (
+        "writes_traced",
+        &[
+            "@writes.wasm",
+            "--input",
+            "x",
+            "--call",
+            "widths",
+            "--result",
+            "value",
+            "--trace-writes",
+        ],
+    ),
+    (
+        "writes_past_end_traced",
+        &[
+            "@writes.wasm",
+            "--input",
+            "x",
+            "--call",
+            "past_end",
+            "--result",
+            "value",
+            "--trace-writes",
+        ],
+    ),
+    (
+        "writes_grow_traced",
+        &[
+            "@writes.wasm",
+            "--input",
+            "x",
+            "--call",
+            "grow",
+            "--result",
+            "value",
+            "--trace-writes",
+        ],
+    ),
+    // A stack overflow while traced: wasmtime 48 cannot read the frame it traps in.
+    (
+        "hostile_recurse_traced",
+        &[
+            "@hostile.wasm",
+            "--input",
+            "x",
+            "--call",
+            "recurse",
+            "--trace-writes",
+        ],
+    ),
+    ("no_input", &["@append.wasm"]),
+    ("missing_module", &["no/such/module.wasm", "--input", "x"]),
+];
