@@ -530,10 +530,12 @@ fn type_name(ty: &Type) -> String {
     match ty {
         Type::List(list) => format!("list<{}>", type_name(&list.ty())),
         Type::Option(option) => format!("option<{}>", type_name(&option.ty())),
-        Type::Result(result) => {
-            let side = |t: Option<Type>| t.map_or_else(|| "_".to_owned(), |t| type_name(&t));
-            format!("result<{}, {}>", side(result.ok()), side(result.err()))
-        }
+        Type::Result(result) => match (result.ok(), result.err()) {
+            (None, None) => "result".to_owned(),
+            (Some(ok), None) => format!("result<{}>", type_name(&ok)),
+            (None, Some(err)) => format!("result<_, {}>", type_name(&err)),
+            (Some(ok), Some(err)) => format!("result<{}, {}>", type_name(&ok), type_name(&err)),
+        },
         Type::Tuple(tuple) => format!(
             "tuple<{}>",
             tuple

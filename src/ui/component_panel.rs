@@ -69,13 +69,11 @@ pub fn component_ui(
     egui::CollapsingHeader::new("WIT")
         .default_open(true)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(260.0)
-                .show(ui, |ui| {
-                    ui.add(egui::Label::new(
-                        egui::RichText::new(&component.info.wit).monospace(),
-                    ));
-                });
+            // Lines are not wrapped (a wrapped WIT line reads as two); it scrolls.
+            egui::ScrollArea::both().max_height(260.0).show(ui, |ui| {
+                let text = egui::RichText::new(&component.info.wit).monospace();
+                ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+            });
         });
 }
 
