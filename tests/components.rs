@@ -236,3 +236,21 @@ fn trace_writes_lists_each_instruction_that_wrote_during_the_call() {
                     [cabi_post_upper(0x100)]";
     assert!(out.contains(expected), "{out}");
 }
+
+#[test]
+fn the_limits_end_a_component_that_loops_or_grows_forever() {
+    let hostile = fixture("hostile_component.wat");
+    let (_, err, ok) = call(&hostile, &["spin", "--timeout-ms", "200"]);
+    assert!(!ok);
+    assert!(
+        err.contains("`spin` was interrupted: it ran longer than the time limit of 200 ms"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    let (_, err, ok) = call(&hostile, &["grow", "--memory-limit-mb", "16"]);
+    assert!(!ok);
+    assert!(
+        err.contains("`grow` trapped: memory limit reached"),
+        "{err}"
+    );
+}
