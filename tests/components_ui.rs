@@ -127,3 +127,51 @@ fn harness_with_session(
     });
     harness
 }
+
+#[test]
+fn a_module_opened_after_a_component_replaces_it() {
+    let mut harness = harness(Some("component.wasm"), pinned());
+    assert!(harness.state().state().component.is_some());
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::LoadBytes {
+            name: "append.wasm".to_owned(),
+            bytes: std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/append.wasm"))
+                .unwrap(),
+        });
+    harness.step();
+    settle(&mut harness, "the module", |app| {
+        app.state().ready && app.state().module.is_some()
+    });
+    assert!(harness.state().state().component.is_none());
+    // And back: a component load that a module load overtakes is dropped.
+    let component = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/component.wasm"
+    ))
+    .unwrap();
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::LoadBytes {
+            name: "component.wasm".to_owned(),
+            bytes: component,
+        });
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::LoadBytes {
+            name: "again.wasm".to_owned(),
+            bytes: std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/append.wasm"))
+                .unwrap(),
+        });
+    harness.step();
+    settle(&mut harness, "the second module", |app| {
+        app.state().ready
+            && app.state().loading.is_none()
+            && app
+                .state()
+                .module
+                .as_ref()
+                .is_some_and(|m| m.name == "again.wasm")
+    });
+    assert!(harness.state().state().component.is_none());
+}

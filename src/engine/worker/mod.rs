@@ -34,6 +34,11 @@ enum Message {
         module: Result<(Module, CompileInfo)>,
         load: Box<PendingLoad>,
     },
+    ComponentCompiled {
+        generation: u64,
+        component: Result<wasmtime::component::Component>,
+        pending: Box<component::PendingComponent>,
+    },
     Shutdown,
 }
 
@@ -108,6 +113,11 @@ impl Worker {
                             module,
                             load,
                         } => state.compiled(generation, module, *load, &send),
+                        Message::ComponentCompiled {
+                            generation,
+                            component,
+                            pending,
+                        } => state.component_compiled(generation, component, *pending, &send),
                         Message::Shutdown => break,
                     }
                 }

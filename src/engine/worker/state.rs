@@ -364,7 +364,7 @@ impl WorkerState {
     }
 
     /// After the newest load ended (loaded or failed): runs what waited for it.
-    fn end_load(&mut self, send: &impl Fn(Event)) {
+    pub(super) fn end_load(&mut self, send: &impl Fn(Event)) {
         self.compiling = false;
         for command in std::mem::take(&mut self.queued) {
             self.handle(command, send);
