@@ -13,6 +13,7 @@
 //! ```
 
 mod component;
+mod component_walk;
 mod const_expr;
 mod errors;
 mod load;

@@ -48,15 +48,7 @@ impl WorkerState {
         let started = inspect_component(bytes).and_then(|info| Ok((info, self.debug_engine()?)));
         let (info, engine) = match started {
             Ok(started) => started,
-            Err(err) => {
-                send(Event::LoadFailed {
-                    generation,
-                    name,
-                    error: format!("{err:#}"),
-                });
-                self.end_load(send);
-                return;
-            }
+            Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
         };
         let pending = Box::new(PendingComponent {
             name: name.clone(),
@@ -65,26 +57,14 @@ impl WorkerState {
             path,
             session,
         });
-        let internal = self.internal.clone();
-        self.compiling = true;
-        let spawned = std::thread::Builder::new()
-            .name("wasmscope-compile".into())
-            .spawn(move || {
-                let component = compile_component(&engine, &pending.bytes);
-                let _ = internal.send(Message::ComponentCompiled {
-                    generation,
-                    component,
-                    pending,
-                });
-            });
-        if let Err(err) = spawned {
-            send(Event::LoadFailed {
+        self.spawn_compile(generation, &name, send, move || {
+            let component = compile_component(&engine, &pending.bytes);
+            Message::ComponentCompiled {
                 generation,
-                name,
-                error: format!("cannot start compiling: {err}"),
-            });
-            self.end_load(send);
-        }
+                component,
+                pending,
+            }
+        });
     }
 
     /// Instantiates a compiled component, unless another load began since, and calls
@@ -122,15 +102,7 @@ impl WorkerState {
         });
         let mut instance = match instance {
             Ok(instance) => instance,
-            Err(err) => {
-                send(Event::LoadFailed {
-                    generation,
-                    name,
-                    error: format!("{err:#}"),
-                });
-                self.end_load(send);
-                return;
-            }
+            Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
         };
         let exports = instance.exports();
         let snapshot = instance.memory_now();

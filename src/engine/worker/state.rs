@@ -302,17 +302,8 @@ impl WorkerState {
         });
         let (binary, info, allocators, sites, debug_engine) = match checked {
             Ok(checked) => checked,
-            Err(err) => {
-                send(Event::LoadFailed {
-                    generation,
-                    name,
-                    error: format!("{err:#}"),
-                });
-                self.end_load(send);
-                return;
-            }
+            Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
         };
-        self.compiling = true;
         let load = Box::new(PendingLoad {
             name: name.clone(),
             path,
@@ -323,44 +314,68 @@ impl WorkerState {
             session,
             binary: Arc::from(binary.as_slice()),
         });
-        let internal = self.internal.clone();
         let cache = self.cache.clone();
         let engines = self.engines.clone();
         let choice = compiler.unwrap_or(self.compiler);
+        self.spawn_compile(generation, &name, send, move || {
+            let binary = &load.binary;
+            let module = validate(binary).and_then(|()| match &debug_engine {
+                Some(engine) => compile_timed(engine, Compiler::Cranelift, binary, cache.as_ref())
+                    .map(|(module, info)| {
+                        (
+                            module,
+                            CompileInfo {
+                                debug: true,
+                                ..info
+                            },
+                        )
+                    }),
+                None => engines.compile(choice, binary),
+            });
+            Message::Compiled {
+                generation,
+                module,
+                load,
+            }
+        });
+    }
+
+    /// Runs `compile` on a thread of its own; the message it returns reaches the
+    /// worker when it is done. Commands wait for it meanwhile (`compiling`).
+    pub(super) fn spawn_compile(
+        &mut self,
+        generation: u64,
+        name: &str,
+        send: &impl Fn(Event),
+        compile: impl FnOnce() -> Message + Send + 'static,
+    ) {
+        self.compiling = true;
+        let internal = self.internal.clone();
         let spawned = std::thread::Builder::new()
             .name("wasmscope-compile".into())
             .spawn(move || {
-                let binary = &load.binary;
-                let module = validate(binary).and_then(|()| match &debug_engine {
-                    Some(engine) => {
-                        compile_timed(engine, Compiler::Cranelift, binary, cache.as_ref()).map(
-                            |(module, info)| {
-                                (
-                                    module,
-                                    CompileInfo {
-                                        debug: true,
-                                        ..info
-                                    },
-                                )
-                            },
-                        )
-                    }
-                    None => engines.compile(choice, binary),
-                });
-                let _ = internal.send(Message::Compiled {
-                    generation,
-                    module,
-                    load,
-                });
+                let _ = internal.send(compile());
             });
         if let Err(err) = spawned {
-            send(Event::LoadFailed {
-                generation,
-                name,
-                error: format!("cannot start compiling: {err}"),
-            });
-            self.end_load(send);
+            let error = format!("cannot start compiling: {err}");
+            self.load_failed(generation, name.to_owned(), error, send);
         }
+    }
+
+    /// The newest load failed: says why, and runs what waited for it.
+    pub(super) fn load_failed(
+        &mut self,
+        generation: u64,
+        name: String,
+        error: String,
+        send: &impl Fn(Event),
+    ) {
+        send(Event::LoadFailed {
+            generation,
+            name,
+            error,
+        });
+        self.end_load(send);
     }
 
     /// After the newest load ended (loaded or failed): runs what waited for it.
