@@ -8,6 +8,7 @@ mod cache;
 mod compiler;
 mod component;
 mod component_abi;
+mod component_stubs;
 mod debugger;
 mod glue;
 mod imports;
