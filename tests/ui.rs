@@ -410,3 +410,32 @@ fn the_walkthrough_calls_a_function_that_returns_no_length() {
     click_and_settle(&mut harness, "3 Write");
     assert_eq!(harness.state().state().walk.next_stage(), Some(Stage::Call));
 }
+
+/// The ownership guest's `upper` returns a pointer to a new buffer whose length
+/// `last_len()` says: chosen in 4 Call, Read asks for the length, then reads there.
+#[test]
+fn the_walkthrough_reads_a_new_buffer_a_pointer_points_at() {
+    let mut harness = harness(Some("strings.wasm"), pinned());
+    common::pick(&mut harness, "function", "upper");
+    common::pick(&mut harness, "returns", "ptr to a new buffer");
+    let walk = &harness.state().state().walk;
+    assert_eq!(walk.returns, wasmscope::recipe::Returns::Ptr);
+    assert_eq!(walk.len_from, "last_len");
+    harness.get_by_label("read the new buffer, last_len() bytes long");
+    harness.state_mut().apply(UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().running.is_none() && app.state().walk.result.is_some()
+    });
+    let state = harness.state().state();
+    assert_eq!(state.walk.result.as_deref(), Some(&b"THE INPUT STRING"[..]));
+    let new_ptr = state.walk.new_ptr.unwrap();
+    assert_ne!(
+        Some(new_ptr),
+        state.walk.ptr,
+        "a new buffer, not the input's"
+    );
+    harness.get_by_label(&format!("new buffer at {new_ptr:#x}"));
+    let kinds: Vec<&str> = state.session.steps.iter().map(|s| s.op.kind()).collect();
+    assert_eq!(kinds, ["alloc", "write", "call", "call", "read"]);
+}

@@ -66,15 +66,20 @@ pub struct Walkthrough {
     pub alloc_size: String,
     /// The function called with (ptr, len).
     pub call_export: String,
-    /// What it returns: a new length to read (`Len`, the seed's `append`), or a value
-    /// with nothing to read (`Value`: it returns nothing, or not one integer).
+    /// What it returns: a new length to read (`Len`, the seed's `append`), a pointer
+    /// to a new buffer whose length `len_from` returns (`Ptr`, the ownership guest's
+    /// `upper`), or a value with nothing to read (`Value`).
     pub returns: Returns,
+    /// With `Returns::Ptr`: the export `() -> len` that says how long the buffer is.
+    pub len_from: String,
     /// Pointer returned by Alloc.
     pub ptr: Option<u64>,
     /// Bytes written by Write.
     pub written_len: Option<u64>,
     /// Length returned by Call.
     pub new_len: Option<u64>,
+    /// Pointer returned by Call (`Returns::Ptr`).
+    pub new_ptr: Option<u64>,
     /// What Call returned, for a function whose result is not a length.
     pub returned: Option<String>,
     /// Bytes returned by Read.
@@ -105,6 +110,7 @@ impl Walkthrough {
             input_is_hex,
             alloc_export: pick(allocators, "alloc"),
             returns: returns_of(&module.info, &call_export),
+            len_from: pick(&length_exports(&module.info), "last_len"),
             call_export,
             ..Self::default()
         }
@@ -135,9 +141,22 @@ impl Walkthrough {
     pub fn reset_progress(&mut self) {
         self.ptr = None;
         self.written_len = None;
+        self.forget_call();
+    }
+
+    /// Forgets what Call and Read produced.
+    fn forget_call(&mut self) {
         self.new_len = None;
+        self.new_ptr = None;
         self.returned = None;
         self.result = None;
+    }
+
+    /// Chooses what the function returns (`Ptr` needs `len_from`); its call and read
+    /// are to do again.
+    pub fn choose_returns(&mut self, returns: Returns) {
+        self.returns = returns;
+        self.forget_call();
     }
 
     /// Chooses the function to call (and what it returns, from its signature); its
@@ -145,9 +164,16 @@ impl Walkthrough {
     pub fn choose_call(&mut self, info: &ModuleInfo, export: &str) {
         self.call_export = export.to_owned();
         self.returns = returns_of(info, export);
-        self.new_len = None;
-        self.returned = None;
-        self.result = None;
+        self.forget_call();
+    }
+
+    /// What Call returned, when Read has something to read.
+    fn call_done(&self) -> bool {
+        match self.returns {
+            Returns::Len => self.new_len.is_some(),
+            Returns::Ptr => self.new_ptr.is_some() && !self.len_from.is_empty(),
+            Returns::Value => false,
+        }
     }
 
     /// Whether `stage` may run now (each stage needs the one before it).
@@ -156,7 +182,7 @@ impl Walkthrough {
             Stage::Alloc => !self.alloc_export.is_empty() && self.size().is_ok(),
             Stage::Write => self.ptr.is_some() && self.input_bytes().is_ok(),
             Stage::Call => self.written_len.is_some() && !self.call_export.is_empty(),
-            Stage::Read => self.returns == Returns::Len && self.new_len.is_some(),
+            Stage::Read => self.call_done(),
         }
     }
 
@@ -166,9 +192,9 @@ impl Walkthrough {
             Some(Stage::Alloc)
         } else if self.written_len.is_none() {
             Some(Stage::Write)
-        } else if self.new_len.is_none() && self.returned.is_none() {
+        } else if self.new_len.is_none() && self.new_ptr.is_none() && self.returned.is_none() {
             Some(Stage::Call)
-        } else if self.returns == Returns::Len && self.result.is_none() {
+        } else if self.returns != Returns::Value && self.result.is_none() {
             Some(Stage::Read)
         } else {
             None
@@ -187,7 +213,7 @@ impl Walkthrough {
             size,
             call: Some(self.call_export.clone()),
             returns: self.returns,
-            len_from: String::new(),
+            len_from: self.len_from.clone(),
         })
     }
 
@@ -219,16 +245,16 @@ impl Walkthrough {
             }
             (Stage::Write, Ok(_)) => {
                 self.written_len = self.input_bytes().ok().map(|b| b.len() as u64);
-                self.new_len = None;
-                self.returned = None;
-                self.result = None;
+                self.forget_call();
             }
             (Stage::Call, Ok(StepOutput::Values(values))) => {
+                self.forget_call();
+                let first = values.first().and_then(Value::as_u64);
                 match self.returns {
-                    Returns::Len => self.new_len = values.first().and_then(Value::as_u64),
-                    _ => self.returned = Some(format_values(values)),
+                    Returns::Len => self.new_len = first,
+                    Returns::Ptr => self.new_ptr = first,
+                    Returns::Value => self.returned = Some(format_values(values)),
                 }
-                self.result = None;
             }
             (Stage::Read, Ok(StepOutput::Bytes(bytes))) => self.result = Some(bytes.clone()),
             _ => {}
@@ -256,14 +282,28 @@ pub fn pointer_len_callables(info: &ModuleInfo) -> Vec<String> {
     )
 }
 
+/// Exports `() -> len`: where a function returning a new buffer's pointer keeps its
+/// length (the ownership guest's `last_len`).
+pub fn length_exports(info: &ModuleInfo) -> Vec<String> {
+    exports_where(info, |sig| {
+        sig.params.is_empty() && matches!(sig.results.as_slice(), [r] if is_address(r))
+    })
+}
+
+/// Whether `export` returns one integer (a length or a pointer can be read by it).
+pub fn returns_an_integer(info: &ModuleInfo, export: &str) -> bool {
+    info.export_func(export)
+        .is_some_and(|sig| matches!(sig.results.as_slice(), [r] if is_address(r)))
+}
+
 /// What `export` returns, for the walkthrough: one integer is a new length to read
 /// (as the seed's `append`); anything else is just a value.
 fn returns_of(info: &ModuleInfo, export: &str) -> Returns {
-    let len = info
-        .func_exports()
-        .find(|(name, _)| *name == export)
-        .is_some_and(|(_, sig)| matches!(sig.results.as_slice(), [r] if is_address(r)));
-    if len { Returns::Len } else { Returns::Value }
+    if returns_an_integer(info, export) {
+        Returns::Len
+    } else {
+        Returns::Value
+    }
 }
 
 fn exports_where(info: &ModuleInfo, fits: impl Fn(&FuncSignature) -> bool) -> Vec<String> {

@@ -3,6 +3,7 @@
 
 use egui::RichText;
 
+use super::walkthrough::{length_exports, returns_an_integer};
 use crate::memory::format_hex;
 use crate::recipe::Returns;
 
@@ -71,10 +72,7 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
                 if call != walk.call_export {
                     walk.choose_call(&module.info, &call);
                 }
-                ui.label(match walk.returns {
-                    Returns::Len => "(ptr, len) -> new len",
-                    _ => "(ptr, len) -> a value",
-                });
+                returns_ui(ui, walk, &module.info);
                 let can_step = !busy && walk.is_enabled(Stage::Call);
                 if ui
                     .add_enabled(can_step, egui::Button::new("Step into").small())
@@ -88,16 +86,24 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
                 }
             });
             let returned = walk.returned.as_ref().map(|v| format!("returned {v}"));
+            let new_ptr = walk.new_ptr.map(|p| format!("new buffer at {p:#x}"));
             result_label(
                 ui,
-                walk.new_len.map(|n| format!("new len {n}")).or(returned),
+                walk.new_len
+                    .map(|n| format!("new len {n}"))
+                    .or(new_ptr)
+                    .or(returned),
             );
             ui.end_row();
 
             step_button(ui, walk, Stage::Read, busy, cmds);
             match walk.returns {
                 Returns::Len => ui.label("read new len bytes at ptr"),
-                _ => ui.weak("nothing to read: the function returns a value"),
+                Returns::Ptr => ui.label(format!(
+                    "read the new buffer, {}() bytes long",
+                    walk.len_from
+                )),
+                Returns::Value => ui.weak("nothing to read: the function returns a value"),
             };
             let shown = result_label(ui, walk.result.as_deref().map(result_text));
             if let (Some(shown), Some(bytes)) = (shown, walk.result.as_deref()) {
@@ -221,5 +227,48 @@ fn reset_after_edits(
     if input_changed && walk.ptr.is_some() {
         walk.reset_progress();
         regions.clear();
+    }
+}
+
+/// What the chosen function returns: a new length at ptr, a pointer to a new buffer
+/// (with the export that says how long it is), or a value. Only a function returning
+/// one integer offers the first two.
+fn returns_ui(ui: &mut egui::Ui, walk: &mut Walkthrough, info: &crate::inspect::ModuleInfo) {
+    if !returns_an_integer(info, &walk.call_export) {
+        ui.label("(ptr, len) -> a value");
+        return;
+    }
+    let lengths = length_exports(info);
+    let label = |r: Returns| match r {
+        Returns::Len => "new len at ptr",
+        Returns::Ptr => "ptr to a new buffer",
+        Returns::Value => "a value",
+    };
+    let mut returns = walk.returns;
+    egui::ComboBox::from_label("returns")
+        .selected_text(label(returns))
+        .show_ui(ui, |ui| {
+            for choice in [Returns::Len, Returns::Ptr, Returns::Value] {
+                if choice == Returns::Ptr && lengths.is_empty() {
+                    continue;
+                }
+                ui.selectable_value(&mut returns, choice, label(choice));
+            }
+        })
+        .response
+        .on_hover_text(
+            "What the function returns: the new length of the data at ptr (append), a \
+             pointer to a new buffer whose length another export returns (upper and \
+             last_len), or just a value",
+        );
+    if returns != walk.returns {
+        walk.choose_returns(returns);
+    }
+    if walk.returns == Returns::Ptr {
+        let mut len_from = walk.len_from.clone();
+        export_combo(ui, "length from", &mut len_from, &lengths);
+        if len_from != walk.len_from {
+            walk.len_from = len_from;
+        }
     }
 }
