@@ -10,7 +10,7 @@ use super::host::{host_settings, pick_allocator};
 use super::play::{PlayOptions, play};
 use super::{ResultKind, RunArgs};
 use crate::engine::{AfterFailure, Limits};
-use crate::inspect::{ModuleInfo, ValType, inspect, is_component, load_module_bytes};
+use crate::inspect::{ModuleInfo, inspect, is_component, load_module_bytes};
 use crate::memory::parse_hex;
 use crate::recipe::{self, Expr, Input, ModuleRef, Recipe, Returns, SeedChoice, seed_steps};
 
@@ -110,15 +110,14 @@ fn landed_lines(
         ptr + len,
         host_base.wrapping_add(ptr)
     )];
-    let int = |t: &ValType| matches!(t, ValType::I32 | ValType::I64);
     let shaped: Vec<&str> = info
-        .func_exports()
-        .filter(|(name, sig)| {
-            *name != allocator
-                && matches!(sig.params.as_slice(), [p, l] if int(p) && int(l))
-                && matches!(sig.results.as_slice(), [r] if int(r))
+        .ptr_len_functions()
+        .into_iter()
+        .filter(|name| *name != allocator)
+        .filter(|name| {
+            info.export_func(name)
+                .is_some_and(|s| s.returns_one_integer())
         })
-        .map(|(name, _)| name)
         .collect();
     let hint = match shaped.as_slice() {
         [] => String::new(),

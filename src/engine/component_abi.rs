@@ -299,10 +299,7 @@ fn export_entries(bytes: &[u8]) -> Result<ExportEntries> {
             .entry(*first)
             .or_insert((Vec::new(), sig.params.len()));
         entry.0.push(export.name.clone());
-        let one_integer = matches!(
-            sig.results.as_slice(),
-            [crate::inspect::ValType::I32 | crate::inspect::ValType::I64]
-        );
+        let one_integer = sig.returns_one_integer();
         if one_integer {
             for &pc in body_exits {
                 exits.entry(pc).or_default().push(export.name.clone());

@@ -286,7 +286,7 @@ fn action(op: &Op, info: &ModuleInfo, known: &[Allocator]) -> Result<Action> {
                 sig.params.len(),
                 args.len()
             );
-            let one_int = matches!(sig.results.as_slice(), [ValType::I32 | ValType::I64]);
+            let one_int = sig.returns_one_integer();
             ensure!(
                 one_int || *returns == Returns::Value,
                 "`{export}` returns {sig}, not one integer to read the result by"
@@ -298,9 +298,7 @@ fn action(op: &Op, info: &ModuleInfo, known: &[Allocator]) -> Result<Action> {
                 .map(
                     |(ty, arg)| match num_type(ty).and_then(|t| t.parse(arg.as_str()).ok()) {
                         Some(value) => Ok(Arg::Literal(value)),
-                        None if matches!(ty, ValType::I32 | ValType::I64) => {
-                            Ok(Arg::Expr(arg.clone()))
-                        }
+                        None if ty.is_integer() => Ok(Arg::Expr(arg.clone())),
                         None => bail!("`{arg}` is not a {ty} that `{export}` takes"),
                     },
                 )

@@ -275,7 +275,7 @@ fn step_code(index: usize, step: &PlanStep, w: &mut Writer) {
                 })
                 .collect();
             let result = ident(name);
-            let one_int = matches!(sig.results.as_slice(), [ValType::I32 | ValType::I64]);
+            let one_int = sig.returns_one_integer();
             if one_int || sig.results.len() == 1 {
                 call(export, sig, &texts, Some(&result), w);
             } else {

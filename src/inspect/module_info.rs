@@ -63,6 +63,24 @@ impl ModuleInfo {
             .filter_map(|e| e.signature().map(|sig| (e.name.as_str(), sig)))
     }
 
+    /// Exported functions taking `(ptr, len)` (two integers), whatever they return:
+    /// what the walkthrough's Call can call with the input.
+    pub fn ptr_len_functions(&self) -> Vec<&str> {
+        self.func_exports()
+            .filter(|(_, sig)| matches!(sig.params.as_slice(), [p, l] if p.is_integer() && l.is_integer()))
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Exported functions `() -> integer`: where a function returning a new buffer's
+    /// pointer keeps its length (the ownership guest's `last_len`).
+    pub fn length_functions(&self) -> Vec<&str> {
+        self.func_exports()
+            .filter(|(_, sig)| sig.params.is_empty() && sig.returns_one_integer())
+            .map(|(name, _)| name)
+            .collect()
+    }
+
     /// The global called `name` (name section, export or import name).
     pub fn global_by_name(&self, name: &str) -> Option<&GlobalInfo> {
         let by_export = self

@@ -41,6 +41,13 @@ impl From<wasmparser::RefType> for ValType {
     }
 }
 
+impl ValType {
+    /// Whether it is `i32` or `i64`: what can hold an address or a length.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Self::I32 | Self::I64)
+    }
+}
+
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -69,6 +76,13 @@ pub struct FuncSignature {
     pub params: Vec<ValType>,
     /// Result types, in order.
     pub results: Vec<ValType>,
+}
+
+impl FuncSignature {
+    /// Whether it returns exactly one integer (a length, or a pointer).
+    pub fn returns_one_integer(&self) -> bool {
+        matches!(self.results.as_slice(), [r] if r.is_integer())
+    }
 }
 
 impl From<&wasmparser::FuncType> for FuncSignature {

@@ -5,7 +5,7 @@
 use anyhow::{Result, bail};
 
 use crate::engine::{NumType, StepOutput, StepReport, Value, format_values};
-use crate::inspect::{FuncSignature, ModuleInfo, ValType};
+use crate::inspect::ModuleInfo;
 use crate::recipe::{self, Expr, Input, Op, Returns, SeedChoice, SeedStage, seed_step};
 
 use super::state::{LoadedModule, SEED_INPUT};
@@ -262,10 +262,6 @@ impl Walkthrough {
     }
 }
 
-fn is_address(ty: &ValType) -> bool {
-    matches!(ty, ValType::I32 | ValType::I64)
-}
-
 /// The module's allocators (see `engine::allocators::detect`), preferred first.
 pub fn allocator_exports(info: &ModuleInfo) -> Vec<String> {
     crate::engine::allocators::detect(info)
@@ -276,24 +272,23 @@ pub fn allocator_exports(info: &ModuleInfo) -> Vec<String> {
 
 /// Exports taking `(ptr, len)`, whatever they return (the walkthrough's 4 Call).
 pub fn pointer_len_callables(info: &ModuleInfo) -> Vec<String> {
-    exports_where(
-        info,
-        |sig| matches!(sig.params.as_slice(), [p, l] if is_address(p) && is_address(l)),
-    )
+    owned(info.ptr_len_functions())
 }
 
 /// Exports `() -> len`: where a function returning a new buffer's pointer keeps its
 /// length (the ownership guest's `last_len`).
 pub fn length_exports(info: &ModuleInfo) -> Vec<String> {
-    exports_where(info, |sig| {
-        sig.params.is_empty() && matches!(sig.results.as_slice(), [r] if is_address(r))
-    })
+    owned(info.length_functions())
 }
 
 /// Whether `export` returns one integer (a length or a pointer can be read by it).
 pub fn returns_an_integer(info: &ModuleInfo, export: &str) -> bool {
     info.export_func(export)
-        .is_some_and(|sig| matches!(sig.results.as_slice(), [r] if is_address(r)))
+        .is_some_and(|sig| sig.returns_one_integer())
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
 }
 
 /// What `export` returns, for the walkthrough: one integer is a new length to read
@@ -304,11 +299,4 @@ fn returns_of(info: &ModuleInfo, export: &str) -> Returns {
     } else {
         Returns::Value
     }
-}
-
-fn exports_where(info: &ModuleInfo, fits: impl Fn(&FuncSignature) -> bool) -> Vec<String> {
-    info.func_exports()
-        .filter(|(_, sig)| fits(sig))
-        .map(|(name, _)| name.to_owned())
-        .collect()
 }
