@@ -148,7 +148,7 @@ pub fn inspect_component(bytes: &[u8]) -> Result<ComponentInfo> {
         .validate_all(bytes)
         .map_err(err)?;
     let mut walker = Walker::default();
-    walker.walk(bytes).map_err(err)?;
+    walker.walk(bytes)?;
     let decoded = match wit_component::decode(bytes) {
         Ok(DecodedWasm::Component(resolve, world)) => Ok((resolve, world)),
         Ok(DecodedWasm::WitPackage(..)) => {

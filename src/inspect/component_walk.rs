@@ -8,6 +8,7 @@ use wasmparser::{
 };
 
 use super::component::{ComponentInfo, CoreInstance, CoreModule, Lift, WitItem};
+use super::errors::binary_error;
 use super::parse::inspect;
 
 /// A component function: lifted from a core function, imported, or from elsewhere.
@@ -40,15 +41,33 @@ pub(super) struct Walker {
 }
 
 impl Walker {
-    pub(super) fn walk(&mut self, bytes: &[u8]) -> wasmparser::Result<()> {
+    pub(super) fn walk(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         let mut parser = Parser::new(0);
         let mut offset = 0;
         loop {
-            let Chunk::Parsed { consumed, payload } = parser.parse(&bytes[offset..], true)? else {
+            let rest = bytes.get(offset..).unwrap_or_default();
+            let Chunk::Parsed { consumed, payload } = parser.parse(rest, true)? else {
                 // `eof` is true: the whole input is there.
                 return Ok(());
             };
             offset += consumed;
+            if let Payload::ModuleSection {
+                unchecked_range, ..
+            }
+            | Payload::ComponentSection {
+                unchecked_range, ..
+            } = &payload
+                && unchecked_range.end > bytes.len()
+            {
+                // wasmparser's validator lets a nested section that runs past the end
+                // of the file through.
+                anyhow::bail!(
+                    "invalid component at byte offset 0x{:x}: a nested module or component \
+                     runs past the end (the file may be truncated: it is {} bytes long)",
+                    unchecked_range.start,
+                    bytes.len()
+                );
+            }
             match payload {
                 Payload::ModuleSection {
                     unchecked_range, ..
@@ -69,7 +88,9 @@ impl Walker {
                     offset += unchecked_range.len();
                 }
                 Payload::End(_) => return Ok(()),
-                other => self.payload(other)?,
+                other => self
+                    .payload(other)
+                    .map_err(|e| binary_error(&e, bytes.len()))?,
             }
         }
     }
