@@ -425,8 +425,13 @@ impl eframe::App for App {
         let cmds = &mut self.commands;
         egui::CentralPanel::default().show(ui, |ui| {
             engine_panel::engine_stopped_ui(ui, &self.state, cmds);
-            // A lesson drives the steps itself; a component is called from its panel.
-            if self.state.lesson.is_none() && self.state.component.is_none() {
+            // A lesson drives the steps itself; a component is called from its panel;
+            // a paused call needs the room for its code and memory (and no step can
+            // run until it ends).
+            let walkthrough = self.state.lesson.is_none()
+                && self.state.component.is_none()
+                && self.state.paused.is_none();
+            if walkthrough {
                 walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
                 ui.separator();
             }
