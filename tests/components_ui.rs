@@ -175,3 +175,49 @@ fn a_module_opened_after_a_component_replaces_it() {
     });
     assert!(harness.state().state().component.is_none());
 }
+
+#[test]
+fn a_components_import_stub_is_chosen_in_the_module_tab() {
+    let mut harness = harness(None, pinned());
+    let wat = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/needs_host.wat"
+    ))
+    .unwrap();
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::LoadBytes {
+            name: "needs_host.wat".to_owned(),
+            bytes: wat,
+        });
+    harness.step();
+    settle(&mut harness, "the component", |app| {
+        app.state().ready && app.state().component.is_some()
+    });
+    let call = |harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>, entries| {
+        harness.get_by_label("Call").click();
+        harness.step();
+        settle(harness, "the call", |app| {
+            app.state().running.is_none() && app.state().timeline.len() == entries
+        });
+    };
+    call(&mut harness, 2);
+    let log = log_text(harness.state());
+    assert!(log.contains("stub host-log(\"hello\") -> "), "{log}");
+    assert!(log.ends_with("greet() returned ()"), "{log}");
+
+    common::pick(&mut harness, "host-log: func(s: string)", "trap");
+    settle(&mut harness, "the reload", |app| {
+        let state = app.state();
+        state.ready
+            && state.loading.is_none()
+            && state.running.is_none()
+            && log_text(app).matches("> greet()").count() == 2
+    });
+    // The reload made the call again, and now the stub traps.
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("greet() failed: `greet` trapped: it called the import `host-log`, whose stub is set to trap"),
+        "{log}"
+    );
+}

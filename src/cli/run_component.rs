@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use super::RunArgs;
 use crate::engine::{
     AbiRoles, CompileCache, ComponentExport, ComponentSession, HostConfig, Limits, StopHandle,
-    compile_component, default_cache_dir, new_debug_engine,
+    compile_component, default_cache_dir, new_debug_engine, results_text,
 };
 use crate::inspect::{ComponentInfo, inspect_component};
 use crate::recipe::{self, ModuleRef, Op, Recipe, Step};
@@ -186,12 +186,4 @@ pub fn play_component(
         }
     }
     Ok(first_error)
-}
-
-/// `"text"`, `()`, or `(1, 2)`.
-fn results_text(results: &[String]) -> String {
-    match results {
-        [one] => one.clone(),
-        many => format!("({})", many.join(", ")),
-    }
 }

@@ -449,3 +449,11 @@ fn type_name(ty: &Type) -> String {
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Results in WAVE as one text: `"text"`, `()` for none, `(1, 2)` for several.
+pub fn results_text(results: &[String]) -> String {
+    match results {
+        [one] => one.clone(),
+        many => format!("({})", many.join(", ")),
+    }
+}

@@ -30,7 +30,9 @@ pub mod worker;
 pub use allocators::{AllocArg, Allocator, Convention};
 pub use cache::{CompileCache, default_cache_dir};
 pub use compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile};
-pub use component::{AbiTrace, ComponentExport, ComponentSession, TracedCall, compile_component};
+pub use component::{
+    AbiTrace, ComponentExport, ComponentSession, TracedCall, compile_component, results_text,
+};
 pub use component_abi::{AbiEvent, AbiRoles, ReturnArea, export_name};
 pub use debugger::{DebugCommand, Debugger, FrameView, Pause, PauseGeneration};
 pub use glue::{glue_allocator, malloc_from_glue};

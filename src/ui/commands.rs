@@ -286,6 +286,8 @@ impl App {
                     self.reload_session(Some(CompilerChoice::Cranelift));
                 }
             }
+            // A component's calls are made again (its stubs may answer differently).
+            UiCommand::Reload if self.state.component.is_some() => self.reload_session(None),
             UiCommand::Reload => {
                 if let Some(module) = &self.state.module {
                     let (name, bytes) = (module.name.clone(), module.bytes.to_vec());

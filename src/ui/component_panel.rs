@@ -4,8 +4,11 @@
 use super::UiCommand;
 use super::call_panel::CallForm;
 use super::component_view::LoadedComponent;
+use super::module_panel::stub_chooser_ui;
+use super::settings::Settings;
 use super::state::AppState;
 use crate::engine::human_bytes;
+use egui::RichText;
 
 /// Draws the component's description and the call form.
 pub fn component_ui(
@@ -13,6 +16,7 @@ pub fn component_ui(
     component: &LoadedComponent,
     state: &AppState,
     form: &mut CallForm,
+    settings: &Settings,
     cmds: &mut Vec<UiCommand>,
 ) {
     ui.heading(&component.name);
@@ -66,6 +70,7 @@ pub fn component_ui(
         });
     }
     ui.separator();
+    imports_ui(ui, component, settings, cmds);
     egui::CollapsingHeader::new("WIT")
         .default_open(true)
         .show(ui, |ui| {
@@ -74,6 +79,47 @@ pub fn component_ui(
                 let text = egui::RichText::new(&component.info.wit).monospace();
                 ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
             });
+        });
+}
+
+/// The component's imports: WASI's are provided; every other function gets a stub
+/// whose answer (zeros or a trap) can be chosen here, as for a module's imports; a
+/// change loads the component again and makes its calls again.
+fn imports_ui(
+    ui: &mut egui::Ui,
+    component: &LoadedComponent,
+    settings: &Settings,
+    cmds: &mut Vec<UiCommand>,
+) {
+    let imports = &component.info.imports;
+    egui::CollapsingHeader::new(format!("Imports ({})", imports.len()))
+        .id_salt("component imports")
+        .default_open(!imports.is_empty() && imports.len() <= 8)
+        .show(ui, |ui| {
+            for import in imports {
+                let line =
+                    |name: &str, kind: &str| RichText::new(format!("{name}: {kind}")).monospace();
+                if import.name.starts_with("wasi:") {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak("WASI").on_hover_text("provided by WASI preview 2");
+                        ui.label(RichText::new(&import.name).monospace());
+                    });
+                } else if import.kind.starts_with("func(") {
+                    let full = import.name.clone();
+                    stub_chooser_ui(ui, full, line(&import.name, &import.kind), settings, cmds);
+                } else if import.functions.is_empty() {
+                    ui.label(line(&import.name, &import.kind));
+                } else {
+                    ui.label(RichText::new(&import.name).monospace());
+                    for function in &import.functions {
+                        let full = format!("{}#{}", import.name, function.name);
+                        let text = line(&function.name, &function.signature);
+                        ui.indent(&full, |ui| {
+                            stub_chooser_ui(ui, full.clone(), text, settings, cmds)
+                        });
+                    }
+                }
+            }
         });
 }
 

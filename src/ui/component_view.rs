@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::state::{AppState, LogKind};
 use super::timeline::{StepMark, Timeline};
-use crate::engine::{AbiRoles, AbiTrace, ComponentExport};
+use crate::engine::{AbiRoles, AbiTrace, ComponentExport, results_text};
 use crate::inspect::ComponentInfo;
 use crate::memory::{Region, RegionKind, Snapshot, ranges_len_bytes, set_region};
 use crate::recipe::{self, Op};
@@ -95,7 +95,7 @@ impl AppState {
         match results {
             Ok(results) => self.push_log(
                 LogKind::Info,
-                format!("{call} returned {}", results.join(", ")),
+                format!("{call} returned {}", results_text(&results)),
             ),
             Err(error) => self.push_log(LogKind::Error, format!("{call} failed: {error}")),
         }

@@ -271,16 +271,18 @@ impl App {
     /// Loads the module shown again (compiled by `compiler`, else as Settings say)
     /// and replays the session on it: memory ends as it was.
     pub(super) fn reload_session(&mut self, compiler: Option<CompilerChoice>) {
-        let Some(module) = self.state.module.clone() else {
-            return;
+        let (name, bytes) = match (&self.state.module, &self.state.component) {
+            (Some(module), _) => (module.name.clone(), module.bytes.clone()),
+            (None, Some(component)) => (component.name.clone(), component.bytes.clone()),
+            (None, None) => return,
         };
         let path = self.state.module_path.clone();
-        let generation = self.state.begin_load(module.name.clone(), path.clone());
+        let generation = self.state.begin_load(name.clone(), path.clone());
         self.state.replaying(self.state.session.steps.len());
         self.worker.send(Command::Load {
             generation,
-            name: module.name,
-            bytes: module.bytes,
+            name,
+            bytes,
             path,
             session: Some(Box::new(self.state.session.clone())),
             compiler,

@@ -22,7 +22,7 @@ pub fn module_ui(
     cmds: &mut Vec<UiCommand>,
 ) {
     if let Some(component) = &state.component {
-        super::component_panel::component_ui(ui, component, state, form, cmds);
+        super::component_panel::component_ui(ui, component, state, form, settings, cmds);
         return;
     }
     // A module being compiled shows its exports at once; the steps wait for it.
@@ -320,7 +320,7 @@ fn imports_ui(
 
 /// A chooser between the default stub, zeros and trap for the import `full`,
 /// labelled `line`; a change reloads the module.
-fn stub_chooser_ui(
+pub(super) fn stub_chooser_ui(
     ui: &mut egui::Ui,
     full: String,
     line: RichText,
