@@ -27,8 +27,8 @@ pub struct Cli {
     /// What to do; without a command, open the window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
-    /// Module to open in the window (`.wasm` or `.wat`), or a session (`.toml`) to
-    /// replay there; the bundled demo when omitted.
+    /// Module or component to open in the window (`.wasm` or `.wat`), or a session
+    /// (`.toml`) to replay there; the bundled demo when omitted.
     pub module: Option<PathBuf>,
     /// Compile every module instead of keeping compiled code in the cache folder
     /// ($WASMSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/wasmscope or ~/.cache/wasmscope).
@@ -43,7 +43,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Print a module's exports, imports, memories, globals and data segments.
+    /// Print a module's exports, imports, memories, globals and data segments, or a
+    /// component's WIT world, what each export lifts, and its core modules.
     Inspect {
         /// The module (`.wasm` or `.wat`).
         module: PathBuf,
@@ -52,7 +53,9 @@ pub enum CliCommand {
         json: bool,
     },
     /// The newsletter's walkthrough: alloc → write the input → call → read the result.
-    /// Imports are provided: WASI when the module asks for it, stubs for the rest.
+    /// Imports are provided: WASI when the module asks for it, stubs for the rest. On a
+    /// component: call a function with WAVE arguments and print the canonical ABI's
+    /// steps.
     Run(Box<RunArgs>),
     /// Run a saved session (from `run --save` or the window's File > Save session)
     /// on a fresh instance and print the same lines as `run`.
