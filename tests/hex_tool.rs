@@ -251,16 +251,7 @@ fn the_selection_copies_as_a_rust_array() {
     harness.run_steps(2);
     harness.get_by_label("Copy as Rust array").click();
     harness.step();
-    let copied: Vec<String> = harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = common::copied_texts(&harness);
     assert_eq!(copied, vec!["[0x3c, 0x2d, 0x2d, 0x2d]".to_owned()]);
 }
 

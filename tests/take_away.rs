@@ -63,16 +63,7 @@ fn the_demo_exports_the_program_the_cli_exports() {
     harness.run();
     harness.get_by_label("Copy as JavaScript").click();
     harness.step();
-    let copied: Vec<String> = harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = common::copied_texts(&harness);
     assert_eq!(copied.len(), 1, "{copied:?}");
     assert!(copied[0].contains("const bytes = inNode"), "{}", copied[0]);
     assert!(copied[0].contains("exports.append(ptr, input.length)"));

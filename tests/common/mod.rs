@@ -138,3 +138,17 @@ pub fn with_bump_alloc(funcs: &str) -> String {
   {funcs})"#
     )
 }
+
+/// The texts the last frame put on the clipboard.
+pub fn copied_texts(harness: &Harness<'static, App>) -> Vec<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
