@@ -9,7 +9,8 @@
 //! wasmtime-wasi = "48"
 //! ```
 //!
-//! Run it with the module's path (default: `greet.wasm`): `cargo run -- greet.wasm`
+//! It looks for the module at `../assets/greet.wasm` from this file's folder;
+//! give another path with `cargo run -- PATH`.
 
 use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Result, Store};
@@ -17,12 +18,21 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::WasiP1Ctx;
 
 fn main() -> Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "greet.wasm".to_owned());
+    let path = match std::env::args().nth(1) {
+        Some(path) => std::path::PathBuf::from(path),
+        // The module's path, from this file's folder, replaces this file's name.
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(file!())
+            .with_file_name("../assets/greet.wasm"),
+    };
+    if !path.is_file() {
+        let path = path.display();
+        eprintln!("cannot find the module at {path}: give its path, `cargo run -- PATH`");
+        std::process::exit(1);
+    }
     let engine = Engine::default();
     let module = Module::from_file(&engine, &path)
-        .with_context(|| format!("cannot load the module {path}"))?;
+        .with_context(|| format!("cannot load the module {}", path.display()))?;
 
     // The module imports WASI: its output goes to this program's.
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);

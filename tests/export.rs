@@ -12,7 +12,7 @@ mod cli_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cli_support::{RUN_CASES, asset, mask_host_addresses, stderr, stdout, wasmscope};
+use cli_support::{RUN_CASES, asset, mask_host_addresses, stderr, stdout, wasmscope, wasmscope_in};
 
 /// The `run` cases (`cli_support::RUN_CASES`) whose sessions are exported: every guest,
 /// and one whose stub traps (the program fails where the session failed).
@@ -125,10 +125,15 @@ fn exported_programs_match_golden_files_and_print_what_replay_prints() {
         let replay = wasmscope(&["replay", session_arg, "--allow-host-settings"]);
         let replay_text = mask_host_addresses(&stdout(&replay));
         for (lang, ext) in [("rust", "rs"), ("js", "mjs")] {
-            let out = wasmscope(&["export", session_arg, "--lang", lang]);
+            // Printed from the golden's folder, the program looks for the module from
+            // there (the Rust examples run without a path).
+            let golden = golden_path(case, ext);
+            let out = wasmscope_in(
+                golden.parent().unwrap(),
+                &["export", session_arg, "--lang", lang],
+            );
             assert!(out.status.success(), "{case} {lang}: {}", stderr(&out));
             let program = stdout(&out);
-            let golden = golden_path(case, ext);
             if bless {
                 std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
                 std::fs::write(&golden, &program).unwrap();
@@ -185,8 +190,13 @@ fn rust_exports_build_and_print_what_replay_prints() {
             "{} is missing: `cargo test` builds the examples (or `cargo build --examples`)",
             binary.display()
         );
-        let ran = Command::new(&binary).arg(&module).output().unwrap();
-        assert!(ran.status.success(), "{case}: {}", stderr(&ran));
+        // Without a path, from another folder, it finds the module from its source's.
+        let elsewhere = scratch(case);
+        let ran = Command::new(&binary)
+            .current_dir(&elsewhere)
+            .output()
+            .unwrap();
+        assert!(ran.status.success(), "{case} ({module}): {}", stderr(&ran));
         assert_eq!(
             lines(&mask_host_addresses(&stdout(&ran))),
             expected_lines(&mask_host_addresses(&stdout(&replay)), true),
@@ -216,4 +226,79 @@ fn a_session_a_program_cannot_do_is_refused_with_the_reason() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A session saved far from the working folder replays from a third one, and the
+/// programs exported from it run from the folder they were written to; a missing
+/// module is one line that says where the program looked.
+#[test]
+fn sessions_and_programs_find_their_module_from_any_folder() {
+    // As a user would: a path relative to the working folder, saved elsewhere.
+    let saved = scratch("where-saved").join("s.toml");
+    let saved_arg = saved.to_str().unwrap();
+    let run = wasmscope_in(
+        root(),
+        &[
+            "run",
+            "assets/append.wasm",
+            "--input",
+            "The input string",
+            "--save",
+            saved_arg,
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    let other = scratch("where-other");
+    let replay = wasmscope_in(&other, &["replay", saved_arg]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    assert_eq!(
+        mask_host_addresses(&stdout(&replay)),
+        mask_host_addresses(&stdout(&run))
+    );
+
+    let program_dir = scratch("where-program");
+    let node_in_program_dir = |program: &str| {
+        Command::new("node")
+            .arg(program)
+            .current_dir(&program_dir)
+            .output()
+            .unwrap()
+    };
+    let export = |program: &str, extra: &[&str]| {
+        let out_path = program_dir.join(program);
+        let mut args = vec![
+            "export",
+            saved_arg,
+            "--lang",
+            "js",
+            "-o",
+            out_path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = wasmscope_in(&other, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    export("host.mjs", &[]);
+    let ran = node_in_program_dir("host.mjs");
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    assert_eq!(
+        lines(&stdout(&ran)),
+        expected_lines(&mask_host_addresses(&stdout(&replay)), false)
+    );
+
+    // A module that is gone: one line naming where the program looked.
+    let copy = scratch("where-copy").join("append.wasm");
+    std::fs::copy(asset("append.wasm"), &copy).unwrap();
+    export("gone.mjs", &["--module", copy.to_str().unwrap()]);
+    std::fs::remove_file(&copy).unwrap();
+    let ran = node_in_program_dir("gone.mjs");
+    assert!(!ran.status.success());
+    let err = stderr(&ran);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let looked = format!(
+        "cannot read the module at {} (no such file)",
+        copy.display()
+    );
+    assert!(err.contains(&looked), "{err}");
 }

@@ -32,13 +32,17 @@ fn walked_demo() -> Harness<'static, App> {
 }
 
 /// The committed example program of the demo session (`cargo test` builds and runs
-/// it), with the window's name for the session.
+/// it), with the window's name for the session; the demo has no file, so the
+/// program looks for it beside itself.
 fn demo_program() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/export_append.rs");
-    std::fs::read_to_string(path).unwrap().replace(
-        "the session `append.toml`",
-        "the session `made in the window`",
-    )
+    std::fs::read_to_string(path)
+        .unwrap()
+        .replace(
+            "the session `append.toml`",
+            "the session `made in the window`",
+        )
+        .replace("../assets/append.wasm", "append.wasm")
 }
 
 #[test]

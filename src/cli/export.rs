@@ -1,6 +1,7 @@
 //! `wasmscope export SESSION --lang rust|js`: the session as a host program of your own.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -14,7 +15,12 @@ use crate::recipe;
 pub fn export(args: &ExportArgs, out: &mut impl Write) -> Result<()> {
     let mut recipe = recipe::load(&args.session)?;
     let module_path = args.module.clone().unwrap_or(recipe.module.path.clone());
-    recipe.module.path.clone_from(&module_path);
+    // The program looks for the module from its own folder (standard output: here).
+    let folder = match args.output.as_deref().and_then(Path::parent) {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    recipe.module.path = recipe::relative_path(&module_path, folder);
     let bytes = load_module_bytes(&module_path)?;
     let info = inspect(&bytes).with_context(|| format!("cannot load {}", module_path.display()))?;
     let allocators: Vec<_> = glue_allocator(&module_path, &info).into_iter().collect();

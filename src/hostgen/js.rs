@@ -66,6 +66,10 @@ fn header(plan: &Plan, w: &mut Writer) {
         "// Node 18 or later: node host.mjs [path/to/{}]",
         plan.module_file
     ));
+    w.line(format!(
+        "// Without a path it reads {} from this file's folder.",
+        plan.module_path
+    ));
     if plan.memories > 1 {
         w.line(format!(
             "// The module has {} memories: it needs multi-memory (Node 22, Chrome 120, Firefox 125).",
@@ -84,11 +88,23 @@ fn header(plan: &Plan, w: &mut Writer) {
 }
 
 fn setup(plan: &Plan, needs: &Needs, w: &mut Writer) {
-    w.line(format!("const source = {};", js_string(&plan.module_file)));
+    w.comment("The module, from this file's folder.");
+    w.line(format!("const source = {};", js_string(&plan.module_path)));
     w.line("const inNode = typeof process === \"object\" && process.versions?.node !== undefined;");
-    w.line("const bytes = inNode");
-    w.line("  ? await (await import(\"node:fs/promises\")).readFile(process.argv[2] ?? source)");
-    w.line("  : await (await fetch(source)).arrayBuffer();");
+    w.line("const bytes = inNode ? await readInNode() : await (await fetch(new URL(source, import.meta.url))).arrayBuffer();");
+    w.line("");
+    w.line("async function readInNode() {");
+    w.line("  const { fileURLToPath } = await import(\"node:url\");");
+    w.line("  const { dirname, resolve } = await import(\"node:path\");");
+    w.line("  const path = process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), source);");
+    w.line("  try {");
+    w.line("    return await (await import(\"node:fs/promises\")).readFile(path);");
+    w.line("  } catch (err) {");
+    w.line("    const why = err.code === \"ENOENT\" ? \"no such file\" : err.message;");
+    w.line("    console.error(`cannot read the module at ${path} (${why}): give its path, node host.mjs PATH`);");
+    w.line("    process.exit(1);");
+    w.line("  }");
+    w.line("}");
     w.line("");
     if !plan.stubs.is_empty() {
         w.comment("Imports this host does not provide get stubs, as in the session.");

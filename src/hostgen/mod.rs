@@ -46,7 +46,9 @@ impl Lang {
 
 /// The host program that does `recipe`'s steps on the module `info` describes.
 /// `allocators` are those known from elsewhere (emscripten glue); `session` names the
-/// session file in the program's header.
+/// session file in the program's header. The program looks for the module at
+/// `recipe.module.path` taken from its own folder: make it relative to the folder the
+/// program is written to (`recipe::relative_path`).
 pub fn host_program(
     lang: Lang,
     recipe: &Recipe,

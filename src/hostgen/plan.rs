@@ -13,8 +13,12 @@ use crate::recipe::{self, Data, Expr, Input, Op, Recipe, Returns};
 pub struct Plan {
     /// The session file's name, for the program's header.
     pub session: String,
-    /// The module's file name: the program's default argument, and WASI's `argv[0]`.
+    /// The module's file name: WASI's `argv[0]`, and how headers name it.
     pub module_file: String,
+    /// Where the program looks for the module when not given a path: the session's
+    /// module path, as the caller made it relative to the program's folder
+    /// (`../assets/append.wasm`), or absolute.
+    pub module_path: String,
     /// The exported memory the steps use.
     pub memory: String,
     /// How many memories the module has (more than one needs multi-memory).
@@ -142,6 +146,7 @@ impl Plan {
             || "module.wasm".to_owned(),
             |n| n.to_string_lossy().into_owned(),
         );
+        let module_path = recipe.module.path.to_string_lossy().into_owned();
         let host = HostConfig::from_settings(&recipe.host, &module_file);
         let memory = info
             .exports
@@ -212,6 +217,7 @@ impl Plan {
         Ok(Self {
             session: session.to_owned(),
             module_file,
+            module_path,
             memory,
             memories: info.memories.len(),
             wasi,

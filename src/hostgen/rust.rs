@@ -94,8 +94,9 @@ fn header(plan: &Plan) -> String {
         out,
         "//! ```\n\
          //!\n\
-         //! Run it with the module's path (default: `{path}`): `cargo run -- {path}`\n\n",
-        path = plan.module_file
+         //! It looks for the module at `{path}` from this file's folder;\n\
+         //! give another path with `cargo run -- PATH`.\n\n",
+        path = plan.module_path
     );
     let mut uses = vec!["Engine", "Linker", "Module", "Result", "Store"];
     if !plan.stubs.is_empty() {
@@ -117,15 +118,23 @@ fn header(plan: &Plan) -> String {
 }
 
 fn setup(plan: &Plan, needs: &Needs, w: &mut Writer) {
-    w.line("let path = std::env::args()");
-    w.line("    .nth(1)");
-    w.line(format!(
-        "    .unwrap_or_else(|| {:?}.to_owned());",
-        plan.module_file
-    ));
+    w.line("let path = match std::env::args().nth(1) {");
+    w.line("    Some(path) => std::path::PathBuf::from(path),");
+    w.line("    // The module's path, from this file's folder, replaces this file's name.");
+    w.line("    None => std::path::Path::new(env!(\"CARGO_MANIFEST_DIR\"))");
+    w.line("        .join(file!())");
+    w.line(format!("        .with_file_name({:?}),", plan.module_path));
+    w.line("};");
+    w.line("if !path.is_file() {");
+    w.line("    let path = path.display();");
+    w.line(
+        "    eprintln!(\"cannot find the module at {path}: give its path, `cargo run -- PATH`\");",
+    );
+    w.line("    std::process::exit(1);");
+    w.line("}");
     w.line("let engine = Engine::default();");
     w.line("let module = Module::from_file(&engine, &path)");
-    w.line("    .with_context(|| format!(\"cannot load the module {path}\"))?;");
+    w.line("    .with_context(|| format!(\"cannot load the module {}\", path.display()))?;");
     let linker_mut = if plan.wasi.is_some() || !plan.stubs.is_empty() {
         "mut "
     } else {

@@ -66,12 +66,13 @@ fn folder_of(path: &Path) -> PathBuf {
     }
 }
 
-/// `target` as seen from `folder`: relative when both resolve to absolute paths
-/// (`../assets/append.wasm`), else as given.
-fn relative_path(target: &Path, folder: &Path) -> PathBuf {
-    let (Ok(target_abs), Ok(folder_abs)) =
-        (std::path::absolute(target), std::path::absolute(folder))
-    else {
+/// `target` as seen from `folder`: relative when the two share more than the root
+/// (`../assets/append.wasm`), else absolute (a path relative to the working folder
+/// would mean nothing beside the file); as given only when it cannot be made absolute.
+pub fn relative_path(target: &Path, folder: &Path) -> PathBuf {
+    // Canonical where the path exists, so `..` and symlinks cannot mislead the walk.
+    let resolved = |p: &Path| std::fs::canonicalize(p).or_else(|_| std::path::absolute(p));
+    let (Ok(target_abs), Ok(folder_abs)) = (resolved(target), resolved(folder)) else {
         return target.to_path_buf();
     };
     let target_parts: Vec<Component> = target_abs.components().collect();
@@ -83,7 +84,7 @@ fn relative_path(target: &Path, folder: &Path) -> PathBuf {
         .count();
     // Only the root in common: an absolute path says more than a chain of `..`.
     if common <= 1 {
-        return target.to_path_buf();
+        return target_abs;
     }
     let mut relative = PathBuf::new();
     for part in &folder_parts[common..] {
@@ -129,6 +130,12 @@ mod tests {
         assert_eq!(rel("/a/b/m.wasm", "/a/b"), PathBuf::from("m.wasm"));
         assert_eq!(rel("/a/b/m.wasm", "/a/c"), PathBuf::from("../b/m.wasm"));
         assert_eq!(rel("/x/m.wasm", "/a/c"), PathBuf::from("/x/m.wasm"));
+        // A path relative to the working folder, saved far from it, becomes absolute.
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            rel("assets/m.wasm", "/nowhere/near"),
+            here.join("assets/m.wasm")
+        );
         assert_eq!(
             module_path_line("version = 1\n\n[module]\npath = \"m.wasm\"\n"),
             Some(4)

@@ -13,13 +13,14 @@ mod io;
 mod lesson;
 mod seed;
 
+use crate::text::count;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 pub use check::{NameError, check_names};
 pub use file::{FORMAT_VERSION, RecipeError, parse, print, sha256_hex};
-pub use io::{file_name, load, module_path_line, save, write_atomically};
+pub use io::{file_name, load, module_path_line, relative_path, save, write_atomically};
 pub use lesson::{NoteValues, fill_note, placeholders};
 pub use seed::{Returns, SeedChoice, SeedStage, seed_step, seed_steps};
 
@@ -241,7 +242,7 @@ impl Op {
     /// `read result bytes at ptr`.
     pub fn describe(&self) -> String {
         match self {
-            Self::Input(input) => format!("input ({} bytes)", input.bytes().len()),
+            Self::Input(input) => format!("input ({})", count(input.bytes().len() as u64, "byte")),
             Self::Alloc { export, size, .. } => format!("{export}({size})"),
             Self::Write { at, .. } => format!("write at {at}"),
             Self::Call { export, args, .. } => {

@@ -2,7 +2,7 @@
 //! hex view as a picture (File ▸ Save picture, `wasmscope shot`), saved or copied.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -13,22 +13,27 @@ use super::state::{AppState, LogKind};
 use super::{App, DEMO_FILE_NAME, DEMO_NAME};
 use crate::hostgen::{Lang, host_program};
 use crate::memory::MapKind;
-use crate::recipe::write_atomically;
+use crate::recipe::{relative_path, write_atomically};
 
 impl App {
-    /// The session shown as a `lang` host program for the module shown.
-    fn host_program(&self, lang: Lang) -> Result<String> {
+    /// The session shown as a `lang` host program for the module shown, to be saved
+    /// in `folder` (it looks for the module from there; `None`: a copy, which names
+    /// the module by its absolute path).
+    fn host_program(&self, lang: Lang, folder: Option<&Path>) -> Result<String> {
         let module = self
             .state
             .module
             .as_ref()
             .context("open a module and run some steps first")?;
         let mut session = self.state.session.clone();
-        session.module.path = self
-            .state
-            .module_path
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(self.module_file_name()));
+        session.module.path = match &self.state.module_path {
+            Some(path) => match folder {
+                Some(folder) => relative_path(path, folder),
+                None => std::path::absolute(path).unwrap_or_else(|_| path.clone()),
+            },
+            // A module without a file of its own: beside the program, by its name.
+            None => PathBuf::from(self.module_file_name()),
+        };
         host_program(lang, &session, &module.info, &[], "made in the window")
     }
 
@@ -54,9 +59,10 @@ impl App {
     }
 
     /// Saves the `lang` program to `path` (atomically), and says so in the log.
-    pub(super) fn export_to(&mut self, lang: Lang, path: &std::path::Path) {
+    pub(super) fn export_to(&mut self, lang: Lang, path: &Path) {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         let saved = self
-            .host_program(lang)
+            .host_program(lang, Some(folder.unwrap_or(Path::new("."))))
             .and_then(|program| write_atomically(path, program.as_bytes()));
         match saved {
             Ok(()) => self.state.push_log(
@@ -76,7 +82,7 @@ impl App {
 
     /// Copies the `lang` program to the clipboard.
     pub(super) fn copy_export(&mut self, lang: Lang) {
-        match self.host_program(lang) {
+        match self.host_program(lang, None) {
             Ok(program) => {
                 self.engine_setup.ctx.copy_text(program);
                 self.state.push_log(

@@ -20,8 +20,18 @@ pub fn wasmscope_with_cache(args: &[&str], cache_dir: &Path) -> Output {
 
 /// Runs `wasmscope` with `args`, its compile cache in a folder of this test run.
 pub fn wasmscope(args: &[&str]) -> Output {
+    wasmscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs `wasmscope` with `args` from the working folder `dir`.
+pub fn wasmscope_in(dir: &Path, args: &[&str]) -> Output {
     let cache = std::env::temp_dir().join(format!("wasmscope-test-cache-{}", std::process::id()));
-    wasmscope_with_cache(args, &cache)
+    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(args)
+        .current_dir(dir)
+        .env("WASMSCOPE_CACHE_DIR", cache)
+        .output()
+        .unwrap()
 }
 
 /// What the run printed on stdout.

@@ -3,13 +3,26 @@
 // printed, except the host addresses, which JavaScript cannot see.
 //
 // Node 18 or later: node host.mjs [path/to/append.wasm]
+// Without a path it reads ../../../assets/append.wasm from this file's folder.
 // Browser: serve this file beside append.wasm and load it with <script type="module">.
 
-const source = "append.wasm";
+// The module, from this file's folder.
+const source = "../../../assets/append.wasm";
 const inNode = typeof process === "object" && process.versions?.node !== undefined;
-const bytes = inNode
-  ? await (await import("node:fs/promises")).readFile(process.argv[2] ?? source)
-  : await (await fetch(source)).arrayBuffer();
+const bytes = inNode ? await readInNode() : await (await fetch(new URL(source, import.meta.url))).arrayBuffer();
+
+async function readInNode() {
+  const { fileURLToPath } = await import("node:url");
+  const { dirname, resolve } = await import("node:path");
+  const path = process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), source);
+  try {
+    return await (await import("node:fs/promises")).readFile(path);
+  } catch (err) {
+    const why = err.code === "ENOENT" ? "no such file" : err.message;
+    console.error(`cannot read the module at ${path} (${why}): give its path, node host.mjs PATH`);
+    process.exit(1);
+  }
+}
 
 const imports = {
 };

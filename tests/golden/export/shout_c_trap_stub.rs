@@ -8,18 +8,28 @@
 //! wasmtime = "48"
 //! ```
 //!
-//! Run it with the module's path (default: `shout_c.wasm`): `cargo run -- shout_c.wasm`
+//! It looks for the module at `../../../assets/shout_c.wasm` from this file's folder;
+//! give another path with `cargo run -- PATH`.
 
 use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Result, Store, Val};
 
 fn main() -> Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "shout_c.wasm".to_owned());
+    let path = match std::env::args().nth(1) {
+        Some(path) => std::path::PathBuf::from(path),
+        // The module's path, from this file's folder, replaces this file's name.
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(file!())
+            .with_file_name("../../../assets/shout_c.wasm"),
+    };
+    if !path.is_file() {
+        let path = path.display();
+        eprintln!("cannot find the module at {path}: give its path, `cargo run -- PATH`");
+        std::process::exit(1);
+    }
     let engine = Engine::default();
     let module = Module::from_file(&engine, &path)
-        .with_context(|| format!("cannot load the module {path}"))?;
+        .with_context(|| format!("cannot load the module {}", path.display()))?;
     let mut linker = Linker::new(&engine);
 
     // Imports this host does not provide get stubs, as in the session.
