@@ -10,4 +10,5 @@ pub mod hostgen;
 pub mod inspect;
 pub mod memory;
 pub mod recipe;
+pub mod text;
 pub mod ui;

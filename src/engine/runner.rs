@@ -3,7 +3,7 @@
 //! `wasmscope run`/`replay` and the window's worker go through [`Runner::run`] and
 //! [`run_steps`]; nothing else runs a step.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 
 use super::session::{GlobalValue, Session};
-use super::steps::{Step, StepOutput, call_line, pointer_lines, result_line};
+use super::steps::{Step, StepOutput, call_label, call_line, pointer_lines, result_line};
 use super::values::{NumType, Value, format_values};
 use crate::memory::{RegionKind, Snapshot, TracedWrite, format_hex, overrun_report, parse_address};
 use crate::recipe::{self, Data, Input, Op, Returns};
@@ -82,6 +82,8 @@ impl StepReport {
 pub struct Bindings {
     ints: BTreeMap<String, u64>,
     bytes: BTreeMap<String, Vec<u8>>,
+    /// The integers that are guest addresses (an allocator's or a function's pointer).
+    addresses: BTreeSet<String>,
 }
 
 impl Bindings {
@@ -111,6 +113,25 @@ impl Bindings {
             names.insert(format!("len({name})"), bytes.len() as u64);
         }
         names
+    }
+
+    /// Whether `expr` is an address: written in hex, or computed from a pointer
+    /// (`ptr`, `ptr + 4`). Logs show addresses in hex, counts in decimal.
+    pub fn is_address(&self, expr: &recipe::Expr) -> bool {
+        let text = expr.as_str().trim_start();
+        text.starts_with("0x")
+            || crate::memory::names_used(text)
+                .is_ok_and(|names| names.iter().any(|n| self.addresses.contains(n)))
+    }
+
+    /// Binds the integer `name`; `address` says whether it is a guest address.
+    fn bind_int(&mut self, name: &str, value: u64, address: bool) {
+        self.ints.insert(name.to_owned(), value);
+        if address {
+            self.addresses.insert(name.to_owned());
+        } else {
+            self.addresses.remove(name);
+        }
     }
 
     /// The value of `expr` (`ptr + 4`, `len(input)`) over these names.
@@ -171,9 +192,13 @@ impl Runner {
         let started = Instant::now();
         let mut intro = Vec::new();
         let resolved = self.resolve(session, &step.op, &mut intro);
-        let label = match &resolved {
-            Ok(Some(concrete)) => concrete.label(),
-            Ok(None) | Err(_) => step.op.describe(),
+        let label = match (&resolved, &step.op) {
+            (Ok(Some(Step::Call { export, args })), Op::Call { args: exprs, .. }) => {
+                let hex: Vec<bool> = exprs.iter().map(|e| self.bindings.is_address(e)).collect();
+                call_label(export, args, &hex)
+            }
+            (Ok(Some(concrete)), _) => concrete.label(),
+            (Ok(None) | Err(_), _) => step.op.describe(),
         };
         let outcome = match resolved {
             Ok(Some(concrete)) => session
@@ -338,7 +363,7 @@ impl Runner {
             (Op::Alloc { name, .. }, StepOutput::Pointer(ptr)) => {
                 let input_len = self.bindings.bytes("input").map_or(0, |b| b.len() as u64);
                 report.pointer = Some((*ptr, input_len));
-                self.bindings.ints.insert(name.clone(), *ptr);
+                self.bindings.bind_int(name, *ptr, true);
                 if let Some(range) = &target {
                     self.allocation = Some((range.clone(), report.label.clone()));
                 }
@@ -363,7 +388,8 @@ impl Runner {
                     _ => None,
                 };
                 if let Some(value) = first {
-                    self.bindings.ints.insert(name.clone(), value);
+                    self.bindings
+                        .bind_int(name, value, *returns == Returns::Ptr);
                 }
                 let line = match (returns, first) {
                     (Returns::Value, _) => {

@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::session::Session;
 use super::values::{Value, format_values};
 use crate::memory::format_ranges;
+use crate::text::count;
 
 /// One thing the host does to the guest.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,12 +61,14 @@ impl Step {
     pub fn label(&self) -> String {
         match self {
             Self::Alloc { export, size } => format!("{export}({size})"),
-            Self::Write { ptr, bytes } => format!("write {} bytes at {ptr:#x}", bytes.len()),
+            Self::Write { ptr, bytes } => {
+                format!("write {} at {ptr:#x}", count(bytes.len() as u64, "byte"))
+            }
             Self::Call { export, args } => {
                 let args: Vec<String> = args.iter().map(arg_text).collect();
                 format!("{export}({})", args.join(", "))
             }
-            Self::Read { ptr, len } => format!("read {len} bytes at {ptr:#x}"),
+            Self::Read { ptr, len } => format!("read {} at {ptr:#x}", count(*len, "byte")),
         }
     }
 
@@ -78,6 +81,26 @@ impl Step {
             _ => None,
         }
     }
+}
+
+/// `export(args)` with the arguments flagged in `hex` (addresses) in hex and the
+/// others as written: `append(0x400, 16)`.
+pub fn call_label(export: &str, args: &[Value], hex: &[bool]) -> String {
+    let args: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(
+            |(i, arg)| match (arg, hex.get(i).copied().unwrap_or(false)) {
+                (Value::I32(v), true) => format!("{:#x}", *v as u32),
+                (Value::I64(v), true) => format!("{:#x}", *v as u64),
+                (Value::I32(v), false) => v.to_string(),
+                (Value::I64(v), false) => v.to_string(),
+                (Value::F32(v), _) => v.to_string(),
+                (Value::F64(v), _) => v.to_string(),
+            },
+        )
+        .collect();
+    format!("{export}({})", args.join(", "))
 }
 
 /// A value as an argument in a label: integers that look like addresses in hex.

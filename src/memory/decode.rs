@@ -35,7 +35,8 @@ impl fmt::Display for LebError {
         match self {
             Self::Truncated { len_bytes } => write!(
                 f,
-                "memory ends after {len_bytes} byte(s), all with the continuation bit set"
+                "memory ends after {}, all with the continuation bit set",
+                crate::text::count(*len_bytes as u64, "byte")
             ),
             Self::TooLong => write!(
                 f,

@@ -56,7 +56,7 @@ impl TracedWrite {
             Written::Fill(byte) => format!("{byte:02x} x {}", self.range.end - self.range.start),
             Written::Copy { from } => format_range(from),
             Written::Segment { index, offset } => format!("data segment {index} +{offset:#x}"),
-            Written::Grown { pages } => format!("{pages} new page(s)"),
+            Written::Grown { pages } => crate::text::count(*pages, "new page"),
         };
         let trapped = if self.trapped {
             " (trapped: nothing written)"
