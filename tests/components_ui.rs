@@ -221,3 +221,35 @@ fn a_components_import_stub_is_chosen_in_the_module_tab() {
         "{log}"
     );
 }
+
+/// A component opened from a file is a recent file, and nothing of the module before
+/// it stays: its overrun marks, highlights and writers are gone.
+#[test]
+fn a_component_after_a_module_with_an_overrun_keeps_none_of_its_marks() {
+    let mut harness = harness(None, pinned());
+    common::type_into(&mut harness, "size", "21");
+    harness.state_mut().apply(wasmscope::ui::UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().walk.result.is_some()
+    });
+    assert!(!harness.state().state().marks.overruns.is_empty());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/component.wasm");
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::Open(path));
+    harness.step();
+    settle(&mut harness, "the component", |app| {
+        app.state().ready && app.state().component.is_some()
+    });
+    let state = harness.state().state();
+    assert!(state.marks.overruns.is_empty());
+    assert!(state.marks.allocations.is_empty());
+    assert!(state.regions.is_empty());
+    assert!(state.writers.writer_at(0x11_0008).is_none());
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Recent files").hover();
+    harness.run_steps(4);
+    harness.get_by_label_contains("assets/component.wasm");
+}

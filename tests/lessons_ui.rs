@@ -58,8 +58,13 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
         text.contains("live at 0x7f0000110008, which is the memory's base 0x7f0000000000"),
         "{text}"
     );
-    // The note points at the allocation: selected in the hex view.
-    assert_eq!(harness.state().hex().cursor, Some(0x11_0008));
+    // The note points at the allocation: outlined in the hex view, not selected, so
+    // the colours the notes speak of ("the green bytes") stay visible.
+    assert_eq!(
+        harness.state().state().shown,
+        Some(0x11_0008..0x11_0008 + 46)
+    );
+    assert_eq!(harness.state().hex().selection(), None);
 
     for page in 2..=3 {
         next(&mut harness, page);

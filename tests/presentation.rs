@@ -28,6 +28,12 @@ fn long_export_names_are_cut_and_whole_on_hover_at_200_percent() {
     });
     let long = "sqlite3_status64_highwater_of_the_page_cache";
     harness.snapshot("long_names_200_percent");
+    // 4 Call's chooser is cut too, so its row (and the result after it) stays in the
+    // panel: at most 190 points wide, where the whole name needs about 300.
+    let call_chooser = harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "function")
+        .rect();
+    assert!(call_chooser.width() <= 190.0, "{call_chooser:?}");
     // The button shows the name cut; hovering it shows the whole name.
     harness.get_by_label(long).hover();
     for _ in 0..10 {

@@ -48,6 +48,12 @@ fn seed_walkthrough_step_by_step() {
     assert!(log_text(harness.state()).contains(&format!("Result: {RESULT}")));
     assert!(log_text(harness.state()).contains(&format!("Host memory pointer {PINNED_BASE:#x}")));
     harness.snapshot("after_call_read");
+    // ...and the toolbar says that Read itself changed nothing; a marked byte names
+    // the step that changed it, not "the last step".
+    harness.get_by_label("Last step changed nothing");
+    harness.hover_at(harness.state().hex().byte_pos(ptr + 20).unwrap());
+    harness.run_steps(4);
+    harness.get_by_label(&format!("changed by append({ptr:#x}, 16)"));
 }
 
 #[test]
@@ -214,7 +220,43 @@ fn hovering_a_byte_shows_its_offset_address_and_value() {
     harness.get_by_label(&format!("host address {host:#x}"));
     // 't', the ninth byte of "The input string".
     harness.get_by_label("u8  116 (0x74)");
+    harness.get_by_label(&format!("changed by write 16 bytes at {ptr:#x}"));
     harness.snapshot("hover_byte");
+}
+
+/// Start over starts from a fresh instance: the timeline and session are empty, and
+/// the next Alloc gets the first pointer again (the old instance's heap is gone).
+#[test]
+fn start_over_begins_on_a_fresh_instance() {
+    let mut harness = harness(None, pinned());
+    harness.state_mut().apply(UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+    let first_ptr = harness.state().state().walk.ptr.unwrap();
+    click_and_settle(&mut harness, "Start over");
+    settle(&mut harness, "Start over", |app| {
+        app.state().running.is_none() && app.state().timeline.is_empty()
+    });
+    assert!(harness.state().state().session.steps.is_empty());
+    click_and_settle(&mut harness, "2 Alloc");
+    assert_eq!(harness.state().state().walk.ptr, Some(first_ptr));
+}
+
+/// 4 Call starts on the likely string function: never the ownership guest's
+/// `dealloc`, which comes first among its `(ptr, len)` exports.
+#[test]
+fn four_call_starts_on_a_string_function_not_a_deallocator() {
+    let mut harness = harness(None, pinned());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/strings.wasm");
+    harness.state_mut().apply(UiCommand::Open(path));
+    harness.step();
+    settle(&mut harness, "strings.wasm", |app| {
+        app.state().ready && app.state().module_path.is_some()
+    });
+    let call = harness.state().state().walk.call_export.clone();
+    assert!(["reverse", "upper"].contains(&call.as_str()), "{call}");
 }
 
 #[test]
@@ -362,6 +404,9 @@ fn a_ptr_len_function_starts_with_the_walkthroughs_input() {
     };
     assert_eq!(arg(&harness, "arg 0: i32"), format!("{ptr:#x}"));
     assert_eq!(arg(&harness, "arg 1: i32"), "16");
+    // Each field shows the whole pointer (it was a few characters wide).
+    let field = harness.get_by_label("arg 0: i32").rect();
+    assert!(field.width() >= 120.0, "{field:?}");
     harness.get_by_label("Call append").click();
     harness.step();
     settle(&mut harness, "the call", |app| {
@@ -438,4 +483,52 @@ fn the_walkthrough_reads_a_new_buffer_a_pointer_points_at() {
     harness.get_by_label(&format!("new buffer at {new_ptr:#x}"));
     let kinds: Vec<&str> = state.session.steps.iter().map(|s| s.op.kind()).collect();
     assert_eq!(kinds, ["alloc", "write", "call", "call", "read"]);
+}
+
+/// The module panel of a newly opened module starts at the top, not where the
+/// previous module's panel was scrolled to.
+#[test]
+fn another_module_starts_at_the_top_of_the_module_panel() {
+    let many = |prefix: &str| {
+        let funcs: String = (0..80)
+            .map(|i| format!("(func (export \"{prefix}{i}\"))"))
+            .collect();
+        format!("(module (memory (export \"memory\") 1) {funcs})")
+    };
+    let mut harness = harness(None, pinned());
+    let load = |harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>, prefix: &str| {
+        harness.state_mut().apply(UiCommand::LoadBytes {
+            name: format!("{prefix}.wat"),
+            bytes: many(prefix).into_bytes(),
+        });
+        harness.step();
+        settle(harness, prefix, |app| {
+            app.state().ready
+                && app
+                    .state()
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| m.name.starts_with(prefix))
+        });
+    };
+    load(&mut harness, "first");
+    let top = harness.get_by_label("first0").rect().top();
+    // Scroll the panel down with the wheel, over it.
+    harness.hover_at(egui::pos2(100.0, 400.0));
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -1500.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(10);
+    assert!(
+        harness.get_by_label("first0").rect().top() < top - 500.0,
+        "scrolled"
+    );
+    load(&mut harness, "second");
+    harness.run_steps(2);
+    let second = harness.get_by_label("second0").rect().top();
+    assert!((second - top).abs() < 1.0, "{second} vs {top}");
 }

@@ -72,6 +72,64 @@ impl ModuleInfo {
             .collect()
     }
 
+    /// The `(ptr, len)` function a user most likely wants to call with a string: the
+    /// seed's `append`, else one whose name suggests a string transform (`upper`,
+    /// `reverse`, `greet`), preferring one that returns an integer. Never an allocator,
+    /// a deallocator or a toolchain's own helper (`__wbindgen_free`, `__wbg_set_…`).
+    pub fn likely_string_function(&self) -> Option<&str> {
+        const HELPERS: &[&str] = &["alloc", "free", "drop", "destroy", "release", "dispose"];
+        const STRINGY: &[&str] = &[
+            "append",
+            "upper",
+            "lower",
+            "reverse",
+            "greet",
+            "hello",
+            "shout",
+            "echo",
+            "concat",
+            "trim",
+            "capital",
+            "transform",
+            "process",
+            "encode",
+            "decode",
+            "format",
+            "convert",
+            "hash",
+            "parse",
+            "replace",
+            "render",
+            "str",
+            "text",
+            "utf8",
+            "name",
+        ];
+        let score = |name: &str, sig: &FuncSignature| {
+            let lower = name.to_ascii_lowercase();
+            let stringy = STRINGY.iter().any(|w| lower.contains(w));
+            (name == "append", stringy, sig.returns_one_integer())
+        };
+        self.func_exports()
+            .filter(|(name, sig)| {
+                let lower = name.to_ascii_lowercase();
+                matches!(sig.params.as_slice(), [p, l] if p.is_integer() && l.is_integer())
+                    && !name.starts_with("__")
+                    && !lower.starts_with("set_")
+                    && !lower.contains("_set_")
+                    && !HELPERS.iter().any(|h| lower.contains(h))
+            })
+            // The best score wins; among equals, the first in module order.
+            .fold(None, |best: Option<(&str, _)>, (name, sig)| {
+                let this = score(name, sig);
+                match best {
+                    Some((_, top)) if top >= this => best,
+                    _ => Some((name, this)),
+                }
+            })
+            .map(|(name, _)| name)
+    }
+
     /// Exported functions `() -> integer`: where a function returning a new buffer's
     /// pointer keeps its length (the ownership guest's `last_len`).
     pub fn length_functions(&self) -> Vec<&str> {

@@ -283,3 +283,35 @@ fn render_text_is_deterministic_and_readable() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[test]
+fn the_likely_string_function_is_never_a_deallocator_or_a_setter() {
+    let likely = |funcs: &str| {
+        let info = inspect_wat(&format!("(module (memory (export \"memory\") 1) {funcs})"));
+        info.likely_string_function().map(str::to_owned)
+    };
+    let f = |name: &str, result: &str| {
+        format!("(func (export \"{name}\") (param i32 i32) {result} unreachable)")
+    };
+    let len = "(result i32)";
+    // The ownership guest: `dealloc` comes first, `upper` is the string function.
+    let strings = [f("dealloc", ""), f("upper", len), f("reverse", "")].concat();
+    assert_eq!(likely(&strings).as_deref(), Some("upper"));
+    // The seed's `append` wins over everything.
+    let seed = [f("upper", len), f("append", len)].concat();
+    assert_eq!(likely(&seed).as_deref(), Some("append"));
+    // wasm-bindgen: a struct setter and the toolchain's own free come first.
+    let bindgen = [
+        f("__wbg_set_point_x", ""),
+        f("__wbindgen_free", ""),
+        f("point_set_y", ""),
+        f("greet", len),
+    ]
+    .concat();
+    assert_eq!(likely(&bindgen).as_deref(), Some("greet"));
+    // No string-like name: the first that returns an integer.
+    let plain = [f("f", ""), f("g", len)].concat();
+    assert_eq!(likely(&plain).as_deref(), Some("g"));
+    // Only a deallocator: nothing is offered as the default.
+    assert_eq!(likely(&f("free_buffer", "")), None);
+}

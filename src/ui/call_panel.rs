@@ -53,6 +53,9 @@ fn num_type(ty: &ValType) -> Option<NumType> {
     }
 }
 
+/// Width of a typed argument's field: room for a 64-bit hex value.
+const ARG_FIELD_WIDTH: f32 = 150.0;
+
 /// Typed fields for `sig`'s parameters and a Call button.
 pub fn call_ui(
     ui: &mut egui::Ui,
@@ -67,12 +70,11 @@ pub fn call_ui(
     egui::Grid::new("call_args").num_columns(3).show(ui, |ui| {
         for (index, (ty, text)) in sig.params.iter().zip(form.args.iter_mut()).enumerate() {
             let label = ui.label(format!("arg {index}: {ty}"));
-            ui.add(
-                egui::TextEdit::singleline(text)
-                    .hint_text("0")
-                    .desired_width(120.0),
-            )
-            .labelled_by(label.id);
+            // Sized explicitly: a grid cell would otherwise keep it a few characters
+            // wide (`0x1c0100` showed as `)100`).
+            let size = egui::vec2(ARG_FIELD_WIDTH, ui.spacing().interact_size.y);
+            ui.add_sized(size, egui::TextEdit::singleline(text).hint_text("0"))
+                .labelled_by(label.id);
             let value = match num_type(ty) {
                 Some(num) if text.trim().is_empty() => num.parse("0").map_err(|e| e.to_string()),
                 Some(num) => num.parse(text).map_err(|e| format!("{e:#}")),

@@ -32,7 +32,8 @@ pub enum UiCommand {
     Stage(Stage),
     /// Run the remaining walkthrough stages in order.
     RunAll,
-    /// Start the walkthrough over (keeps the input and choices).
+    /// Start the walkthrough over on a fresh instance (keeps the input and choices;
+    /// the session's steps and the timeline are dropped).
     ResetWalkthrough,
     /// Call any export with typed arguments.
     Call {
@@ -168,6 +169,7 @@ impl App {
                 }
             }
             UiCommand::ResetWalkthrough => {
+                self.rewind(0);
                 self.state.walk.reset_progress();
                 self.state.regions.clear();
             }

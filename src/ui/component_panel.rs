@@ -8,6 +8,7 @@ use super::module_panel::stub_chooser_ui;
 use super::settings::Settings;
 use super::state::AppState;
 use crate::engine::human_bytes;
+use crate::text::count;
 use egui::RichText;
 
 /// Draws the component's description and the call form.
@@ -21,10 +22,10 @@ pub fn component_ui(
 ) {
     ui.heading(&component.name);
     ui.label(format!(
-        "{} · a component · {} functions · {} core modules",
+        "{} · a component · {} · {}",
         human_bytes(component.info.size_bytes),
-        component.exports.len(),
-        component.info.core_modules.len()
+        count(component.exports.len() as u64, "function"),
+        count(component.info.core_modules.len() as u64, "core module")
     ));
     ui.separator();
     ui.strong("Call a function");

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::state::{AppState, LogKind};
-use super::timeline::{StepMark, Timeline};
+use super::timeline::StepMark;
 use crate::engine::{AbiRoles, AbiTrace, ComponentExport, results_text};
 use crate::inspect::ComponentInfo;
 use crate::memory::{Region, RegionKind, Snapshot, ranges_len_bytes, set_region};
@@ -48,9 +48,7 @@ impl AppState {
         self.loading = None;
         self.pending = None;
         self.ready = true;
-        self.regions.clear();
-        self.timeline = Timeline::default();
-        self.live = None;
+        self.forget_instance();
         self.take_snapshot(snapshot, None);
     }
 

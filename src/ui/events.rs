@@ -3,12 +3,11 @@
 
 use crate::engine::worker::{Event, ReplayInfo};
 use crate::engine::{RunEnd, human_bytes};
-use crate::memory::WriteMap;
 use crate::recipe::Recipe;
+use crate::text::count;
 
 use super::marks::MemoryMarks;
 use super::state::{AppState, LoadedModule, LogKind, Memories, SessionOffer};
-use super::timeline::Timeline;
 use super::walkthrough::Walkthrough;
 
 /// What the app should do after an event (the reducer itself sends nothing).
@@ -62,13 +61,7 @@ impl AppState {
                     self.walk.reset_progress();
                 }
                 self.session = *session;
-                self.regions.clear();
-                self.marks = MemoryMarks::default();
-                self.writers = WriteMap::default();
-                self.writer_totals.clear();
-                self.timeline = Timeline::default();
-                self.bindings = crate::engine::Bindings::default();
-                self.live = None;
+                self.forget_instance();
                 self.stages.clear();
                 self.loading = None;
                 self.ready = true;
@@ -228,8 +221,8 @@ impl AppState {
                 self.push_log(
                     LogKind::Info,
                     format!(
-                        "Saved the session ({} steps) to {}{module}",
-                        self.session.steps.len(),
+                        "Saved the session ({}) to {}{module}",
+                        count(self.session.steps.len() as u64, "step"),
                         path.display()
                     ),
                 );
@@ -280,7 +273,10 @@ impl AppState {
             let took = self.took(replay.took_ms);
             self.push_log(
                 LogKind::Info,
-                format!("Replayed {} steps{took}{failed}; memory {memory}", end.ran),
+                format!(
+                    "Replayed {}{took}{failed}; memory {memory}",
+                    count(end.ran as u64, "step")
+                ),
             );
             if let Some(why) = replay.inexact {
                 self.push_log(LogKind::Info, format!("Note: {why}"));

@@ -290,7 +290,7 @@ impl App {
     }
 
     fn handle_event(&mut self, event: Event) {
-        let loaded = matches!(event, Event::Loaded { .. });
+        let loaded = matches!(event, Event::Loaded { .. } | Event::ComponentLoaded { .. });
         if let Some(Followup::OpenSession(session)) = self.state.apply(event) {
             self.open_session(*session);
         }
@@ -304,10 +304,6 @@ impl App {
         }
         if let Some(offset) = self.state.scroll_to.take() {
             self.hex.reveal(offset);
-        }
-        if let Some(range) = self.state.select.take() {
-            self.hex.cursor = Some(range.start);
-            self.hex.anchor = Some(range.end.saturating_sub(1).max(range.start));
         }
     }
 }

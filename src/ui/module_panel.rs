@@ -2,6 +2,7 @@
 //! call it and see its WAT), imports (with a stub chooser each), and globals with
 //! their current values.
 
+use crate::text::count;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
@@ -41,10 +42,10 @@ pub fn module_ui(
         });
     }
     ui.label(format!(
-        "{} · {} functions · {} exports",
+        "{} · {} · {}",
         human_bytes(info.size_bytes),
-        info.functions,
-        info.exports.len()
+        count(info.functions as u64, "function"),
+        count(info.exports.len() as u64, "export")
     ));
     for memory in &info.memories {
         let max = memory
@@ -56,9 +57,9 @@ pub fn module_ui(
             "memory32"
         };
         ui.label(format!(
-            "Memory {}: {} pages ({}), {max}, {width}",
+            "Memory {}: {} ({}), {max}, {width}",
             memory.index,
-            memory.min_pages,
+            count(memory.min_pages, "page"),
             human_bytes(memory.min_pages * memory.page_size_bytes)
         ));
     }
@@ -68,6 +69,8 @@ pub fn module_ui(
     ui.separator();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
+        // Another module starts at the top; the same one loaded again keeps its place.
+        .id_salt(("module panel", &state.session.module.sha256))
         .show(ui, |ui| {
             exports_ui(ui, state, info, form);
             selected_export_ui(ui, module, state.can_step(), &state.breakpoints, form, cmds);
@@ -140,7 +143,7 @@ fn export_type(export: &crate::inspect::ExportInfo, info: &ModuleInfo) -> String
         return sig.to_string();
     }
     if let Some(memory) = &ty.memory {
-        return format!("{} pages", memory.min_pages);
+        return count(memory.min_pages, "page");
     }
     if let Some(global) = &ty.global {
         let mutability = if global.mutable { "mut " } else { "" };

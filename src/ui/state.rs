@@ -128,6 +128,8 @@ pub struct Changed {
     pub ranges: Vec<Range<u64>>,
     /// The step's label (`append(0x110008, 16)`).
     pub step: String,
+    /// Steps after it changed nothing (a read): the marks are older than the last step.
+    pub stale: bool,
 }
 
 /// The window's state.
@@ -188,8 +190,9 @@ pub struct AppState {
     pub engine_stopped: Option<String>,
     /// A guest offset the hex view should bring into view.
     pub scroll_to: Option<u64>,
-    /// Bytes the hex view should select (where a lesson's note points).
-    pub select: Option<std::ops::Range<u64>>,
+    /// Bytes a lesson's note points at: outlined in the hex view, so the colours
+    /// the note speaks of stay visible.
+    pub shown: Option<std::ops::Range<u64>>,
     /// The names the session's steps bound, after the newest step.
     pub bindings: crate::engine::Bindings,
     /// The lesson being followed.
@@ -238,7 +241,7 @@ impl Default for AppState {
             breakpoints: Vec::new(),
             engine_stopped: None,
             scroll_to: None,
-            select: None,
+            shown: None,
             bindings: crate::engine::Bindings::default(),
             lesson: None,
             changed: Changed::default(),
@@ -268,11 +271,12 @@ impl AppState {
     pub(super) fn take_snapshot(&mut self, snapshot: Arc<Snapshot>, step: Option<&str>) {
         let before = self.snapshot.len_bytes();
         match step {
-            Some(_) if snapshot.changed().is_empty() => {}
+            Some(_) if snapshot.changed().is_empty() => self.changed.stale = true,
             Some(step) => {
                 self.changed = Changed {
                     ranges: snapshot.changed().to_vec(),
                     step: step.to_owned(),
+                    stale: false,
                 };
             }
             None => self.changed = Changed::default(),
@@ -297,8 +301,26 @@ impl AppState {
         self.engine_stopped = Some(why);
     }
 
+    /// Forgets everything about the instance shown before a new one (a module's or a
+    /// component's): highlights, marks, writers, the timeline, bindings, the lesson's
+    /// outline. One list, for every kind of load.
+    pub(super) fn forget_instance(&mut self) {
+        self.regions.clear();
+        self.marks = MemoryMarks::default();
+        self.writers = WriteMap::default();
+        self.writer_totals.clear();
+        self.timeline = Timeline::default();
+        self.bindings = crate::engine::Bindings::default();
+        self.live = None;
+        self.shown = None;
+    }
+
     /// A load of `name` (from `path`, if it has one) begins: returns its generation.
+    /// A call still running or paused in the instance it replaces is ended by the
+    /// worker, and its events are stale, so the window stops waiting for them here.
     pub fn begin_load(&mut self, name: String, path: Option<PathBuf>) -> u64 {
+        self.running = None;
+        self.paused = None;
         self.generation += 1;
         self.loading = Some(name);
         self.loading_path = path;
@@ -312,7 +334,7 @@ impl AppState {
             return;
         }
         self.running = Some(Running {
-            label: format!("replaying {steps} steps"),
+            label: format!("replaying {}", crate::text::count(steps as u64, "step")),
             step: None,
             started: Instant::now(),
         });

@@ -75,9 +75,9 @@ impl AppState {
         );
         self.session.steps.push(report.step.clone());
         self.bindings = report.bindings.clone();
-        if let Some(range) = super::lessons::shown_range(&report) {
+        self.shown = super::lessons::shown_range(&report);
+        if let Some(range) = &self.shown {
             self.scroll_to = Some(range.start);
-            self.select = Some(range);
         }
         if report.failed() {
             self.stages.clear();

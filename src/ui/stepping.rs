@@ -50,6 +50,7 @@ impl AppState {
         self.changed = Changed {
             ranges: pause.snapshot.changed().to_vec(),
             step: label,
+            stale: false,
         };
         self.snapshot = pause.snapshot.clone();
         // Bring what the instruction wrote into view.

@@ -39,14 +39,16 @@ impl AppState {
             Some(comparison) => Changed {
                 ranges: comparison.ranges.clone(),
                 step: format!(
-                    "differences, {} vs {}",
+                    "the steps between {} and {}",
                     self.timeline.name(comparison.from),
                     self.timeline.name(comparison.to)
                 ),
+                stale: false,
             },
             None => Changed {
                 ranges: snapshot.changed().to_vec(),
                 step: label.to_owned(),
+                stale: false,
             },
         };
         self.log_focus = self.timeline.marks.get(index).and_then(|m| m.log_line);

@@ -91,7 +91,6 @@ impl Walkthrough {
     /// module.
     pub fn for_module(module: &LoadedModule, input: Option<&Input>) -> Self {
         let allocators = &module.allocators;
-        let calls = pointer_len_callables(&module.info);
         let pick = |names: &[String], preferred: &str| {
             if names.iter().any(|n| n == preferred) {
                 preferred.to_owned()
@@ -104,7 +103,11 @@ impl Walkthrough {
             Some(Input::Bytes(bytes)) => (crate::memory::format_hex(bytes), true),
             None => (SEED_INPUT.to_owned(), false),
         };
-        let call_export = pick(&calls, "append");
+        let call_export = module
+            .info
+            .likely_string_function()
+            .map(str::to_owned)
+            .unwrap_or_default();
         Self {
             input,
             input_is_hex,

@@ -1,6 +1,7 @@
 //! The seed's flow as numbered steps: input, Alloc, Write, Call, Read, Run all.
 //! Each step's button is enabled once the one before it has run.
 
+use crate::text::count;
 use egui::RichText;
 
 use super::walkthrough::{length_exports, returns_an_integer};
@@ -61,7 +62,11 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
 
             step_button(ui, walk, Stage::Write, busy, cmds);
             ui.label("copy the input to ptr");
-            result_label(ui, walk.written_len.map(|n| format!("{n} bytes written")));
+            result_label(
+                ui,
+                walk.written_len
+                    .map(|n| format!("{} written", count(n, "byte"))),
+            );
             ui.end_row();
 
             step_button(ui, walk, Stage::Call, busy, cmds);
@@ -120,6 +125,11 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
         }
         if ui
             .add_enabled(!busy && walk.ptr.is_some(), egui::Button::new("Start over"))
+            .on_hover_text(
+                "Start again on a fresh instance of the module: memory as it was \
+                 loaded, the session's steps and the timeline cleared (the input and \
+                 choices stay)",
+            )
             .clicked()
         {
             cmds.push(UiCommand::ResetWalkthrough);
@@ -146,7 +156,7 @@ fn input_row(ui: &mut egui::Ui, walk: &mut Walkthrough) {
         .labelled_by(label.id);
     });
     match walk.input_bytes() {
-        Ok(bytes) => ui.label(format!("{} bytes", bytes.len())),
+        Ok(bytes) => ui.label(count(bytes.len() as u64, "byte")),
         Err(err) => ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}")),
     };
 }
@@ -183,13 +193,25 @@ fn export_combo(ui: &mut egui::Ui, label: &str, selected: &mut String, names: &[
     } else {
         selected.clone()
     };
-    egui::ComboBox::from_label(label)
-        .selected_text(shown)
-        .show_ui(ui, |ui| {
-            for name in names {
-                ui.selectable_value(selected, name.clone(), name);
-            }
-        });
+    /// Longer names are cut (whole on hover), so the result column stays in the panel.
+    const LONG_NAME_CHARS: usize = 20;
+    let long = shown.chars().count() > LONG_NAME_CHARS;
+    let response = ui.scope(|ui| {
+        if long {
+            ui.set_max_width(190.0);
+        }
+        egui::ComboBox::from_label(label)
+            .selected_text(shown.as_str())
+            .truncate()
+            .show_ui(ui, |ui| {
+                for name in names {
+                    ui.selectable_value(selected, name.clone(), name);
+                }
+            })
+    });
+    if long {
+        response.inner.response.on_hover_text(shown);
+    }
 }
 
 /// A step's result, or a dash before the step ran; the label's response when shown.

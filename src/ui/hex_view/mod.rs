@@ -105,6 +105,7 @@ pub fn hex_view_ui(
         overruns: &state.marks.overruns,
         selection: view.selection(),
         matches: &matches,
+        outline: state.shown.clone(),
     };
     let rows = view.first_row..(view.first_row + view.visible_rows).min(total_rows);
     map_gutter_ui(ui, rows.clone(), per_row, state, hidden, gutter, row_height);
@@ -209,12 +210,33 @@ fn paint_rows(
 ) {
     let rect = painter.clip_rect();
     let row_height = row_height(ui, font);
+    let char_width = ui.fonts_mut(|f| f.glyph_width(font, '0'));
     let per_row = columns.bytes_per_row as u64;
     for (i, row) in rows.enumerate() {
         let galley = painter.layout_job(row_job(marks, row, columns, font, palette));
         let pos = rect.min + egui::vec2(0.0, i as f32 * row_height);
         painter.galley(pos, galley, palette.text);
         let offset = row * per_row;
+        if let Some(outline) = &marks.outline {
+            let start = outline.start.max(offset);
+            let end = outline.end.min(offset + per_row);
+            if start < end {
+                let (first, last) = ((start - offset) as usize, (end - offset - 1) as usize);
+                let char_x = |col: usize| pos.x + col as f32 * char_width;
+                let stroke = egui::Stroke::new(1.5, palette.outline);
+                let frame = |from: usize, to: usize| {
+                    let x = egui::Rangef::new(char_x(from) - 1.0, char_x(to) + 1.0);
+                    let y = egui::Rangef::new(pos.y, pos.y + row_height);
+                    let rect = egui::Rect::from_x_y_ranges(x, y);
+                    painter.rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Inside);
+                };
+                frame(columns.hex_char(first), columns.hex_char(last) + 2);
+                frame(
+                    columns.ascii_start() + first,
+                    columns.ascii_start() + last + 1,
+                );
+            }
+        }
         if offset.is_multiple_of(CHUNK_BYTES as u64)
             && offset > 0
             && !hidden.contains(&MapKind::PageBoundary)

@@ -104,6 +104,7 @@ pub fn picture_ui(
             overruns: &state.marks.overruns,
             selection: None,
             matches: &[],
+            outline: state.shown.clone(),
         };
         paint_rows(
             ui,

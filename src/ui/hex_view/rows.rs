@@ -26,6 +26,8 @@ pub struct Palette {
     pub search: Color32,
     /// Text and underline of changed bytes.
     pub changed: Color32,
+    /// The frame around outlined bytes (a lesson's note), drawn over their colours.
+    pub outline: Color32,
     /// Ordinary text.
     pub text: Color32,
     /// Host addresses and zero bytes.
@@ -48,6 +50,7 @@ impl Palette {
             selection: visuals.selection.bg_fill,
             search: pick([110, 100, 20], [255, 245, 140]),
             changed: pick([255, 110, 110], [200, 0, 0]),
+            outline: visuals.strong_text_color(),
             text: visuals.text_color(),
             weak: visuals.weak_text_color(),
         }
@@ -79,6 +82,8 @@ pub struct RowMarks<'a> {
     pub selection: Option<Range<u64>>,
     /// Search matches on screen.
     pub matches: &'a [Range<u64>],
+    /// Bytes framed rather than filled (a lesson's note points at them).
+    pub outline: Option<Range<u64>>,
 }
 
 impl RowMarks<'_> {

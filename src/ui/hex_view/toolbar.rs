@@ -1,13 +1,11 @@
 //! The hex view's toolbar: legend, go to, back/forward, bytes per row, and the list
 //! of ranges the last step changed.
 
-use std::ops::Range;
-
 use super::HexView;
 use super::rows::Palette;
 use crate::memory::RegionKind;
 use crate::ui::UiCommand;
-use crate::ui::state::{AppState, Memories};
+use crate::ui::state::{AppState, Changed, Memories};
 
 /// Bytes-per-row choices.
 const ROW_WIDTHS: [usize; 3] = [8, 16, 32];
@@ -40,7 +38,7 @@ pub fn toolbar_ui(
         }
         legend_ui(ui, palette);
         ui.separator();
-        changed_menu_ui(ui, view, state.changed(), &state.changed.step);
+        changed_menu_ui(ui, view, &state.changed);
     });
     ui.horizontal(|ui| {
         goto_ui(ui, view, state);
@@ -114,11 +112,13 @@ fn goto_ui(ui: &mut egui::Ui, view: &mut HexView, state: &AppState) {
     }
 }
 
-fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>], by: &str) {
-    let title = match (by.is_empty(), changed.len()) {
-        (true, _) => "Changed: nothing yet".to_owned(),
-        (false, 1) => "Changed: 1 range".to_owned(),
-        (false, n) => format!("Changed: {n} ranges"),
+fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, marks: &Changed) {
+    let (changed, by) = (&marks.ranges, &marks.step);
+    let title = match (by.is_empty(), marks.stale, changed.len()) {
+        (true, _, _) => "Changed: nothing yet".to_owned(),
+        (false, true, _) => "Last step changed nothing".to_owned(),
+        (false, false, 1) => "Changed: 1 range".to_owned(),
+        (false, false, n) => format!("Changed: {n} ranges"),
     };
     ui.add_enabled_ui(!changed.is_empty(), |ui| {
         let menu = ui.menu_button(title, |ui| {
@@ -139,8 +139,9 @@ fn changed_menu_ui(ui: &mut egui::Ui, view: &mut HexView, changed: &[Range<u64>]
             }
         });
         if !by.is_empty() {
-            menu.response
-                .on_hover_text(format!("Bytes changed by {by}; click to list them"));
+            menu.response.on_hover_text(format!(
+                "Marked: the bytes {by} changed; click to list them"
+            ));
         }
     });
 }

@@ -28,7 +28,7 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
         ui.label(format!("{}: {}", region.kind.name(), region.label));
     }
     if in_sorted(state.changed(), offset) {
-        ui.label("changed by the last step");
+        ui.label(format!("changed by {}", state.changed.step));
     }
     if let Some(writer) = state.writers.writer_at(offset) {
         ui.label(format!(
