@@ -532,3 +532,53 @@ fn another_module_starts_at_the_top_of_the_module_panel() {
     let second = harness.get_by_label("second0").rect().top();
     assert!((second - top).abs() < 1.0, "{second} vs {top}");
 }
+
+/// Opening a module while a call runs, or while one is paused, ends that call and
+/// leaves a window whose steps work.
+#[test]
+fn opening_a_module_while_a_call_runs_or_is_paused_leaves_a_usable_window() {
+    let demo = || UiCommand::LoadBytes {
+        name: "again.wasm".to_owned(),
+        bytes: std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/append.wasm")).unwrap(),
+    };
+    let usable = |harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>| {
+        harness.step();
+        settle(harness, "the new module", |app| {
+            app.state().ready
+                && app
+                    .state()
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| m.name == "again.wasm")
+        });
+        let state = harness.state().state();
+        assert!(state.running.is_none() && state.paused.is_none());
+        click_and_settle(harness, "2 Alloc");
+        assert!(harness.state().state().walk.ptr.is_some());
+    };
+    // Running: hostile's endless loop.
+    let mut harness = harness(Some("hostile.wasm"), pinned());
+    harness.get_all_by_label("spin").next().unwrap().click();
+    harness.run_steps(2);
+    harness.get_by_label("Call spin").click();
+    harness.run_steps(2);
+    settle(&mut harness, "spin to begin", |app| {
+        app.state()
+            .running
+            .as_ref()
+            .is_some_and(|r| r.step.is_some())
+    });
+    harness.state_mut().apply(demo());
+    usable(&mut harness);
+    // Paused: stepping into the demo's append.
+    for step in ["2 Alloc", "3 Write"] {
+        click_and_settle(&mut harness, step);
+    }
+    harness.state_mut().apply(UiCommand::StepIntoCall);
+    harness.step();
+    settle(&mut harness, "the pause", |app| {
+        app.state().paused.is_some()
+    });
+    harness.state_mut().apply(demo());
+    usable(&mut harness);
+}
