@@ -240,6 +240,11 @@ fn start_over_begins_on_a_fresh_instance() {
         app.state().running.is_none() && app.state().timeline.is_empty()
     });
     assert!(harness.state().state().session.steps.is_empty());
+    let log = log_text(harness.state());
+    assert!(
+        log.ends_with("A fresh instance: memory as the module was loaded."),
+        "{log}"
+    );
     click_and_settle(&mut harness, "2 Alloc");
     assert_eq!(harness.state().state().walk.ptr, Some(first_ptr));
 }

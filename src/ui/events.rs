@@ -264,7 +264,13 @@ impl AppState {
                 format!("Stopped after {} of the steps", end.ran),
             );
         }
-        if let Some(replay) = replay {
+        if replay.is_some() && end.ran == 0 {
+            // Start over (or a rewind to the start): nothing was replayed.
+            self.push_log(
+                LogKind::Info,
+                "A fresh instance: memory as the module was loaded.",
+            );
+        } else if let Some(replay) = replay {
             let failed = match end.failed {
                 0 => String::new(),
                 n => format!(", {n} failed"),
