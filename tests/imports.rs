@@ -12,7 +12,7 @@ use wasmscope::engine::{
     new_engine,
 };
 use wasmscope::recipe::HostSettings;
-use worker_support::call;
+use worker_support::{call, wait_for};
 
 fn asset(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -545,18 +545,14 @@ fn a_load_ends_the_call_running_before_it() {
     };
     let worker = Worker::spawn(limits, None, || {}).unwrap();
     worker.send(Command::load(13, "greet.wasm", asset("greet.wasm").into()));
-    while !matches!(
-        worker.recv_timeout(Duration::from_secs(20)),
-        Some(Event::Loaded { .. })
-    ) {}
+    wait_for(&worker, "greet.wasm", |e| matches!(e, Event::Loaded { .. }));
     worker.send(Command::Run {
         steps: vec![call("nap", &["60_000"])],
         step_into: false,
     });
-    while !matches!(
-        worker.recv_timeout(Duration::from_secs(20)),
-        Some(Event::StepStarted { .. })
-    ) {}
+    wait_for(&worker, "nap to start", |e| {
+        matches!(e, Event::StepStarted { .. })
+    });
     worker.send(Command::load(
         14,
         "append.wasm",
