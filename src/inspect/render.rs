@@ -203,7 +203,7 @@ fn imports(out: &mut String, info: &ModuleInfo) {
     for (i, label) in info.imports.iter().zip(&labels) {
         let known = i
             .toolchain()
-            .map(|t| format!("  [{}: its message is logged]", t.tag()))
+            .map(|t| format!("  [{}: {}]", t.tag(), t.logged()))
             .unwrap_or_default();
         let row = format!("  {:<6}  {label:<width$}  {}{known}", i.kind.as_str(), i.ty);
         line(out, row.trim_end());

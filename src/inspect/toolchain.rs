@@ -26,11 +26,21 @@ impl ToolchainImport {
     /// The short tag the import lists show, e.g. `AssemblyScript abort`.
     pub fn tag(self) -> &'static str {
         match self {
-            Self::WasmBindgenThrow => "wasm-bindgen error",
+            Self::WasmBindgenThrow => "wasm-bindgen throw",
             Self::WasmBindgenErrorNew => "wasm-bindgen Error",
             Self::AssemblyScriptAbort => "AssemblyScript abort",
             Self::EmscriptenAbort => "emscripten abort",
             Self::EmscriptenAssert => "emscripten assert",
+        }
+    }
+
+    /// What the log shows of a call, for `inspect`'s import list.
+    pub fn logged(self) -> &'static str {
+        match self {
+            Self::WasmBindgenThrow | Self::WasmBindgenErrorNew => "its message is logged",
+            Self::AssemblyScriptAbort => "its message and place are logged",
+            Self::EmscriptenAbort => "a call is logged as the guest's abort",
+            Self::EmscriptenAssert => "the assertion and its place are logged",
         }
     }
 
