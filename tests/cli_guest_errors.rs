@@ -6,7 +6,7 @@
 
 mod cli_support;
 
-use cli_support::{stderr, stdout, wasmscope};
+use cli_support::{asset, stderr, stdout, wasmscope};
 
 /// A fixture of `tests/fixtures/guest_errors/`.
 fn fixture(name: &str) -> String {
@@ -57,6 +57,29 @@ fn run_says_what_each_toolchains_error_import_was_told() {
             "{err}"
         );
     }
+}
+
+/// The real AssemblyScript guest's runtime refuses an allocation of 2 GiB through
+/// `abort`, with its own message and place.
+#[test]
+fn a_real_assemblyscript_runtime_abort_is_said() {
+    let out = wasmscope(&[
+        "run",
+        &asset("shout_as.wasm"),
+        "--input",
+        "hello",
+        "--extra",
+        "2147483000",
+    ]);
+    let text = stdout(&out);
+    assert!(!out.status.success());
+    assert!(
+        text.contains(
+            "stub env.abort(1056, 1120, 261, 31) -> () — \
+             abort: \"Allocation too large\" at ~lib/rt/itcms.ts:261:31"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
