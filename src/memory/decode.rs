@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::guest_text::utf8_lossy;
 use super::num::Endian;
 use super::snapshot::Snapshot;
 
@@ -359,20 +360,6 @@ pub fn read_c_string_within(bytes: &[u8], max_bytes: usize) -> CString {
         truncated,
         valid_utf8,
     }
-}
-
-/// `bytes` as text, invalid UTF-8 shown as `�`, and whether it was valid. When `cut`
-/// (the bytes stop at a limit), a character the limit split is dropped, not shown as
-/// invalid.
-pub(super) fn utf8_lossy(bytes: &[u8], cut: bool) -> (String, bool) {
-    let shown = match std::str::from_utf8(bytes) {
-        Err(err) if cut && err.error_len().is_none() => &bytes[..err.valid_up_to()],
-        _ => bytes,
-    };
-    (
-        String::from_utf8_lossy(shown).into_owned(),
-        std::str::from_utf8(shown).is_ok(),
-    )
 }
 
 #[cfg(test)]

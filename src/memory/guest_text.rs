@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::decode::{read_c_string_within, utf8_lossy};
+use super::decode::read_c_string_within;
 
 /// Most bytes of one guest string that are read.
 pub const GUEST_TEXT_MAX_BYTES: usize = 4096;
@@ -96,6 +96,20 @@ fn bytes_at(memory: &[u8], start: u64, len: u64) -> Result<&[u8], GuestText> {
             end.map_or_else(|| "beyond 2^64".to_owned(), |end| format!("{end:#x}"))
         ))),
     }
+}
+
+/// `bytes` as text, invalid UTF-8 shown as `�`, and whether it was valid. When `cut`
+/// (the bytes stop at a limit), a character the limit split is dropped, not shown as
+/// invalid.
+pub(super) fn utf8_lossy(bytes: &[u8], cut: bool) -> (String, bool) {
+    let shown = match std::str::from_utf8(bytes) {
+        Err(err) if cut && err.error_len().is_none() => &bytes[..err.valid_up_to()],
+        _ => bytes,
+    };
+    (
+        String::from_utf8_lossy(shown).into_owned(),
+        std::str::from_utf8(shown).is_ok(),
+    )
 }
 
 /// UTF-8 text at `ptr..ptr+len` (wasm-bindgen's strings).
