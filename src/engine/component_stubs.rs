@@ -52,6 +52,7 @@ pub(super) fn stub_imports(
                     notes.stub_call(|| format!("stub {full}({args}) -> trap"));
                     Err(wasmtime::Error::new(StubTrapped {
                         import: full.clone(),
+                        said: None,
                     }))
                 }
             }

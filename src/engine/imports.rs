@@ -11,6 +11,7 @@ use wasmtime::{
     Caller, Extern, ExternType, FuncType, ImportType, Linker, Memory, Module, Store, Val,
 };
 
+use super::guest_errors::{guest_said, toolchain_import};
 use super::limits::human_bytes;
 use super::steps::arg_text;
 use super::store::StoreData;
@@ -74,6 +75,9 @@ impl HostConfig {
 pub struct StubTrapped {
     /// The import, as `module.name`.
     pub import: String,
+    /// What the guest said through it, for a toolchain's error import
+    /// (`abort: "index out of range" at assembly/index.ts:12:5`).
+    pub said: Option<String>,
 }
 
 impl fmt::Display for StubTrapped {
@@ -82,7 +86,11 @@ impl fmt::Display for StubTrapped {
             f,
             "it called the import `{}`, whose stub is set to trap",
             self.import
-        )
+        )?;
+        match &self.said {
+            Some(said) => write!(f, " — {said}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -287,15 +295,22 @@ fn define_stub(
     let name = import_name(import.module(), import.name());
     // A non-nullable reference has no zero; such a stub can only trap.
     let zeros: Option<Vec<Val>> = ty.results().map(|t| t.default_value()).collect();
+    let toolchain = toolchain_import(import.module(), import.name(), &ty);
     let stub_name = name.clone();
     let stub = move |mut caller: Caller<'_, StoreData>, params: &[Val], results: &mut [Val]| {
+        // A toolchain's error import: what the guest said, read from its memory.
+        let said = toolchain.map(|kind| guest_said(&mut caller, kind, params));
+        let told = said
+            .as_deref()
+            .map(|said| format!(" — {said}"))
+            .unwrap_or_default();
         let notes = &mut caller.data_mut().notes;
         match (&zeros, policy) {
             (Some(zeros), StubPolicy::Zeros) => {
                 results.copy_from_slice(zeros);
                 notes.stub_call(|| {
                     format!(
-                        "stub {stub_name}({}) -> {}",
+                        "stub {stub_name}({}) -> {}{told}",
                         vals(params),
                         vals_result(zeros)
                     )
@@ -303,9 +318,10 @@ fn define_stub(
                 Ok(())
             }
             _ => {
-                notes.stub_call(|| format!("stub {stub_name}({}) -> trap", vals(params)));
+                notes.stub_call(|| format!("stub {stub_name}({}) -> trap{told}", vals(params)));
                 Err(wasmtime::Error::new(StubTrapped {
                     import: stub_name.clone(),
+                    said,
                 }))
             }
         }

@@ -11,6 +11,7 @@ mod component_abi;
 mod component_stubs;
 mod debugger;
 mod glue;
+mod guest_errors;
 mod imports;
 mod instantiate;
 mod limits;

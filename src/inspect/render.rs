@@ -201,7 +201,11 @@ fn imports(out: &mut String, info: &ModuleInfo) {
         .collect();
     let width = label_column(&labels, MAX_IMPORT_COLUMN);
     for (i, label) in info.imports.iter().zip(&labels) {
-        let row = format!("  {:<6}  {label:<width$}  {}", i.kind.as_str(), i.ty);
+        let known = i
+            .toolchain()
+            .map(|t| format!("  [{}: {}]", t.tag(), t.logged()))
+            .unwrap_or_default();
+        let row = format!("  {:<6}  {label:<width$}  {}{known}", i.kind.as_str(), i.ty);
         line(out, row.trim_end());
     }
     more(out, info.imports.len());

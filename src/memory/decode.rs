@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::guest_text::utf8_lossy;
 use super::num::Endian;
 use super::snapshot::Snapshot;
 
@@ -341,23 +342,24 @@ fn end_error(bytes: &[u8]) -> LebError {
 
 /// Reads UTF-8 text up to a NUL from the start of `bytes`, at most `STRING_MAX_BYTES`.
 pub fn read_c_string(bytes: &[u8]) -> CString {
-    let limit = bytes.len().min(STRING_MAX_BYTES);
+    read_c_string_within(bytes, STRING_MAX_BYTES)
+}
+
+/// Reads UTF-8 text up to a NUL from the start of `bytes`, at most `max_bytes`.
+pub fn read_c_string_within(bytes: &[u8], max_bytes: usize) -> CString {
+    let limit = bytes.len().min(max_bytes);
     let (body, terminated) = match memchr::memchr(0, &bytes[..limit]) {
         Some(nul) => (&bytes[..nul], true),
         None => (&bytes[..limit], false),
     };
-    let truncated = !terminated && bytes.len() >= STRING_MAX_BYTES;
-    // A character cut by the 256-byte limit is dropped, not shown as invalid.
-    let shown = match std::str::from_utf8(body) {
-        Err(err) if truncated && err.error_len().is_none() => &body[..err.valid_up_to()],
-        _ => body,
-    };
+    let truncated = !terminated && bytes.len() >= max_bytes;
+    let (text, valid_utf8) = utf8_lossy(body, truncated);
     CString {
-        text: String::from_utf8_lossy(shown).into_owned(),
+        text,
         len_bytes: body.len(),
         terminated,
         truncated,
-        valid_utf8: std::str::from_utf8(shown).is_ok(),
+        valid_utf8,
     }
 }
 

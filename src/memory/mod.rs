@@ -5,6 +5,7 @@
 
 mod decode;
 mod expr;
+mod guest_text;
 mod hex;
 mod history;
 mod memory_map;
@@ -17,9 +18,12 @@ mod writes;
 
 pub use decode::{
     CString, Decoded, DecodedRow, LEB128_MAX_BYTES, Leb, LebError, MISSING, Pointer,
-    STRING_MAX_BYTES, decode, read_c_string, read_sleb128, read_uleb128,
+    STRING_MAX_BYTES, decode, read_c_string, read_c_string_within, read_sleb128, read_uleb128,
 };
 pub use expr::{names_used, parse_address, rewrite_names};
+pub use guest_text::{
+    Ending, GUEST_TEXT_MAX_BYTES, GuestText, assemblyscript_text, c_text, utf8_text,
+};
 pub use hex::{format_hex, parse_hex};
 pub use history::{History, HistoryEntry};
 pub use memory_map::{

@@ -107,7 +107,14 @@ fn imports_ui(
                     });
                 } else if import.kind.starts_with("func(") {
                     let full = import.name.clone();
-                    stub_chooser_ui(ui, full, line(&import.name, &import.kind), settings, cmds);
+                    stub_chooser_ui(
+                        ui,
+                        full,
+                        line(&import.name, &import.kind),
+                        None,
+                        settings,
+                        cmds,
+                    );
                 } else if import.functions.is_empty() {
                     ui.label(line(&import.name, &import.kind));
                 } else {
@@ -116,7 +123,7 @@ fn imports_ui(
                         let full = format!("{}#{}", import.name, function.name);
                         let text = line(&function.name, &function.signature);
                         ui.indent(&full, |ui| {
-                            stub_chooser_ui(ui, full.clone(), text, settings, cmds)
+                            stub_chooser_ui(ui, full.clone(), text, None, settings, cmds)
                         });
                     }
                 }

@@ -7,7 +7,9 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::engine::{CompileInfo, Compiler, StubPolicy, human_bytes, import_name, is_wasi};
-use crate::inspect::{ExportKind, ImportKind, ModuleInfo, function_code, function_wat};
+use crate::inspect::{
+    ExportKind, ImportKind, ModuleInfo, ToolchainImport, function_code, function_wat,
+};
 
 use super::UiCommand;
 use super::call_panel::{CallForm, call_ui, ptr_len_args};
@@ -315,18 +317,20 @@ fn imports_ui(
                     });
                 } else {
                     let full = import_name(&import.module, &import.name);
-                    stub_chooser_ui(ui, full, line, settings, cmds);
+                    stub_chooser_ui(ui, full, line, import.toolchain(), settings, cmds);
                 }
             }
         });
 }
 
 /// A chooser between the default stub, zeros and trap for the import `full`,
-/// labelled `line`; a change reloads the module.
+/// labelled `line` (after the tag of a toolchain's error import, `known`); a change
+/// reloads the module.
 pub(super) fn stub_chooser_ui(
     ui: &mut egui::Ui,
     full: String,
     line: RichText,
+    known: Option<ToolchainImport>,
     settings: &Settings,
     cmds: &mut Vec<UiCommand>,
 ) {
@@ -346,6 +350,9 @@ pub(super) fn stub_chooser_ui(
                 ui.selectable_value(&mut chosen, Some(StubPolicy::Trap), "trap");
             })
             .response;
+        if let Some(known) = known {
+            ui.weak(known.tag()).on_hover_text(known.about());
+        }
         let label = ui.add(label);
         combo.labelled_by(label.id).on_hover_text(format!(
             "What the stub for {full} does when the guest calls it; a change reloads the module"
