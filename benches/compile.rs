@@ -5,6 +5,7 @@
 //!
 //! The bench profile builds every dependency as release does (see `Cargo.toml`), so
 //! these are the compile times a release build sees.
+#![allow(clippy::expect_used)] // A benchmark may panic on the unexpected.
 
 use std::path::PathBuf;
 

@@ -4,6 +4,7 @@
 //! also written to `$CARGO_TARGET_DIR/inspect-bench-32MB.wasm` (or the temp folder) so
 //! that `wasm-objdump -x` can be timed on the same file. Set `WASMSCOPE_BENCH_MODULE`
 //! to list a module of yours too.
+#![allow(clippy::expect_used)] // A benchmark may panic on the unexpected.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use wasm_encoder::{

@@ -13,6 +13,7 @@
 //! throughput is single-stepped instructions per second.
 //!
 //! The bench profile optimises every crate as release does (see `Cargo.toml`).
+#![allow(clippy::expect_used)] // A benchmark may panic on the unexpected.
 
 use std::hint::black_box;
 use std::sync::Arc;

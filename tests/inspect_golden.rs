@@ -4,7 +4,7 @@
 //!
 //! After an intended change, regenerate with `BLESS=1 cargo test --test inspect_golden`
 //! and review the diff.
-#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic on the unexpected.
 
 use std::path::{Path, PathBuf};
 use wasmscope::inspect::{describe, load_module_bytes};

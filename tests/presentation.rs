@@ -36,10 +36,8 @@ fn long_export_names_are_cut_and_whole_on_hover_at_200_percent() {
     assert!(call_chooser.width() <= 190.0, "{call_chooser:?}");
     // The button shows the name cut; hovering it shows the whole name.
     harness.get_by_label(long).hover();
-    for _ in 0..10 {
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(60));
-    }
+    // The tooltip's delay passes in the harness's own time: a step is a frame.
+    harness.run_steps(60);
     assert_eq!(harness.get_all_by_label(long).count(), 2, "a tooltip");
 }
 
