@@ -161,8 +161,8 @@ fn a_failed_load_keeps_the_current_module() {
     harness.snapshot("load_error");
 }
 
-#[test]
-fn stop_ends_a_looping_guest() {
+/// hostile.wasm's endless `spin`, called from the module panel and running.
+fn spinning() -> egui_kittest::Harness<'static, wasmscope::ui::App> {
     let mut harness = harness(Some("hostile.wasm"), pinned());
     // The export's row in the module panel (drawn before the walkthrough's chooser).
     harness.get_all_by_label("spin").next().unwrap().click();
@@ -175,6 +175,12 @@ fn stop_ends_a_looping_guest() {
             .as_ref()
             .is_some_and(|r| r.step.is_some())
     });
+    harness
+}
+
+#[test]
+fn stop_ends_a_looping_guest() {
+    let mut harness = spinning();
     harness.get_by_label_contains("Stop").click();
     harness.step();
     settle(&mut harness, "Stop", |app| app.state().running.is_none());
@@ -562,17 +568,7 @@ fn opening_a_module_while_a_call_runs_or_is_paused_leaves_a_usable_window() {
         assert!(harness.state().state().walk.ptr.is_some());
     };
     // Running: hostile's endless loop.
-    let mut harness = harness(Some("hostile.wasm"), pinned());
-    harness.get_all_by_label("spin").next().unwrap().click();
-    harness.run_steps(2);
-    harness.get_by_label("Call spin").click();
-    harness.run_steps(2);
-    settle(&mut harness, "spin to begin", |app| {
-        app.state()
-            .running
-            .as_ref()
-            .is_some_and(|r| r.step.is_some())
-    });
+    let mut harness = spinning();
     harness.state_mut().apply(demo());
     usable(&mut harness);
     // Paused: stepping into the demo's append.
