@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use wasmscope::ui::{App, AppOptions, Presentation};
+use wasmscope::ui::{App, AppOptions, Presentation, SystemDialog};
 
 pub const RESULT: &str = "The input string<---- This is your string";
 /// The host base that screenshots show instead of the real (ASLR-random) one.
@@ -36,6 +36,9 @@ pub fn harness_scaled(
                     presentation,
                     compile_cache: None,
                     compiler: None,
+                    // As on a desktop without a portal, whatever this machine has: a
+                    // file question shows wasmscope's own chooser, never a real dialog.
+                    system_dialog: Some(SystemDialog::Missing),
                 },
             )
             .unwrap()
