@@ -211,6 +211,11 @@ impl App {
         &self.state
     }
 
+    /// The settings (for tests).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     /// The hex view's scroll position, cursor and fields (for tests).
     pub fn hex(&self) -> &HexView {
         &self.hex

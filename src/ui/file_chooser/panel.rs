@@ -12,6 +12,9 @@ use super::listing::{Entry, list_folder, normalize, typed_path, visible};
 use super::{FileAction, FileRequest};
 use crate::engine::human_bytes;
 
+/// Room for a file's size, right of its name.
+const SIZE_WIDTH: f32 = 110.0;
+
 /// How a chooser was answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -187,33 +190,35 @@ impl FileChooser {
                     }
                 };
                 let mut shown = 0;
-                egui::Grid::new("chooser_entries")
-                    .num_columns(2)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for entry in visible(entries, &extensions, self.any_file) {
-                            shown += 1;
-                            if entry.is_dir {
-                                let text = format!("{}/", entry.label);
-                                if ui.selectable_label(false, text).clicked() {
-                                    *go_to = Some(self.folder.join(&entry.name));
-                                }
-                                ui.label("");
-                            } else {
-                                let picked = self.name == entry.label;
-                                let row = ui.selectable_label(picked, &entry.label);
-                                ui.weak(human_bytes(entry.size));
-                                if row.clicked() || row.double_clicked() {
-                                    self.name = entry.label.clone();
-                                    self.picked = Some((entry.label.clone(), entry.name.clone()));
-                                    self.problem = None;
-                                    self.replace = None;
-                                }
-                                double_clicked |= row.double_clicked();
-                            }
-                            ui.end_row();
-                        }
-                    });
+                // Each entry is as wide as the list, its size at the right.
+                let width = (ui.available_width() - SIZE_WIDTH).max(100.0);
+                for entry in visible(entries, &extensions, self.any_file) {
+                    shown += 1;
+                    let (text, size) = match entry.is_dir {
+                        true => (format!("{}/", entry.label), String::new()),
+                        false => (entry.label.clone(), human_bytes(entry.size)),
+                    };
+                    let picked = !entry.is_dir && self.name == entry.label;
+                    let row = ui
+                        .horizontal(|ui| {
+                            let button =
+                                egui::Button::selectable(picked, (text, egui::Atom::grow()))
+                                    .min_size(egui::vec2(width, 0.0));
+                            let response = ui.add(button);
+                            ui.weak(size);
+                            response
+                        })
+                        .inner;
+                    if entry.is_dir && row.clicked() {
+                        *go_to = Some(self.folder.join(&entry.name));
+                    } else if !entry.is_dir && (row.clicked() || row.double_clicked()) {
+                        self.name = entry.label.clone();
+                        self.picked = Some((entry.label.clone(), entry.name.clone()));
+                        self.problem = None;
+                        self.replace = None;
+                        double_clicked |= row.double_clicked();
+                    }
+                }
                 if shown == 0 {
                     ui.weak(if entries.is_empty() {
                         "This folder is empty."
