@@ -79,7 +79,15 @@ fn without_a_portal_file_open_shows_our_chooser_and_opens_the_module_picked() {
     file_menu(&mut harness, "Open… Ctrl+O");
     harness.get_by_label("Open a module");
     assert_eq!(times_logged(harness.state(), NO_PORTAL), 1);
-    go_to(&mut harness, &dir);
+    // A folder that cannot be read says why, in the chooser.
+    go_to(&mut harness, Path::new("/no/such/folder"));
+    harness.get_by_label_contains("cannot read the folder /no/such/folder: ");
+    go_to(&mut harness, &dir.join("modules"));
+    click(&mut harness, "Up");
+    assert_eq!(
+        harness.get_by_label("Folder").value().unwrap(),
+        dir.display().to_string()
+    );
     click(&mut harness, "modules/");
     // Only modules (and folders) are listed, until Any file is ticked.
     assert!(lists(&harness, "append.wasm"));

@@ -178,6 +178,8 @@ impl FileChooser {
         let extensions = self.request.extensions();
         let mut double_clicked = false;
         egui::ScrollArea::vertical()
+            // Each folder scrolls from its top.
+            .id_salt(&self.folder)
             .min_scrolled_height(280.0)
             .max_height(280.0)
             .auto_shrink([false, false])
