@@ -10,8 +10,8 @@ use crate::engine::default_cache_dir;
 use crate::memory::RegionKind;
 use crate::recipe::write_atomically;
 use crate::ui::{
-    App, AppOptions, LogKind, PictureRows, Presentation, Settings, UiCommand, encode_png,
-    resolve_offset,
+    App, AppOptions, LogKind, PictureRows, Presentation, Settings, SystemDialog, UiCommand,
+    encode_png, resolve_offset,
 };
 
 /// How long the module may take to load and the session to replay.
@@ -37,6 +37,8 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
             default_cache_dir()
         },
         compiler: Some(args.compiler),
+        // A picture opens no file dialog: no need to look for one.
+        system_dialog: Some(SystemDialog::Missing),
     };
     let mut app = App::with_context(egui::Context::default(), Settings::default(), options)?;
     settle(&mut app, args.allow_host_settings)?;

@@ -11,13 +11,14 @@ use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
 use super::App;
+use super::file_chooser::FileRequest;
 use super::state::{LogKind, Running};
 use super::walkthrough::Stage;
 
 /// An intent from a panel, a shortcut or a dropped file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UiCommand {
-    /// Show the native file dialog, then open the chosen module.
+    /// Ask for a module file (a file chooser), then open it.
     OpenDialog,
     /// Open the module at a path (`.wasm` or `.wat`).
     Open(PathBuf),
@@ -144,15 +145,10 @@ impl App {
     /// Applies one command.
     pub fn apply(&mut self, command: UiCommand) {
         match command {
-            UiCommand::OpenDialog => {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("WebAssembly module", &["wasm", "wat", "wast"])
-                    .add_filter("Any file", &["*"])
-                    .pick_file();
-                if let Some(path) = picked {
-                    self.apply(UiCommand::Open(path));
-                }
-            }
+            UiCommand::OpenDialog => self.choose_file(
+                FileRequest::open("Open a module", UiCommand::Open)
+                    .filter("WebAssembly module", &["wasm", "wat", "wast"]),
+            ),
             UiCommand::Open(path) => {
                 self.state.lesson = None;
                 // The engine thread reads the file.
@@ -214,15 +210,10 @@ impl App {
                 };
                 self.send_steps(vec![recipe::Step::new(op)], Vec::new(), false);
             }
-            UiCommand::SaveSessionDialog => {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("wasmscope session", &["toml"])
-                    .set_file_name("session.toml")
-                    .save_file();
-                if let Some(path) = picked {
-                    self.apply(UiCommand::SaveSession(path));
-                }
-            }
+            UiCommand::SaveSessionDialog => self.choose_file(
+                FileRequest::save("Save the session", "session.toml", UiCommand::SaveSession)
+                    .filter("wasmscope session", &["toml"]),
+            ),
             UiCommand::SaveSession(path) => self.save_session(path),
             UiCommand::ExportDialog(lang) => self.export_dialog(lang),
             UiCommand::ExportTo(lang, path) => self.export_to(lang, &path),
@@ -244,15 +235,10 @@ impl App {
                     self.worker.send(Command::CallComponent { name, args });
                 }
             }
-            UiCommand::OpenSessionDialog => {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("wasmscope session", &["toml"])
-                    .add_filter("Any file", &["*"])
-                    .pick_file();
-                if let Some(path) = picked {
-                    self.apply(UiCommand::OpenSession(path));
-                }
-            }
+            UiCommand::OpenSessionDialog => self.choose_file(
+                FileRequest::open("Open a session", UiCommand::OpenSession)
+                    .filter("wasmscope session", &["toml"]),
+            ),
             UiCommand::OpenSession(path) => self.worker.send(Command::ReadSession(path)),
             UiCommand::AnswerSession(answer) => {
                 if let (Some(offer), Some(grant)) = (self.state.offer.take(), answer) {

@@ -9,6 +9,7 @@ mod debugger_panel;
 mod decode_panel;
 mod engine_panel;
 mod events;
+mod file_chooser;
 mod hex_view;
 mod inspector_panel;
 mod lesson_panel;
@@ -38,6 +39,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 pub use commands::UiCommand;
+pub use file_chooser::{ChooserChoice, NO_PORTAL, SystemDialog};
 pub use hex_view::{
     CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
 };
@@ -58,6 +60,7 @@ use crate::engine::{CompileCache, CompilerChoice, DebugCommand};
 use crate::memory::MapKind;
 use call_panel::CallForm;
 use events::Followup;
+use file_chooser::Choosers;
 
 /// The tabs of the left panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +94,9 @@ pub struct AppOptions {
     pub compile_cache: Option<PathBuf>,
     /// The compiler, instead of the one in Settings.
     pub compiler: Option<CompilerChoice>,
+    /// What system file dialog there is, instead of asking the session bus (tests, and
+    /// `shot`, which opens none).
+    pub system_dialog: Option<SystemDialog>,
 }
 
 /// The wasmscope window.
@@ -104,6 +110,8 @@ pub struct App {
     tab: SideTab,
     hidden_layers: BTreeSet<MapKind>,
     commands: Vec<UiCommand>,
+    /// The system file dialog and wasmscope's own chooser.
+    files: Choosers,
     /// Where the worker compiles to and wakes the window; kept to start it again.
     engine_setup: EngineSetup,
     /// The text size last applied (`Settings::large_text`).
@@ -177,6 +185,7 @@ impl App {
             tab: SideTab::Module,
             hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
+            files: Choosers::new(options.system_dialog),
             engine_setup,
             large_text_applied: None,
         };
@@ -200,6 +209,11 @@ impl App {
     /// What the window shows (for tests).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The settings (for tests).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// The hex view's scroll position, cursor and fields (for tests).
@@ -362,6 +376,16 @@ impl App {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        menu::dropped_files(ctx, &mut self.commands);
+        if self.state.running.is_some() {
+            // Keep the elapsed time and spinner moving while a call runs.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        // wasmscope's own file chooser takes the keys while it asks, as a system
+        // dialog would.
+        if self.files.is_open() {
+            return;
+        }
         menu::shortcuts(ctx, &self.state, &mut self.commands);
         ctx.input_mut(|input| {
             if input.consume_shortcut(&timeline_panel::BACK) {
@@ -390,11 +414,6 @@ impl eframe::App for App {
                 self.commands.push(UiCommand::StepIntoCall);
             }
         });
-        menu::dropped_files(ctx, &mut self.commands);
-        if self.state.running.is_some() {
-            // Keep the elapsed time and spinner moving while a call runs.
-            ctx.request_repaint_after(Duration::from_millis(100));
-        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -441,8 +460,10 @@ impl eframe::App for App {
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);
         });
-        settings::settings_window_ui(ui.ctx(), &mut self.settings, cmds);
+        let system = self.files.system();
+        settings::settings_window_ui(ui.ctx(), &mut self.settings, system, cmds);
         engine_panel::session_offer_ui(ui.ctx(), &self.state, cmds);
+        self.file_chooser_ui(ui.ctx());
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }

@@ -1,5 +1,5 @@
 //! What the app remembers between runs (eframe storage): limits, how imports are
-//! provided (stubs, WASI), and recent files.
+//! provided (stubs, WASI), the file chooser, and recent files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use crate::engine::{CompilerChoice, Limits, StubPolicy};
 use crate::recipe::HostSettings;
 
 use super::UiCommand;
+use super::file_chooser::{ChooserChoice, SystemDialog};
 
 /// How many recent files to keep.
 const RECENT_MAX: usize = 10;
@@ -49,6 +50,8 @@ pub struct Settings {
     pub wasi_dir: String,
     /// Recently opened modules, newest first.
     pub recent: Vec<PathBuf>,
+    /// Which file chooser File ▸ Open… and the other file questions use.
+    pub file_chooser: ChooserChoice,
     /// Whether the settings window is open.
     #[serde(skip)]
     pub open: bool,
@@ -72,6 +75,7 @@ impl Default for Settings {
             wasi_env: String::new(),
             wasi_dir: String::new(),
             recent: Vec::new(),
+            file_chooser: ChooserChoice::default(),
             open: false,
         }
     }
@@ -138,8 +142,14 @@ impl Settings {
     }
 }
 
-/// The Settings window (limits, imports), when open.
-pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &mut Vec<UiCommand>) {
+/// The Settings window (limits, imports, the file chooser), when open; `system` is the
+/// system file dialog found, once the probe has answered.
+pub fn settings_window_ui(
+    ctx: &egui::Context,
+    settings: &mut Settings,
+    system: Option<SystemDialog>,
+    cmds: &mut Vec<UiCommand>,
+) {
     let mut open = settings.open;
     let before = settings.limits();
     egui::Window::new("Settings")
@@ -185,6 +195,7 @@ pub fn settings_window_ui(ctx: &egui::Context, settings: &mut Settings, cmds: &m
                 cmds.push(UiCommand::SetTrace(settings.trace_writes));
             }
             compiler_ui(ui, settings, cmds);
+            file_chooser_ui(ui, settings, system);
             ui.separator();
             imports_ui(ui, settings, cmds);
         });
@@ -215,6 +226,30 @@ fn compiler_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<UiComm
     });
     if settings.compiler != before {
         cmds.push(UiCommand::SetCompiler(settings.compiler));
+    }
+}
+
+/// Which file chooser file questions use, and what automatic finds here.
+fn file_chooser_ui(ui: &mut egui::Ui, settings: &mut Settings, system: Option<SystemDialog>) {
+    ui.horizontal(|ui| {
+        let label = ui.label("File chooser");
+        egui::ComboBox::from_id_salt("file_chooser")
+            .selected_text(settings.file_chooser.label())
+            .show_ui(ui, |ui| {
+                for choice in ChooserChoice::ALL {
+                    ui.selectable_value(&mut settings.file_chooser, choice, choice.label());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(
+                "System: the desktop's dialog (XDG portal, else zenity). wasmscope's own \
+                 works everywhere. Automatic: the system's where there is one.",
+            );
+    });
+    if settings.file_chooser == ChooserChoice::Automatic {
+        let found = system.map_or("still looking for the system's…", SystemDialog::describe);
+        ui.weak(format!("Automatic here: {found}"));
     }
 }
 

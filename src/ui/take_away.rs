@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use super::file_chooser::FileRequest;
 use super::hex_view::{PictureRows, picture_size, picture_ui};
 use super::raster;
 use super::state::{AppState, LogKind};
-use super::{App, DEMO_FILE_NAME, DEMO_NAME};
+use super::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand};
 use crate::hostgen::{Lang, host_program};
 use crate::memory::MapKind;
 use crate::recipe::{relative_path, write_atomically};
@@ -49,13 +50,9 @@ impl App {
 
     /// Asks where to save the `lang` program, then saves it.
     pub(super) fn export_dialog(&mut self, lang: Lang) {
-        let picked = rfd::FileDialog::new()
-            .set_title(format!("Export the session as {}", lang.label()))
-            .set_file_name(lang.file_name())
-            .save_file();
-        if let Some(path) = picked {
-            self.export_to(lang, &path);
-        }
+        let title = format!("Export the session as {}", lang.label());
+        let then = move |path| UiCommand::ExportTo(lang, path);
+        self.choose_file(FileRequest::save(&title, lang.file_name(), then));
     }
 
     /// Saves the `lang` program to `path` (atomically), and says so in the log.
@@ -168,14 +165,12 @@ impl App {
 
     /// Asks where to save a picture of the rows on screen, then saves it.
     pub(super) fn save_picture_dialog(&mut self) {
-        let picked = rfd::FileDialog::new()
-            .set_title("Save a picture of the hex view")
-            .add_filter("PNG picture", &["png"])
-            .set_file_name("memory.png")
-            .save_file();
-        if let Some(path) = picked {
-            self.save_picture(&path);
-        }
+        let request = FileRequest::save(
+            "Save a picture of the hex view",
+            "memory.png",
+            UiCommand::SavePicture,
+        );
+        self.choose_file(request.filter("PNG picture", &["png"]));
     }
 
     /// Saves a picture of the rows on screen to `path` (PNG, atomically).

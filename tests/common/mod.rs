@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use wasmscope::ui::{App, AppOptions, Presentation};
+use wasmscope::ui::{App, AppOptions, Presentation, SystemDialog};
 
 pub const RESULT: &str = "The input string<---- This is your string";
 /// The host base that screenshots show instead of the real (ASLR-random) one.
@@ -23,23 +23,26 @@ pub fn harness_scaled(
     pixels_per_point: f32,
 ) -> Harness<'static, App> {
     let module = module.map(|m| format!("{}/assets/{m}", env!("CARGO_MANIFEST_DIR")).into());
+    let options = AppOptions {
+        module,
+        presentation,
+        compile_cache: None,
+        compiler: None,
+        // As on a desktop without a portal, whatever this machine has: a file
+        // question shows wasmscope's own chooser, never a real dialog.
+        system_dialog: Some(SystemDialog::Missing),
+    };
+    harness_with(options, pixels_per_point)
+}
+
+/// The real app started with `options`, once its first module has loaded.
+pub fn harness_with(options: AppOptions, pixels_per_point: f32) -> Harness<'static, App> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_pixels_per_point(pixels_per_point)
         .with_render_cursor(false)
         .wgpu()
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                AppOptions {
-                    module,
-                    presentation,
-                    compile_cache: None,
-                    compiler: None,
-                },
-            )
-            .unwrap()
-        });
+        .build_eframe(move |cc| App::new(cc, options).unwrap());
     settle(&mut harness, "the module to load", |app| app.state().ready);
     harness
 }
