@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wasmscope::engine::{
-    AfterFailure, DebugCommand, Debugger, HostConfig, Limits, RunObserver, Runner, Session,
-    StepReport, StopHandle, Tracing, Value, new_debug_engine, new_engine, run_steps,
+    AfterFailure, DebugCommand, Debugger, HostConfig, Instance, Limits, RunObserver, Runner,
+    Session, StepReport, StopHandle, Tracing, Value, new_debug_engine, new_engine, run_steps,
 };
 use wasmscope::inspect::write_sites;
 use wasmscope::recipe::{Expr, Input, Returns, SeedChoice, Step, seed_steps};
@@ -56,9 +56,10 @@ fn replay(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("100_steps", |b| {
         b.iter(|| {
-            let mut session =
+            let mut session: Instance =
                 Session::from_module(&stop, &module, Limits::default(), &HostConfig::default())
-                    .expect("instantiates");
+                    .expect("instantiates")
+                    .into();
             let mut runner = Runner::new(Some(&input));
             let mut failed = Count(0);
             let end = run_steps(

@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use wasmscope::engine::{
-    AbiTrace, Compiler, ComponentSession, Engines, HostConfig, Limits, StopHandle,
-    compile_component, new_debug_engine,
+    AbiTrace, ComponentSession, HostConfig, Limits, StopHandle, compile_component, new_debug_engine,
 };
 use wasmscope::inspect::inspect_component;
 use wasmscope::memory::changed_ranges;
@@ -32,19 +31,40 @@ fn traced(bytes: &[u8], name: &str, args: &[&str]) -> (Vec<String>, AbiTrace) {
     .unwrap();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     let called = session.call_traced(name, &args).unwrap();
-    (called.results.unwrap(), called.trace.unwrap())
+    (called.results.unwrap(), called.trace)
 }
 
-/// The same call on an ordinary (Cranelift, not debug) instance: wasmtime's own.
+/// The same call made by wasmtime alone, on an ordinary (Cranelift, not debug)
+/// instance: its own linker, WASI and WAVE, none of wasmscope's code.
 fn plain(bytes: &[u8], name: &str, args: &[&str]) -> Vec<String> {
-    let engines = Engines::new(None).unwrap();
-    let component = compile_component(engines.get(Compiler::Cranelift), bytes).unwrap();
-    let stop = StopHandle::new(component.engine().clone());
-    let mut session =
-        ComponentSession::new(&stop, &component, Limits::default(), &HostConfig::default())
-            .unwrap();
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    session.call(name, &args).unwrap()
+    use wasmtime::component::{Component, Linker, ResourceTable, Val};
+    use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+    struct Host(WasiCtx, ResourceTable);
+    impl WasiView for Host {
+        fn ctx(&mut self) -> WasiCtxView<'_> {
+            WasiCtxView {
+                ctx: &mut self.0,
+                table: &mut self.1,
+            }
+        }
+    }
+    let engine = wasmtime::Engine::default();
+    let component = Component::new(&engine, bytes).unwrap();
+    let mut linker = Linker::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();
+    let host = Host(WasiCtx::builder().build(), ResourceTable::new());
+    let mut store = wasmtime::Store::new(&engine, host);
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let func = instance.get_func(&mut store, name).unwrap();
+    let ty = func.ty(&store);
+    let params: Vec<Val> = ty
+        .params()
+        .zip(args)
+        .map(|((_, ty), text)| Val::from_wave(&ty, text).unwrap())
+        .collect();
+    let mut results = vec![Val::Bool(false); ty.results().len()];
+    func.call(&mut store, &params, &mut results).unwrap();
+    results.iter().map(|v| v.to_wave().unwrap()).collect()
 }
 
 #[test]

@@ -254,3 +254,70 @@ fn the_limits_end_a_component_that_loops_or_grows_forever() {
         "{err}"
     );
 }
+
+#[test]
+fn a_wasi_command_component_sees_its_environment_and_granted_folders() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-p2-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("granted.txt"), "yes").unwrap();
+    let folder = dir.to_str().unwrap();
+    let hello = asset("hello_p2.wasm");
+    let granted = [
+        "run",
+        "--wasi-arg",
+        folder,
+        "--env",
+        "GREETING=hi",
+        "--dir",
+        folder,
+    ];
+    let (out, err, ok) = call(&hello, &granted);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("stdout: env: [(\"GREETING\", \"hi\")]\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("stdout: {folder}: granted.txt\n")),
+        "{out}"
+    );
+    // Without --dir the guest has no filesystem: the folder cannot be read.
+    let (out, err, ok) = call(&hello, &["run", "--wasi-arg", folder]);
+    assert!(ok, "{err}");
+    assert!(!out.contains("granted.txt"), "{out}");
+    assert!(out.contains(&format!("stdout: {folder}: ")), "{out}");
+    assert!(!out.contains("stdout: env:"), "{out}");
+
+    // Saved with its settings, replayed with them only when allowed.
+    let session = dir.join("hello.toml");
+    let mut saving = granted.to_vec();
+    saving.extend(["--save", session.to_str().unwrap()]);
+    let (_, err, ok) = call(&hello, &saving);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&session).unwrap();
+    assert!(text.contains("GREETING"), "{text}");
+    let allowed = wasmscope(&["replay", session.to_str().unwrap(), "--allow-host-settings"]);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    assert!(
+        stdout(&allowed).contains("granted.txt"),
+        "{}",
+        stdout(&allowed)
+    );
+    assert!(
+        stdout(&allowed).contains("GREETING"),
+        "{}",
+        stdout(&allowed)
+    );
+    let refused = wasmscope(&["replay", session.to_str().unwrap()]);
+    assert!(refused.status.success(), "{}", stderr(&refused));
+    assert!(
+        !stdout(&refused).contains("granted.txt"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(
+        !stdout(&refused).contains("GREETING"),
+        "{}",
+        stdout(&refused)
+    );
+}

@@ -109,7 +109,7 @@ fn a_components_session_is_saved_replayed_by_the_cli_and_opened_again() {
     });
     let log = log_text(again.state());
     assert!(
-        log.ends_with("upper(\"The input string\") returned \"THE INPUT STRING\""),
+        log.contains("upper(\"The input string\") returned \"THE INPUT STRING\"\nReplayed 1 step"),
         "{log}"
     );
 }
@@ -252,4 +252,204 @@ fn a_component_after_a_module_with_an_overrun_keeps_none_of_its_marks() {
     harness.get_by_label("Recent files").hover();
     harness.run_steps(4);
     harness.get_by_label_contains("assets/component.wasm");
+}
+
+/// A session of `hello_p2.wasm` saved by the CLI, asking for the variable
+/// `GREETING=hi` and the folder `dir` (which holds `granted.txt`); the guest lists
+/// that folder.
+fn hello_session(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("granted.txt"), "yes").unwrap();
+    let session = dir.join("hello.toml");
+    let folder = dir.to_str().unwrap();
+    let saved = std::process::Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args([
+            "run",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/assets/hello_p2.wasm"),
+        ])
+        .args([
+            "--call",
+            "run",
+            "--wasi-arg",
+            folder,
+            "--env",
+            "GREETING=hi",
+        ])
+        .args(["--dir", folder, "--save", session.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    session
+}
+
+/// Opens `session` and answers the consent dialog with `button`; waits for the
+/// replayed call.
+fn open_answering(
+    harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>,
+    session: &std::path::Path,
+    button: &str,
+) {
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::OpenSession(session.to_path_buf()));
+    settle(harness, "the question", |app| app.state().offer.is_some());
+    harness.get_by_label_contains("see the environment variable GREETING=hi");
+    harness.get_by_label(button).click();
+    harness.step();
+    settle(harness, "the replay", |app| {
+        let state = app.state();
+        state.running.is_none() && state.loading.is_none() && state.timeline.steps() == 1
+    });
+}
+
+#[test]
+fn a_component_session_runs_with_the_host_settings_it_was_allowed_and_saves_them() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-comp-host-{}", std::process::id()));
+    let session = hello_session(&dir);
+    let mut harness = harness(None, pinned());
+    open_answering(&mut harness, &session, "Allow and open");
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("stdout: env: [(\"GREETING\", \"hi\")]"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("stdout: {}: granted.txt", dir.display())),
+        "{log}"
+    );
+    assert!(
+        log.contains("wasi:cli/run@0.2.0#run() returned ok\nReplayed 1 step"),
+        "{log}"
+    );
+
+    // Saved again, the session keeps what it was allowed.
+    let again = dir.join("again.toml");
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::SaveSession(again.clone()));
+    settle(&mut harness, "the save", |_| again.exists());
+    let text = std::fs::read_to_string(&again).unwrap();
+    assert!(text.contains("GREETING"), "{text}");
+    assert!(text.contains("wasi_dirs"), "{text}");
+    assert!(text.contains("timeout_ms"), "{text}");
+
+    // Without them the guest sees neither.
+    let mut harness = common::harness(None, pinned());
+    open_answering(&mut harness, &session, "Open without them");
+    let log = log_text(harness.state());
+    assert!(!log.contains("GREETING"), "{log}");
+    assert!(!log.contains("granted.txt"), "{log}");
+    assert!(
+        log.contains("wasi:cli/run@0.2.0#run() returned ok\nReplayed 1 step"),
+        "{log}"
+    );
+}
+
+/// Loads the hostile component (`spin` loops, `grow` grows) as bytes.
+fn hostile() -> egui_kittest::Harness<'static, wasmscope::ui::App> {
+    let mut harness = harness(None, pinned());
+    let wat = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile_component.wat"
+    ))
+    .unwrap();
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::LoadBytes {
+            name: "hostile_component.wat".to_owned(),
+            bytes: wat,
+        });
+    harness.step();
+    settle(&mut harness, "the component", |app| {
+        app.state().ready && app.state().component.is_some() && app.state().loading.is_none()
+    });
+    harness
+}
+
+#[test]
+fn stop_ends_a_component_call_that_loops() {
+    let mut harness = hostile();
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::CallComponent {
+            name: "spin".to_owned(),
+            args: Vec::new(),
+        });
+    harness.step();
+    // Stop while the call runs (a Stop before it begins ends the run before it).
+    settle(&mut harness, "spin to begin", |app| {
+        app.state()
+            .running
+            .as_ref()
+            .is_some_and(|r| r.step.is_some())
+    });
+    harness.get_by_label_contains("Stop").click();
+    harness.step();
+    settle(&mut harness, "the stopped call", |app| {
+        app.state().running.is_none()
+    });
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("spin() failed: `spin` was stopped by the user after"),
+        "{log}"
+    );
+    // The window goes on: the next call runs.
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::CallComponent {
+            name: "grow".to_owned(),
+            args: Vec::new(),
+        });
+    harness.step();
+    settle(&mut harness, "the next call", |app| {
+        app.state().running.is_none() && app.state().timeline.steps() == 2
+    });
+}
+
+#[test]
+fn continue_from_an_earlier_component_call_replays_up_to_it() {
+    let mut harness = harness(Some("component_upper.wasm"), pinned());
+    for text in ["\"first\"", "\"second\""] {
+        harness
+            .state_mut()
+            .apply(wasmscope::ui::UiCommand::CallComponent {
+                name: "upper".to_owned(),
+                args: vec![text.to_owned()],
+            });
+        harness.step();
+        settle(&mut harness, "the call", |app| {
+            app.state().running.is_none()
+        });
+    }
+    let state = harness.state().state();
+    assert_eq!(state.timeline.steps(), 2);
+    assert_eq!(state.session.steps.len(), 2);
+    // The first call's own entry (after its three canonical-ABI entries).
+    harness
+        .state_mut()
+        .apply(wasmscope::ui::UiCommand::ViewStep(Some(3)));
+    harness.step();
+    harness.get_by_label("Continue from here").click();
+    harness.step();
+    settle(&mut harness, "the rewind", |app| {
+        app.state().running.is_none() && log_text(app).contains("Replayed 1 step")
+    });
+    let state = harness.state().state();
+    assert_eq!(state.session.steps.len(), 1);
+    assert_eq!(state.timeline.steps(), 1);
+    // The first call ran again; the second is gone from memory.
+    let log = log_text(harness.state());
+    assert_eq!(
+        log.matches("upper(\"first\") returned \"FIRST\"").count(),
+        2,
+        "{log}"
+    );
+    let memory = state.snapshot.read(0, state.snapshot.len_bytes());
+    let has = |text: &[u8]| memory.windows(text.len()).any(|w| w == text);
+    assert!(has(b"FIRST"));
+    assert!(!has(b"SECOND"));
 }

@@ -289,7 +289,9 @@ fn exports_are_listed_before_the_module_is_compiled() {
             .wait_for_event(std::time::Duration::from_secs(20))
     );
     let state = harness.state().state();
-    let pending = state.pending.as_ref().unwrap();
+    let Some(wasmscope::ui::Pending::Module(pending)) = &state.pending else {
+        panic!("a module should be pending");
+    };
     assert_eq!(pending.name, "strings.wasm");
     assert!(pending.info.export_func("upper").is_some());
     assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");

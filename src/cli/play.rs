@@ -7,11 +7,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::engine::{
-    AfterFailure, Allocator, Bindings, CompileCache, CompilerChoice, Engines, HostConfig, Limits,
-    RunEnd, RunObserver, Runner, Session, StepReport, StopHandle, changed_line, check_imports,
-    default_cache_dir, glue_allocator, new_debug_engine, run_steps,
+    AfterFailure, Allocator, Bindings, CompileCache, CompilerChoice, ComponentSession, Engines,
+    HostConfig, Instance, Limits, RunEnd, RunObserver, Runner, Session, StepReport, StopHandle,
+    changed_line, check_imports, compile_component, default_cache_dir, glue_allocator,
+    new_debug_engine, run_steps,
 };
-use crate::inspect::{ModuleInfo, inspect};
+use crate::inspect::{ModuleInfo, inspect, inspect_component, is_component};
 use crate::recipe::{Recipe, fill_note};
 
 /// How to play a session.
@@ -44,13 +45,13 @@ pub struct Played {
     pub bindings: Bindings,
     /// The host address of guest offset 0 at the end.
     pub host_base: u64,
-    /// What the module declares.
-    pub info: ModuleInfo,
+    /// What the module declares (None for a component).
+    pub info: Option<ModuleInfo>,
 }
 
 /// The compile cache, unless `no_cache`; a folder that cannot be used is reported and
 /// the module compiled anyway.
-fn compile_cache(no_cache: bool) -> Option<CompileCache> {
+pub fn compile_cache(no_cache: bool) -> Option<CompileCache> {
     if no_cache {
         return None;
     }
@@ -60,8 +61,9 @@ fn compile_cache(no_cache: bool) -> Option<CompileCache> {
         .ok()
 }
 
-/// Instantiates `bytes` as `recipe` says and runs its steps, printing to `out`
-/// (failures of later steps, with `AfterFailure::Continue`, to stderr).
+/// Instantiates `bytes` (a module or a component) as `recipe` says and runs its
+/// steps, printing to `out` (failures of later steps, with `AfterFailure::Continue`,
+/// to stderr).
 pub fn play(
     recipe: &Recipe,
     bytes: &[u8],
@@ -70,30 +72,24 @@ pub fn play(
 ) -> Result<Played> {
     let path = options.module_path;
     let cannot_load = || format!("cannot load {}", path.display());
-    let info = inspect(bytes).with_context(cannot_load)?;
-    check_imports(&info).with_context(cannot_load)?;
     let limits = recipe.limits.map(Limits::from_settings).unwrap_or_default();
-    let program = path.file_name().map_or_else(
-        || "module.wasm".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let host = HostConfig::from_settings(&recipe.host, &program);
+    let host = HostConfig::from_settings(&recipe.host, &crate::recipe::file_name(path));
     let cache = compile_cache(options.no_cache);
-    let mut session = if options.trace_writes {
-        let stop = StopHandle::new(new_debug_engine(cache.as_ref())?);
-        Session::traced_from_checked(&stop, bytes, limits, &host)
+    let (mut instance, info) = if is_component(bytes) {
+        let component = open_component(bytes, &host, limits, cache.as_ref(), options.trace_writes)
+            .with_context(cannot_load)?;
+        (Instance::Component(component), None)
     } else {
-        let engines = Engines::new(cache.as_ref())?;
-        compile_noted(&engines, options.compiler, bytes).and_then(|module| {
-            let stop = StopHandle::new(module.engine().clone());
-            Session::from_module(&stop, &module, limits, &host)
-        })
-    }
-    .with_context(cannot_load)?;
-    let mut known = options.allocators;
-    known.extend(glue_allocator(path, &info));
-    session.set_known_allocators(known);
-    for line in session.take_notes() {
+        let info = inspect(bytes).with_context(cannot_load)?;
+        check_imports(&info).with_context(cannot_load)?;
+        let mut session = open_module(bytes, &host, limits, cache.as_ref(), &options)
+            .with_context(cannot_load)?;
+        let mut known = options.allocators;
+        known.extend(glue_allocator(path, &info));
+        session.set_known_allocators(known);
+        (Instance::Core(session), Some(info))
+    };
+    for line in instance.take_notes() {
         writeln!(out, "{line}")?;
     }
     let mut runner = Runner::new(recipe.input.as_ref());
@@ -113,7 +109,7 @@ pub fn play(
         unknown_placeholders: Vec::new(),
     };
     let end = run_steps(
-        &mut session,
+        &mut instance,
         &mut runner,
         &recipe.steps,
         options.after_failure,
@@ -124,9 +120,45 @@ pub fn play(
         first_error: printer.first_error,
         unknown_placeholders: printer.unknown_placeholders,
         bindings: runner.bindings().clone(),
-        host_base: session.host_base(),
+        host_base: instance.host_base(),
         info,
     })
+}
+
+/// Compiles and instantiates a checked module as `options` say (traced on the debug
+/// engine, or on the compiler chosen).
+fn open_module(
+    bytes: &[u8],
+    host: &HostConfig,
+    limits: Limits,
+    cache: Option<&CompileCache>,
+    options: &PlayOptions<'_>,
+) -> Result<Session> {
+    if options.trace_writes {
+        let stop = StopHandle::new(new_debug_engine(cache)?);
+        return Session::traced_from_checked(&stop, bytes, limits, host);
+    }
+    let engines = Engines::new(cache)?;
+    let module = compile_noted(&engines, options.compiler, bytes)?;
+    let stop = StopHandle::new(module.engine().clone());
+    Session::from_module(&stop, &module, limits, host)
+}
+
+/// Describes, compiles (for guest debugging: the canonical ABI is observed at
+/// breakpoints) and instantiates the component in `bytes`; with `trace_writes`, every
+/// write the guest's instructions make is listed too.
+pub fn open_component(
+    bytes: &[u8],
+    host: &HostConfig,
+    limits: Limits,
+    cache: Option<&CompileCache>,
+    trace_writes: bool,
+) -> Result<ComponentSession> {
+    let info = inspect_component(bytes)?;
+    let engine = new_debug_engine(cache)?;
+    let component = compile_component(&engine, bytes)?;
+    let stop = StopHandle::new(engine);
+    ComponentSession::traced(&stop, &component, bytes, &info, limits, host, trace_writes)
 }
 
 /// Compiles `bytes` as `choice` says; when Winch refuses the module, says why on
@@ -234,14 +266,19 @@ fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<Stri
     if let Err(error) = &report.outcome {
         lines(out, &report.notes)?;
         writes(out)?;
+        // What a component's call did before it failed (a module's step has none).
+        lines(out, &report.lines)?;
         return Ok(Some(error.clone()));
     }
-    writeln!(
-        out,
-        "[{}] {}",
-        report.label,
-        changed_line(report.snapshot.changed())
-    )?;
+    // A component's call lists what changed at each of its canonical ABI's steps.
+    if report.abi.is_none() {
+        writeln!(
+            out,
+            "[{}] {}",
+            report.label,
+            changed_line(report.snapshot.changed())
+        )?;
+    }
     writes(out)?;
     if let Some((_, line)) = &report.overrun {
         writeln!(out, "{line}")?;

@@ -64,19 +64,6 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
         );
         recipe.host = recipe.host.without_grants();
     }
-    if crate::inspect::is_component(&bytes) {
-        let failed = super::run_component::play_component(
-            &recipe,
-            &module_path,
-            &bytes,
-            (args.no_cache, args.trace_writes),
-            out,
-        )?;
-        if failed.is_some() {
-            return Err(StepsFailed.into());
-        }
-        return Ok(());
-    }
     let options = PlayOptions {
         module_path: &module_path,
         no_cache: args.no_cache,

@@ -76,11 +76,14 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         return Err(anyhow!(error));
     }
     if call.is_none()
-        && let (Some(ptr), Some(input)) =
-            (played.bindings.int("ptr"), played.bindings.bytes("input"))
+        && let (Some(ptr), Some(input), Some(info)) = (
+            played.bindings.int("ptr"),
+            played.bindings.bytes("input"),
+            &played.info,
+        )
     {
         for line in landed_lines(
-            &played.info,
+            info,
             &allocator.export,
             ptr,
             input.len() as u64,

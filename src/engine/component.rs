@@ -1,5 +1,5 @@
-//! Components: instantiated with WASI preview 2 when they import it and trapping
-//! stubs for every other import, their exports called with WAVE arguments
+//! Components: instantiated with WASI preview 2 when they import it (with the
+//! session's arguments, environment and folders) and stubs for every other import, their exports called with WAVE arguments
 //! (`"The input string"`, `[1, 2, 3]`, `{name: "x", count: 3}`), checked against the
 //! WIT types, results shown in WAVE.
 
@@ -11,11 +11,11 @@ use wasmtime::component::{
     Component, ComponentExportIndex, Func, Instance, Linker, ResourceTable, Type, Val,
 };
 use wasmtime::{Engine, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use std::sync::Arc;
 
-use super::component_abi::{AbiEvent, AbiObserver};
+use super::component_abi::{AbiEvent, AbiObserver, AbiRoles};
 use super::component_stubs::stub_imports;
 use super::imports::HostConfig;
 use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
@@ -69,24 +69,32 @@ pub struct ComponentSession {
     store: Store<ComponentHost>,
     component: Component,
     instance: Instance,
+    /// What the component declares (which core function each export lifts).
+    info: ComponentInfo,
     limits: Limits,
-    /// Observing the canonical ABI: the core instance whose memory is shown.
-    traced: Option<wasmtime::Instance>,
+    /// The core instance whose memory is shown (none when no core instance has one).
+    shown: Option<wasmtime::Instance>,
+    /// The memory as the last snapshot saw it.
+    last: Arc<Snapshot>,
 }
 
-/// What a call did: its results in WAVE (or why it failed), and with a traced
-/// session, what the canonical ABI did in memory.
+/// What a call did: its results in WAVE (or why it failed), and what the canonical
+/// ABI did in memory.
 #[derive(Debug)]
 pub struct TracedCall {
     /// The results, or the failure.
     pub results: Result<Vec<String>>,
-    /// The core calls and memory (traced sessions only).
-    pub trace: Option<AbiTrace>,
+    /// The core calls and memory.
+    pub trace: AbiTrace,
 }
 
 /// A traced call: the core calls wasmtime made, with the memory before and after.
 #[derive(Clone, Debug)]
 pub struct AbiTrace {
+    /// The component function called (`append`, `interface#function`).
+    pub function: String,
+    /// What each core function is for in this call.
+    pub roles: AbiRoles,
     /// The core memory before the call.
     pub before: Arc<Snapshot>,
     /// Each core function entered, in order.
@@ -115,28 +123,21 @@ pub fn compile_component(engine: &Engine, bytes: &[u8]) -> Result<Component> {
 }
 
 impl ComponentSession {
-    /// Instantiates `component`: WASI preview 2 (configured by `host.wasi`, output
-    /// into the notes) when it imports any `wasi:` interface, a stub for every other
+    /// Instantiates `component` (compiled by an engine with guest debugging, from
+    /// `bytes`, which `info` describes) and observes the canonical ABI of each call;
+    /// with `trace_writes`, every write the guest's instructions make too. WASI
+    /// preview 2 (configured by `host.wasi`, folders included, output into the notes)
+    /// is provided when it imports any `wasi:` interface, a stub for every other
     /// import (zeros or a trap, as `host` says, each call noted).
-    pub fn new(
+    pub fn traced(
         stop: &StopHandle,
         component: &Component,
+        bytes: &[u8],
+        info: &ComponentInfo,
         limits: Limits,
         host: &HostConfig,
+        trace_writes: bool,
     ) -> Result<Self> {
-        Self::build(stop, component, limits, host, false)
-    }
-
-    /// [`ComponentSession::new`]; `debug`: the component was compiled for guest
-    /// debugging, whose hooks need wasmtime's async entry points.
-    fn build(
-        stop: &StopHandle,
-        component: &Component,
-        limits: Limits,
-        host: &HostConfig,
-        debug: bool,
-    ) -> Result<Self> {
-        let wasi = &host.wasi;
         let engine = component.engine();
         let mut linker: Linker<ComponentHost> = Linker::new(engine);
         let ty = component.component_type();
@@ -150,13 +151,7 @@ impl ComponentSession {
         }
         let stubbed = stub_imports(&mut linker, component, imports_wasi, host)?;
         let notes = Notes::default();
-        let mut builder = WasiCtxBuilder::new();
-        // No folders: WASI preview 2's filesystem is not set up for components yet.
-        builder
-            .args(&wasi.args)
-            .envs(&wasi.env)
-            .stdout(notes.stdout_pipe())
-            .stderr(notes.stderr_pipe());
+        let wasi = super::wasi::builder(&host.wasi, &notes)?.build();
         let host = ComponentHost {
             limiter: Limiter {
                 memory_limit_bytes: limits.memory_limit_bytes,
@@ -166,7 +161,7 @@ impl ComponentSession {
                 timeout_ms: limits.timeout_ms,
             },
             stop: stop.clone(),
-            wasi: builder.build(),
+            wasi,
             table: ResourceTable::new(),
             notes,
             abi: Vec::new(),
@@ -174,98 +169,103 @@ impl ComponentSession {
         };
         let mut store = Store::new(engine, host);
         guard(&mut store, limits);
-        let instance = with_ticker(engine, || match debug {
-            // Debug hooks need the async entry points.
-            true => block_on(linker.instantiate_async(&mut store, component)),
-            false => linker.instantiate(&mut store, component),
+        // Debug hooks need the async entry points.
+        let instance = with_ticker(engine, || {
+            block_on(linker.instantiate_async(&mut store, component))
         })
         .map_err(|err| explain(err, "instantiating the component"))?;
+        let notes = &mut store.data_mut().notes;
         if imports_wasi {
-            store
-                .data_mut()
-                .notes
-                .info("WASI preview 2 provided; stdout and stderr are shown here".to_owned());
+            notes.info("WASI preview 2 provided; stdout and stderr are shown here".to_owned());
         }
         if !stubbed.is_empty() {
-            store
-                .data_mut()
-                .notes
-                .info(format!("stubbed imports: {}", stubbed.join(", ")));
+            notes.info(format!("stubbed imports: {}", stubbed.join(", ")));
         }
-        Ok(Self {
-            store,
-            component: component.clone(),
-            instance,
-            limits,
-            traced: None,
-        })
-    }
-
-    /// Instantiates `component` (compiled by an engine with guest debugging, from
-    /// `bytes`, which `info` describes) and observes the canonical ABI of each call;
-    /// with `trace_writes`, every write the guest's instructions make too.
-    pub fn traced(
-        stop: &StopHandle,
-        component: &Component,
-        bytes: &[u8],
-        info: &ComponentInfo,
-        limits: Limits,
-        host: &HostConfig,
-        trace_writes: bool,
-    ) -> Result<Self> {
-        let mut session = Self::build(stop, component, limits, host, true)?;
-        let observer = AbiObserver::arm(&mut session.store, bytes, info, trace_writes)?;
-        session.store.set_debug_handler(observer);
-        let store = &mut session.store;
+        let observer = AbiObserver::arm(&mut store, bytes, info, trace_writes)?;
+        store.set_debug_handler(observer);
         let shown = store
             .debug_all_instances()
             .into_iter()
-            .find(|i| i.debug_memory(&mut *store, 0).is_some());
-        session.traced = shown;
+            .find(|i| i.debug_memory(&mut store, 0).is_some());
+        let mut session = Self {
+            store,
+            component: component.clone(),
+            instance,
+            info: info.clone(),
+            limits,
+            shown,
+            last: Arc::new(Snapshot::empty()),
+        };
+        // What instantiation wrote belongs to no step.
+        session.snapshot();
         Ok(session)
     }
 
-    /// The core memory a traced session shows (empty for one not traced).
-    pub fn memory_now(&mut self) -> Arc<Snapshot> {
-        self.core_memory(None)
+    /// The limits of the calls from now on.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.store.data_mut().limiter.memory_limit_bytes = limits.memory_limit_bytes;
     }
 
-    /// The core memory a traced session shows, now.
-    fn core_memory(&mut self, previous: Option<&Snapshot>) -> Arc<Snapshot> {
-        let memory = self
-            .traced
-            .and_then(|instance| instance.debug_memory(&mut self.store, 0));
-        let base = memory.map_or(0, |m| m.data_ptr(&self.store) as u64);
-        let data = memory.map_or(&[][..], |m| m.data(&self.store));
-        Arc::new(Snapshot::capture(previous, data, base))
+    /// Host address of guest offset 0 of the core memory shown.
+    pub fn host_base(&mut self) -> u64 {
+        self.memory()
+            .map_or(0, |m| m.data_ptr(&self.store) as usize as u64)
+    }
+
+    /// What each core function of a call of `name` is for (realloc, the lifted
+    /// function, post-return).
+    fn roles(&self, name: &str) -> AbiRoles {
+        AbiRoles::of(self.info.lift_of(name))
+    }
+
+    /// The function `call` names: itself, or an interface's function by its short
+    /// name when no other export has it (`run` for `wasi:cli/run@0.2.0#run`).
+    pub fn resolve(&self, call: &str) -> Result<String> {
+        let exports = self.exports();
+        let matching: Vec<&str> = exports
+            .iter()
+            .map(|e| e.name.as_str())
+            .filter(|name| *name == call || name.ends_with(&format!("#{call}")))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok((*one).to_owned()),
+            [] => bail!(
+                "the component exports no function `{call}`; its functions: {}",
+                exports
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            many => bail!(
+                "`{call}` could be {}; give the whole name",
+                many.join(" or ")
+            ),
+        }
+    }
+
+    /// The memory shown (the core memory of the first core instance that has one,
+    /// which the canonical ABI uses), now, with what changed since the last snapshot.
+    pub fn snapshot(&mut self) -> Arc<Snapshot> {
+        let base = self.host_base();
+        let snapshot = match self.memory() {
+            Some(memory) => Snapshot::capture(Some(&self.last), memory.data(&self.store), base),
+            None => Snapshot::empty(),
+        };
+        self.last = Arc::new(snapshot);
+        self.last.clone()
+    }
+
+    /// The core memory shown, if any.
+    fn memory(&mut self) -> Option<wasmtime::Memory> {
+        self.shown
+            .and_then(|instance| instance.debug_memory(&mut self.store, 0))
     }
 
     /// The exported functions, top-level first, then those of exported interfaces.
     pub fn exports(&self) -> Vec<ComponentExport> {
-        let engine = self.component.engine();
-        let mut found = Vec::new();
-        for (name, item) in self.component.component_type().exports(engine) {
-            match item.ty {
-                ComponentItem::ComponentFunc(func) => found.push(ComponentExport {
-                    name: name.to_owned(),
-                    signature: signature(&func),
-                    params: params(&func),
-                }),
-                ComponentItem::ComponentInstance(instance) => {
-                    for (member, item) in instance.exports(engine) {
-                        if let ComponentItem::ComponentFunc(func) = item.ty {
-                            found.push(ComponentExport {
-                                name: format!("{name}#{member}"),
-                                signature: signature(&func),
-                                params: params(&func),
-                            });
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        found
+        component_exports(&self.component)
     }
 
     /// The exported function `name` (`interface#function` for one in an interface).
@@ -300,14 +300,9 @@ impl ComponentSession {
     }
 
     /// Calls `name` with `args` in WAVE, one per parameter; returns the results in
-    /// WAVE. A wrong argument is one line naming it and its type.
-    pub fn call(&mut self, name: &str, args: &[String]) -> Result<Vec<String>> {
-        self.call_traced(name, args)?.results
-    }
-
-    /// Like [`ComponentSession::call`]; a traced session also returns what the
-    /// canonical ABI did in memory. Arguments that do not fit are the error; a call
-    /// that fails (a trap) is in [`TracedCall::results`], with what it did before.
+    /// WAVE and what the canonical ABI did in memory. Arguments that do not fit are
+    /// the error (one line naming the argument and its type); a call that fails (a
+    /// trap) is in [`TracedCall::results`], with what it did before.
     pub fn call_traced(&mut self, name: &str, args: &[String]) -> Result<TracedCall> {
         let func = self.func(name)?;
         let ty = func.ty(&self.store);
@@ -339,26 +334,22 @@ impl ComponentSession {
             .collect::<Result<Vec<Val>>>()?;
         let mut results = vec![Val::Bool(false); ty.results().len()];
         start_clock(&mut self.store, self.limits);
-        let before = self.traced.map(|_| self.core_memory(None));
+        let before = self.snapshot();
         self.store.data_mut().abi.clear();
-        self.store.data_mut().abi_before.clone_from(&before);
+        self.store.data_mut().abi_before = Some(before.clone());
         let engine = self.store.engine().clone();
-        let called = with_ticker(&engine, || match before {
-            Some(_) => block_on(func.call_async(&mut self.store, &values, &mut results)),
-            None => func.call(&mut self.store, &values, &mut results),
+        let called = with_ticker(&engine, || {
+            block_on(func.call_async(&mut self.store, &values, &mut results))
         })
         .map_err(|err| explain(err, &format!("`{name}`")));
-        let trace = match before {
-            Some(before) => {
-                let after = self.core_memory(Some(&before));
-                let events = std::mem::take(&mut self.store.data_mut().abi);
-                Some(AbiTrace {
-                    before,
-                    events,
-                    after,
-                })
-            }
-            None => None,
+        let after = self.snapshot();
+        let events = std::mem::take(&mut self.store.data_mut().abi);
+        let trace = AbiTrace {
+            function: name.to_owned(),
+            roles: self.roles(name),
+            before,
+            events,
+            after,
         };
         let results = called.and_then(|()| {
             results
@@ -373,6 +364,35 @@ impl ComponentSession {
     pub fn take_notes(&mut self) -> Vec<String> {
         self.store.data_mut().notes.take()
     }
+}
+
+/// The functions `component` exports, top-level first, then those of exported
+/// interfaces.
+pub fn component_exports(component: &Component) -> Vec<ComponentExport> {
+    let engine = component.engine();
+    let mut found = Vec::new();
+    for (name, item) in component.component_type().exports(engine) {
+        match item.ty {
+            ComponentItem::ComponentFunc(func) => found.push(ComponentExport {
+                name: name.to_owned(),
+                signature: signature(&func),
+                params: params(&func),
+            }),
+            ComponentItem::ComponentInstance(instance) => {
+                for (member, item) in instance.exports(engine) {
+                    if let ComponentItem::ComponentFunc(func) = item.ty {
+                        found.push(ComponentExport {
+                            name: format!("{name}#{member}"),
+                            signature: signature(&func),
+                            params: params(&func),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// `[("s", "string")]`.

@@ -388,7 +388,8 @@ impl AbiRoles {
 impl super::component::AbiTrace {
     /// What `run` prints and the window logs: each core call with the bytes changed
     /// before it, the bytes changed after, and the return area.
-    pub fn lines(&self, roles: &AbiRoles) -> Vec<String> {
+    pub fn lines(&self) -> Vec<String> {
+        let roles = &self.roles;
         let mut lines = vec![
             "Canonical ABI (each core function wasmtime called, and what changed before it):"
                 .to_owned(),
@@ -413,7 +414,7 @@ impl super::component::AbiTrace {
             "[after the call] {}",
             super::steps::changed_line(&changed)
         ));
-        if let Some(area) = roles.post_return.as_ref().and_then(|p| self.return_area(p)) {
+        if let Some(area) = self.returned() {
             let text = match std::str::from_utf8(&area.bytes) {
                 Ok(text) => format!(" -> {text:?}"),
                 Err(_) => String::new(),
@@ -426,9 +427,16 @@ impl super::component::AbiTrace {
         lines
     }
 
-    /// The return area, if `roles` has a post-return function that saw one.
-    pub fn returned(&self, roles: &AbiRoles) -> Option<ReturnArea> {
-        roles.post_return.as_ref().and_then(|p| self.return_area(p))
+    /// The return area, if the call has a post-return function that saw one.
+    pub fn returned(&self) -> Option<ReturnArea> {
+        let post_return = self.roles.post_return.as_ref()?;
+        self.return_area(post_return)
+    }
+
+    /// The call of the lifted core function (its flat arguments), if it was made.
+    pub fn lifted(&self) -> Option<&AbiEvent> {
+        let core = self.roles.core.as_ref()?;
+        self.events.iter().find(|e| e.is(core))
     }
 }
 

@@ -1,7 +1,7 @@
-//! The one step runner: a session's steps (`recipe::Step`), run on a `Session`, names
-//! resolved, each reported with everything the CLI prints and the window marks. Both
-//! `wasmscope run`/`replay` and the window's worker go through [`Runner::run`] and
-//! [`run_steps`]; nothing else runs a step.
+//! The one step runner: a session's steps (`recipe::Step`), run on an [`Instance`]
+//! (a module's or a component's), names resolved, each reported with everything the
+//! CLI prints and the window marks. Both `wasmscope run`/`replay` and the window's
+//! worker go through [`Runner::run`] and [`run_steps`]; nothing else runs a step.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -10,6 +10,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use super::component::{AbiTrace, ComponentSession, results_text};
+use super::instance::Instance;
 use super::session::{GlobalValue, Session};
 use super::steps::{Step, StepOutput, call_label, call_line, pointer_lines, result_line};
 use super::values::{NumType, Value, format_values};
@@ -56,9 +58,38 @@ pub struct StepReport {
     pub elapsed_ms: u64,
     /// The names bound after the step (what a lesson's note shows).
     pub bindings: Bindings,
+    /// What the canonical ABI did in memory (a component's `invoke` only): each core
+    /// function wasmtime called, with the memory as it was entered, and the writes
+    /// each made when they are traced.
+    pub abi: Option<AbiTrace>,
 }
 
 impl StepReport {
+    /// A report of step `index` (`step`, labelled `label`) that says nothing yet: it
+    /// failed, for no reason given.
+    fn new(index: usize, step: &recipe::Step, label: String, snapshot: Arc<Snapshot>) -> Self {
+        Self {
+            index,
+            step: step.clone(),
+            label,
+            intro: Vec::new(),
+            outcome: Err(String::new()),
+            pointer: None,
+            lines: Vec::new(),
+            notes: Vec::new(),
+            overrun: None,
+            target: None,
+            region: None,
+            writes: Vec::new(),
+            writes_unlisted: 0,
+            snapshot,
+            globals: Vec::new(),
+            elapsed_ms: 0,
+            bindings: Bindings::default(),
+            abi: None,
+        }
+    }
+
     /// The newsletter's lines for the result, host addresses from `host_base` (the
     /// snapshot's, or a pinned one in screenshots).
     pub fn result_lines(&self, host_base: u64) -> Vec<String> {
@@ -186,10 +217,40 @@ impl Runner {
     }
 
     /// Runs one step and reports it. Never panics; a failure is in `outcome`.
-    pub fn run(&mut self, session: &mut Session, step: &recipe::Step) -> StepReport {
+    pub fn run(&mut self, instance: &mut Instance, step: &recipe::Step) -> StepReport {
         let index = self.steps_run;
         self.steps_run += 1;
         let started = Instant::now();
+        let mut report = match (instance, &step.op) {
+            (Instance::Core(session), _) => self.run_core(session, index, step),
+            (Instance::Component(component), Op::Invoke { export, args }) => {
+                invoke(component, index, step, export, args)
+            }
+            (Instance::Component(component), Op::Input(input)) => {
+                self.set_input(input);
+                let mut report =
+                    StepReport::new(index, step, step.op.describe(), component.snapshot());
+                report.outcome = Ok(StepOutput::Written);
+                report
+            }
+            (Instance::Component(component), op) => {
+                let mut report = StepReport::new(index, step, op.describe(), component.snapshot());
+                report.outcome = Err(format!(
+                    "step {}: `{}` is a step for core modules; a component's session has only \
+                     `invoke` steps",
+                    index + 1,
+                    op.kind()
+                ));
+                report
+            }
+        };
+        report.bindings = self.bindings.clone();
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        report
+    }
+
+    /// Runs a step on a module's instance.
+    fn run_core(&mut self, session: &mut Session, index: usize, step: &recipe::Step) -> StepReport {
         let mut intro = Vec::new();
         let resolved = self.resolve(session, &step.op, &mut intro);
         let label = match (&resolved, &step.op) {
@@ -207,28 +268,11 @@ impl Runner {
             Ok(None) => Ok((None, StepOutput::Written)),
             Err(err) => Err(err),
         };
-        let snapshot = session.snapshot();
-        let notes = session.take_notes();
-        let (writes, writes_unlisted) = session.take_writes();
-        let mut report = StepReport {
-            index,
-            step: step.clone(),
-            label,
-            intro,
-            outcome: Err(String::new()),
-            pointer: None,
-            lines: Vec::new(),
-            notes,
-            overrun: None,
-            target: None,
-            region: None,
-            writes,
-            writes_unlisted,
-            snapshot,
-            globals: session.globals(),
-            elapsed_ms: 0,
-            bindings: Bindings::default(),
-        };
+        let mut report = StepReport::new(index, step, label, session.snapshot());
+        report.intro = intro;
+        report.notes = session.take_notes();
+        (report.writes, report.writes_unlisted) = session.take_writes();
+        report.globals = session.globals();
         let outcome = match outcome {
             Ok((concrete, output)) => self
                 .finish(&step.op, concrete.as_ref(), &output, &mut report)
@@ -236,8 +280,6 @@ impl Runner {
             Err(err) => Err(err),
         };
         report.outcome = outcome.map_err(|err| format!("{err:#}"));
-        report.bindings = self.bindings.clone();
-        report.elapsed_ms = started.elapsed().as_millis() as u64;
         report
     }
 
@@ -444,7 +486,7 @@ pub trait RunObserver {
 /// Runs `steps` in order, telling `observer` as each begins and ends; between steps,
 /// ends early when it says so. Returns how many steps ran and how many failed.
 pub fn run_steps(
-    session: &mut Session,
+    instance: &mut Instance,
     runner: &mut Runner,
     steps: &[recipe::Step],
     after_failure: AfterFailure,
@@ -457,7 +499,7 @@ pub fn run_steps(
             break;
         }
         observer.started(runner.steps_run(), step);
-        let done = runner.run(session, step);
+        let done = runner.run(instance, step);
         let failed = done.failed();
         end.ran += 1;
         end.failed += usize::from(failed);
@@ -478,4 +520,43 @@ pub struct RunEnd {
     pub failed: usize,
     /// Whether it ended early because Stop was pressed.
     pub stopped: bool,
+}
+
+/// Calls a component's function: the step's label is the call with its WAVE
+/// arguments, its lines the canonical ABI's steps and the results.
+fn invoke(
+    component: &mut ComponentSession,
+    index: usize,
+    step: &recipe::Step,
+    export: &str,
+    args: &[String],
+) -> StepReport {
+    let resolved = component.resolve(export);
+    let export = resolved.as_deref().unwrap_or(export);
+    let label = format!("{export}({})", args.join(", "));
+    let called = resolved.and_then(|export| component.call_traced(&export, args));
+    let mut report = StepReport::new(index, step, label, component.snapshot());
+    report.notes = component.take_notes();
+    let called = match called {
+        Ok(called) => called,
+        Err(err) => {
+            report.outcome = Err(format!("{err:#}"));
+            return report;
+        }
+    };
+    report.lines = called.trace.lines();
+    report.snapshot = called.trace.after.clone();
+    report.abi = Some(called.trace);
+    report.outcome = match called.results {
+        Ok(results) => {
+            report.lines.push(format!(
+                "{} returned {}",
+                report.label,
+                results_text(&results)
+            ));
+            Ok(StepOutput::Wave(results))
+        }
+        Err(err) => Err(format!("{err:#}")),
+    };
+    report
 }

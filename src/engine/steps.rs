@@ -54,6 +54,8 @@ pub enum StepOutput {
     Values(Vec<Value>),
     /// Bytes read.
     Bytes(Vec<u8>),
+    /// A component function's results, in WAVE.
+    Wave(Vec<String>),
 }
 
 impl Step {

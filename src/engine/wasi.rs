@@ -1,6 +1,7 @@
 //! WASI preview 1 for modules that import it (`wasi_snapshot_preview1`, or the older
 //! `wasi_unstable`): args and environment as configured, stdout/stderr captured into
 //! the session's notes, stdin empty, and no filesystem unless a folder is granted.
+//! Components get the same context for WASI preview 2 ([`builder`]).
 
 use std::path::PathBuf;
 
@@ -42,9 +43,16 @@ pub fn context(
     notes: &Notes,
     clock: GuestMonotonicClock,
 ) -> Result<WasiP1Ctx> {
+    let mut builder = builder(config, notes)?;
+    builder.monotonic_clock(clock);
+    Ok(builder.build_p1())
+}
+
+/// What a WASI guest of either preview sees: the configured args, environment and
+/// folders (each under the path given), stdout and stderr into `notes`, stdin empty.
+pub fn builder(config: &WasiConfig, notes: &Notes) -> Result<WasiCtxBuilder> {
     let mut builder = WasiCtxBuilder::new();
     builder
-        .monotonic_clock(clock)
         .args(&config.args)
         .envs(&config.env)
         .stdout(notes.stdout_pipe())
@@ -56,7 +64,7 @@ pub fn context(
             .map_err(anyhow::Error::from)
             .with_context(|| format!("cannot grant the folder {} to the guest", dir.display()))?;
     }
-    Ok(builder.build_p1())
+    Ok(builder)
 }
 
 /// Which WASI versions `module` imports from: (preview 1, preview 0).

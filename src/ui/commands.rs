@@ -226,14 +226,8 @@ impl App {
             UiCommand::LessonBack => self.lesson_back(),
             UiCommand::LeaveLesson => self.state.lesson = None,
             UiCommand::CallComponent { name, args } => {
-                if self.state.can_step() {
-                    self.state.running = Some(Running {
-                        label: format!("{name}(…)"),
-                        step: None,
-                        started: std::time::Instant::now(),
-                    });
-                    self.worker.send(Command::CallComponent { name, args });
-                }
+                let op = Op::Invoke { export: name, args };
+                self.send_steps(vec![recipe::Step::new(op)], Vec::new(), false);
             }
             UiCommand::OpenSessionDialog => self.choose_file(
                 FileRequest::open("Open a session", UiCommand::OpenSession)
@@ -287,6 +281,10 @@ impl App {
                 self.settings.set_stub(import, policy);
                 match self.settings.host_settings() {
                     Ok(host) => {
+                        // A component's reload replays its session: it takes the new
+                        // stubs with it (and keeps the rest of what it was granted).
+                        self.state.session.host.stubs.clone_from(&host.stubs);
+                        self.state.session.host.default_stub = host.default_stub;
                         self.apply(UiCommand::SetHost(host));
                         self.apply(UiCommand::Reload);
                     }

@@ -1,13 +1,14 @@
 //! The reducer: each worker event updates `AppState`. Events of an older generation
 //! (a load, replay or rewind since replaced) change nothing but the log.
 
-use crate::engine::worker::{Event, ReplayInfo};
+use crate::engine::worker::{Described, Event, ReplayInfo};
 use crate::engine::{RunEnd, human_bytes};
 use crate::recipe::Recipe;
 use crate::text::count;
 
+use super::component_view::LoadedComponent;
 use super::marks::MemoryMarks;
-use super::state::{AppState, LoadedModule, LogKind, Memories, SessionOffer};
+use super::state::{AppState, LoadedModule, LogKind, Memories, Pending, SessionOffer};
 use super::walkthrough::Walkthrough;
 
 /// What the app should do after an event (the reducer itself sends nothing).
@@ -24,15 +25,22 @@ impl AppState {
             Event::Inspected {
                 generation,
                 name,
-                info,
                 bytes,
-                allocators,
+                described,
             } if generation == self.generation => {
-                self.pending = Some(LoadedModule {
-                    name,
-                    info,
-                    bytes,
-                    allocators: allocators.into_iter().map(|a| a.export).collect(),
+                self.pending = Some(match described {
+                    Described::Module { info, allocators } => Pending::Module(LoadedModule {
+                        name,
+                        info,
+                        bytes,
+                        allocators: allocators.into_iter().map(|a| a.export).collect(),
+                    }),
+                    Described::Component { info, exports } => Pending::Component(LoadedComponent {
+                        name,
+                        info,
+                        exports,
+                        bytes,
+                    }),
                 });
             }
             Event::Loaded {
@@ -51,14 +59,22 @@ impl AppState {
                     shown,
                 };
                 let fresh_module = self.pending.is_some();
-                self.component = None;
-                if let Some(module) = self.pending.take() {
-                    self.walk = Walkthrough::for_module(&module, session.input.as_ref());
-                    self.stage_steps.clear();
-                    self.module = Some(module);
-                    self.module_path = self.loading_path.take();
-                } else {
-                    self.walk.reset_progress();
+                match self.pending.take() {
+                    Some(Pending::Module(module)) => {
+                        self.walk = Walkthrough::for_module(&module, session.input.as_ref());
+                        self.stage_steps.clear();
+                        self.module = Some(module);
+                        self.component = None;
+                        self.module_path = self.loading_path.take();
+                    }
+                    Some(Pending::Component(component)) => {
+                        self.walk = Walkthrough::default();
+                        self.stage_steps.clear();
+                        self.module = None;
+                        self.component = Some(component);
+                        self.module_path = self.loading_path.take();
+                    }
+                    None => self.walk.reset_progress(),
                 }
                 self.session = *session;
                 self.forget_instance();
@@ -68,7 +84,16 @@ impl AppState {
                 self.take_snapshot(snapshot, None);
                 self.globals = globals;
                 self.refresh_map();
-                if fresh_module {
+                if let (true, Some(component)) = (fresh_module, &self.component) {
+                    self.push_log(
+                        LogKind::Info,
+                        format!(
+                            "Loaded {name} (a component): {}; call one with WAVE arguments \
+                             in the Module tab, and watch the canonical ABI on the timeline",
+                            count(component.exports.len() as u64, "function")
+                        ),
+                    );
+                } else if fresh_module {
                     self.push_log(LogKind::Info, format!("Loaded {name}"));
                 } else {
                     self.push_log(LogKind::Info, format!("Instantiated {name} again"));
@@ -82,7 +107,7 @@ impl AppState {
                     self.push_log(LogKind::Info, format!("{}{took}", compiled.what()));
                     self.compiled = Some(compiled);
                 }
-                if fresh_module {
+                if fresh_module && self.module.is_some() {
                     self.push_log(
                         LogKind::Info,
                         match self.lesson {
@@ -143,37 +168,6 @@ impl AppState {
                          steps{took}{failed}; every write is traced from now on"
                     ),
                 );
-            }
-            Event::ComponentLoaded {
-                generation,
-                name,
-                info,
-                exports,
-                snapshot,
-                notes,
-                bytes,
-                module,
-            } if generation == self.generation => {
-                let component = super::component_view::LoadedComponent {
-                    name,
-                    info,
-                    exports,
-                    bytes,
-                };
-                self.session = Recipe {
-                    module,
-                    ..Recipe::default()
-                };
-                self.component_loaded(component, snapshot, notes);
-            }
-            Event::ComponentCalled {
-                generation,
-                call,
-                results,
-                trace,
-                notes,
-            } if generation == self.generation => {
-                self.component_called(call, results, trace.as_deref(), notes);
             }
             Event::RunEnded {
                 generation,
@@ -236,9 +230,7 @@ impl AppState {
             | Event::RunEnded { .. }
             | Event::Paused { .. }
             | Event::Retraced { .. }
-            | Event::MemorySelected { .. }
-            | Event::ComponentLoaded { .. }
-            | Event::ComponentCalled { .. } => {}
+            | Event::MemorySelected { .. } => {}
         }
         None
     }

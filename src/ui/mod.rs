@@ -49,8 +49,8 @@ pub use marks::MemoryMarks;
 pub use raster::{decode_png, encode_png};
 pub use settings::Settings;
 pub use state::{
-    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Presentation, SEED_INPUT,
-    SessionOffer,
+    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Pending, Presentation,
+    SEED_INPUT, SessionOffer,
 };
 pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_callables};
@@ -304,7 +304,7 @@ impl App {
     }
 
     fn handle_event(&mut self, event: Event) {
-        let loaded = matches!(event, Event::Loaded { .. } | Event::ComponentLoaded { .. });
+        let loaded = matches!(event, Event::Loaded { .. });
         if let Some(Followup::OpenSession(session)) = self.state.apply(event) {
             self.open_session(*session);
         }

@@ -14,7 +14,7 @@ use crate::inspect::{
 use super::UiCommand;
 use super::call_panel::{CallForm, call_ui, ptr_len_args};
 use super::settings::Settings;
-use super::state::{AppState, LoadedModule};
+use super::state::{AppState, LoadedModule, Pending};
 
 /// Draws the module panel.
 pub fn module_ui(
@@ -24,13 +24,21 @@ pub fn module_ui(
     settings: &Settings,
     cmds: &mut Vec<UiCommand>,
 ) {
-    if let Some(component) = &state.component {
+    // A module being compiled shows its exports at once; the steps wait for it.
+    let (pending, compiling) = match &state.pending {
+        Some(Pending::Module(module)) => (Some(module), true),
+        Some(Pending::Component(component)) => {
+            return super::component_panel::component_ui(
+                ui, component, state, form, settings, cmds,
+            );
+        }
+        None => (None, false),
+    };
+    if let (None, Some(component)) = (pending, &state.component) {
         super::component_panel::component_ui(ui, component, state, form, settings, cmds);
         return;
     }
-    // A module being compiled shows its exports at once; the steps wait for it.
-    let compiling = state.pending.is_some();
-    let Some(module) = state.pending.as_ref().or(state.module.as_ref()) else {
+    let Some(module) = pending.or(state.module.as_ref()) else {
         ui.heading("No module");
         ui.label("File > Open... (Ctrl+O), or drop a .wasm or .wat file on the window.");
         return;

@@ -56,6 +56,15 @@ pub struct LoadedModule {
     pub allocators: Vec<String>,
 }
 
+/// What a load is bringing, known before it is instantiated.
+#[derive(Clone, Debug)]
+pub enum Pending {
+    /// A module (its exports appear before it is ready).
+    Module(LoadedModule),
+    /// A component.
+    Component(super::component_view::LoadedComponent),
+}
+
 /// Steps in flight.
 #[derive(Clone, Debug)]
 pub struct Running {
@@ -144,8 +153,9 @@ pub struct AppState {
     pub loading_path: Option<PathBuf>,
     /// The file the current module came from, if any.
     pub module_path: Option<PathBuf>,
-    /// A module that parsed and is being compiled; it replaces `module` once ready.
-    pub pending: Option<LoadedModule>,
+    /// A module or component that is being compiled or instantiated; it replaces
+    /// `module` and `component` once ready.
+    pub pending: Option<Pending>,
     /// Whether the module is instantiated and takes steps.
     pub ready: bool,
     /// How the module shown was compiled.

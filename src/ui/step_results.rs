@@ -29,7 +29,10 @@ impl AppState {
                 for line in report.result_lines(host_base) {
                     self.push_log(LogKind::Info, line);
                 }
-                self.push_log(LogKind::Changed, changed_line(report.snapshot.changed()));
+                // A component's call has said what changed at each of its core calls.
+                if report.abi.is_none() {
+                    self.push_log(LogKind::Changed, changed_line(report.snapshot.changed()));
+                }
             }
             Err(error) => {
                 self.push_log(LogKind::Error, format!("{} failed: {error}", report.label));
@@ -60,6 +63,9 @@ impl AppState {
             set_region(&mut self.regions, region.clone());
         }
         self.refresh_map();
+        if let Some(trace) = &report.abi {
+            self.abi_entries(trace, report.index + 1);
+        }
         let changed_bytes = ranges_len_bytes(report.snapshot.changed());
         self.timeline.push(
             report.label.clone(),

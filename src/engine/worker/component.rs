@@ -1,7 +1,7 @@
-//! Components on the worker: a load that finds a component compiles it for guest
-//! debugging on a thread of its own (as modules are compiled) and instantiates it for
-//! watching the canonical ABI; `CallComponent` calls one of its functions with WAVE
-//! arguments.
+//! How a component's load differs from a module's: it is described by
+//! `inspect_component` and compiled for guest debugging (its canonical ABI is observed
+//! at breakpoints) on a thread of its own; from then on it is a load like any other
+//! ([`WorkerState::arrived`]): its `invoke` steps run on the one runner.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,18 +9,11 @@ use std::sync::Arc;
 use wasmtime::component::Component;
 
 use super::Message;
-use super::protocol::Event;
-use super::state::WorkerState;
-use crate::engine::component::{ComponentSession, compile_component};
-use crate::engine::imports::HostConfig;
+use super::protocol::{Described, Event};
+use super::state::{Arrival, Compiled, WorkerState};
+use crate::engine::component::{compile_component, component_exports};
 use crate::inspect::{ComponentInfo, inspect_component};
-use crate::recipe::{self, ModuleRef, Op, Recipe};
-
-/// The component loaded instead of a module.
-pub struct LiveComponent {
-    /// Its instance.
-    pub session: ComponentSession,
-}
+use crate::recipe::{self, Recipe};
 
 /// A component being compiled, and what its load needs afterwards.
 pub struct PendingComponent {
@@ -32,10 +25,9 @@ pub struct PendingComponent {
 }
 
 impl WorkerState {
-    /// Loads the component in `bytes`: describes it here, then compiles it for guest
-    /// debugging on a thread of its own (Stop and a new load do not wait behind it);
-    /// [`WorkerState::component_compiled`] instantiates it. With `session`, its
-    /// `invoke` steps are called in order, as a replay.
+    /// Loads the component in `bytes`: describes it here, then compiles it on a
+    /// thread of its own (Stop and a new load do not wait behind it);
+    /// [`WorkerState::component_compiled`] goes on.
     pub(super) fn load_component(
         &mut self,
         generation: u64,
@@ -67,8 +59,8 @@ impl WorkerState {
         });
     }
 
-    /// Instantiates a compiled component, unless another load began since, and calls
-    /// the `invoke` steps of the session that came with it.
+    /// A component compiled: unless another load began since, says what it exports
+    /// and makes its first instance as any load does.
     pub(super) fn component_compiled(
         &mut self,
         generation: u64,
@@ -87,81 +79,27 @@ impl WorkerState {
             path,
             session,
         } = pending;
-        // Arguments and environment as for modules; no folders yet.
-        let host = HostConfig::from_settings(&self.host, &name);
-        let instance = component.and_then(|component| {
-            ComponentSession::traced(
-                &self.stop,
-                &component,
-                &bytes,
-                &info,
-                self.limits,
-                &host,
-                self.trace,
-            )
-        });
-        let mut instance = match instance {
-            Ok(instance) => instance,
-            Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
-        };
-        let exports = instance.exports();
-        let snapshot = instance.memory_now();
-        let notes = instance.take_notes();
-        self.live = None;
-        self.component = Some(LiveComponent { session: instance });
-        let module = ModuleRef {
-            path: path.unwrap_or_else(|| name.clone().into()),
-            sha256: Some(recipe::sha256_hex(&bytes)),
-        };
-        send(Event::ComponentLoaded {
-            generation,
-            name,
-            info: Box::new(info),
-            exports,
-            snapshot,
-            notes,
-            bytes,
-            module,
-        });
-        for step in session.map(|s| s.steps).unwrap_or_default() {
-            match step.op {
-                Op::Invoke { export, args } => self.call_component(&export, &args, send),
-                other => send(Event::CommandFailed {
-                    error: format!(
-                        "`{}` is a step for core modules; a component's session has only \
-                         `invoke` steps",
-                        other.kind()
-                    ),
-                }),
-            }
-        }
-        self.end_load(send);
-    }
-
-    /// Calls `name(args)` on the loaded component.
-    pub(super) fn call_component(&mut self, name: &str, args: &[String], send: &impl Fn(Event)) {
-        let Some(live) = &mut self.component else {
-            send(Event::CommandFailed {
-                error: "no component is loaded".to_owned(),
+        let info = Arc::new(info);
+        let compiled = component.map(|component| {
+            send(Event::Inspected {
+                generation,
+                name: name.clone(),
+                bytes: bytes.clone(),
+                described: Described::Component {
+                    info: info.clone(),
+                    exports: component_exports(&component),
+                },
             });
-            return;
-        };
-        self.stop.reset();
-        let call = Op::Invoke {
-            export: name.to_owned(),
-            args: args.to_vec(),
-        };
-        // Arguments that do not fit fail like the call would: the window is waiting.
-        let (results, trace) = match live.session.call_traced(name, args) {
-            Ok(called) => (called.results, called.trace),
-            Err(err) => (Err(err), None),
-        };
-        send(Event::ComponentCalled {
-            generation: self.generation,
-            call,
-            results: results.map_err(|err| format!("{err:#}")),
-            trace: trace.map(Box::new),
-            notes: live.session.take_notes(),
+            (Compiled::Component { component, info }, None)
         });
+        let arrival = Arrival {
+            name,
+            path,
+            sha256: recipe::sha256_hex(&bytes),
+            binary: bytes,
+            session,
+            notes: Vec::new(),
+        };
+        self.arrived(generation, arrival, compiled, send);
     }
 }

@@ -22,7 +22,7 @@ use super::cache::CompileCache;
 use super::compiler::{CompileInfo, Compiler, Engines};
 use super::debugger::{DebugCommand, Debugger, PauseGeneration};
 use super::limits::{Limits, StopHandle};
-pub use protocol::{Command, Event, ReplayInfo};
+pub use protocol::{Command, Described, Event, ReplayInfo};
 use state::{PendingLoad, WorkerState};
 
 /// What reaches the worker thread: the user's commands, and compiles finishing on

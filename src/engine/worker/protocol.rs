@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::engine::allocators::Allocator;
 use crate::engine::compiler::{CompileInfo, CompilerChoice};
-use crate::engine::component::{AbiTrace, ComponentExport};
+use crate::engine::component::ComponentExport;
 use crate::engine::debugger::Pause;
 use crate::engine::limits::Limits;
 use crate::engine::runner::{RunEnd, StepReport};
@@ -97,13 +97,6 @@ pub enum Command {
     /// End the worker thread with a panic carrying this message: how the window's
     /// recovery from a dead engine is exercised.
     Panic(String),
-    /// Calls a function of the loaded component with WAVE arguments.
-    CallComponent {
-        /// `append`, or `interface#function`.
-        name: String,
-        /// One WAVE value per parameter.
-        args: Vec<String>,
-    },
 }
 
 impl Command {
@@ -123,21 +116,20 @@ impl Command {
 /// What the worker reports, in order.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// The module parsed; compiling follows.
+    /// What is loaded is known: a module parsed (compiling follows), or a component
+    /// compiled (instantiating follows).
     Inspected {
         /// The load's generation.
         generation: u64,
         /// Display name.
         name: String,
-        /// What the module declares.
-        info: Arc<ModuleInfo>,
-        /// The module's bytes (binary, after WAT conversion).
+        /// The binary bytes (after WAT conversion).
         bytes: Arc<[u8]>,
-        /// Its allocators, preferred first: detected from the exports, then the one
-        /// its emscripten glue names.
-        allocators: Vec<Allocator>,
+        /// What it declares.
+        described: Described,
     },
-    /// A module is instantiated (by a load, a replay or a rewind) and takes steps.
+    /// A module or component is instantiated (by a load, a replay or a rewind) and
+    /// takes steps.
     Loaded {
         /// The generation.
         generation: u64,
@@ -246,37 +238,25 @@ pub enum Event {
         /// Why.
         error: String,
     },
-    /// A component was loaded (instead of a module).
-    ComponentLoaded {
-        /// The load's generation.
-        generation: u64,
-        /// Display name.
-        name: String,
-        /// What it declares.
-        info: Box<ComponentInfo>,
-        /// Its exported functions.
-        exports: Vec<ComponentExport>,
-        /// Its core memory.
-        snapshot: Arc<Snapshot>,
-        /// What the host provided.
-        notes: Vec<String>,
-        /// The component's bytes (saved beside a session when it has no file).
-        bytes: Arc<[u8]>,
-        /// Where it came from, for a session.
-        module: crate::recipe::ModuleRef,
+}
+
+/// What a load declares, by kind.
+#[derive(Debug, Clone)]
+pub enum Described {
+    /// A core module.
+    Module {
+        /// Its imports, exports, memories.
+        info: Arc<ModuleInfo>,
+        /// Its allocators, preferred first: detected from the exports, then the one
+        /// its emscripten glue names.
+        allocators: Vec<Allocator>,
     },
-    /// A component's function was called.
-    ComponentCalled {
-        /// The instance's generation.
-        generation: u64,
-        /// The call, as a session's step.
-        call: crate::recipe::Op,
-        /// The results in WAVE, or why the call failed.
-        results: Result<Vec<String>, String>,
-        /// What the canonical ABI did in memory.
-        trace: Option<Box<AbiTrace>>,
-        /// What the guest printed.
-        notes: Vec<String>,
+    /// A component.
+    Component {
+        /// Its WIT, exports, lifts and core modules.
+        info: Arc<ComponentInfo>,
+        /// Its exported functions with their parameters.
+        exports: Vec<ComponentExport>,
     },
 }
 

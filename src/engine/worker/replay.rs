@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::protocol::{Event, ReplayInfo};
-use super::state::{Live, WorkerState};
+use super::state::{Compiled, Live, WorkerState};
 use crate::engine::limits::StopHandle;
 use crate::engine::runner::{AfterFailure, RunEnd, RunObserver, Runner, StepReport, run_steps};
 use crate::inspect::ModuleInfo;
@@ -25,7 +25,10 @@ impl WorkerState {
         let Some(live) = &mut self.live else {
             return;
         };
-        let inexact = inexact_replay(&live.info);
+        let inexact = match &live.compiled {
+            Compiled::Module { info, .. } => inexact_replay(info),
+            Compiled::Component { .. } => None,
+        };
         let end = self.run_on_live(generation, steps, AfterFailure::Continue, send);
         send(Event::RunEnded {
             generation,
@@ -84,7 +87,7 @@ impl WorkerState {
             send,
         };
         let ended = run_steps(
-            &mut live.session,
+            &mut live.instance,
             &mut live.runner,
             &steps,
             after_failure,
@@ -108,18 +111,12 @@ impl WorkerState {
         let started = Instant::now();
         let mut base = live.recipe.clone();
         let steps: Vec<recipe::Step> = base.steps.drain(..).take(keep).collect();
-        match self.instantiate(
-            &live.module,
-            live.sites.as_ref(),
-            &base,
-            &live.name,
-            &live.allocators,
-        ) {
-            Ok(session) => {
+        match self.instantiate(&live.compiled, &live.binary, &base, &live.name) {
+            Ok(instance) => {
                 let fresh = Live {
                     runner: Runner::new(base.input.as_ref()),
                     recipe: base,
-                    session,
+                    instance,
                     ..live
                 };
                 self.start(generation, fresh, Vec::new(), None, send);
@@ -127,7 +124,7 @@ impl WorkerState {
             }
             Err(err) => {
                 send(Event::CommandFailed {
-                    error: format!("cannot instantiate the module again: {err:#}"),
+                    error: format!("cannot instantiate {} again: {err:#}", live.name),
                 });
                 self.live = Some(live);
             }

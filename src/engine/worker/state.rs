@@ -1,5 +1,7 @@
 //! The worker thread's own state: the live session (instance, runner, recipe), loads
-//! compiling on their own threads, and the commands waiting for them.
+//! compiling on their own threads, and the commands waiting for them. Modules and
+//! components differ only in how they are described and compiled; once compiled,
+//! one path instantiates, replays and serves either.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,18 +13,22 @@ use wasmtime::Module;
 
 use super::Message;
 use super::files::save_session;
-use super::protocol::{Command, Event};
+use super::protocol::{Command, Described, Event};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::cache::CompileCache;
 use crate::engine::compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile_timed};
+use crate::engine::component::ComponentSession;
 use crate::engine::debugger::{Debugger, PauseGeneration};
 use crate::engine::glue::glue_allocator;
 use crate::engine::imports::{HostConfig, check_imports};
+use crate::engine::instance::Instance;
 use crate::engine::limits::{Limits, StopHandle};
 use crate::engine::runner::Runner;
 use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
-use crate::inspect::{ModuleInfo, WriteSites, list, load_module_bytes, validate, write_sites};
+use crate::inspect::{
+    ComponentInfo, ModuleInfo, WriteSites, list, load_module_bytes, validate, write_sites,
+};
 use crate::recipe::{self, HostSettings, ModuleRef, Recipe};
 
 /// Where a load's module comes from and what comes with it.
@@ -49,15 +55,40 @@ pub struct PendingLoad {
     binary: Arc<[u8]>,
 }
 
-/// The module in use and the session on it.
+/// What a load compiled: a module, with what its instances need, or a component.
+pub(super) enum Compiled {
+    /// A core module.
+    Module {
+        module: Module,
+        info: Arc<ModuleInfo>,
+        allocators: Vec<Allocator>,
+        /// Its writing instructions, when its writes are traced.
+        sites: Option<Arc<WriteSites>>,
+    },
+    /// A component (compiled for guest debugging: its canonical ABI is observed).
+    Component {
+        component: wasmtime::component::Component,
+        info: Arc<ComponentInfo>,
+    },
+}
+
+/// What a compiled load brings to its first instance.
+pub(super) struct Arrival {
+    pub(super) name: String,
+    pub(super) path: Option<PathBuf>,
+    pub(super) sha256: String,
+    pub(super) binary: Arc<[u8]>,
+    pub(super) session: Option<Box<Recipe>>,
+    /// Lines for the log about the load.
+    pub(super) notes: Vec<String>,
+}
+
+/// The module or component in use and the session on it.
 pub(super) struct Live {
     pub(super) name: String,
-    pub(super) module: Module,
-    pub(super) info: Arc<ModuleInfo>,
-    pub(super) allocators: Vec<Allocator>,
-    pub(super) sites: Option<Arc<WriteSites>>,
+    pub(super) compiled: Compiled,
     pub(super) binary: Arc<[u8]>,
-    pub(super) session: Session,
+    pub(super) instance: Instance,
     pub(super) runner: Runner,
     pub(super) recipe: Recipe,
 }
@@ -68,8 +99,6 @@ pub struct WorkerState {
     pub(super) limits: Limits,
     pub(super) host: HostSettings,
     pub(super) live: Option<Live>,
-    /// A component loaded instead of a module.
-    pub(super) component: Option<super::component::LiveComponent>,
     /// The newest load, replay or rewind; a compile that finishes for an older one is
     /// dropped.
     pub(super) generation: u64,
@@ -109,7 +138,6 @@ impl WorkerState {
             limits,
             host: HostSettings::default(),
             live: None,
-            component: None,
             generation: 0,
             compiling: false,
             queued: Vec::new(),
@@ -205,7 +233,7 @@ impl WorkerState {
             Command::SetLimits(limits) => {
                 self.limits = limits;
                 if let Some(live) = &mut self.live {
-                    live.session.set_limits(limits);
+                    live.instance.set_limits(limits);
                     live.recipe.limits = Some(limits.settings());
                 }
             }
@@ -215,7 +243,6 @@ impl WorkerState {
             Command::SetBreakpoints(pcs) => self.set_breakpoints(pcs, send),
             Command::SelectMemory(name) => self.select_memory(name, send),
             Command::Panic(message) => panic!("{message}"),
-            Command::CallComponent { name, args } => self.call_component(&name, &args, send),
         }
     }
 
@@ -284,9 +311,11 @@ impl WorkerState {
             send(Event::Inspected {
                 generation,
                 name: name.clone(),
-                info: info.clone(),
                 bytes: Arc::from(binary.as_slice()),
-                allocators: allocators.clone(),
+                described: Described::Module {
+                    info: info.clone(),
+                    allocators: allocators.clone(),
+                },
             });
             supported?;
             let sites = match self.trace {
@@ -399,6 +428,54 @@ impl WorkerState {
             send(Event::LoadCancelled { name: load.name });
             return;
         }
+        let PendingLoad {
+            name,
+            path,
+            sha256,
+            info,
+            allocators,
+            sites,
+            session,
+            binary,
+        } = load;
+        let mut notes = Vec::new();
+        if sites.is_some() {
+            notes.push(
+                "Every write is traced to the instruction that made it (Settings); calls run \
+                 slower."
+                    .to_owned(),
+            );
+        }
+        let compiled = module.map(|(module, compile_info)| {
+            let compiled = Compiled::Module {
+                module,
+                info,
+                allocators,
+                sites,
+            };
+            (compiled, Some(compile_info))
+        });
+        let arrival = Arrival {
+            name,
+            path,
+            sha256,
+            binary,
+            session,
+            notes,
+        };
+        self.arrived(generation, arrival, compiled, send);
+    }
+
+    /// A load of either kind compiled: makes its first instance with the session's
+    /// host settings and limits (or the window's, without a session), replays the
+    /// session's steps, and runs what waited for the load.
+    pub(super) fn arrived(
+        &mut self,
+        generation: u64,
+        arrival: Arrival,
+        compiled: Result<(Compiled, Option<CompileInfo>)>,
+        send: &impl Fn(Event),
+    ) {
         // Breakpoints belong to the module they were set in; the window sends them
         // again for this one.
         self.breakpoints.clear();
@@ -406,17 +483,23 @@ impl WorkerState {
             debugger.set_breakpoints(&[]);
         }
         let started = Instant::now();
-        let mut notes = Vec::new();
-        let (mut base, steps) = match load.session {
+        let Arrival {
+            name,
+            path,
+            sha256,
+            binary,
+            session,
+            mut notes,
+        } = arrival;
+        let (mut base, steps) = match session {
             Some(session) => {
                 let mut session = *session;
                 if let Some(expected) = &session.module.sha256
-                    && *expected != load.sha256
+                    && *expected != sha256
                 {
                     notes.push(format!(
-                        "warning: {} is not the module this session was saved with (its \
-                         SHA-256 differs); replaying anyway",
-                        load.name
+                        "warning: {name} is not the module this session was saved with (its \
+                         SHA-256 differs); replaying anyway"
                     ));
                 }
                 let steps = std::mem::take(&mut session.steps);
@@ -424,54 +507,32 @@ impl WorkerState {
             }
             None => (
                 Recipe {
-                    module: ModuleRef::default(),
-                    input: None,
                     host: self.host.clone(),
                     limits: Some(self.limits.settings()),
-                    steps: Vec::new(),
-                    lesson: None,
+                    ..Recipe::default()
                 },
                 None,
             ),
         };
         base.module = ModuleRef {
-            path: load
-                .path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(&load.name)),
-            sha256: Some(load.sha256.clone()),
+            path: path.unwrap_or_else(|| PathBuf::from(&name)),
+            sha256: Some(sha256),
         };
-        if load.sites.is_some() {
-            notes.push(
-                "Every write is traced to the instruction that made it (Settings); calls run \
-                 slower."
-                    .to_owned(),
-            );
-        }
-        let instantiated = module.and_then(|(module, compiled)| {
-            let session = self.instantiate(
-                &module,
-                load.sites.as_ref(),
-                &base,
-                &load.name,
-                &load.allocators,
-            )?;
-            Ok((module, session, compiled))
+        let instantiated = compiled.and_then(|(compiled, compile_info)| {
+            let instance = self.instantiate(&compiled, &binary, &base, &name)?;
+            Ok((compiled, instance, compile_info))
         });
         match instantiated {
-            Ok((module, session, compiled)) => {
+            Ok((compiled, instance, compile_info)) => {
                 let live = Live {
-                    name: load.name,
-                    module,
-                    info: load.info,
-                    allocators: load.allocators,
-                    sites: load.sites,
-                    binary: load.binary,
-                    session,
+                    name,
+                    compiled,
+                    binary,
+                    instance,
                     runner: Runner::new(base.input.as_ref()),
                     recipe: base,
                 };
-                self.start(generation, live, notes, Some(compiled), send);
+                self.start(generation, live, notes, compile_info, send);
                 // A session without steps only brings its settings: nothing to replay.
                 if let Some(steps) = steps.filter(|s| !s.is_empty()) {
                     self.replay(generation, steps, started, send);
@@ -479,7 +540,7 @@ impl WorkerState {
             }
             Err(err) => send(Event::LoadFailed {
                 generation,
-                name: load.name,
+                name,
                 error: format!("{err:#}"),
             }),
         }
@@ -496,21 +557,34 @@ impl WorkerState {
         Ok(engine)
     }
 
-    /// A new instance of `module` (writes traced at `sites`, if given) with
+    /// A new instance of what a load compiled (its binary is `binary`), with
     /// `recipe`'s host settings and limits.
     pub(super) fn instantiate(
         &self,
-        module: &Module,
-        sites: Option<&Arc<WriteSites>>,
+        compiled: &Compiled,
+        binary: &[u8],
         recipe: &Recipe,
         name: &str,
-        allocators: &[Allocator],
-    ) -> Result<Session> {
+    ) -> Result<Instance> {
         let host = HostConfig::from_settings(&recipe.host, name);
         let limits = recipe
             .limits
             .map(Limits::from_settings)
             .unwrap_or(self.limits);
+        let (module, sites, allocators) = match compiled {
+            Compiled::Module {
+                module,
+                sites,
+                allocators,
+                ..
+            } => (module, sites, allocators),
+            Compiled::Component { component, info } => {
+                let session = ComponentSession::traced(
+                    &self.stop, component, binary, info, limits, &host, self.trace,
+                )?;
+                return Ok(Instance::Component(session));
+            }
+        };
         let mut session = match sites {
             Some(sites) => {
                 let tracing = Tracing {
@@ -524,8 +598,8 @@ impl WorkerState {
             }
             None => Session::from_module(&self.stop, module, limits, &host)?,
         };
-        session.set_known_allocators(allocators.to_vec());
-        Ok(session)
+        session.set_known_allocators(allocators.clone());
+        Ok(Instance::Core(session))
     }
 
     /// Makes `live` current and says so.
@@ -537,10 +611,14 @@ impl WorkerState {
         compiled: Option<CompileInfo>,
         send: &impl Fn(Event),
     ) {
-        let snapshot = live.session.snapshot();
-        let memories = live.session.memory_names();
-        let globals = live.session.globals();
-        let mut provided = live.session.take_notes();
+        let snapshot = live.instance.snapshot();
+        let memories = live
+            .instance
+            .core_mut()
+            .map(Session::memory_names)
+            .unwrap_or_default();
+        let globals = live.instance.globals();
+        let mut provided = live.instance.take_notes();
         provided.append(&mut notes);
         send(Event::Loaded {
             generation,
@@ -553,15 +631,11 @@ impl WorkerState {
             compiled,
         });
         self.live = Some(live);
-        self.component = None;
     }
 
     fn select_memory(&mut self, name: String, send: &impl Fn(Event)) {
-        let selected = match &mut self.live {
-            Some(live) => live
-                .session
-                .select_memory(&name)
-                .map(|()| live.session.snapshot()),
+        let selected = match self.live.as_mut().and_then(|l| l.instance.core_mut()) {
+            Some(session) => session.select_memory(&name).map(|()| session.snapshot()),
             None => Err(anyhow!("no module is loaded")),
         };
         match selected {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::protocol::Event;
-use super::state::WorkerState;
+use super::state::{Compiled, WorkerState};
 use crate::engine::compiler::{CompileInfo, Compiler, compile_timed};
 use crate::engine::runner::{AfterFailure, RunObserver, Runner, StepReport, run_steps};
 use crate::inspect::write_sites;
@@ -32,18 +32,22 @@ impl WorkerState {
     /// (`step_into`), or at its breakpoints, compiling the module for stepping first
     /// if needed. Returns whether it could.
     pub(super) fn arm_stepping(&mut self, step_into: bool, send: &impl Fn(Event)) -> bool {
-        let traced = self.live.as_ref().is_some_and(|l| l.session.is_traced());
+        let traced = self.live.as_ref().is_some_and(|l| l.instance.is_traced());
         if !traced && let Err(err) = self.retrace(send) {
             send(Event::CommandFailed {
                 error: format!("cannot step into the call: {err:#}"),
             });
             return false;
         }
-        let (Some(live), Some(debugger)) = (&mut self.live, &self.debugger) else {
+        let session = self.live.as_mut().and_then(|l| l.instance.core_mut());
+        let (Some(session), Some(debugger)) = (session, &self.debugger) else {
+            send(Event::CommandFailed {
+                error: "a component's calls cannot be stepped into yet; they run whole".to_owned(),
+            });
             return false;
         };
-        debugger.arm(live.session.snapshot(), step_into);
-        if let Err(err) = live.session.set_single_step(step_into) {
+        debugger.arm(session.snapshot(), step_into);
+        if let Err(err) = session.set_single_step(step_into) {
             debugger.disarm();
             send(Event::CommandFailed {
                 error: format!("cannot step into the call: {err:#}"),
@@ -66,9 +70,9 @@ impl WorkerState {
             .filter(|pc| !pcs.contains(pc))
             .copied()
             .collect();
-        if let Some(live) = &mut self.live
-            && live.session.is_traced()
-            && let Err(err) = live.session.edit_breakpoints(&added, &removed)
+        if let Some(session) = self.live.as_mut().and_then(|l| l.instance.core_mut())
+            && session.is_traced()
+            && let Err(err) = session.edit_breakpoints(&added, &removed)
         {
             send(Event::CommandFailed {
                 error: format!("cannot set the breakpoints: {err:#}"),
@@ -85,9 +89,9 @@ impl WorkerState {
         if let Some(debugger) = &self.debugger {
             debugger.disarm();
         }
-        if let Some(live) = &mut self.live {
+        if let Some(session) = self.live.as_mut().and_then(|l| l.instance.core_mut()) {
             // Only a session that stepped has single-stepping to turn off.
-            let _ = live.session.set_single_step(false);
+            let _ = session.set_single_step(false);
         }
     }
 
@@ -99,29 +103,36 @@ impl WorkerState {
         let Some(live) = self.live.take() else {
             return Ok(());
         };
+        let Compiled::Module {
+            info, allocators, ..
+        } = &live.compiled
+        else {
+            self.live = Some(live);
+            return Ok(());
+        };
+        let (info, allocators) = (info.clone(), allocators.clone());
         let rebuilt = (|| {
-            let (module, compiled) = compile_timed(
+            let (module, compile_info) = compile_timed(
                 &engine,
                 Compiler::Cranelift,
                 &live.binary,
                 self.cache.as_ref(),
             )?;
-            let sites = Arc::new(write_sites(&live.binary)?);
-            let session = self.instantiate(
-                &module,
-                Some(&sites),
-                &live.recipe,
-                &live.name,
-                &live.allocators,
-            )?;
-            let compiled = CompileInfo {
-                debug: true,
-                ..compiled
+            let compiled = Compiled::Module {
+                module,
+                info,
+                allocators,
+                sites: Some(Arc::new(write_sites(&live.binary)?)),
             };
-            Ok::<_, anyhow::Error>((module, sites, session, compiled))
+            let instance = self.instantiate(&compiled, &live.binary, &live.recipe, &live.name)?;
+            let compile_info = CompileInfo {
+                debug: true,
+                ..compile_info
+            };
+            Ok::<_, anyhow::Error>((compiled, instance, compile_info))
         })()
         .context("compiling the module for stepping");
-        let (module, sites, mut session, compiled) = match rebuilt {
+        let (compiled, mut instance, compile_info) = match rebuilt {
             Ok(rebuilt) => rebuilt,
             Err(err) => {
                 self.live = Some(live);
@@ -131,26 +142,25 @@ impl WorkerState {
         let mut runner = Runner::new(live.recipe.input.as_ref());
         let mut quiet = Quiet::default();
         run_steps(
-            &mut session,
+            &mut instance,
             &mut runner,
             &live.recipe.steps,
             AfterFailure::Continue,
             &mut quiet,
         )?;
-        session.take_notes();
-        session.take_writes();
+        instance.take_notes();
+        instance.take_writes();
         send(Event::Retraced {
             generation: self.generation,
             steps: live.recipe.steps.len(),
             failed: quiet.failed,
             took_ms: started.elapsed().as_millis() as u64,
-            compiled,
+            compiled: compile_info,
         });
         self.trace = true;
         self.live = Some(super::state::Live {
-            module,
-            sites: Some(sites),
-            session,
+            compiled,
+            instance,
             runner,
             ..live
         });
