@@ -50,7 +50,9 @@ fn inspect_output_matches_golden_files() {
     let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let mut failures = Vec::new();
     let mut expected_names = Vec::new();
-    for module in assets() {
+    let modules = assets();
+    assert!(modules.len() >= 10, "expected the guests in assets/: {modules:?}");
+    for module in modules {
         let file_name = module
             .file_name()
             .expect("asset has a file name")
