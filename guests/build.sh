@@ -9,8 +9,8 @@
 #   AssemblyScript: node and npm; `npm ci` in guests/assemblyscript installs asc.
 #   WAT guests:     compiled by wasmscope's `wat` crate through a test run with BLESS=1.
 # With GUEST_ONLY=rust|c|assemblyscript only that kind is built (the tests use it).
-# Paths are remapped, and no debug info is emitted, so the output does not depend on
-# where the clone lives.
+# Paths are remapped (to /guests/…), and debug info is emitted only for the two DWARF
+# guests (dwarf_rust, dwarf_c), so the output does not depend on where the clone lives.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -36,6 +36,12 @@ if [ "$only" = all ] || [ "$only" = rust ]; then
     cp "$target/wasm32-wasip2/release/$guest.wasm" "$out/$guest.wasm"
     echo "$out/$guest.wasm"
   done
+  # The debug profile: full DWARF (Cargo.toml's [profile.dev] keeps it to one compile
+  # unit of ours, beside the standard library's line tables).
+  cargo build --quiet --target wasm32-unknown-unknown -p dwarf_rust \
+    --manifest-path "$here/Cargo.toml" --target-dir "$target"
+  cp "$target/wasm32-unknown-unknown/debug/dwarf_rust.wasm" "$out/dwarf_rust.wasm"
+  echo "$out/dwarf_rust.wasm"
 fi
 
 if [ "$only" = all ] || [ "$only" = c ]; then
@@ -43,6 +49,11 @@ if [ "$only" = all ] || [ "$only" = c ]; then
     -Wl,--no-entry -Wl,--export=malloc -Wl,--export=free -Wl,--export=shout \
     -o "$out/shout_c.wasm" shout.c)
   echo "$out/shout_c.wasm"
+  # Full DWARF, unoptimised: every local lives on the shadow stack.
+  (cd "$here/dwarf_c" && clang --target=wasm32 -g -O0 -nostdlib \
+    -fdebug-prefix-map="$here"=/guests -Wl,--no-entry -Wl,--export=alloc \
+    -Wl,--export=upper -Wl,--export=centroid -o "$out/dwarf_c.wasm" poly.c)
+  echo "$out/dwarf_c.wasm"
 fi
 
 if [ "$only" = all ] || [ "$only" = assemblyscript ]; then

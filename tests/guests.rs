@@ -119,6 +119,7 @@ fn rust_guests_match_their_sources() {
             "greet.wasm",
             "component.wasm",
             "hello_p2.wasm",
+            "dwarf_rust.wasm",
         ],
     );
 }
@@ -133,7 +134,7 @@ fn c_guest_matches_its_source() {
         skip("`apt-get install clang lld binaryen` to check the C guest");
         return;
     }
-    rebuild_matches("c", &["shout_c.wasm"]);
+    rebuild_matches("c", &["shout_c.wasm", "dwarf_c.wasm"]);
 }
 
 /// The AssemblyScript guest, rebuilt with asc, is byte-identical to the committed one.

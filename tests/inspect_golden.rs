@@ -25,7 +25,7 @@ fn assets() -> Vec<PathBuf> {
 
 /// What the golden file holds: the summary, or the error for a module that is rejected.
 fn rendered(path: &Path) -> String {
-    match load_module_bytes(path).and_then(|bytes| describe(&bytes, false)) {
+    match load_module_bytes(path).and_then(|bytes| describe(&bytes, false, None)) {
         Ok(text) => text,
         Err(err) => format!("error: {err:#}\n"),
     }
@@ -51,7 +51,10 @@ fn inspect_output_matches_golden_files() {
     let mut failures = Vec::new();
     let mut expected_names = Vec::new();
     let modules = assets();
-    assert!(modules.len() >= 10, "expected the guests in assets/: {modules:?}");
+    assert!(
+        modules.len() >= 10,
+        "expected the guests in assets/: {modules:?}"
+    );
     for module in modules {
         let file_name = module
             .file_name()

@@ -51,6 +51,10 @@ pub enum CliCommand {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Where the module's source files are, when it was built elsewhere: DWARF's
+        /// paths are looked for below this folder too.
+        #[arg(long, value_name = "DIR")]
+        source_dir: Option<PathBuf>,
     },
     /// The newsletter's walkthrough: alloc → write the input → call → read the result.
     /// Imports are provided: WASI when the module asks for it, stubs for the rest. On a
@@ -248,7 +252,11 @@ pub enum ResultKind {
 /// Runs a subcommand, printing to stdout; errors go to stderr with exit code 1.
 pub fn main(command: CliCommand) -> ExitCode {
     let result = match command {
-        CliCommand::Inspect { module, json } => inspect_cmd(&module, json),
+        CliCommand::Inspect {
+            module,
+            json,
+            source_dir,
+        } => inspect_cmd(&module, json, source_dir.as_deref()),
         CliCommand::Run(args) => run::run(&args, &mut std::io::stdout().lock()),
         CliCommand::Replay(args) => replay::replay(&args, &mut std::io::stdout().lock()),
         CliCommand::Export(args) => export::export(&args, &mut std::io::stdout().lock()),
@@ -276,9 +284,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn inspect_cmd(path: &std::path::Path, json: bool) -> Result<()> {
+fn inspect_cmd(
+    path: &std::path::Path,
+    json: bool,
+    source_dir: Option<&std::path::Path>,
+) -> Result<()> {
     let bytes = load_module_bytes(path)?;
-    let text = describe(&bytes, json)
+    let text = describe(&bytes, json, source_dir)
         .map_err(|err| err.context(format!("cannot inspect {}", path.display())))?;
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

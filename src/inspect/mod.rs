@@ -15,6 +15,8 @@
 mod component;
 mod component_walk;
 mod const_expr;
+mod describe;
+mod dwarf;
 mod errors;
 mod load;
 mod model;
@@ -24,6 +26,7 @@ mod naming;
 mod parse;
 mod render;
 mod render_component;
+mod render_dwarf;
 mod resolve;
 mod toolchain;
 mod types;
@@ -41,6 +44,8 @@ pub use component::{
     ComponentInfo, CoreInstance, CoreModule, Lift, WitFunction, WitItem, inspect_component,
     is_component,
 };
+pub use describe::describe;
+pub use dwarf::{CompileUnit, Dwarf, DwarfSummary, SourceFrame, SourceLocation, find_source};
 pub use load::{load_module_bytes, to_binary};
 pub use model::{
     CustomSectionInfo, DataSegmentInfo, EntityType, ExportInfo, ExportKind, GlobalInfo, ImportInfo,
@@ -49,7 +54,8 @@ pub use model::{
 pub use module_info::ModuleInfo;
 pub use parse::{inspect, list, validate};
 pub use render::render_text;
-pub use render_component::{describe, render_component_text};
+pub use render_component::render_component_text;
+pub use render_dwarf::{DwarfReport, is_rust_std};
 pub use toolchain::{ToolchainImport, classify_import};
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
 pub use wat_text::{CodeLine, MAX_WAT_BYTES, function_code, function_wat};

@@ -95,25 +95,3 @@ fn lift(out: &mut String, lift: Option<&Lift>, indent: &str) {
         let _ = writeln!(out, "{indent}  {option}");
     }
 }
-
-/// What `wasmscope inspect` prints for `bytes`, a module or a component: text, or one
-/// JSON object with `json`.
-pub fn describe(bytes: &[u8], json: bool) -> anyhow::Result<String> {
-    use super::component::{inspect_component, is_component};
-    use super::parse::inspect;
-    use super::render::render_text;
-    let text = if is_component(bytes) {
-        let info = inspect_component(bytes)?;
-        match json {
-            true => serde_json::to_string_pretty(&info)? + "\n",
-            false => render_component_text(&info),
-        }
-    } else {
-        let info = inspect(bytes)?;
-        match json {
-            true => serde_json::to_string_pretty(&info)? + "\n",
-            false => render_text(&info),
-        }
-    };
-    Ok(text)
-}

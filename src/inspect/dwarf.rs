@@ -1,0 +1,276 @@
+//! DWARF in a module's custom sections (`.debug_info`, `.debug_line`, …), as `cargo
+//! build` in the debug profile, `clang -g` and emscripten's `-g` leave it: the compile
+//! units, and for any instruction its source location (with the inlined frames around
+//! it). A DWARF address is an offset from the start of the Code section's payload;
+//! everything here takes and gives *module* offsets, as `write_sites` and the
+//! debugger do.
+//!
+//! gimli reads the sections, addr2line the line tables and inlined frames. Damaged
+//! DWARF is an error or a missing answer, never a panic.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use gimli::{EndianArcSlice, LittleEndian, Reader as _};
+use serde::Serialize;
+
+/// The reader over section bytes the DWARF owns.
+type Reader = EndianArcSlice<LittleEndian>;
+
+/// A module's DWARF, ready for lookups.
+pub struct Dwarf {
+    lines: addr2line::Context<Reader>,
+    /// Module offset of the Code section's payload: DWARF address 0.
+    code_start: u64,
+    summary: DwarfSummary,
+}
+
+/// What `inspect` says about a module's DWARF.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DwarfSummary {
+    /// The compile units, in order.
+    pub units: Vec<CompileUnit>,
+    /// Every source file the line tables name (full paths as recorded), sorted.
+    pub files: Vec<String>,
+}
+
+/// One compile unit: a source file and what compiled it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CompileUnit {
+    /// Its name (the main source file, as the compiler was given it).
+    pub name: String,
+    /// The folder it was compiled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comp_dir: Option<String>,
+    /// `clang LLVM (rustc version 1.95.0 …)`, `Debian clang version 14.0.6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub producer: Option<String>,
+    /// `Rust`, `C99`, `C11`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// A place in the source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceLocation {
+    /// The file, as DWARF records it (its compile folder joined in).
+    pub file: String,
+    /// The line, from 1 (0: none recorded).
+    pub line: u32,
+    /// The column, from 1 (0: the whole line).
+    pub column: u32,
+}
+
+impl std::fmt::Display for SourceLocation {
+    /// `poly.c:17:14` (the file's name only; [`SourceLocation::file`] has the path).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = Path::new(&self.file)
+            .file_name()
+            .map_or_else(|| self.file.clone(), |n| n.to_string_lossy().into_owned());
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{name}"),
+            (line, 0) => write!(f, "{name}:{line}"),
+            (line, column) => write!(f, "{name}:{line}:{column}"),
+        }
+    }
+}
+
+/// One frame at an instruction: the function (an inlined one, or the function the
+/// code is in) and where in the source it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceFrame {
+    /// The function, Rust names demangled without their hash (`dwarf_rust::summarize`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// Where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
+}
+
+impl Dwarf {
+    /// The DWARF of the module in `binary`, or `None` when it has none (no
+    /// `.debug_info`). DWARF that cannot be read is an error that says so.
+    pub fn parse(binary: &[u8]) -> Result<Option<Self>> {
+        let sections = Sections::read(binary)?;
+        if !sections.has_debug_info {
+            return Ok(None);
+        }
+        let dwarf = gimli::Dwarf::load(|id| -> Result<Reader> { Ok(sections.get(id.name())) })?;
+        let summary = summarize(&dwarf).context("cannot read the DWARF compile units")?;
+        let lines = addr2line::Context::from_dwarf(dwarf)
+            .map_err(|err| anyhow::anyhow!("cannot read the DWARF line tables: {err}"))?;
+        let mut found = Self {
+            lines,
+            code_start: sections.code_start,
+            summary,
+        };
+        found.summary.files = found.files();
+        Ok(Some(found))
+    }
+
+    /// The compile units and source files.
+    pub fn summary(&self) -> &DwarfSummary {
+        &self.summary
+    }
+
+    /// The source location of the instruction at module offset `pc`, if the line
+    /// tables cover it.
+    pub fn location_at(&self, pc: u64) -> Option<SourceLocation> {
+        let address = pc.checked_sub(self.code_start)?;
+        let location = self.lines.find_location(address).ok()??;
+        convert(&location)
+    }
+
+    /// The frames at the instruction at module offset `pc`, innermost first: the
+    /// inlined functions, then the function the code is in. Empty when DWARF does not
+    /// cover it.
+    pub fn frames_at(&self, pc: u64) -> Vec<SourceFrame> {
+        let Some(address) = pc.checked_sub(self.code_start) else {
+            return Vec::new();
+        };
+        let Ok(mut frames) = self.lines.find_frames(address).skip_all_loads() else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        // A bound: damaged DWARF could describe an endless chain.
+        while found.len() < 64 {
+            let Ok(Some(frame)) = frames.next() else {
+                break;
+            };
+            found.push(SourceFrame {
+                // Demangled as write_sites names functions (`dwarf_rust::summarize`).
+                function: frame
+                    .function
+                    .as_ref()
+                    .and_then(|f| f.raw_name().ok())
+                    .map(|name| format!("{:#}", rustc_demangle::demangle(&name))),
+                location: frame.location.as_ref().and_then(convert),
+            });
+        }
+        found
+    }
+
+    /// Every file the line tables name, sorted.
+    fn files(&self) -> Vec<String> {
+        let mut files = BTreeSet::new();
+        if let Ok(rows) = self.lines.find_location_range(0, u64::MAX) {
+            for (_, _, location) in rows {
+                if let Some(file) = location.file {
+                    files.insert(file.to_owned());
+                }
+            }
+        }
+        files.into_iter().collect()
+    }
+}
+
+/// An addr2line location as ours (`None` without a file).
+fn convert(location: &addr2line::Location<'_>) -> Option<SourceLocation> {
+    Some(SourceLocation {
+        file: location.file?.to_owned(),
+        line: location.line.unwrap_or(0),
+        column: location.column.unwrap_or(0),
+    })
+}
+
+/// The compile units of `dwarf`.
+fn summarize(dwarf: &gimli::Dwarf<Reader>) -> Result<DwarfSummary> {
+    let mut units = Vec::new();
+    let mut headers = dwarf.units();
+    while let Some(header) = headers.next()? {
+        let unit = dwarf.unit(header)?;
+        let text = |value: Option<Reader>| -> Option<String> {
+            value.and_then(|r| r.to_string_lossy().ok().map(|s| s.into_owned()))
+        };
+        let mut entries = unit.entries();
+        let producer = match entries.next_dfs()? {
+            Some(root) => root
+                .attr_value(gimli::DW_AT_producer)
+                .and_then(|v| dwarf.attr_string(&unit, v).ok()),
+            None => None,
+        };
+        units.push(CompileUnit {
+            name: text(unit.name.clone()).unwrap_or_default(),
+            comp_dir: text(unit.comp_dir.clone()),
+            producer: text(producer),
+            language: language(&unit),
+        });
+    }
+    Ok(DwarfSummary {
+        units,
+        files: Vec::new(),
+    })
+}
+
+/// `Rust`, `C99` (DWARF's `DW_LANG_Rust`, without the prefix).
+fn language(unit: &gimli::Unit<Reader>) -> Option<String> {
+    let mut entries = unit.entries();
+    let root = entries.next_dfs().ok()??;
+    let gimli::AttributeValue::Language(lang) = root.attr_value(gimli::DW_AT_language)? else {
+        return None;
+    };
+    let name = lang.static_string()?;
+    Some(name.trim_start_matches("DW_LANG_").to_owned())
+}
+
+/// The custom sections DWARF lives in, and where the Code section's payload starts.
+struct Sections {
+    found: Vec<(String, Arc<[u8]>)>,
+    code_start: u64,
+    has_debug_info: bool,
+}
+
+impl Sections {
+    fn read(binary: &[u8]) -> Result<Self> {
+        let mut found = Vec::new();
+        let mut code_start = 0;
+        for payload in wasmparser::Parser::new(0).parse_all(binary) {
+            match payload.context("the module cannot be read for its DWARF")? {
+                wasmparser::Payload::CodeSectionStart { range, .. } => {
+                    code_start = range.start as u64;
+                }
+                wasmparser::Payload::CustomSection(section)
+                    if section.name().starts_with(".debug_") =>
+                {
+                    found.push((section.name().to_owned(), Arc::from(section.data())));
+                }
+                _ => {}
+            }
+        }
+        let has_debug_info = found.iter().any(|(name, _)| name == ".debug_info");
+        Ok(Self {
+            found,
+            code_start,
+            has_debug_info,
+        })
+    }
+
+    /// The section named `name`, empty when the module has none.
+    fn get(&self, name: &str) -> Reader {
+        let bytes = self
+            .found
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or_else(|| Arc::from(&[][..]), |(_, bytes)| bytes.clone());
+        EndianArcSlice::new(bytes, LittleEndian)
+    }
+}
+
+/// Where a DWARF path is on this machine: itself, or below `source_dir` (its path
+/// with the part DWARF shares with the build folder dropped, then shorter and
+/// shorter tails of it, the first that exists).
+pub fn find_source(file: &str, source_dir: Option<&Path>) -> Option<PathBuf> {
+    let path = Path::new(file);
+    if path.is_file() {
+        return Some(path.to_path_buf());
+    }
+    let dir = source_dir?;
+    let parts: Vec<_> = path.components().collect();
+    (0..parts.len()).find_map(|skip| {
+        let tail: PathBuf = parts[skip..].iter().collect();
+        let candidate = dir.join(tail.strip_prefix("/").unwrap_or(&tail));
+        candidate.is_file().then_some(candidate)
+    })
+}
