@@ -33,15 +33,20 @@ pub fn program(plan: &ComponentPlan) -> String {
             comment(note);
         }
         let args: Vec<String> = step.params.iter().map(|(_, ty, v)| value(ty, v)).collect();
-        let result = step.result.as_ref().map_or("null".to_owned(), descriptor);
-        let _ = writeln!(
-            out,
-            "invoke({}, [{}], {result}, {});",
-            js_string(&step.title),
-            args.join(", "),
+        let parts = [
             function_ref(&step.function),
-        );
+            format!("[{}]", args.join(", ")),
+            js_string(&step.title),
+            step.result.as_ref().map_or("null".to_owned(), descriptor),
+        ];
+        let one_line = format!("invoke({});", parts.join(", "));
+        if one_line.len() <= 100 {
+            let _ = writeln!(out, "{one_line}");
+        } else {
+            let _ = writeln!(out, "invoke(\n  {},\n);", parts.join(",\n  "));
+        }
     }
+    out.push_str(INVOKE);
     out
 }
 
@@ -110,7 +115,6 @@ fn setup(plan: &ComponentPlan, out: &mut String) {
     out.push_str(
         "const guest = await instantiate((name) => WebAssembly.compile(files[name]), imports);\n",
     );
-    out.push_str(INVOKE);
 }
 
 /// The exported function `name` in jco's bindings: `guest.append`, or
@@ -299,10 +303,11 @@ fn descriptor(ty: &Type) -> String {
 
 /// The program's `invoke` and `wave` functions.
 const INVOKE: &str = r#"
-// Calls `func` with `args` and prints its result in WAVE, as wasmscope does:
-// `upper("The input string") returned "THE INPUT STRING"`. jco throws a
-// function's `err` result (with its `payload`) and returns its `ok` value.
-function invoke(call, args, result, func) {
+// Calls `func` with `args` and prints `call` and its result (of the type `result`
+// describes) in WAVE, as wasmscope does: `upper("The input string") returned "THE
+// INPUT STRING"`. jco throws a function's `err` result (with its `payload`) and
+// returns its `ok` value.
+function invoke(func, args, call, result) {
   let value;
   try {
     value = func(...args);
