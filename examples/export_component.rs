@@ -44,7 +44,12 @@ fn main() -> Result<()> {
 
     // 3. label({name: "x\n\"y", count: 3})
     // A record goes in and comes back changed.
-    invoke(&mut store, &instance, "label", &[r#"{name: "x\n\"y", count: 3}"#])?;
+    invoke(
+        &mut store,
+        &instance,
+        "label",
+        &[r#"{name: "x\n\"y", count: 3}"#],
+    )?;
     Ok(())
 }
 

@@ -273,25 +273,28 @@ fn rust_component_programs_build_and_print_what_replay_prints() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Sessions no program can do (a step of the component's session), and what the
+/// refusal says.
+const REFUSED: &[(&str, &str)] = &[
+    (
+        "op = \"invoke\"\nexport = \"nope\"\nargs = []",
+        "the component exports no function `nope`; its functions: upper, count",
+    ),
+    (
+        "op = \"invoke\"\nexport = \"upper\"\nargs = [\"42\"]",
+        "`42` is not a value of `s`'s type",
+    ),
+    (
+        "op = \"call\"\nexport = \"upper\"",
+        "`call` is a step for core modules",
+    ),
+];
+
 #[test]
 fn a_component_session_a_program_cannot_do_is_refused_with_the_reason() {
-    let cases = [
-        (
-            "op = \"invoke\"\nexport = \"nope\"\nargs = []",
-            "the component exports no function `nope`; its functions: upper, count",
-        ),
-        (
-            "op = \"invoke\"\nexport = \"upper\"\nargs = [\"42\"]",
-            "`42` is not a value of `s`'s type",
-        ),
-        (
-            "op = \"call\"\nexport = \"upper\"",
-            "`call` is a step for core modules",
-        ),
-    ];
-    assert!(!cases.is_empty());
+    assert!(!REFUSED.is_empty());
     let dir = scratch("refused");
-    for (step, said) in cases {
+    for (step, said) in REFUSED {
         let session = dir.join("s.toml");
         std::fs::write(
             &session,

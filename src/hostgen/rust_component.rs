@@ -33,22 +33,8 @@ pub fn program(plan: &ComponentPlan) -> String {
             }
         }
         let args: Vec<String> = step.args.iter().map(|a| str_literal(a)).collect();
-        let call = format!(
-            "invoke(&mut store, &instance, {:?}, &[{}])?;",
-            step.function,
-            args.join(", ")
-        );
-        if call.len() + 4 > 100 {
-            body(
-                &mut out,
-                &format!("invoke(&mut store, &instance, {:?}, &[", step.function),
-            );
-            for arg in &args {
-                body(&mut out, &format!("    {arg},"));
-            }
-            body(&mut out, "])?;");
-        } else {
-            body(&mut out, &call);
+        for line in invoke_call(&step.function, &args) {
+            body(&mut out, &line);
         }
     }
     body(&mut out, "Ok(())");
@@ -58,6 +44,32 @@ pub fn program(plan: &ComponentPlan) -> String {
     }
     out.push_str(INVOKE);
     out
+}
+
+/// `invoke(&mut store, &instance, "name", &[args])?;` laid out as rustfmt would: on one
+/// line while the arguments fit its 60 columns, else one argument a line (and the
+/// WAVE texts too, past 60).
+fn invoke_call(function: &str, args: &[String]) -> Vec<String> {
+    let list = format!("&[{}]", args.join(", "));
+    let all = format!("&mut store, &instance, {function:?}, {list}");
+    if all.len() <= 60 {
+        return vec![format!("invoke({all})?;")];
+    }
+    let mut lines = vec![
+        "invoke(".to_owned(),
+        "    &mut store,".to_owned(),
+        "    &instance,".to_owned(),
+        format!("    {function:?},"),
+    ];
+    if list.len() - 3 <= 60 && list.len() + 9 <= 100 {
+        lines.push(format!("    {list},"));
+    } else {
+        lines.push("    &[".to_owned());
+        lines.extend(args.iter().map(|a| format!("        {a},")));
+        lines.push("    ],".to_owned());
+    }
+    lines.push(")?;".to_owned());
+    lines
 }
 
 fn header(plan: &ComponentPlan) -> String {
