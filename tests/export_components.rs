@@ -195,8 +195,9 @@ fn component_programs_match_golden_files_and_print_what_replay_prints_in_node() 
     let jco = jco_dir();
     if jco.is_none() {
         skip(
-            "jco is not installed: `npm install --prefix ~/.cache/wasmscope-jco \
-             @bytecodealliance/jco @bytecodealliance/preview2-shim` (or set WASMSCOPE_JCO_DIR)",
+            "jco is not installed: `npm install --prefix ~/.cache/wasmscope-jco --no-save \
+             @bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim@0.26.1` (as .ci/run \
+             does; or set WASMSCOPE_JCO_DIR)",
         );
     }
     let mut failures = Vec::new();

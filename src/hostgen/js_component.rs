@@ -16,6 +16,9 @@ use super::js::{js_string, property};
 /// The jco release the programs are tested with.
 pub const JCO_VERSION: &str = "1.35.0";
 
+/// The preview2-shim release (WASI preview 2 for Node) the programs are tested with.
+pub const PREVIEW2_SHIM_VERSION: &str = "0.26.1";
+
 /// The program.
 pub fn program(plan: &ComponentPlan) -> String {
     let mut out = String::new();
@@ -58,7 +61,7 @@ fn header(plan: &ComponentPlan, out: &mut String) {
          // wasmscope printed. jco turns the component into JavaScript when it starts.\n\
          //\n\
          // Once, in this file's folder or one above it (Node 18 or later):\n\
-         //   npm install @bytecodealliance/jco@{JCO_VERSION} @bytecodealliance/preview2-shim\n\
+         //   npm install @bytecodealliance/jco@{JCO_VERSION} @bytecodealliance/preview2-shim@{PREVIEW2_SHIM_VERSION}\n\
          // Then: node host.mjs [path/to/{module}]\n\
          // Without a path it reads {path} from this file's folder.\n\n",
         module = plan.module_file,

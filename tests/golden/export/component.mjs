@@ -3,7 +3,7 @@
 // wasmscope printed. jco turns the component into JavaScript when it starts.
 //
 // Once, in this file's folder or one above it (Node 18 or later):
-//   npm install @bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim
+//   npm install @bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim@0.26.1
 // Then: node host.mjs [path/to/component.wasm]
 // Without a path it reads ../../../assets/component.wasm from this file's folder.
 
