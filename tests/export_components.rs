@@ -48,6 +48,8 @@ const CASES: &[(&str, Session)] = &[
             "GREETING=hi",
         ]),
     ),
+    // Every other WIT type, and a function's `err` result.
+    ("wave_types", Session::Fixture("wave_types.toml")),
 ];
 
 /// How a case's session is made.
@@ -56,6 +58,8 @@ enum Session {
     Run(&'static [&'static str]),
     /// This session file, its module path `@name` being the committed guest.
     File(&'static str),
+    /// This session file in `tests/fixtures`.
+    Fixture(&'static str),
 }
 
 const COMPONENT_SESSION: &str = r#"version = 1
@@ -114,6 +118,16 @@ fn save_session(case: &str, how: &Session) -> (PathBuf, String) {
             let out = wasmscope(&full);
             assert!(out.status.success(), "{case}: {}", stderr(&out));
             module
+        }
+        Session::Fixture(name) => {
+            let fixture = root().join("tests/fixtures").join(name);
+            let text = std::fs::read_to_string(&fixture).unwrap();
+            let module = text
+                .lines()
+                .find_map(|l| l.strip_prefix("path = "))
+                .unwrap();
+            let module = fixture.with_file_name(module.trim_matches('"'));
+            return (fixture, module.to_str().unwrap().to_owned());
         }
         Session::File(text) => {
             let start = text.find("\"@").unwrap() + 2;
@@ -242,6 +256,23 @@ fn component_programs_match_golden_files_and_print_what_replay_prints_in_node() 
         failures.extend(compare(&format!("{case}: node"), &ran, &stdout(&replay)));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `tests/fixtures/wave_types.wasm` is its `.wat` as a binary (the programs read a
+/// binary: jco takes no text); `BLESS=1` rewrites it.
+#[test]
+fn the_wave_types_component_is_its_wat() {
+    let fixtures = root().join("tests/fixtures");
+    let built = wat::parse_file(fixtures.join("wave_types.wat")).unwrap();
+    let binary = fixtures.join("wave_types.wasm");
+    if std::env::var_os("BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&binary, &built).unwrap();
+    }
+    assert!(
+        std::fs::read(&binary).ok() == Some(built),
+        "{} is out of date: BLESS=1 cargo test --test export_components",
+        binary.display()
+    );
 }
 
 /// Where cargo put this package's examples: beside the folder of this test binary.

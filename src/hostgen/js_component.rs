@@ -163,13 +163,14 @@ fn camel(name: &str) -> String {
 /// strings, arrays for lists and tuples, objects for records (camelCase fields) and
 /// flags, `{ tag, val }` for variants and results, `undefined` for `none`.
 fn value(ty: &Type, v: &Value) -> String {
-    let float = |f: f64| {
+    // Rust's shortest digits (an f32's as an f32: jco rounds the number back to them).
+    let float = |f: f64, digits: String| {
         if f.is_nan() {
             "NaN".to_owned()
         } else if f.is_infinite() {
             if f > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
         } else {
-            format!("{f:?}")
+            digits
         }
     };
     let tagged = |tag: &str, payload: Option<String>| match payload {
@@ -186,8 +187,14 @@ fn value(ty: &Type, v: &Value) -> String {
         WasmTypeKind::U16 => v.unwrap_u16().to_string(),
         WasmTypeKind::U32 => v.unwrap_u32().to_string(),
         WasmTypeKind::U64 => format!("{}n", v.unwrap_u64()),
-        WasmTypeKind::F32 => float(f64::from(v.unwrap_f32())),
-        WasmTypeKind::F64 => float(v.unwrap_f64()),
+        WasmTypeKind::F32 => {
+            let f = v.unwrap_f32();
+            float(f64::from(f), format!("{f:?}"))
+        }
+        WasmTypeKind::F64 => {
+            let f = v.unwrap_f64();
+            float(f, format!("{f:?}"))
+        }
         WasmTypeKind::Char => js_string(&v.unwrap_char().to_string()),
         WasmTypeKind::String => js_string(&v.unwrap_string()),
         WasmTypeKind::List | WasmTypeKind::FixedLengthList => {
