@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use cli_support::{asset, stderr, stdout, wasmscope, wasmscope_in};
+use wasmscope::hostgen::JCO_PACKAGES;
 
 /// The cases: a name, and how its session is made.
 const CASES: &[(&str, Session)] = &[
@@ -202,17 +203,24 @@ fn jco_dir() -> Option<PathBuf> {
     installed.then_some(dir)
 }
 
+/// Puts jco where node looks for the packages of a program in `dir`: beside it.
+fn link_jco(dir: &Path, jco: &Path) {
+    let link = dir.join("node_modules");
+    if !link.exists() {
+        std::os::unix::fs::symlink(jco.join("node_modules"), &link).unwrap();
+    }
+}
+
 #[test]
 fn component_programs_match_golden_files_and_print_what_replay_prints_in_node() {
     assert!(!CASES.is_empty());
     let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let jco = jco_dir();
     if jco.is_none() {
-        skip(
+        skip(&format!(
             "jco is not installed: `npm install --prefix ~/.cache/wasmscope-jco --no-save \
-             @bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim@0.26.1` (as .ci/run \
-             does; or set WASMSCOPE_JCO_DIR)",
-        );
+             {JCO_PACKAGES}` (as .ci/run does; or set WASMSCOPE_JCO_DIR)"
+        ));
     }
     let mut failures = Vec::new();
     for (case, how) in CASES {
@@ -240,14 +248,10 @@ fn component_programs_match_golden_files_and_print_what_replay_prints_in_node() 
             }
         }
         let Some(jco) = &jco else { continue };
-        // The program, with jco where node looks for packages: beside it.
         let dir = scratch(case);
         let file = dir.join("host.mjs");
         std::fs::copy(golden_path(case, "mjs"), &file).unwrap();
-        let link = dir.join("node_modules");
-        if !link.exists() {
-            std::os::unix::fs::symlink(jco.join("node_modules"), &link).unwrap();
-        }
+        link_jco(&dir, jco);
         let ran = Command::new("node")
             .arg(&file)
             .arg(&module)
@@ -256,6 +260,45 @@ fn component_programs_match_golden_files_and_print_what_replay_prints_in_node() 
         failures.extend(compare(&format!("{case}: node"), &ran, &stdout(&replay)));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A JavaScript program without jco installed, or without its component, says so in
+/// one line (the first names the `npm install` to run).
+#[test]
+fn a_component_program_missing_jco_or_its_component_says_so_in_one_line() {
+    let program = golden_path("component_upper", "mjs");
+    let bare = scratch("no-jco");
+    std::fs::copy(&program, bare.join("host.mjs")).unwrap();
+    let ran = Command::new("node")
+        .arg(bare.join("host.mjs"))
+        .output()
+        .unwrap();
+    assert!(!ran.status.success());
+    let err = stderr(&ran);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let said = format!("cannot find @bytecodealliance/jco: npm install {JCO_PACKAGES}");
+    assert!(err.contains(&said), "{err}");
+
+    let Some(jco) = jco_dir() else {
+        return skip("jco is not installed (see the test above)");
+    };
+    let dir = scratch("no-component");
+    std::fs::copy(&program, dir.join("host.mjs")).unwrap();
+    link_jco(&dir, &jco);
+    let gone = dir.join("gone.wasm");
+    let ran = Command::new("node")
+        .arg(dir.join("host.mjs"))
+        .arg(&gone)
+        .output()
+        .unwrap();
+    assert!(!ran.status.success());
+    let err = stderr(&ran);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let said = format!(
+        "cannot read the component at {} (no such file)",
+        gone.display()
+    );
+    assert!(err.contains(&said), "{err}");
 }
 
 /// `tests/fixtures/wave_types.wasm` is its `.wat` as a binary (the programs read a

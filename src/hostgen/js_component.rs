@@ -13,11 +13,11 @@ use super::comment_lines;
 use super::component_plan::ComponentPlan;
 use super::js::{js_string, property};
 
-/// The jco release the programs are tested with.
-pub const JCO_VERSION: &str = "1.35.0";
-
-/// The preview2-shim release (WASI preview 2 for Node) the programs are tested with.
-pub const PREVIEW2_SHIM_VERSION: &str = "0.26.1";
+/// What a component's JavaScript program needs from npm (`npm install …`): jco and
+/// preview2-shim (WASI preview 2 for Node), the releases the programs are tested with
+/// (`.ci/run` installs the same).
+pub const JCO_PACKAGES: &str =
+    "@bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim@0.26.1";
 
 /// The program.
 pub fn program(plan: &ComponentPlan) -> String {
@@ -61,7 +61,7 @@ fn header(plan: &ComponentPlan, out: &mut String) {
          // wasmscope printed. jco turns the component into JavaScript when it starts.\n\
          //\n\
          // Once, in this file's folder or one above it (Node 18 or later):\n\
-         //   npm install @bytecodealliance/jco@{JCO_VERSION} @bytecodealliance/preview2-shim@{PREVIEW2_SHIM_VERSION}\n\
+         //   npm install {JCO_PACKAGES}\n\
          // Then: node host.mjs [path/to/{module}]\n\
          // Without a path it reads {path} from this file's folder.\n\n",
         module = plan.module_file,
@@ -70,9 +70,24 @@ fn header(plan: &ComponentPlan, out: &mut String) {
     );
     out.push_str("import { readFile } from \"node:fs/promises\";\n");
     out.push_str("import { dirname, resolve } from \"node:path\";\n");
-    out.push_str("import { fileURLToPath } from \"node:url\";\n");
-    out.push_str("import { transpile } from \"@bytecodealliance/jco\";\n");
-    out.push_str("import { WASIShim } from \"@bytecodealliance/preview2-shim/instantiation\";\n\n");
+    out.push_str("import { fileURLToPath } from \"node:url\";\n\n");
+    let _ = write!(
+        out,
+        "// A package from npm, or one line saying how to install it.\n\
+         const need = (name) =>\n  \
+           import(name).catch((err) => {{\n    \
+             if (err.code !== \"ERR_MODULE_NOT_FOUND\") throw err;\n    \
+             console.error(`cannot find ${{name}}: npm install {JCO_PACKAGES}`);\n    \
+             process.exit(1);\n  \
+           }});\n\
+         const {{ transpile }} = await need(\"@bytecodealliance/jco\");\n",
+    );
+    if plan.wasi.is_some() {
+        out.push_str(
+            "const { WASIShim } = await need(\"@bytecodealliance/preview2-shim/instantiation\");\n",
+        );
+    }
+    out.push('\n');
 }
 
 fn setup(plan: &ComponentPlan, out: &mut String) {
@@ -110,6 +125,7 @@ fn setup(plan: &ComponentPlan, out: &mut String) {
             let _ = writeln!(out, "    args: [{}],", args.join(", "));
             let _ = writeln!(out, "    env: {{{}}},", env.join(", "));
             let _ = writeln!(out, "    preopens: {{{}}},", dirs.join(", "));
+            out.push_str("    enableNetwork: false,\n");
             out.push_str("  },\n});\n");
             out.push_str("const imports = wasi.getImportObject();\n");
         }

@@ -15,7 +15,7 @@ mod rust_component;
 use anyhow::Result;
 
 pub use component_plan::{ComponentPlan, Invoke};
-pub use js_component::{JCO_VERSION, PREVIEW2_SHIM_VERSION};
+pub use js_component::JCO_PACKAGES;
 pub use plan::{Action, Arg, Plan, PlanStep, Stub, Wasi};
 
 use crate::engine::Allocator;

@@ -10,8 +10,16 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { transpile } from "@bytecodealliance/jco";
-import { WASIShim } from "@bytecodealliance/preview2-shim/instantiation";
+
+// A package from npm, or one line saying how to install it.
+const need = (name) =>
+  import(name).catch((err) => {
+    if (err.code !== "ERR_MODULE_NOT_FOUND") throw err;
+    console.error(`cannot find ${name}: npm install @bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim@0.26.1`);
+    process.exit(1);
+  });
+const { transpile } = await need("@bytecodealliance/jco");
+const { WASIShim } = await need("@bytecodealliance/preview2-shim/instantiation");
 
 // The component, from this file's folder.
 const source = "../../../assets/hello_p2.wasm";
@@ -32,6 +40,7 @@ const wasi = new WASIShim({
     args: ["hello_p2.wasm", "one two"],
     env: {GREETING: "hi"},
     preopens: {},
+    enableNetwork: false,
   },
 });
 const imports = wasi.getImportObject();

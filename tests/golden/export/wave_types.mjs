@@ -10,8 +10,15 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { transpile } from "@bytecodealliance/jco";
-import { WASIShim } from "@bytecodealliance/preview2-shim/instantiation";
+
+// A package from npm, or one line saying how to install it.
+const need = (name) =>
+  import(name).catch((err) => {
+    if (err.code !== "ERR_MODULE_NOT_FOUND") throw err;
+    console.error(`cannot find ${name}: npm install @bytecodealliance/jco@1.35.0 @bytecodealliance/preview2-shim@0.26.1`);
+    process.exit(1);
+  });
+const { transpile } = await need("@bytecodealliance/jco");
 
 // The component, from this file's folder.
 const source = "../../fixtures/wave_types.wasm";
