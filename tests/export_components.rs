@@ -348,20 +348,28 @@ fn rust_component_programs_build_and_print_what_replay_prints() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Sessions no program can do (a step of the component's session), and what the
-/// refusal says.
-const REFUSED: &[(&str, &str)] = &[
+/// Sessions no program can do: the component (from the package's folder), the step,
+/// and what the refusal says.
+const REFUSED: &[(&str, &str, &str)] = &[
     (
+        "assets/component_upper.wasm",
         "op = \"invoke\"\nexport = \"nope\"\nargs = []",
         "the component exports no function `nope`; its functions: upper, count",
     ),
     (
+        "assets/component_upper.wasm",
         "op = \"invoke\"\nexport = \"upper\"\nargs = [\"42\"]",
         "`42` is not a value of `s`'s type",
     ),
     (
+        "assets/component_upper.wasm",
         "op = \"call\"\nexport = \"upper\"",
         "`call` is a step for core modules",
+    ),
+    (
+        "tests/fixtures/needs_host.wat",
+        "op = \"invoke\"\nexport = \"greet\"\nargs = []",
+        "the component imports `host-log`; exported programs provide only WASI to a component",
     ),
 ];
 
@@ -369,13 +377,13 @@ const REFUSED: &[(&str, &str)] = &[
 fn a_component_session_a_program_cannot_do_is_refused_with_the_reason() {
     assert!(!REFUSED.is_empty());
     let dir = scratch("refused");
-    for (step, said) in REFUSED {
+    for (module, step, said) in REFUSED {
         let session = dir.join("s.toml");
         std::fs::write(
             &session,
             format!(
                 "version = 1\n[module]\npath = {:?}\n\n[[step]]\n{step}\n",
-                asset("component_upper.wasm")
+                root().join(module)
             ),
         )
         .unwrap();

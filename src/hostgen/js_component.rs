@@ -397,3 +397,20 @@ function float(x, single) {
   return String(shortest);
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::{camel, function_ref};
+
+    #[test]
+    fn wit_names_are_jcos_camel_case() {
+        assert_eq!(camel("next-color"), "nextColor");
+        assert_eq!(camel("exec-it"), "execIt");
+        assert_eq!(camel("run"), "run");
+        assert_eq!(function_ref("add-pair"), "guest.addPair");
+        assert_eq!(
+            function_ref("wasi:cli/run@0.2.0#run"),
+            "guest[\"wasi:cli/run@0.2.0\"].run"
+        );
+    }
+}

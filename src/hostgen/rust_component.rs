@@ -244,3 +244,32 @@ fn invoke<T>(store: &mut Store<T>, instance: &Instance, name: &str, args: &[&str
     Ok(())
 }
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::{invoke_call, str_literal};
+
+    #[test]
+    fn wave_texts_are_raw_strings_when_they_quote() {
+        assert_eq!(str_literal("[1, 2]"), "\"[1, 2]\"");
+        assert_eq!(str_literal("\"a\""), "r#\"\"a\"\"#");
+        assert_eq!(str_literal("\"a\"#\""), "r##\"\"a\"#\"\"##");
+        assert_eq!(str_literal("\"a\nb\""), "\"\\\"a\\nb\\\"\"");
+    }
+
+    #[test]
+    fn a_call_is_one_line_while_its_arguments_fit_rustfmts_60_columns() {
+        let short = invoke_call("sum", &["\"[1]\"".to_owned()]);
+        assert_eq!(
+            short,
+            ["invoke(&mut store, &instance, \"sum\", &[\"[1]\"])?;"]
+        );
+        let long = invoke_call("label", &[format!("\"{}\"", "x".repeat(40))]);
+        assert_eq!(long.len(), 6, "{long:?}");
+        let many: Vec<String> = (0..8)
+            .map(|i| format!("\"{}\"", i.to_string().repeat(9)))
+            .collect();
+        let listed = invoke_call("f", &many);
+        assert_eq!(listed.len(), 4 + 2 + many.len() + 1, "{listed:?}");
+    }
+}
