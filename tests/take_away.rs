@@ -73,6 +73,54 @@ fn the_demo_exports_the_program_the_cli_exports() {
     assert!(copied[0].contains("exports.append(ptr, input.length)"));
 }
 
+/// A component's session leaves the window as the program the CLI exports (the
+/// committed example, which `cargo test` builds and tests/export_components.rs runs).
+#[test]
+fn a_component_session_exports_the_program_the_cli_exports() {
+    let mut harness = harness(Some("component_upper.wasm"), pinned());
+    harness.get_by_label("Call").click();
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running.is_none() && app.state().timeline.len() == 4
+    });
+
+    // File ▸ Export as ▸ Copy as Rust: the copy names the component by its absolute path.
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Export as").hover();
+    harness.run();
+    harness.get_by_label("Copy as Rust").click();
+    harness.step();
+    let copied = common::copied_texts(&harness);
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let expected = std::fs::read_to_string(root.join("examples/export_component_upper.rs"))
+        .unwrap()
+        .replace("`component_upper.toml`", "`made in the window`")
+        .replace(
+            "\"../assets/component_upper.wasm\"",
+            &format!("{:?}", cli_support::asset("component_upper.wasm")),
+        )
+        .replace(
+            "`../assets/component_upper.wasm`",
+            &format!("`{}`", cli_support::asset("component_upper.wasm")),
+        );
+    assert_eq!(copied[0], expected);
+
+    let dir = temp_dir("export-component");
+    let path = dir.join("host.mjs");
+    harness
+        .state_mut()
+        .apply(UiCommand::ExportTo(Lang::Js, path.clone()));
+    let program = std::fs::read_to_string(&path).unwrap();
+    assert!(program.contains("guest.upper"), "{program}");
+    let log = common::log_text(harness.state());
+    assert!(
+        log.contains("Exported the session as a JavaScript program to"),
+        "{log}"
+    );
+}
+
 #[test]
 fn a_module_a_program_cannot_use_gets_the_reason_in_the_log() {
     let mut harness = harness(None, pinned());

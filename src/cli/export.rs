@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 
 use super::ExportArgs;
 use crate::engine::glue_allocator;
-use crate::hostgen::host_program;
-use crate::inspect::{inspect, load_module_bytes};
+use crate::hostgen::{component_program, host_program};
+use crate::inspect::{inspect, is_component, load_module_bytes};
 use crate::recipe;
 
 /// Writes the program to `args.output`, or to `out`.
@@ -22,11 +22,16 @@ pub fn export(args: &ExportArgs, out: &mut impl Write) -> Result<()> {
     };
     recipe.module.path = recipe::relative_path(&module_path, folder);
     let bytes = load_module_bytes(&module_path)?;
-    let info = inspect(&bytes).with_context(|| format!("cannot load {}", module_path.display()))?;
-    let allocators: Vec<_> = glue_allocator(&module_path, &info).into_iter().collect();
     let session = recipe::file_name(&args.session);
-    let program = host_program(args.lang, &recipe, &info, &allocators, &session)
-        .with_context(|| format!("cannot export {}", args.session.display()))?;
+    let program = if is_component(&bytes) {
+        component_program(args.lang, &recipe, &bytes, &session)
+    } else {
+        let info =
+            inspect(&bytes).with_context(|| format!("cannot load {}", module_path.display()))?;
+        let allocators: Vec<_> = glue_allocator(&module_path, &info).into_iter().collect();
+        host_program(args.lang, &recipe, &info, &allocators, &session)
+    }
+    .with_context(|| format!("cannot export {}", args.session.display()))?;
     match &args.output {
         Some(path) => recipe::write_atomically(path, program.as_bytes())?,
         None => out.write_all(program.as_bytes())?,

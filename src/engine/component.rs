@@ -223,26 +223,7 @@ impl ComponentSession {
     /// name when no other export has it (`run` for `wasi:cli/run@0.2.0#run`).
     pub fn resolve(&self, call: &str) -> Result<String> {
         let exports = self.exports();
-        let matching: Vec<&str> = exports
-            .iter()
-            .map(|e| e.name.as_str())
-            .filter(|name| *name == call || name.ends_with(&format!("#{call}")))
-            .collect();
-        match matching.as_slice() {
-            [one] => Ok((*one).to_owned()),
-            [] => bail!(
-                "the component exports no function `{call}`; its functions: {}",
-                exports
-                    .iter()
-                    .map(|e| e.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            many => bail!(
-                "`{call}` could be {}; give the whole name",
-                many.join(" or ")
-            ),
-        }
+        crate::inspect::resolve_function(exports.iter().map(|e| e.name.as_str()), call)
     }
 
     /// The memory shown (the core memory of the first core instance that has one,

@@ -402,7 +402,7 @@ fn export_ref(name: &str) -> String {
 }
 
 /// `name` as a key in an object literal.
-fn property(name: &str) -> String {
+pub(super) fn property(name: &str) -> String {
     if is_identifier(name) {
         name.to_owned()
     } else {
@@ -411,6 +411,6 @@ fn property(name: &str) -> String {
 }
 
 /// A JavaScript string literal (JSON's escaping is valid JavaScript).
-fn js_string(text: &str) -> String {
+pub(super) fn js_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }

@@ -5,16 +5,21 @@
 //! `plan` resolves the session against its module once (signatures, allocator
 //! conventions, stubs); `rust` and `js` only write that plan out.
 
+mod component_plan;
 mod js;
+mod js_component;
 mod plan;
 mod rust;
+mod rust_component;
 
 use anyhow::Result;
 
+pub use component_plan::{ComponentPlan, Invoke};
+pub use js_component::JCO_PACKAGES;
 pub use plan::{Action, Arg, Plan, PlanStep, Stub, Wasi};
 
 use crate::engine::Allocator;
-use crate::inspect::ModuleInfo;
+use crate::inspect::{ModuleInfo, component_funcs, inspect_component};
 use crate::recipe::{Data, Recipe};
 
 /// The language of a host program.
@@ -60,6 +65,25 @@ pub fn host_program(
     Ok(match lang {
         Lang::Rust => rust::program(&plan),
         Lang::Js => js::program(&plan),
+    })
+}
+
+/// The host program that does the component session `recipe` on the component in
+/// `bytes` (its functions called with the session's WAVE arguments, checked against
+/// their WIT types here); `session` names the session file in the header. The program
+/// looks for the component as [`host_program`]'s looks for its module.
+pub fn component_program(
+    lang: Lang,
+    recipe: &Recipe,
+    bytes: &[u8],
+    session: &str,
+) -> Result<String> {
+    let info = inspect_component(bytes)?;
+    let funcs = component_funcs(bytes)?;
+    let plan = ComponentPlan::new(recipe, &info, &funcs, session)?;
+    Ok(match lang {
+        Lang::Rust => rust_component::program(&plan),
+        Lang::Js => js_component::program(&plan),
     })
 }
 

@@ -142,11 +142,7 @@ impl Plan {
         session: &str,
     ) -> Result<Self> {
         recipe::check_names(&recipe.steps, &["input"]).map_err(|err| anyhow::anyhow!("{err}"))?;
-        let module_file = recipe.module.path.file_name().map_or_else(
-            || "module.wasm".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let module_path = recipe.module.path.to_string_lossy().into_owned();
+        let (module_file, module_path) = module_location(recipe);
         let host = HostConfig::from_settings(&recipe.host, &module_file);
         let memory = info
             .exports
@@ -227,6 +223,15 @@ impl Plan {
             steps,
         })
     }
+}
+
+/// The guest's file name (`append.wasm`) and the path the program looks for it at.
+pub(super) fn module_location(recipe: &Recipe) -> (String, String) {
+    let file = recipe.module.path.file_name().map_or_else(
+        || "module.wasm".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    (file, recipe.module.path.to_string_lossy().into_owned())
 }
 
 /// `sig`, checked to hold only numbers.
@@ -318,9 +323,7 @@ fn action(op: &Op, info: &ModuleInfo, known: &[Allocator]) -> Result<Action> {
             }
         }
         Op::Invoke { export, .. } => {
-            bail!(
-                "`{export}` is a component's function; host programs of components are not written yet"
-            )
+            bail!("`{export}` is a component's function, but this is a core module")
         }
         Op::Read { at, len, name } => Action::Read {
             at: at.clone(),

@@ -13,6 +13,7 @@
 //! ```
 
 mod component;
+mod component_funcs;
 mod component_walk;
 mod const_expr;
 mod describe;
@@ -44,6 +45,7 @@ pub use component::{
     ComponentInfo, CoreInstance, CoreModule, Lift, WitFunction, WitItem, inspect_component,
     is_component,
 };
+pub use component_funcs::{ComponentFunc, component_funcs, resolve_function};
 pub use describe::describe;
 pub use dwarf::{CompileUnit, Dwarf, DwarfSummary, SourceFrame, SourceLocation, find_source};
 pub use load::{load_module_bytes, to_binary};

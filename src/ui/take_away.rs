@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::file_chooser::FileRequest;
 use super::hex_view::{PictureRows, picture_size, picture_ui};
 use super::raster;
 use super::state::{AppState, LogKind};
 use super::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand};
-use crate::hostgen::{Lang, host_program};
+use crate::hostgen::{Lang, component_program, host_program};
 use crate::memory::MapKind;
 use crate::recipe::{relative_path, write_atomically};
 
@@ -21,11 +21,6 @@ impl App {
     /// in `folder` (it looks for the module from there; `None`: a copy, which names
     /// the module by its absolute path).
     fn host_program(&self, lang: Lang, folder: Option<&Path>) -> Result<String> {
-        let module = self
-            .state
-            .module
-            .as_ref()
-            .context("open a module and run some steps first")?;
         let mut session = self.state.session.clone();
         session.module.path = match &self.state.module_path {
             Some(path) => match folder {
@@ -35,7 +30,12 @@ impl App {
             // A module without a file of its own: beside the program, by its name.
             None => PathBuf::from(self.module_file_name()),
         };
-        host_program(lang, &session, &module.info, &[], "made in the window")
+        let made = "made in the window";
+        match (&self.state.module, &self.state.component) {
+            (Some(module), _) => host_program(lang, &session, &module.info, &[], made),
+            (None, Some(component)) => component_program(lang, &session, &component.bytes, made),
+            (None, None) => anyhow::bail!("open a module and run some steps first"),
+        }
     }
 
     /// The shown module's file name (the demo's is `append.wasm`).
