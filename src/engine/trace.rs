@@ -210,6 +210,9 @@ pub(super) fn write_at<T>(
                 },
             )
         }
+        // What a read-modify-write stores is known only after it ran (the recorder
+        // copies it then); a breakpoint before it cannot tell.
+        WriteKind::Rmw { .. } => return None,
         WriteKind::Grow => {
             let pages = unsigned(&nth_top(1)?)?;
             let instance = frame.instance(&mut *store).ok()?;
