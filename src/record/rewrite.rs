@@ -351,7 +351,7 @@ impl Rewrite<'_> {
 
     /// Writes the code section once its last body has been read.
     fn code_done(&mut self) {
-        if !self.code.as_ref().is_some_and(|c| c.remaining == 0) {
+        if self.code.as_ref().is_none_or(|c| c.remaining != 0) {
             return;
         }
         let Some(code) = self.code.take() else { return };
