@@ -10,5 +10,6 @@ pub mod hostgen;
 pub mod inspect;
 pub mod memory;
 pub mod recipe;
+pub mod record;
 pub mod text;
 pub mod ui;

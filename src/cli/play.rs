@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
@@ -14,6 +15,7 @@ use crate::engine::{
 };
 use crate::inspect::{ModuleInfo, inspect, inspect_component, is_component};
 use crate::recipe::{Recipe, fill_note};
+use crate::record::instrument;
 
 /// How to play a session.
 pub struct PlayOptions<'a> {
@@ -21,13 +23,14 @@ pub struct PlayOptions<'a> {
     pub module_path: &'a Path,
     /// Compile without the cache.
     pub no_cache: bool,
-    /// Which compiler (tracing always uses Cranelift).
+    /// Which compiler (a component's trace always uses Cranelift).
     pub compiler: CompilerChoice,
     /// Stop at the first failure (`run`) or go on (`replay`).
     pub after_failure: AfterFailure,
     /// Allocators chosen elsewhere (`run --alloc`).
     pub allocators: Vec<Allocator>,
-    /// Trace every write the guest's instructions make, and print each.
+    /// Record every write the guest's instructions make (a module is instrumented, a
+    /// component traced by the debugger), and print each.
     pub trace_writes: bool,
     /// Print each step's note (a lesson's text), its placeholders filled in.
     pub notes: bool,
@@ -125,8 +128,9 @@ pub fn play(
     })
 }
 
-/// Compiles and instantiates a checked module as `options` say (traced on the debug
-/// engine, or on the compiler chosen).
+/// Compiles and instantiates a checked module on the compiler chosen; with
+/// `trace_writes`, instrumented to record its writes first. A module the recorder
+/// cannot instrument says why on stderr and runs as it is.
 fn open_module(
     bytes: &[u8],
     host: &HostConfig,
@@ -134,11 +138,22 @@ fn open_module(
     cache: Option<&CompileCache>,
     options: &PlayOptions<'_>,
 ) -> Result<Session> {
-    if options.trace_writes {
-        let stop = StopHandle::new(new_debug_engine(cache)?);
-        return Session::traced_from_checked(&stop, bytes, limits, host);
-    }
     let engines = Engines::new(cache)?;
+    if options.trace_writes {
+        match instrument(bytes) {
+            Ok(Some(recording)) => {
+                let module = compile_noted(&engines, options.compiler, &recording.bytes)?;
+                let stop = StopHandle::new(module.engine().clone());
+                return Session::recorded(&stop, &module, limits, host, Arc::new(recording));
+            }
+            // No instruction writes memory: there is nothing to record.
+            Ok(None) => {}
+            Err(err) => eprintln!(
+                "note: cannot record this module's writes ({err:#}); running it without \
+                 --trace-writes"
+            ),
+        }
+    }
     let module = compile_noted(&engines, options.compiler, bytes)?;
     let stop = StopHandle::new(module.engine().clone());
     Session::from_module(&stop, &module, limits, host)

@@ -153,9 +153,7 @@ impl ComponentSession {
         let notes = Notes::default();
         let wasi = super::wasi::builder(&host.wasi, &notes)?.build();
         let host = ComponentHost {
-            limiter: Limiter {
-                memory_limit_bytes: limits.memory_limit_bytes,
-            },
+            limiter: Limiter::new(limits.memory_limit_bytes),
             deadline: Deadline {
                 started: Instant::now(),
                 timeout_ms: limits.timeout_ms,

@@ -13,7 +13,8 @@ use anyhow::{Context as _, Result};
 use wasmtime::{DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut, Val};
 
 use super::component::ComponentHost;
-use super::trace::{TRACED_WRITES_PER_STEP, write_at};
+use super::trace::write_at;
+use super::trace_log::TRACED_WRITES_PER_STEP;
 use crate::inspect::{ComponentInfo, WriteSites, list, write_sites};
 use crate::memory::{Snapshot, TracedWrite};
 

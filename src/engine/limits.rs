@@ -121,6 +121,19 @@ fn trim_float(value: f64) -> String {
 pub struct Limiter {
     /// The memory limit in bytes.
     pub memory_limit_bytes: u64,
+    /// The declared maximum of a recorded module's trace memory, in bytes: the memory
+    /// of that maximum is wasmscope's, not the guest's, so the limit does not apply.
+    pub trace_max_bytes: Option<u64>,
+}
+
+impl Limiter {
+    /// A limit of `memory_limit_bytes` on every memory.
+    pub fn new(memory_limit_bytes: u64) -> Self {
+        Self {
+            memory_limit_bytes,
+            trace_max_bytes: None,
+        }
+    }
 }
 
 impl ResourceLimiter for Limiter {
@@ -132,6 +145,9 @@ impl ResourceLimiter for Limiter {
     ) -> wasmtime::Result<bool> {
         if maximum.is_some_and(|max| desired > max) {
             return Ok(false);
+        }
+        if self.trace_max_bytes.is_some() && maximum.map(|max| max as u64) == self.trace_max_bytes {
+            return Ok(true);
         }
         if desired as u64 > self.memory_limit_bytes {
             return Err(wasmtime::Error::new(MemoryLimitHit {

@@ -9,12 +9,14 @@ use super::compiler::compile;
 use super::imports::{HostConfig, check_imports};
 use super::instantiate::instantiate;
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
+use super::recorder;
 use super::store::{StoreData, start_clock};
 use super::trace::{Tracing, block_on};
 use super::traps::explain;
 use super::values::{NumType, Value, format_values};
 use crate::inspect::{inspect, to_binary};
 use crate::memory::{Snapshot, TracedWrite};
+use crate::record::{Recording, instrument};
 
 /// The value of one exported global, read now.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +105,35 @@ impl Session {
         Self::traced(stop, &module, limits, host, tracing)
     }
 
+    /// Like [`Session::from_checked_with`], recording every write (see
+    /// [`Session::recorded`]) on `stop`'s engine; a module that writes no memory runs as
+    /// it is.
+    pub fn recorded_from_checked(
+        stop: &StopHandle,
+        bytes: &[u8],
+        limits: Limits,
+        host: &HostConfig,
+    ) -> Result<Self> {
+        let Some(recording) = instrument(bytes)? else {
+            return Self::from_checked_with(stop, bytes, limits, host);
+        };
+        let module = compile(stop.engine(), &recording.bytes)?;
+        Self::recorded(stop, &module, limits, host, Arc::new(recording))
+    }
+
+    /// Like [`Session::from_module`], for a module compiled (by any engine) from
+    /// `recording`'s bytes: every write its instructions make is recorded in the
+    /// trace memory and read back after each call (see [`Session::take_writes`]).
+    pub fn recorded(
+        stop: &StopHandle,
+        module: &Module,
+        limits: Limits,
+        host: &HostConfig,
+        recording: Arc<Recording>,
+    ) -> Result<Self> {
+        Self::instantiated(stop, module, limits, host, None, Some(recording))
+    }
+
     /// Instantiates a compiled module with imports provided as `host` says, then runs
     /// its setup exports (a WASI reactor's `_initialize`, emscripten's constructors).
     pub fn from_module(
@@ -111,7 +142,7 @@ impl Session {
         limits: Limits,
         host: &HostConfig,
     ) -> Result<Self> {
-        Self::instantiated(stop, module, limits, host, None)
+        Self::instantiated(stop, module, limits, host, None, None)
     }
 
     /// Like [`Session::from_module`], recording every write the module's instructions
@@ -124,7 +155,7 @@ impl Session {
         host: &HostConfig,
         tracing: Tracing,
     ) -> Result<Self> {
-        Self::instantiated(stop, module, limits, host, Some(&tracing))
+        Self::instantiated(stop, module, limits, host, Some(&tracing), None)
     }
 
     fn instantiated(
@@ -133,8 +164,9 @@ impl Session {
         limits: Limits,
         host: &HostConfig,
         trace: Option<&Tracing>,
+        recording: Option<Arc<Recording>>,
     ) -> Result<Self> {
-        let parts = instantiate(stop, module, limits, host, trace)?;
+        let parts = instantiate(stop, module, limits, host, trace, recording.as_ref())?;
         let mut session = Self {
             store: parts.store,
             instance: parts.instance,
@@ -163,9 +195,10 @@ impl Session {
         self.store.data_mut().notes.take()
     }
 
-    /// The writes traced since the last call, and how many more were only counted
-    /// (always none for a session that is not traced).
+    /// The writes traced or recorded since the last call, and how many more were only
+    /// counted (always none for a session that is neither).
     pub fn take_writes(&mut self) -> (Vec<TracedWrite>, u64) {
+        recorder::drain(&mut self.store);
         self.store.data_mut().trace.take()
     }
 
@@ -206,9 +239,30 @@ impl Session {
         Ok(())
     }
 
-    /// Whether writes are traced.
+    /// Whether writes are traced by the debugger (calls can be stepped).
     pub fn is_traced(&self) -> bool {
         self.traced
+    }
+
+    /// Whether writes are recorded by instrumentation.
+    pub fn is_recorded(&self) -> bool {
+        self.store.data().recorder.is_some()
+    }
+
+    /// The size of the trace memory a recorded session's records pass through (it
+    /// grows to hold what a call writes between two drains, and stays that size).
+    pub fn trace_memory_bytes(&self) -> Option<u64> {
+        let recorder = self.store.data().recorder.as_ref()?;
+        Some(recorder.memory_bytes(&self.store))
+    }
+
+    /// Whether `name` is an export the recorder added (not the module's own).
+    fn hidden(&self, name: &str) -> bool {
+        self.store
+            .data()
+            .recorder
+            .as_ref()
+            .is_some_and(|r| r.hides(name))
     }
 
     /// The limits in force.
@@ -247,6 +301,10 @@ impl Session {
                 func.call(&mut self.store, &params, &mut results)
             }
         });
+        match &outcome {
+            Ok(()) => recorder::drain(&mut self.store),
+            Err(err) => recorder::trapped(&mut self.store, err),
+        }
         outcome.map_err(|err| explain(err, &format!("`{name}`")))?;
         results
             .iter()
@@ -279,19 +337,22 @@ impl Session {
     /// The names of the exported memories the hex view can show (shared ones are
     /// left out), in export order.
     pub fn memory_names(&mut self) -> Vec<String> {
-        self.instance
+        let names: Vec<String> = self
+            .instance
             .exports(&mut self.store)
             .filter(|e| e.clone().into_memory().is_some())
             .map(|e| e.name().to_owned())
-            .collect()
+            .collect();
+        names.into_iter().filter(|n| !self.hidden(n)).collect()
     }
 
     /// Shows (and steps on) the exported memory `name` from now on; the next snapshot
     /// starts a fresh history for it.
     pub fn select_memory(&mut self, name: &str) -> Result<()> {
-        let memory = self
-            .instance
-            .get_memory(&mut self.store, name)
+        let ours = self.hidden(name);
+        let memory = (!ours)
+            .then(|| self.instance.get_memory(&mut self.store, name))
+            .flatten()
             .with_context(|| {
                 format!("the module exports no memory `{name}` that wasmscope can show")
             })?;
@@ -344,6 +405,9 @@ impl Session {
             })
             .collect();
         exports
+            .into_iter()
+            .filter(|(name, _)| !self.hidden(name))
+            .collect::<Vec<_>>()
             .into_iter()
             .map(|(name, global)| GlobalValue {
                 mutable: global.ty(&self.store).mutability().is_var(),

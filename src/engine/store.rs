@@ -3,12 +3,13 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use wasmtime::{Engine, Store, UpdateDeadline};
+use wasmtime::{AsContextMut, Engine, Store, StoreContextMut, UpdateDeadline};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
 use super::limits::{Deadline, Limiter, Limits, StopHandle};
 use super::notes::Notes;
-use super::trace::TraceLog;
+use super::recorder::{Recorder, drain};
+use super::trace_log::TraceLog;
 use super::wasi::{self, WasiConfig};
 use super::wasi_sleep::PollGuard;
 
@@ -26,8 +27,10 @@ pub struct StoreData {
     pub poll_guard: PollGuard,
     /// Stub calls and guest output since the last step.
     pub notes: Notes,
-    /// Writes traced since the last step (traced sessions only).
+    /// Writes traced or recorded since the last step.
     pub trace: TraceLog,
+    /// The trace memory of a recorded module (see `recorder`).
+    pub recorder: Option<Recorder>,
     /// The memory the session shows (what a paused call's snapshot captures).
     pub memory: Option<wasmtime::Memory>,
 }
@@ -43,9 +46,7 @@ pub fn new_store(
     let notes = Notes::default();
     let poll_guard = PollGuard::new();
     let data = StoreData {
-        limiter: Limiter {
-            memory_limit_bytes: limits.memory_limit_bytes,
-        },
+        limiter: Limiter::new(limits.memory_limit_bytes),
         deadline: Deadline {
             started: Instant::now(),
             timeout_ms: limits.timeout_ms,
@@ -55,6 +56,7 @@ pub fn new_store(
         poll_guard,
         notes,
         trace: TraceLog::default(),
+        recorder: None,
         memory: None,
     };
     let mut store = Store::new(engine, data);
@@ -74,6 +76,10 @@ impl Guarded for StoreData {
     fn stop(&self) -> &StopHandle {
         &self.stop
     }
+
+    fn tick(store: StoreContextMut<'_, Self>) {
+        drain(store);
+    }
 }
 
 /// What a store's data holds for the limits: modules' and components' stores.
@@ -84,6 +90,9 @@ pub trait Guarded: Sized + 'static {
     fn deadline(&mut self) -> &mut Deadline;
     /// The Stop flag.
     fn stop(&self) -> &StopHandle;
+    /// What else to do at each epoch tick of a running call (a recorded module's
+    /// store drains its trace memory).
+    fn tick(_store: StoreContextMut<'_, Self>) {}
 }
 
 /// Puts `store` under `limits`: the memory limiter, and the epoch callback that ends a
@@ -91,6 +100,7 @@ pub trait Guarded: Sized + 'static {
 pub fn guard<T: Guarded>(store: &mut Store<T>, limits: Limits) {
     store.limiter(|data| data.limiter());
     store.epoch_deadline_callback(|mut ctx| {
+        T::tick(ctx.as_context_mut());
         let data = ctx.data_mut();
         let stop = data.stop().clone();
         match data.deadline().check(&stop) {

@@ -24,10 +24,6 @@ use super::store::StoreData;
 use crate::inspect::{WriteKind, WriteSite, WriteSites};
 use crate::memory::{CHUNK_BYTES, TracedWrite, Written};
 
-/// Most writes recorded per step; later ones are only counted, so a guest writing in
-/// a hot loop cannot fill the host's memory with its trace.
-pub const TRACED_WRITES_PER_STEP: usize = 1_000_000;
-
 /// An engine whose modules can be traced and stepped (guest debugging on). Modules
 /// compiled for it run slower, so only traced sessions use it.
 pub fn new_debug_engine(cache: Option<&CompileCache>) -> Result<Engine> {
@@ -52,37 +48,6 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
             Poll::Ready(output) => return output,
             Poll::Pending => std::thread::park(),
         }
-    }
-}
-
-/// The writes of the step in progress.
-#[derive(Debug, Default)]
-pub struct TraceLog {
-    /// Recorded writes, in order.
-    pub writes: Vec<TracedWrite>,
-    /// Writes past `TRACED_WRITES_PER_STEP`, counted only.
-    pub unlisted: u64,
-    /// The pc of the newest recorded write (a trap there undoes it).
-    last_pc: Option<u64>,
-}
-
-impl TraceLog {
-    /// The recorded writes from index `from` on that have happened, and the index to
-    /// look from next time. A call paused at a writing instruction (`paused_at`, its
-    /// pc) has recorded that write already, but not made it yet.
-    pub fn landed_since(&self, from: usize, paused_at: Option<u64>) -> (&[TracedWrite], usize) {
-        let pending = paused_at.is_some() && self.last_pc == paused_at;
-        let end = self.writes.len() - usize::from(pending && !self.writes.is_empty());
-        (&self.writes[from.min(end)..end], end)
-    }
-
-    /// The writes since the last call, and how many more were not recorded.
-    pub fn take(&mut self) -> (Vec<TracedWrite>, u64) {
-        self.last_pc = None;
-        (
-            std::mem::take(&mut self.writes),
-            std::mem::take(&mut self.unlisted),
-        )
     }
 }
 
@@ -144,13 +109,7 @@ impl WriteTracer {
         let Some(write) = write_at(&mut store, &frame, site, &self.sites) else {
             return;
         };
-        let log = &mut store.data_mut().trace;
-        log.last_pc = Some(site.pc);
-        if log.writes.len() < TRACED_WRITES_PER_STEP {
-            log.writes.push(write);
-        } else {
-            log.unlisted += 1;
-        }
+        store.data_mut().trace.push_at(site.pc, write);
     }
 
     /// A trap at the instruction just recorded: it wrote nothing.
@@ -158,12 +117,7 @@ impl WriteTracer {
         let Some((_, site)) = self.site_here(&mut store) else {
             return;
         };
-        let log = &mut store.data_mut().trace;
-        if log.last_pc == Some(site.pc)
-            && let Some(last) = log.writes.last_mut()
-        {
-            last.trapped = true;
-        }
+        store.data_mut().trace.trapped_at(site.pc);
     }
 }
 
@@ -210,6 +164,9 @@ pub(super) fn write_at<T>(
                 },
             )
         }
+        // What a read-modify-write stores is known only after it ran (the recorder
+        // copies it then); a breakpoint before it cannot tell.
+        WriteKind::Rmw { .. } => return None,
         WriteKind::Grow => {
             let pages = unsigned(&nth_top(1)?)?;
             let instance = frame.instance(&mut *store).ok()?;

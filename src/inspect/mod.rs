@@ -32,6 +32,7 @@ mod resolve;
 mod toolchain;
 mod types;
 mod wat_text;
+mod write_ops;
 mod write_sites;
 
 #[cfg(test)]
@@ -61,4 +62,5 @@ pub use render_dwarf::{DwarfReport, is_rust_std};
 pub use toolchain::{ToolchainImport, classify_import};
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
 pub use wat_text::{CodeLine, MAX_WAT_BYTES, function_code, function_wat};
-pub use write_sites::{WriteKind, WriteSite, WriteSites, write_sites};
+pub use write_ops::{WriteKind, WriteOp, write_op};
+pub use write_sites::{WriteSite, WriteSites, write_sites};

@@ -1,37 +1,16 @@
 //! Every instruction of a module that writes linear memory, by its byte offset in the
 //! module (the `pc` wasmtime's debugger reports): stores of every width, `memory.fill`,
-//! `memory.copy`, `memory.init` and `memory.grow`, with the function it is in. The
-//! engine puts a breakpoint on each to attribute every write to its instruction.
+//! `memory.copy`, `memory.init`, `memory.grow` and atomics (`write_ops` lists them),
+//! with the function it is in. The debugger puts a breakpoint on each, and the write
+//! recorder (`crate::record`) instruments each.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
-use wasmparser::{Operator, Parser, Payload};
+use wasmparser::{Parser, Payload};
 
 use super::names::{Names, read_custom};
-
-/// What an instruction does to memory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteKind {
-    /// A store of `width` bytes at `address + offset` (operands: address, value).
-    Store {
-        /// Bytes written.
-        width: u8,
-        /// The memarg's offset.
-        offset: u64,
-    },
-    /// `memory.fill` (operands: destination, byte, length).
-    Fill,
-    /// `memory.copy` (operands: destination, source, length).
-    Copy,
-    /// `memory.init` (operands: destination, offset in the segment, length).
-    Init {
-        /// The passive data segment.
-        segment: u32,
-    },
-    /// `memory.grow` (operand: pages).
-    Grow,
-}
+use super::write_ops::{WriteKind, write_op};
 
 /// One writing instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,49 +63,6 @@ impl WriteSites {
     }
 }
 
-/// The store instructions: name, width.
-fn store(op: &Operator<'_>) -> Option<(&'static str, u8, u64, u32)> {
-    use Operator as O;
-    let (name, width, memarg) = match op {
-        O::I32Store { memarg } => ("i32.store", 4, memarg),
-        O::I64Store { memarg } => ("i64.store", 8, memarg),
-        O::F32Store { memarg } => ("f32.store", 4, memarg),
-        O::F64Store { memarg } => ("f64.store", 8, memarg),
-        O::I32Store8 { memarg } => ("i32.store8", 1, memarg),
-        O::I32Store16 { memarg } => ("i32.store16", 2, memarg),
-        O::I64Store8 { memarg } => ("i64.store8", 1, memarg),
-        O::I64Store16 { memarg } => ("i64.store16", 2, memarg),
-        O::I64Store32 { memarg } => ("i64.store32", 4, memarg),
-        O::V128Store { memarg } => ("v128.store", 16, memarg),
-        O::V128Store8Lane { memarg, .. } => ("v128.store8_lane", 1, memarg),
-        O::V128Store16Lane { memarg, .. } => ("v128.store16_lane", 2, memarg),
-        O::V128Store32Lane { memarg, .. } => ("v128.store32_lane", 4, memarg),
-        O::V128Store64Lane { memarg, .. } => ("v128.store64_lane", 8, memarg),
-        _ => return None,
-    };
-    Some((name, width, memarg.offset, memarg.memory))
-}
-
-/// What `op` writes, if it writes memory.
-fn write_of(op: &Operator<'_>) -> Option<(&'static str, WriteKind, u32)> {
-    if let Some((name, width, offset, memory)) = store(op) {
-        return Some((name, WriteKind::Store { width, offset }, memory));
-    }
-    Some(match *op {
-        Operator::MemoryFill { mem } => ("memory.fill", WriteKind::Fill, mem),
-        Operator::MemoryCopy { dst_mem, .. } => ("memory.copy", WriteKind::Copy, dst_mem),
-        Operator::MemoryInit { mem, data_index } => (
-            "memory.init",
-            WriteKind::Init {
-                segment: data_index,
-            },
-            mem,
-        ),
-        Operator::MemoryGrow { mem } => ("memory.grow", WriteKind::Grow, mem),
-        _ => return None,
-    })
-}
-
 /// Finds every writing instruction in the binary module `bytes` (already validated).
 pub fn write_sites(bytes: &[u8]) -> Result<WriteSites> {
     let mut found = WriteSites::default();
@@ -162,7 +98,7 @@ pub fn write_sites(bytes: &[u8]) -> Result<WriteSites> {
                 let mut reader = body.get_operators_reader()?;
                 while !reader.eof() {
                     let (op, offset) = reader.read_with_offset()?;
-                    if let Some((name, kind, memory)) = write_of(&op) {
+                    if let Some(write) = write_op(&op) {
                         let pc = offset as u64;
                         found.sites.insert(
                             pc,
@@ -170,9 +106,9 @@ pub fn write_sites(bytes: &[u8]) -> Result<WriteSites> {
                                 pc,
                                 func,
                                 func_offset: pc - start,
-                                op: name,
-                                kind,
-                                memory,
+                                op: write.name,
+                                kind: write.kind,
+                                memory: write.memory,
                             },
                         );
                     }

@@ -1,0 +1,473 @@
+//! The code added around one writing instruction, and the function that grows the
+//! trace memory. Each writing instruction's operands go to scratch locals, a record is
+//! reserved (growing the trace memory when it is full) and filled in, the operands
+//! come back and the original instruction (its own bytes) runs. A record is written
+//! before its instruction runs, so a trap there leaves the record last; what an atomic
+//! read-modify-write or a `memory.copy` wrote is copied in after it ran.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, bail};
+use wasm_encoder::{BlockType, InstructionSink, MemArg, ValType};
+use wasmparser::Operator;
+
+use super::RecordSite;
+use super::layout::{ID_BYTES, Layout, WIDE_FIELDS};
+use crate::inspect::WriteKind;
+
+/// The indices of what `rewrite` appended.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Trace {
+    /// The trace memory.
+    pub memory: u32,
+    /// The global holding the end of the records (bytes).
+    pub end: u32,
+    /// The global holding the trace memory's size (bytes).
+    pub limit: u32,
+    /// The function that grows the trace memory.
+    pub grow: u32,
+}
+
+/// What a scratch local is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Role {
+    /// The record being written.
+    Record,
+    /// Its end, for a record of variable size (i64).
+    WideEnd,
+    /// The instruction's operand number n.
+    Operand(u8),
+}
+
+/// The scratch locals of one function, appended after its own as they are needed.
+pub(super) struct Scratch {
+    first: u32,
+    types: Vec<ValType>,
+    slots: HashMap<(Role, ValType), u32>,
+}
+
+impl Scratch {
+    /// Scratch locals numbered from `first` (the function's own locals come first).
+    pub fn new(first: u32) -> Self {
+        Self {
+            first,
+            types: Vec::new(),
+            slots: HashMap::new(),
+        }
+    }
+
+    /// The types of the locals added, in order.
+    pub fn added(&self) -> &[ValType] {
+        &self.types
+    }
+
+    fn get(&mut self, role: Role, ty: ValType) -> u32 {
+        let next = self.first + self.types.len() as u32;
+        let index = *self.slots.entry((role, ty)).or_insert(next);
+        if index == next {
+            self.types.push(ty);
+        }
+        index
+    }
+}
+
+/// The index type of a memory.
+fn index_type(memory64: bool) -> ValType {
+    if memory64 { ValType::I64 } else { ValType::I32 }
+}
+
+/// Widens an index on the stack to i64.
+fn widen(sink: &mut InstructionSink<'_>, memory64: bool) {
+    if !memory64 {
+        sink.i64_extend_i32_u();
+    }
+}
+
+/// How a store's value is written again into the record: the same store, on the
+/// trace memory.
+#[derive(Clone, Copy)]
+enum Restore {
+    I32,
+    I64,
+    F32,
+    F64,
+    I32x8,
+    I32x16,
+    I64x8,
+    I64x16,
+    I64x32,
+    V128,
+    Lane8(u8),
+    Lane16(u8),
+    Lane32(u8),
+    Lane64(u8),
+}
+
+impl Restore {
+    fn of(op: &Operator<'_>) -> Option<Self> {
+        use Operator as O;
+        Some(match *op {
+            O::I32Store { .. } | O::I32AtomicStore { .. } => Self::I32,
+            O::I64Store { .. } | O::I64AtomicStore { .. } => Self::I64,
+            O::F32Store { .. } => Self::F32,
+            O::F64Store { .. } => Self::F64,
+            O::I32Store8 { .. } | O::I32AtomicStore8 { .. } => Self::I32x8,
+            O::I32Store16 { .. } | O::I32AtomicStore16 { .. } => Self::I32x16,
+            O::I64Store8 { .. } | O::I64AtomicStore8 { .. } => Self::I64x8,
+            O::I64Store16 { .. } | O::I64AtomicStore16 { .. } => Self::I64x16,
+            O::I64Store32 { .. } | O::I64AtomicStore32 { .. } => Self::I64x32,
+            O::V128Store { .. } => Self::V128,
+            O::V128Store8Lane { lane, .. } => Self::Lane8(lane),
+            O::V128Store16Lane { lane, .. } => Self::Lane16(lane),
+            O::V128Store32Lane { lane, .. } => Self::Lane32(lane),
+            O::V128Store64Lane { lane, .. } => Self::Lane64(lane),
+            _ => return None,
+        })
+    }
+
+    fn value_type(self) -> ValType {
+        match self {
+            Self::I32 | Self::I32x8 | Self::I32x16 => ValType::I32,
+            Self::I64 | Self::I64x8 | Self::I64x16 | Self::I64x32 => ValType::I64,
+            Self::F32 => ValType::F32,
+            Self::F64 => ValType::F64,
+            _ => ValType::V128,
+        }
+    }
+
+    fn store(self, sink: &mut InstructionSink<'_>, memarg: MemArg) {
+        match self {
+            Self::I32 => sink.i32_store(memarg),
+            Self::I64 => sink.i64_store(memarg),
+            Self::F32 => sink.f32_store(memarg),
+            Self::F64 => sink.f64_store(memarg),
+            Self::I32x8 => sink.i32_store8(memarg),
+            Self::I32x16 => sink.i32_store16(memarg),
+            Self::I64x8 => sink.i64_store8(memarg),
+            Self::I64x16 => sink.i64_store16(memarg),
+            Self::I64x32 => sink.i64_store32(memarg),
+            Self::V128 => sink.v128_store(memarg),
+            Self::Lane8(lane) => sink.v128_store8_lane(memarg, lane),
+            Self::Lane16(lane) => sink.v128_store16_lane(memarg, lane),
+            Self::Lane32(lane) => sink.v128_store32_lane(memarg, lane),
+            Self::Lane64(lane) => sink.v128_store64_lane(memarg, lane),
+        };
+    }
+}
+
+/// Writes one writing instruction, instrumented, to `out`.
+pub(super) struct Emitter<'a> {
+    /// The appended items.
+    pub trace: Trace,
+    /// Whether each memory of the module is a memory64.
+    pub memory64: &'a [bool],
+}
+
+impl Emitter<'_> {
+    fn at(&self, offset: u32) -> MemArg {
+        MemArg {
+            offset: u64::from(offset),
+            align: 0,
+            memory_index: self.trace.memory,
+        }
+    }
+
+    /// `op` (whose bytes are `original`), recorded as site `id`.
+    pub fn write(
+        &self,
+        out: &mut Vec<u8>,
+        scratch: &mut Scratch,
+        op: &Operator<'_>,
+        original: &[u8],
+        id: u32,
+        site: &RecordSite,
+    ) -> Result<()> {
+        let (mut pre, mut post) = (Vec::new(), Vec::new());
+        let mut sink = InstructionSink::new(&mut pre);
+        let mut after = InstructionSink::new(&mut post);
+        let layout = site.layout();
+        let m64 = site.memory64;
+        match site.kind {
+            WriteKind::Store { .. } => {
+                let Some(restore) = Restore::of(op) else {
+                    bail!(
+                        "{} at {:#x} is not a store wasmscope knows",
+                        site.op,
+                        site.pc
+                    );
+                };
+                let value = scratch.get(Role::Operand(1), restore.value_type());
+                let address = scratch.get(Role::Operand(0), index_type(m64));
+                sink.local_set(value).local_set(address);
+                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                self.address(&mut sink, record, address, m64);
+                sink.local_get(record).local_get(value);
+                restore.store(&mut sink, self.at(layout.value_at()));
+                sink.local_get(address).local_get(value);
+            }
+            WriteKind::Rmw { width, offset } => {
+                let ty = if site.op.starts_with("i64") {
+                    ValType::I64
+                } else {
+                    ValType::I32
+                };
+                let values: &[u8] = if site.op.contains("cmpxchg") {
+                    &[2, 1]
+                } else {
+                    &[1]
+                };
+                let address = scratch.get(Role::Operand(0), index_type(m64));
+                let locals: Vec<u32> = values
+                    .iter()
+                    .map(|&n| scratch.get(Role::Operand(n), ty))
+                    .collect();
+                for &local in &locals {
+                    sink.local_set(local);
+                }
+                sink.local_set(address);
+                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                self.address(&mut sink, record, address, m64);
+                sink.local_get(address);
+                for &local in locals.iter().rev() {
+                    sink.local_get(local);
+                }
+                // The result stays on the stack under the copy's operands.
+                after
+                    .local_get(record)
+                    .i32_const(layout.value_at() as i32)
+                    .i32_add()
+                    .local_get(address);
+                if m64 {
+                    after.i64_const(offset as i64).i64_add();
+                } else {
+                    after.i32_const(offset as i32).i32_add();
+                }
+                after
+                    .i32_const(i32::from(width))
+                    .memory_copy(self.trace.memory, site.memory);
+            }
+            WriteKind::Fill => {
+                let len = scratch.get(Role::Operand(2), index_type(m64));
+                let byte = scratch.get(Role::Operand(1), ValType::I32);
+                let dst = scratch.get(Role::Operand(0), index_type(m64));
+                sink.local_set(len).local_set(byte).local_set(dst);
+                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                self.wide(&mut sink, record, [(dst, m64), (len, m64)]);
+                sink.local_get(record).local_get(byte);
+                sink.i32_store8(self.at(layout.fixed_bytes() - 1));
+                sink.local_get(dst).local_get(byte).local_get(len);
+            }
+            WriteKind::Copy => {
+                let Operator::MemoryCopy { src_mem, dst_mem } = *op else {
+                    bail!("{} at {:#x} is not a memory.copy", site.op, site.pc);
+                };
+                let src64 = self
+                    .memory64
+                    .get(src_mem as usize)
+                    .copied()
+                    .unwrap_or(false);
+                let len64 = m64 && src64;
+                let len = scratch.get(Role::Operand(2), index_type(len64));
+                let src = scratch.get(Role::Operand(1), index_type(src64));
+                let dst = scratch.get(Role::Operand(0), index_type(m64));
+                sink.local_set(len).local_set(src).local_set(dst);
+                let record = self.reserve_more(&mut sink, scratch, id, layout, len, len64);
+                self.wide(&mut sink, record, [(dst, m64), (src, src64), (len, len64)]);
+                sink.local_get(dst).local_get(src).local_get(len);
+                // What landed, copied from where it landed.
+                after
+                    .local_get(record)
+                    .i32_const(layout.fixed_bytes() as i32)
+                    .i32_add()
+                    .local_get(dst)
+                    .local_get(len);
+                if len64 {
+                    after.i32_wrap_i64();
+                }
+                after.memory_copy(self.trace.memory, dst_mem);
+            }
+            WriteKind::Init { .. } => {
+                let len = scratch.get(Role::Operand(2), ValType::I32);
+                let offset = scratch.get(Role::Operand(1), ValType::I32);
+                let dst = scratch.get(Role::Operand(0), index_type(m64));
+                sink.local_set(len).local_set(offset).local_set(dst);
+                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                self.wide(
+                    &mut sink,
+                    record,
+                    [(dst, m64), (offset, false), (len, false)],
+                );
+                sink.local_get(dst).local_get(offset).local_get(len);
+            }
+            WriteKind::Grow => {
+                let pages = scratch.get(Role::Operand(0), index_type(m64));
+                sink.local_set(pages);
+                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                self.wide(&mut sink, record, [(pages, m64)]);
+                sink.local_get(record).memory_size(site.memory);
+                widen(&mut sink, m64);
+                sink.i64_store(self.at(WIDE_FIELDS[1]));
+                sink.local_get(pages);
+            }
+        }
+        out.extend(pre);
+        out.extend_from_slice(original);
+        out.extend(post);
+        Ok(())
+    }
+
+    /// Reserves `bytes` of record (growing the trace memory when they do not fit),
+    /// writes the id and leaves the record's start in the returned local. The end is
+    /// read again after the grow function ran: the host may have drained the records
+    /// meanwhile (at the epoch check of its entry).
+    fn reserve(
+        &self,
+        sink: &mut InstructionSink<'_>,
+        scratch: &mut Scratch,
+        id: u32,
+        bytes: u32,
+    ) -> u32 {
+        let record = scratch.get(Role::Record, ValType::I32);
+        sink.global_get(self.trace.end)
+            .i32_const(bytes as i32)
+            .i32_add()
+            .global_get(self.trace.limit)
+            .i32_gt_u()
+            .if_(BlockType::Empty)
+            .global_get(self.trace.end)
+            .i32_const(bytes as i32)
+            .i32_add()
+            .i64_extend_i32_u()
+            .call(self.trace.grow)
+            .end()
+            .global_get(self.trace.end)
+            .local_tee(record)
+            .i32_const(bytes as i32)
+            .i32_add()
+            .global_set(self.trace.end);
+        self.id(sink, record, id);
+        record
+    }
+
+    /// Like `reserve`, for a record followed by `len` (a local) bytes.
+    fn reserve_more(
+        &self,
+        sink: &mut InstructionSink<'_>,
+        scratch: &mut Scratch,
+        id: u32,
+        layout: Layout,
+        len: u32,
+        len64: bool,
+    ) -> u32 {
+        let record = scratch.get(Role::Record, ValType::I32);
+        let end = scratch.get(Role::WideEnd, ValType::I64);
+        let wide_end = |sink: &mut InstructionSink<'_>| {
+            sink.global_get(self.trace.end)
+                .i64_extend_i32_u()
+                .i64_const(i64::from(layout.fixed_bytes()))
+                .i64_add()
+                .local_get(len);
+            widen(sink, len64);
+            sink.i64_add();
+        };
+        wide_end(sink);
+        sink.local_tee(end)
+            .global_get(self.trace.limit)
+            .i64_extend_i32_u()
+            .i64_gt_u()
+            .if_(BlockType::Empty)
+            .local_get(end)
+            .call(self.trace.grow)
+            .end()
+            .global_get(self.trace.end)
+            .local_set(record);
+        wide_end(sink);
+        sink.i32_wrap_i64().global_set(self.trace.end);
+        self.id(sink, record, id);
+        record
+    }
+
+    fn id(&self, sink: &mut InstructionSink<'_>, record: u32, id: u32) {
+        sink.local_get(record)
+            .i32_const(id as i32)
+            .i32_store(self.at(0));
+    }
+
+    /// A value record's address field.
+    fn address(&self, sink: &mut InstructionSink<'_>, record: u32, address: u32, m64: bool) {
+        sink.local_get(record).local_get(address);
+        if m64 {
+            sink.i64_store(self.at(ID_BYTES));
+        } else {
+            sink.i32_store(self.at(ID_BYTES));
+        }
+    }
+
+    /// A wide record's u64 fields, from locals (widened when 32-bit).
+    fn wide<const N: usize>(
+        &self,
+        sink: &mut InstructionSink<'_>,
+        record: u32,
+        fields: [(u32, bool); N],
+    ) {
+        for (&(local, is64), at) in fields.iter().zip(WIDE_FIELDS) {
+            sink.local_get(record).local_get(local);
+            widen(sink, is64);
+            sink.i64_store(self.at(at));
+        }
+    }
+}
+
+/// The body of the function (param $end i64) that grows the trace memory so that
+/// `$end` bytes fit: by as many pages as it has (doubling), else by what is needed;
+/// `unreachable` when even that fails (past 4 GiB of records between two drains).
+pub(super) fn grow_body(trace: Trace) -> Vec<u8> {
+    let need = 1; // local 1: pages needed (i64)
+    let mut body = Vec::new();
+    // One local group: one i64.
+    body.extend([1, 1, 0x7e]);
+    let mut sink = InstructionSink::new(&mut body);
+    sink.local_get(0)
+        .global_get(trace.limit)
+        .i64_extend_i32_u()
+        .i64_sub()
+        .i64_const(0xffff)
+        .i64_add()
+        .i64_const(16)
+        .i64_shr_u()
+        .local_tee(need)
+        .i64_const(65536)
+        .i64_gt_u()
+        .if_(BlockType::Empty)
+        .unreachable()
+        .end();
+    // max(need, current pages)
+    sink.local_get(need)
+        .memory_size(trace.memory)
+        .i64_extend_i32_u()
+        .local_get(need)
+        .memory_size(trace.memory)
+        .i64_extend_i32_u()
+        .i64_gt_u()
+        .select()
+        .i32_wrap_i64()
+        .memory_grow(trace.memory)
+        .i32_const(-1)
+        .i32_eq()
+        .if_(BlockType::Empty)
+        .local_get(need)
+        .i32_wrap_i64()
+        .memory_grow(trace.memory)
+        .i32_const(-1)
+        .i32_eq()
+        .if_(BlockType::Empty)
+        .unreachable()
+        .end()
+        .end()
+        .memory_size(trace.memory)
+        .i32_const(16)
+        .i32_shl()
+        .global_set(trace.limit)
+        .end();
+    body
+}

@@ -1,0 +1,81 @@
+//! Recording every write by instrumenting the module: `instrument` rewrites a module
+//! so that each writing instruction (`inspect::write_op`) first appends a record — its
+//! site, the address, and what it writes — to a **trace memory** appended after the
+//! module's own memories, at a bump pointer kept in a global appended after the
+//! module's globals (any scratch locals come after each function's own, and one small
+//! function that grows the trace memory after the module's functions). Appending
+//! shifts no existing index, so function indices, names and `write_sites` offsets stay
+//! valid. The host reads the records back with `decode` (after each call, and while a
+//! long call runs) and resets the bump pointer.
+//!
+//! Pure: wasmparser reads, wasm-encoder writes, `inspect` says which instructions
+//! write; no wasmtime. `engine::recorder` runs the result.
+
+mod decode;
+mod emit;
+mod layout;
+mod rewrite;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+pub use decode::{Decoded, decode};
+pub use layout::Layout;
+pub use rewrite::instrument;
+
+use crate::inspect::WriteKind;
+
+/// Pages the trace memory starts with (1 MiB).
+pub const TRACE_INITIAL_PAGES: u64 = 16;
+
+/// One writing instruction of the original module, by its record id (its index in
+/// [`Recording::sites`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordSite {
+    /// Byte offset of the opcode in the original module.
+    pub pc: u64,
+    /// Where it is, for people: `append+0x004c`.
+    pub place: String,
+    /// The instruction, as WAT spells it.
+    pub op: &'static str,
+    /// What it writes.
+    pub kind: WriteKind,
+    /// The memory it writes (its index in the module).
+    pub memory: u32,
+    /// Whether that memory is a memory64 (addresses are i64).
+    pub memory64: bool,
+}
+
+impl RecordSite {
+    /// How its records are laid out in the trace memory.
+    pub fn layout(&self) -> Layout {
+        Layout::of(self.kind, self.memory64)
+    }
+}
+
+/// An instrumented module and what the host needs to read its records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recording {
+    /// The instrumented module.
+    pub bytes: Vec<u8>,
+    /// The writing instructions, by record id.
+    pub sites: Vec<RecordSite>,
+    /// The export name of the trace memory.
+    pub trace_memory: String,
+    /// The export name of the bump pointer (an i32 global: bytes of records so far).
+    pub trace_end: String,
+    /// The trace memory's maximum in pages: a size no memory of the module declares,
+    /// so the host's memory limiter can tell the trace memory apart.
+    pub trace_max_pages: u64,
+    /// Where each original writing instruction sits in the instrumented module (what
+    /// a trap's backtrace reports), to its record id.
+    pub instrumented_pcs: BTreeMap<u64, u32>,
+}
+
+impl Recording {
+    /// The record id of the writing instruction at `pc` in the instrumented module.
+    pub fn site_at(&self, instrumented_pc: u64) -> Option<u32> {
+        self.instrumented_pcs.get(&instrumented_pc).copied()
+    }
+}

@@ -1,0 +1,201 @@
+//! The write recorder (an instrumented module, `wasmscope::record`) on the real
+//! guests: it lists the same writes as the debugger's tracer, write for write, under
+//! Winch and Cranelift; a trap keeps the writes before it; a long call is drained
+//! while it runs.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+use wasmscope::engine::{
+    AfterFailure, Compiler, CompilerChoice, Engines, HostConfig, Instance, Limits, RunObserver,
+    Runner, Session, StepReport, StopHandle, Value, new_debug_engine, run_steps,
+};
+use wasmscope::memory::{TracedWrite, Written};
+use wasmscope::recipe::{Expr, Input, Returns, SeedChoice, seed_steps};
+use wasmscope::record::instrument;
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// Every step's writes, in order.
+#[derive(Default)]
+struct Writes(Vec<(Vec<TracedWrite>, u64, Option<String>)>);
+
+impl RunObserver for Writes {
+    fn done(&mut self, report: StepReport) -> anyhow::Result<()> {
+        let error = report.outcome.err();
+        self.0.push((report.writes, report.writes_unlisted, error));
+        Ok(())
+    }
+}
+
+/// The seed's steps on `session`: alloc with `allocator`, write `input`, call `call`.
+fn steps_on(
+    session: Session,
+    allocator: &str,
+    call: &str,
+    returns: Returns,
+    input: &str,
+) -> Writes {
+    let choice = SeedChoice {
+        allocator: allocator.into(),
+        size: Expr::new("len(input) + 30"),
+        call: Some(call.into()),
+        returns,
+        len_from: String::new(),
+    };
+    let mut instance = Instance::Core(session);
+    let input = Input::Text(input.into());
+    let mut runner = Runner::new(Some(&input));
+    let mut writes = Writes::default();
+    run_steps(
+        &mut instance,
+        &mut runner,
+        &seed_steps(&choice),
+        AfterFailure::Stop,
+        &mut writes,
+    )
+    .unwrap();
+    writes
+}
+
+fn traced(bytes: &[u8]) -> Session {
+    let stop = StopHandle::new(new_debug_engine(None).unwrap());
+    Session::traced_from_checked(&stop, bytes, Limits::default(), &HostConfig::default()).unwrap()
+}
+
+fn recorded(bytes: &[u8], compiler: Compiler) -> Session {
+    let recording = std::sync::Arc::new(instrument(bytes).unwrap().unwrap());
+    let engines = Engines::new(None).unwrap();
+    let choice = match compiler {
+        Compiler::Winch => CompilerChoice::Winch,
+        Compiler::Cranelift => CompilerChoice::Cranelift,
+    };
+    let (module, info) = engines.compile(choice, &recording.bytes).unwrap();
+    assert_eq!(info.compiler, compiler);
+    let stop = StopHandle::new(module.engine().clone());
+    Session::recorded(
+        &stop,
+        &module,
+        Limits::default(),
+        &HostConfig::default(),
+        recording,
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_recorder_lists_the_debuggers_writes_write_for_write() {
+    let cases = [
+        ("writes.wasm", "alloc", "widths", Returns::Value, "x"),
+        ("writes.wasm", "alloc", "past_end", Returns::Value, "x"),
+        ("writes.wasm", "alloc", "grow", Returns::Value, "x"),
+        (
+            "strings.wasm",
+            "alloc",
+            "reverse",
+            Returns::Len,
+            "hello, recorder",
+        ),
+        ("strings.wasm", "alloc", "upper", Returns::Ptr, "hello"),
+        (
+            "append.wasm",
+            "alloc",
+            "append",
+            Returns::Len,
+            "The input string",
+        ),
+        ("shout_c.wasm", "malloc", "shout", Returns::Len, "hello"),
+    ];
+    assert!(!cases.is_empty());
+    for (name, allocator, call, returns, input) in cases {
+        let bytes = asset(name);
+        let expected = steps_on(traced(&bytes), allocator, call, returns, input);
+        let listed: usize = expected.0.iter().map(|(w, _, _)| w.len()).sum();
+        assert!(listed > 0, "{name} {call}: the debugger saw no writes");
+        for compiler in [Compiler::Winch, Compiler::Cranelift] {
+            let actual = steps_on(recorded(&bytes, compiler), allocator, call, returns, input);
+            assert_eq!(actual.0.len(), expected.0.len(), "{name} {call} {compiler}");
+            for (step, (got, want)) in actual.0.iter().zip(&expected.0).enumerate() {
+                assert_eq!(
+                    got.0.len(),
+                    want.0.len(),
+                    "{name} {call} {compiler} step {step}"
+                );
+                for (g, w) in got.0.iter().zip(&want.0) {
+                    assert_eq!(g, w, "{name} {call} {compiler} step {step}");
+                }
+                assert_eq!(got.1, want.1);
+                assert_eq!(
+                    got.2.is_some(),
+                    want.2.is_some(),
+                    "{name} {call}: {:?}",
+                    got.2
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_trap_keeps_the_writes_before_it() {
+    let writes = steps_on(
+        recorded(&asset("writes.wasm"), Compiler::Cranelift),
+        "alloc",
+        "past_end",
+        Returns::Value,
+        "x",
+    );
+    let (call, _, error) = writes.0.last().unwrap();
+    assert!(
+        error.as_ref().unwrap().contains("out-of-bounds"),
+        "{error:?}"
+    );
+    assert_eq!(call.len(), 2);
+    assert!(!call[0].trapped);
+    assert!(call[1].trapped, "{:?}", call[1]);
+}
+
+const LOOP: &str = r#"(module
+    (memory (export "memory") 1)
+    (func (export "fill") (param $n i32) (local $i i32)
+      (loop $again
+        (i32.store8 (i32.and (local.get $i) (i32.const 0xffff)) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (local.get $n))))))"#;
+
+/// 20 M byte stores in one call: listed up to the cap, counted after it, and the
+/// trace memory drained while the call runs (it would need 180 MB otherwise).
+#[test]
+fn a_call_with_millions_of_writes_is_drained_as_it_runs() {
+    let bytes = wat::parse_str(LOOP).unwrap();
+    let recording = std::sync::Arc::new(instrument(&bytes).unwrap().unwrap());
+    let engines = Engines::new(None).unwrap();
+    let (module, _) = engines
+        .compile(CompilerChoice::Cranelift, &recording.bytes)
+        .unwrap();
+    let stop = StopHandle::new(module.engine().clone());
+    let limits = Limits {
+        timeout_ms: 600_000,
+        // The trace memory is not held to the guest's limit.
+        memory_limit_bytes: 1 << 20,
+    };
+    let mut session =
+        Session::recorded(&stop, &module, limits, &HostConfig::default(), recording).unwrap();
+    let n = 20_000_000u64;
+    session.call("fill", &[Value::I32(n as i32)]).unwrap();
+    let (writes, unlisted) = session.take_writes();
+    assert_eq!(writes.len() as u64 + unlisted, n);
+    assert_eq!(writes.len(), wasmscope::engine::TRACED_WRITES_PER_STEP);
+    assert_eq!(writes[5].range, 5..6);
+    assert_eq!(writes[5].written, Written::Bytes(vec![5]));
+    let trace_bytes = session.trace_memory_bytes().unwrap();
+    assert!(
+        trace_bytes < 9 * n / 2,
+        "{trace_bytes} bytes of trace memory"
+    );
+    assert!(
+        session.memory_names() == ["memory"],
+        "the trace memory is hidden"
+    );
+    assert!(session.globals().is_empty());
+}
