@@ -53,12 +53,11 @@ fn the_demo_exports_the_program_the_cli_exports() {
     harness
         .state_mut()
         .apply(UiCommand::ExportTo(Lang::Rust, path.clone()));
+    // The worker writes the file, and the log says so when it has.
+    settle(&mut harness, "the export", |app| {
+        common::log_text(app).contains("Saved the session as a Rust program to")
+    });
     assert_eq!(std::fs::read_to_string(&path).unwrap(), demo_program());
-    let log = common::log_text(harness.state());
-    assert!(
-        log.contains("Exported the session as a Rust program to"),
-        "{log}"
-    );
 
     // File ▸ Export as ▸ Copy as JavaScript puts the program on the clipboard.
     harness.get_by_label("File").click();
@@ -107,9 +106,30 @@ fn window_picture(harness: &mut Harness<'static, App>, dir: &Path) -> (PathBuf, 
     harness
         .state_mut()
         .apply(UiCommand::SavePicture(path.clone()));
-    let log = common::log_text(harness.state());
-    assert!(log.contains("Saved a picture of the hex view to"), "{log}");
+    settle(harness, "the picture to be saved", |app| {
+        common::log_text(app).contains("Saved a picture of the hex view to")
+    });
+    assert!(path.exists());
     (path, harness.state().rows_on_screen())
+}
+
+#[test]
+fn a_file_the_worker_cannot_write_gets_the_reason_in_the_log() {
+    let mut harness = walked_demo();
+    let path = temp_dir("unwritable").join("no/such/folder/window.png");
+    harness
+        .state_mut()
+        .apply(UiCommand::SavePicture(path.clone()));
+    settle(&mut harness, "the failed save", |app| {
+        common::log_text(app).contains("cannot save a picture of the hex view")
+    });
+    let log = common::log_text(harness.state());
+    let line = log.lines().last().unwrap();
+    assert!(
+        line.contains("cannot write") && line.contains("window.png"),
+        "{line}"
+    );
+    assert!(!path.exists());
 }
 
 #[test]

@@ -221,6 +221,19 @@ impl AppState {
                     ),
                 );
             }
+            Event::FileWritten {
+                path,
+                what,
+                error: None,
+            } => self.push_log(
+                LogKind::Info,
+                format!("Saved {what} to {}.", path.display()),
+            ),
+            Event::FileWritten {
+                what,
+                error: Some(error),
+                ..
+            } => self.push_log(LogKind::Error, format!("cannot save {what}: {error}")),
             Event::CommandFailed { error } => self.push_log(LogKind::Error, error),
             // Stale: a newer load, replay or rewind replaced what these were about.
             Event::Inspected { .. }

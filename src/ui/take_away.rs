@@ -12,9 +12,10 @@ use super::hex_view::{PictureRows, picture_size, picture_ui};
 use super::raster;
 use super::state::{AppState, LogKind};
 use super::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand};
+use crate::engine::worker::Command;
 use crate::hostgen::{Lang, host_program};
 use crate::memory::MapKind;
-use crate::recipe::{relative_path, write_atomically};
+use crate::recipe::relative_path;
 
 impl App {
     /// The session shown as a `lang` host program for the module shown, to be saved
@@ -55,21 +56,16 @@ impl App {
         self.choose_file(FileRequest::save(&title, lang.file_name(), then));
     }
 
-    /// Saves the `lang` program to `path` (atomically), and says so in the log.
-    pub(super) fn export_to(&mut self, lang: Lang, path: &Path) {
+    /// Has the worker save the `lang` program to `path` (atomically); the log says
+    /// when it is written (or why not).
+    pub(super) fn export_to(&mut self, lang: Lang, path: PathBuf) {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-        let saved = self
-            .host_program(lang, Some(folder.unwrap_or(Path::new("."))))
-            .and_then(|program| write_atomically(path, program.as_bytes()));
-        match saved {
-            Ok(()) => self.state.push_log(
-                LogKind::Info,
-                format!(
-                    "Exported the session as a {} program to {}.",
-                    lang.label(),
-                    path.display()
-                ),
-            ),
+        match self.host_program(lang, Some(folder.unwrap_or(Path::new(".")))) {
+            Ok(program) => self.worker.send(Command::WriteFile {
+                path,
+                bytes: program.into_bytes(),
+                what: format!("the session as a {} program", lang.label()),
+            }),
             Err(err) => self.state.push_log(
                 LogKind::Error,
                 format!("cannot export the session: {err:#}"),
@@ -173,15 +169,16 @@ impl App {
         self.choose_file(request.filter("PNG picture", &["png"]));
     }
 
-    /// Saves a picture of the rows on screen to `path` (PNG, atomically).
-    pub(super) fn save_picture(&mut self, path: &std::path::Path) {
+    /// Has the worker save a picture of the rows on screen to `path` (PNG,
+    /// atomically); the log says when it is written (or why not).
+    pub(super) fn save_picture(&mut self, path: PathBuf) {
         let image = self.picture(&self.rows_on_screen(), self.screen_scale());
-        let saved = raster::encode_png(&image).and_then(|png| write_atomically(path, &png));
-        match saved {
-            Ok(()) => self.state.push_log(
-                LogKind::Info,
-                format!("Saved a picture of the hex view to {}.", path.display()),
-            ),
+        match raster::encode_png(&image) {
+            Ok(png) => self.worker.send(Command::WriteFile {
+                path,
+                bytes: png,
+                what: "a picture of the hex view".to_owned(),
+            }),
             Err(err) => self
                 .state
                 .push_log(LogKind::Error, format!("cannot save the picture: {err:#}")),
