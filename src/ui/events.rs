@@ -6,8 +6,8 @@ use crate::engine::{RunEnd, human_bytes};
 use crate::recipe::Recipe;
 use crate::text::count;
 
-use super::component_view::LoadedComponent;
 use super::marks::MemoryMarks;
+use super::module::component_view::LoadedComponent;
 use super::state::{AppState, LoadedModule, LogKind, Memories, Pending, SessionOffer};
 use super::walkthrough::Walkthrough;
 

@@ -1,36 +1,25 @@
 //! The window: one `App` over the engine's worker. Panels draw from `AppState` and
 //! push `UiCommand`s; the app applies them after drawing (see ARCHITECTURE.md).
 
-mod call_panel;
 mod commands;
-mod component_panel;
-mod component_view;
-mod debugger_panel;
-mod decode_panel;
+mod debugger;
 mod engine_panel;
 mod events;
 mod file_chooser;
 mod hex_view;
-mod inspector_panel;
-mod lesson_panel;
+mod inspector;
 mod lessons;
 mod log_panel;
 mod marks;
-mod memory_map_panel;
 mod menu;
-mod module_panel;
-mod raster;
+mod module;
 mod settings;
 mod state;
 mod status_bar;
 mod step_results;
-mod stepping;
 mod take_away;
 mod timeline;
-mod timeline_panel;
-mod viewing;
 mod walkthrough;
-mod walkthrough_panel;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -43,24 +32,24 @@ pub use file_chooser::{ChooserChoice, NO_PORTAL, SystemDialog};
 pub use hex_view::{
     CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
 };
-pub use inspector_panel::EditForm;
+pub use inspector::panel::EditForm;
 pub use lessons::bundled_titles as bundled_lesson_titles;
 pub use marks::MemoryMarks;
-pub use raster::{decode_png, encode_png};
 pub use settings::Settings;
 pub use state::{
     AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Pending, Presentation,
     SEED_INPUT, SessionOffer,
 };
+pub use take_away::raster::{decode_png, encode_png};
 pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_callables};
 
 use crate::engine::worker::{Command, Event, Received, Worker};
 use crate::engine::{CompileCache, CompilerChoice, DebugCommand};
 use crate::memory::MapKind;
-use call_panel::CallForm;
 use events::Followup;
 use file_chooser::Choosers;
+use module::call_panel::CallForm;
 
 /// The tabs of the left panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -346,7 +335,7 @@ impl App {
                 ui.separator();
                 match self.tab {
                     SideTab::Module => {
-                        module_panel::module_ui(
+                        module::panel::module_ui(
                             ui,
                             &self.state,
                             &mut self.call_form,
@@ -354,20 +343,20 @@ impl App {
                             cmds,
                         );
                     }
-                    SideTab::Inspector => inspector_panel::inspector_ui(
+                    SideTab::Inspector => inspector::panel::inspector_ui(
                         ui,
                         &self.state,
                         &mut self.hex,
                         &mut self.edit,
                         cmds,
                     ),
-                    SideTab::MemoryMap => memory_map_panel::memory_map_ui(
+                    SideTab::MemoryMap => inspector::memory_map_panel::memory_map_ui(
                         ui,
                         &self.state,
                         &mut self.hidden_layers,
                         &mut self.hex,
                     ),
-                    SideTab::Lesson => lesson_panel::lesson_ui(ui, &self.state, cmds),
+                    SideTab::Lesson => lessons::panel::lesson_ui(ui, &self.state, cmds),
                 }
             });
     }
@@ -388,18 +377,18 @@ impl eframe::App for App {
         }
         menu::shortcuts(ctx, &self.state, &mut self.commands);
         ctx.input_mut(|input| {
-            if input.consume_shortcut(&timeline_panel::BACK) {
+            if input.consume_shortcut(&timeline::panel::BACK) {
                 self.commands.push(UiCommand::StepTimeline(-1));
             }
-            if input.consume_shortcut(&timeline_panel::FORWARD) {
+            if input.consume_shortcut(&timeline::panel::FORWARD) {
                 self.commands.push(UiCommand::StepTimeline(1));
             }
             let paused = self.state.paused.is_some();
             let debug_keys = [
-                (debugger_panel::STEP_OUT, DebugCommand::StepOut),
-                (debugger_panel::STEP, DebugCommand::Step),
-                (debugger_panel::STEP_OVER, DebugCommand::StepOver),
-                (debugger_panel::CONTINUE, DebugCommand::Continue),
+                (debugger::panel::STEP_OUT, DebugCommand::StepOut),
+                (debugger::panel::STEP, DebugCommand::Step),
+                (debugger::panel::STEP_OVER, DebugCommand::StepOver),
+                (debugger::panel::CONTINUE, DebugCommand::Continue),
             ];
             for (shortcut, command) in debug_keys {
                 if paused && input.consume_shortcut(&shortcut) {
@@ -409,7 +398,7 @@ impl eframe::App for App {
             // Nothing paused: F11 steps into the walkthrough's call when it is next.
             if !paused
                 && self.state.walk.next_stage() == Some(Stage::Call)
-                && input.consume_shortcut(&debugger_panel::STEP)
+                && input.consume_shortcut(&debugger::panel::STEP)
             {
                 self.commands.push(UiCommand::StepIntoCall);
             }
@@ -449,13 +438,13 @@ impl eframe::App for App {
                 && self.state.component.is_none()
                 && self.state.paused.is_none();
             if walkthrough {
-                walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
+                walkthrough::panel::walkthrough_ui(ui, &mut self.state, cmds);
                 ui.separator();
             }
-            timeline_panel::timeline_ui(ui, &self.state, cmds);
+            timeline::panel::timeline_ui(ui, &self.state, cmds);
             if self.state.paused.is_some() {
                 ui.separator();
-                debugger_panel::debugger_ui(ui, &self.state, cmds);
+                debugger::panel::debugger_ui(ui, &self.state, cmds);
             }
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);

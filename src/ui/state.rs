@@ -62,7 +62,7 @@ pub enum Pending {
     /// A module (its exports appear before it is ready).
     Module(LoadedModule),
     /// A component.
-    Component(super::component_view::LoadedComponent),
+    Component(super::module::component_view::LoadedComponent),
 }
 
 /// Steps in flight.
@@ -146,7 +146,7 @@ pub struct AppState {
     /// The module shown (its exports appear before it is ready).
     pub module: Option<LoadedModule>,
     /// The component shown, when a component was loaded instead of a module.
-    pub component: Option<super::component_view::LoadedComponent>,
+    pub component: Option<super::module::component_view::LoadedComponent>,
     /// Name of a module being loaded.
     pub loading: Option<String>,
     /// The file it is loaded from, if it came from one.

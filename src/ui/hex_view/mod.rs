@@ -20,7 +20,7 @@ use std::ops::Range;
 use egui::{FontId, Sense};
 
 use super::UiCommand;
-use super::memory_map_panel::layer_color;
+use super::inspector::memory_map_panel::layer_color;
 use super::state::AppState;
 use crate::memory::{CHUNK_BYTES, MapKind};
 pub use copy::CopyAs;

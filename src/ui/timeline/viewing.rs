@@ -1,7 +1,7 @@
 //! Looking at the past: the hex view shows memory after a chosen step (or where two
 //! steps differ) instead of live memory, read-only, until "back to live".
 
-use super::state::{AppState, Changed, LiveView};
+use crate::ui::state::{AppState, Changed, LiveView};
 
 impl AppState {
     /// Shows memory after step `index`; `None` goes back to live memory.

@@ -4,13 +4,13 @@
 use crate::text::count;
 use egui::RichText;
 
-use super::walkthrough::{length_exports, returns_an_integer};
+use super::{length_exports, returns_an_integer};
 use crate::memory::format_hex;
 use crate::recipe::Returns;
 
-use super::UiCommand;
-use super::state::AppState;
-use super::walkthrough::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_callables};
+use super::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_callables};
+use crate::ui::UiCommand;
+use crate::ui::state::AppState;
 
 /// Draws the steps; edits to the input or the choices reset the steps after them.
 pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {

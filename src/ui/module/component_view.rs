@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use super::state::AppState;
-use super::timeline::StepMark;
 use crate::engine::{AbiTrace, ComponentExport};
 use crate::inspect::ComponentInfo;
 use crate::memory::{Region, RegionKind, Snapshot, ranges_len_bytes, set_region};
+use crate::ui::state::AppState;
+use crate::ui::timeline::StepMark;
 
 /// The component on screen.
 #[derive(Clone, Debug)]
@@ -28,7 +28,7 @@ impl AppState {
     /// The canonical ABI's steps of the call in step `step` (counted from 1): one
     /// timeline entry for each core function entered, who wrote what, and the
     /// argument and result highlighted.
-    pub(super) fn abi_entries(&mut self, trace: &AbiTrace, step: usize) {
+    pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace, step: usize) {
         for event in &trace.events {
             let (label, _) = trace.roles.describe(event);
             self.timeline

@@ -7,8 +7,8 @@ use egui::RichText;
 
 use crate::engine::{DebugCommand, Value};
 
-use super::UiCommand;
-use super::state::{AppState, Paused};
+use crate::ui::UiCommand;
+use crate::ui::state::{AppState, Paused};
 
 /// F11: step (or step into the walkthrough's call when nothing is paused).
 pub const STEP: egui::KeyboardShortcut =

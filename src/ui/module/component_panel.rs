@@ -1,14 +1,14 @@
 //! The Module tab for a component: its WIT, and a form to call any exported function
 //! with WAVE arguments (`"The input string"`, `[1, 2, 3]`, `{name: "x", count: 3}`).
 
-use super::UiCommand;
 use super::call_panel::CallForm;
 use super::component_view::LoadedComponent;
-use super::module_panel::stub_chooser_ui;
-use super::settings::Settings;
-use super::state::AppState;
+use super::panel::stub_chooser_ui;
 use crate::engine::human_bytes;
 use crate::text::count;
+use crate::ui::UiCommand;
+use crate::ui::settings::Settings;
+use crate::ui::state::AppState;
 use egui::RichText;
 
 /// Draws the component's description and the call form.

@@ -8,14 +8,14 @@ use crate::engine::Pause;
 use crate::inspect::{CodeLine, function_code};
 use crate::memory::ranges_len_bytes;
 
-use super::state::{AppState, Changed, LogKind, Paused};
-use super::timeline::StepMark;
+use crate::ui::state::{AppState, Changed, LogKind, Paused};
+use crate::ui::timeline::StepMark;
 
 impl AppState {
     /// Shows `pause`: its memory, and its function's code (kept from the previous
     /// pause when it is the same function). The pause joins the timeline, so that the
     /// call can be scrubbed back through, during it and after.
-    pub(super) fn paused_at(&mut self, pause: Pause) {
+    pub(in crate::ui) fn paused_at(&mut self, pause: Pause) {
         if self.timeline.viewing.is_some() {
             self.view_step(None);
         }

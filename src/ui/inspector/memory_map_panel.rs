@@ -8,8 +8,8 @@ use egui::Color32;
 use crate::engine::human_bytes;
 use crate::memory::{CHUNK_BYTES, MapKind};
 
-use super::hex_view::HexView;
-use super::state::AppState;
+use crate::ui::hex_view::HexView;
+use crate::ui::state::AppState;
 
 /// Every layer, in legend order.
 pub const LAYERS: [MapKind; 8] = [

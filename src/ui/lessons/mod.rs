@@ -3,14 +3,16 @@
 //! step. The bundled ones (`assets/lessons/`) are in Help ▸ Lessons; a lesson file
 //! opened like any session starts one too.
 
+pub(super) mod panel;
+
 use std::ops::Range;
 use std::path::PathBuf;
 
-use super::App;
-use super::state::{AppState, LogKind};
 use crate::engine::StepReport;
 use crate::engine::worker::Command;
 use crate::recipe::{self, Lesson, Recipe, fill_note};
+use crate::ui::App;
+use crate::ui::state::{AppState, LogKind};
 
 /// A lesson shipped inside wasmscope, with the module it runs on.
 pub struct BundledLesson {
@@ -25,24 +27,24 @@ pub struct BundledLesson {
 /// The lessons of Help ▸ Lessons, in order.
 pub const BUNDLED: [BundledLesson; 4] = [
     BundledLesson {
-        text: include_str!("../../assets/lessons/newsletter.toml"),
+        text: include_str!("../../../assets/lessons/newsletter.toml"),
         module_name: "append.wasm",
-        module: super::DEMO_MODULE,
+        module: crate::ui::DEMO_MODULE,
     },
     BundledLesson {
-        text: include_str!("../../assets/lessons/who_frees_what.toml"),
+        text: include_str!("../../../assets/lessons/who_frees_what.toml"),
         module_name: "strings.wasm",
-        module: include_bytes!("../../assets/strings.wasm"),
+        module: include_bytes!("../../../assets/strings.wasm"),
     },
     BundledLesson {
-        text: include_str!("../../assets/lessons/guest_vs_host.toml"),
+        text: include_str!("../../../assets/lessons/guest_vs_host.toml"),
         module_name: "append.wasm",
-        module: super::DEMO_MODULE,
+        module: crate::ui::DEMO_MODULE,
     },
     BundledLesson {
-        text: include_str!("../../assets/lessons/wasm_bindgen.toml"),
+        text: include_str!("../../../assets/lessons/wasm_bindgen.toml"),
         module_name: "wasm_bindgen.wasm",
-        module: include_bytes!("../../assets/wasm_bindgen.wasm"),
+        module: include_bytes!("../../../assets/wasm_bindgen.wasm"),
     },
 ];
 
@@ -105,7 +107,7 @@ pub fn shown_range(report: &StepReport) -> Option<Range<u64>> {
 
 impl App {
     /// Starts bundled lesson `index`: its module, its input and host, no steps yet.
-    pub(super) fn start_bundled_lesson(&mut self, index: usize) {
+    pub(in crate::ui) fn start_bundled_lesson(&mut self, index: usize) {
         let Some(bundled) = BUNDLED.get(index) else {
             return;
         };
@@ -122,13 +124,13 @@ impl App {
 
     /// Starts `session` as a lesson: loads its module (`bytes`, else the file it
     /// names) with its input and host settings, and runs none of its steps.
-    pub(super) fn start_lesson(&mut self, mut session: Recipe, bytes: Option<&[u8]>) {
+    pub(in crate::ui) fn start_lesson(&mut self, mut session: Recipe, bytes: Option<&[u8]>) {
         let Some(lesson) = session.lesson.clone() else {
             return;
         };
         let steps = std::mem::take(&mut session.steps);
         self.state.lesson = Some(LessonState { lesson, steps });
-        self.tab = super::SideTab::Lesson;
+        self.tab = crate::ui::SideTab::Lesson;
         self.settings.show_side = true;
         self.state.view_step(None);
         self.state.stage_steps.clear();
@@ -157,7 +159,7 @@ impl App {
     }
 
     /// Next: runs the lesson's next step.
-    pub(super) fn lesson_next(&mut self) {
+    pub(in crate::ui) fn lesson_next(&mut self) {
         let page = self.state.lesson_page();
         let next = self
             .state
@@ -170,7 +172,7 @@ impl App {
     }
 
     /// Back: instantiates again and replays the lesson up to the page before.
-    pub(super) fn lesson_back(&mut self) {
+    pub(in crate::ui) fn lesson_back(&mut self) {
         if let Some(keep) = self.state.lesson_page().checked_sub(1) {
             self.rewind(keep);
         }

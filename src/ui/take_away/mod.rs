@@ -1,21 +1,22 @@
 //! What leaves the window: the session as a host program (File ▸ Export as) and the
 //! hex view as a picture (File ▸ Save picture, `wasmscope shot`), saved or copied.
 
+pub(super) mod raster;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use super::file_chooser::FileRequest;
-use super::hex_view::{PictureRows, picture_size, picture_ui};
-use super::raster;
-use super::state::{AppState, LogKind};
-use super::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand};
 use crate::engine::worker::Command;
 use crate::hostgen::{Lang, host_program};
 use crate::memory::MapKind;
 use crate::recipe::relative_path;
+use crate::ui::file_chooser::FileRequest;
+use crate::ui::hex_view::{PictureRows, picture_size, picture_ui};
+use crate::ui::state::{AppState, LogKind};
+use crate::ui::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand};
 
 impl App {
     /// The session shown as a `lang` host program for the module shown, to be saved
@@ -50,7 +51,7 @@ impl App {
     }
 
     /// Asks where to save the `lang` program, then saves it.
-    pub(super) fn export_dialog(&mut self, lang: Lang) {
+    pub(in crate::ui) fn export_dialog(&mut self, lang: Lang) {
         let title = format!("Export the session as {}", lang.label());
         let then = move |path| UiCommand::ExportTo(lang, path);
         self.choose_file(FileRequest::save(&title, lang.file_name(), then));
@@ -58,7 +59,7 @@ impl App {
 
     /// Has the worker save the `lang` program to `path` (atomically); the log says
     /// when it is written (or why not).
-    pub(super) fn export_to(&mut self, lang: Lang, path: PathBuf) {
+    pub(in crate::ui) fn export_to(&mut self, lang: Lang, path: PathBuf) {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         match self.host_program(lang, Some(folder.unwrap_or(Path::new(".")))) {
             Ok(program) => self.worker.send(Command::WriteFile {
@@ -74,7 +75,7 @@ impl App {
     }
 
     /// Copies the `lang` program to the clipboard.
-    pub(super) fn copy_export(&mut self, lang: Lang) {
+    pub(in crate::ui) fn copy_export(&mut self, lang: Lang) {
         match self.host_program(lang, None) {
             Ok(program) => {
                 self.engine_setup.ctx.copy_text(program);
@@ -160,7 +161,7 @@ impl App {
     }
 
     /// Asks where to save a picture of the rows on screen, then saves it.
-    pub(super) fn save_picture_dialog(&mut self) {
+    pub(in crate::ui) fn save_picture_dialog(&mut self) {
         let request = FileRequest::save(
             "Save a picture of the hex view",
             "memory.png",
@@ -171,7 +172,7 @@ impl App {
 
     /// Has the worker save a picture of the rows on screen to `path` (PNG,
     /// atomically); the log says when it is written (or why not).
-    pub(super) fn save_picture(&mut self, path: PathBuf) {
+    pub(in crate::ui) fn save_picture(&mut self, path: PathBuf) {
         let image = self.picture(&self.rows_on_screen(), self.screen_scale());
         match raster::encode_png(&image) {
             Ok(png) => self.worker.send(Command::WriteFile {
@@ -186,7 +187,7 @@ impl App {
     }
 
     /// Copies a picture of the rows on screen to the clipboard.
-    pub(super) fn copy_picture(&mut self) {
+    pub(in crate::ui) fn copy_picture(&mut self) {
         let image = self.picture(&self.rows_on_screen(), self.screen_scale());
         self.engine_setup.ctx.copy_image(image);
         self.state

@@ -3,8 +3,8 @@
 
 use egui::text::{LayoutJob, TextFormat};
 
-use super::UiCommand;
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::state::AppState;
 
 /// Draws the lesson tab's content.
 pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
@@ -40,7 +40,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>)
         .auto_shrink([false, false])
         .max_height(ui.available_height() - 32.0)
         .show(ui, |ui| {
-            note_ui(ui, &super::log_panel::drawable(&state.lesson_text()))
+            note_ui(ui, &crate::ui::log_panel::drawable(&state.lesson_text()))
         });
     ui.separator();
     if ui.small_button("Leave the lesson").clicked() {

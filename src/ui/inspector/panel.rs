@@ -3,9 +3,9 @@
 
 use crate::memory::{parse_hex, plural_bytes};
 
-use super::UiCommand;
-use super::hex_view::{CopyAs, HexView};
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::hex_view::{CopyAs, HexView};
+use crate::ui::state::AppState;
 
 /// What the user typed into the edit field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

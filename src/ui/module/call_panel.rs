@@ -3,7 +3,7 @@
 use crate::engine::{NumType, Value};
 use crate::inspect::{FuncSignature, ValType};
 
-use super::UiCommand;
+use crate::ui::UiCommand;
 
 /// The selected export and what the user typed for its arguments.
 #[derive(Clone, Debug, Default, PartialEq)]

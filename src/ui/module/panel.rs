@@ -11,10 +11,10 @@ use crate::inspect::{
     ExportKind, ImportKind, ModuleInfo, ToolchainImport, function_code, function_wat,
 };
 
-use super::UiCommand;
 use super::call_panel::{CallForm, call_ui, ptr_len_args};
-use super::settings::Settings;
-use super::state::{AppState, LoadedModule, Pending};
+use crate::ui::UiCommand;
+use crate::ui::settings::Settings;
+use crate::ui::state::{AppState, LoadedModule, Pending};
 
 /// Draws the module panel.
 pub fn module_ui(
@@ -334,7 +334,7 @@ fn imports_ui(
 /// A chooser between the default stub, zeros and trap for the import `full`,
 /// labelled `line` (after the tag of a toolchain's error import, `known`); a change
 /// reloads the module.
-pub(super) fn stub_chooser_ui(
+pub(in crate::ui) fn stub_chooser_ui(
     ui: &mut egui::Ui,
     full: String,
     line: RichText,

@@ -8,8 +8,8 @@ use egui::RichText;
 
 use crate::memory::{format_ranges, plural_bytes};
 
-use super::UiCommand;
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::state::AppState;
 
 /// F7 / F8: one step back / forward on the timeline (Alt+Left/Right already walk the
 /// hex view's places, and text fields own the arrows).

@@ -2,14 +2,16 @@
 //! name, how each uses the one before) is `recipe::seed_step`, shared with
 //! `wasmscope run`; this turns the panel's choices into its steps.
 
+pub(super) mod panel;
+
 use anyhow::{Result, bail};
 
 use crate::engine::{NumType, StepOutput, StepReport, Value, format_values};
 use crate::inspect::ModuleInfo;
 use crate::recipe::{self, Expr, Input, Op, Returns, SeedChoice, SeedStage, seed_step};
 
-use super::state::{LoadedModule, SEED_INPUT};
 use crate::memory::parse_hex;
+use crate::ui::state::{LoadedModule, SEED_INPUT};
 
 /// Extra bytes allocated past the input by default, as in the seed (room for the
 /// 25-byte suffix `append` adds, plus slack).

@@ -5,8 +5,8 @@ use egui::RichText;
 
 use crate::memory::{DecodedRow, Endian, decode};
 
-use super::hex_view::HexView;
-use super::state::AppState;
+use crate::ui::hex_view::HexView;
+use crate::ui::state::AppState;
 
 /// Draws the decoded values of the bytes at `cursor`: numbers in pairs (signed and
 /// unsigned side by side) when the panel is wide enough for the widest value any
