@@ -26,7 +26,7 @@ fn walked_demo() -> Harness<'static, App> {
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
     harness
 }
@@ -81,10 +81,11 @@ fn a_module_a_program_cannot_use_gets_the_reason_in_the_log() {
     });
     harness.step();
     settle(&mut harness, "the module to load", |app| {
-        app.state().ready
+        app.state().ready()
             && app
                 .state()
-                .module
+                .doc
+                .module()
                 .as_ref()
                 .is_some_and(|m| m.name == "no_memory.wat")
     });

@@ -3,6 +3,7 @@
 
 mod commands;
 mod debugger;
+mod document;
 mod engine_panel;
 mod events;
 mod file_chooser;
@@ -37,8 +38,8 @@ pub use lessons::bundled_titles as bundled_lesson_titles;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
 pub use state::{
-    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Pending, Presentation,
-    SEED_INPUT, SessionOffer,
+    AppState, Changed, Document, Instance, LoadedModule, Loading, LogEntry, LogKind, Memories,
+    Paused, Presentation, Running, SEED_INPUT, SessionOffer, Wasm,
 };
 pub use take_away::raster::{decode_png, encode_png};
 pub use timeline::{Comparison, StepMark, Timeline};
@@ -261,7 +262,7 @@ impl App {
             Ok((worker, _)) => {
                 self.worker = worker;
                 self.state.engine_stopped = None;
-                self.state.running = None;
+                self.state.doc.running = None;
                 self.state.push_log(LogKind::Info, "Started a new engine.");
                 self.reload_session(None);
             }
@@ -274,20 +275,22 @@ impl App {
     /// Loads the module shown again (compiled by `compiler`, else as Settings say)
     /// and replays the session on it: memory ends as it was.
     pub(super) fn reload_session(&mut self, compiler: Option<CompilerChoice>) {
-        let (name, bytes) = match (&self.state.module, &self.state.component) {
-            (Some(module), _) => (module.name.clone(), module.bytes.clone()),
-            (None, Some(component)) => (component.name.clone(), component.bytes.clone()),
-            (None, None) => return,
+        let doc = &self.state.doc;
+        let Some(wasm) = &doc.wasm else {
+            return;
         };
-        let path = self.state.module_path.clone();
-        let generation = self.state.begin_load(name.clone(), path.clone());
-        self.state.replaying(self.state.session.steps.len());
+        let (name, bytes) = (wasm.name().to_owned(), wasm.bytes().clone());
+        let (path, lesson) = (doc.path.clone(), doc.lesson.clone());
+        // The same module again: the lesson followed on it goes on.
+        let generation = self.state.begin_load(name.clone(), path.clone(), lesson);
+        self.state
+            .replaying(self.state.doc.instance.session.steps.len());
         self.worker.send(Command::Load {
             generation,
             name,
             bytes,
             path,
-            session: Some(Box::new(self.state.session.clone())),
+            session: Some(Box::new(self.state.doc.instance.session.clone())),
             compiler,
         });
     }
@@ -300,7 +303,7 @@ impl App {
         if loaded {
             self.hex.reset();
             self.call_form = CallForm::default();
-            if let Some(path) = &self.state.module_path {
+            if let Some(path) = &self.state.doc.path {
                 self.settings.remember(path);
             }
             self.send_breakpoints();
@@ -321,11 +324,13 @@ impl App {
             // Wider would push the hex view's ASCII column off a 1280-pixel window.
             .max_size(420.0)
             .show(ui, |ui| {
-                if self.state.lesson.is_none() && self.tab == SideTab::Lesson {
+                // A lesson's load keeps its tab until the lesson arrives with it.
+                let lesson = self.state.doc.lesson.is_some() || self.state.loading.is_some();
+                if !lesson && self.tab == SideTab::Lesson {
                     self.tab = SideTab::Module;
                 }
                 ui.horizontal(|ui| {
-                    if self.state.lesson.is_some() {
+                    if self.state.doc.lesson.is_some() {
                         ui.selectable_value(&mut self.tab, SideTab::Lesson, "Lesson");
                     }
                     ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
@@ -366,7 +371,7 @@ impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         menu::dropped_files(ctx, &mut self.commands);
-        if self.state.running.is_some() {
+        if self.state.running().is_some() {
             // Keep the elapsed time and spinner moving while a call runs.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -383,7 +388,7 @@ impl eframe::App for App {
             if input.consume_shortcut(&timeline::panel::FORWARD) {
                 self.commands.push(UiCommand::StepTimeline(1));
             }
-            let paused = self.state.paused.is_some();
+            let paused = self.state.doc.paused.is_some();
             let debug_keys = [
                 (debugger::panel::STEP_OUT, DebugCommand::StepOut),
                 (debugger::panel::STEP, DebugCommand::Step),
@@ -397,7 +402,7 @@ impl eframe::App for App {
             }
             // Nothing paused: F11 steps into the walkthrough's call when it is next.
             if !paused
-                && self.state.walk.next_stage() == Some(Stage::Call)
+                && self.state.doc.walk.next_stage() == Some(Stage::Call)
                 && input.consume_shortcut(&debugger::panel::STEP)
             {
                 self.commands.push(UiCommand::StepIntoCall);
@@ -422,7 +427,7 @@ impl eframe::App for App {
                 .resizable(true)
                 .default_size(170.0)
                 .show(ui, |ui| {
-                    log_panel::log_ui(ui, &self.state.log, self.state.log_focus);
+                    log_panel::log_ui(ui, &self.state.log, self.state.log_focus());
                 });
         }
         if self.settings.show_side {
@@ -434,15 +439,15 @@ impl eframe::App for App {
             // A lesson drives the steps itself; a component is called from its panel;
             // a paused call needs the room for its code and memory (and no step can
             // run until it ends).
-            let walkthrough = self.state.lesson.is_none()
-                && self.state.component.is_none()
-                && self.state.paused.is_none();
+            let walkthrough = self.state.doc.lesson.is_none()
+                && self.state.doc.component().is_none()
+                && self.state.doc.paused.is_none();
             if walkthrough {
                 walkthrough::panel::walkthrough_ui(ui, &mut self.state, cmds);
                 ui.separator();
             }
             timeline::panel::timeline_ui(ui, &self.state, cmds);
-            if self.state.paused.is_some() {
+            if self.state.doc.paused.is_some() {
                 ui.separator();
                 debugger::panel::debugger_ui(ui, &self.state, cmds);
             }

@@ -28,7 +28,7 @@ const CODE_ROWS: f32 = 7.0;
 
 /// Draws the paused call, if one is.
 pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let Some(paused) = &state.paused else {
+    let Some(paused) = &state.doc.paused else {
         return;
     };
     let pause = &paused.pause;
@@ -64,8 +64,8 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
         );
     }
     ui.columns(2, |columns| {
-        code_ui(&mut columns[0], paused, &state.breakpoints, cmds);
-        frame_ui(&mut columns[1], paused, state.snapshot.len_bytes(), cmds);
+        code_ui(&mut columns[0], paused, &state.doc.breakpoints, cmds);
+        frame_ui(&mut columns[1], paused, state.snapshot().len_bytes(), cmds);
     });
 }
 

@@ -18,7 +18,7 @@ pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut He
         ui.selectable_value(&mut view.endian, Endian::Little, "little endian");
         ui.selectable_value(&mut view.endian, Endian::Big, "big endian");
     });
-    let rows = decode(&state.snapshot, cursor, view.endian).rows();
+    let rows = decode(state.snapshot(), cursor, view.endian).rows();
     let (pointers, values): (Vec<&DecodedRow>, Vec<&DecodedRow>) =
         rows.iter().partition(|r| r.label.starts_with("ptr"));
     let (text, numbers): (Vec<&DecodedRow>, Vec<&DecodedRow>) =

@@ -51,7 +51,7 @@ pub fn memory_map_ui(
     view: &mut HexView,
 ) {
     ui.heading("Memory map");
-    let len = state.snapshot.len_bytes();
+    let len = state.snapshot().len_bytes();
     let pages = len / CHUNK_BYTES as u64;
     let plural = if pages == 1 { "" } else { "s" };
     ui.label(format!(
@@ -72,7 +72,7 @@ pub fn memory_map_ui(
             }
         }
     });
-    for (before, after, during) in &state.marks.grows {
+    for (before, after, during) in &state.doc.instance.marks.grows {
         ui.label(format!(
             "grew {} -> {} pages during {during}",
             before / CHUNK_BYTES as u64,
@@ -82,6 +82,8 @@ pub fn memory_map_ui(
     writers_ui(ui, state, view);
     ui.separator();
     let entries: Vec<_> = state
+        .doc
+        .instance
         .marks
         .map
         .iter()
@@ -117,7 +119,7 @@ pub fn memory_map_ui(
 
 /// Who wrote what: each writer's share of memory (click one to go to its first bytes).
 fn writers_ui(ui: &mut egui::Ui, state: &AppState, view: &mut HexView) {
-    let totals = &state.writer_totals;
+    let totals = &state.doc.instance.writer_totals;
     if totals.is_empty() {
         return;
     }

@@ -74,7 +74,7 @@ fn cursor_ui(
     ui.horizontal_wrapped(|ui| {
         for format in CopyAs::ALL {
             if ui.button(format.label()).clicked() {
-                let bytes = state.snapshot.read(selection.start, len);
+                let bytes = state.snapshot().read(selection.start, len);
                 ui.ctx().copy_text(format.format(&bytes));
             }
         }

@@ -73,21 +73,21 @@ pub struct LessonState {
 impl AppState {
     /// How many of the lesson's steps have run: the page shown (0: the introduction).
     pub fn lesson_page(&self) -> usize {
-        let total = self.lesson.as_ref().map_or(0, |l| l.steps.len());
-        self.session.steps.len().min(total)
+        let total = self.doc.lesson.as_ref().map_or(0, |l| l.steps.len());
+        self.doc.instance.session.steps.len().min(total)
     }
 
     /// The text of the page shown: the introduction, or the last step's note with
     /// its values filled in.
     pub fn lesson_text(&self) -> String {
-        let Some(lesson) = &self.lesson else {
+        let Some(lesson) = &self.doc.lesson else {
             return String::new();
         };
         match self.lesson_page().checked_sub(1) {
             None => lesson.lesson.intro.clone().unwrap_or_default(),
             Some(last) => {
                 let note = lesson.steps[last].note.clone().unwrap_or_default();
-                let values = self.bindings.note_values(self.host_base());
+                let values = self.doc.instance.bindings.note_values(self.host_base());
                 fill_note(&note, &values).unwrap_or_else(|(text, _)| text)
             }
         }
@@ -129,16 +129,16 @@ impl App {
             return;
         };
         let steps = std::mem::take(&mut session.steps);
-        self.state.lesson = Some(LessonState { lesson, steps });
+        // The lesson comes with its load, in the document the load makes.
+        let lesson = Some(LessonState { lesson, steps });
         self.tab = crate::ui::SideTab::Lesson;
         self.settings.show_side = true;
         self.state.view_step(None);
-        self.state.stage_steps.clear();
         let path = session.module.path.clone();
         let name = recipe::file_name(&path);
         match bytes {
             Some(bytes) => {
-                let generation = self.state.begin_load(name.clone(), None);
+                let generation = self.state.begin_load(name.clone(), None, lesson);
                 self.worker.send(Command::Load {
                     generation,
                     name,
@@ -149,7 +149,7 @@ impl App {
                 });
             }
             None => {
-                let generation = self.state.begin_load(name, Some(path));
+                let generation = self.state.begin_load(name, Some(path), lesson);
                 self.worker.send(Command::OpenSession {
                     generation,
                     session: Box::new(session),
@@ -163,6 +163,7 @@ impl App {
         let page = self.state.lesson_page();
         let next = self
             .state
+            .doc
             .lesson
             .as_ref()
             .and_then(|l| l.steps.get(page).cloned());

@@ -8,7 +8,7 @@ use crate::ui::state::AppState;
 
 /// Draws the lesson tab's content.
 pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let Some(lesson) = &state.lesson else {
+    let Some(lesson) = &state.doc.lesson else {
         return;
     };
     let page = state.lesson_page();

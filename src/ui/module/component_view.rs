@@ -31,8 +31,11 @@ impl AppState {
     pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace, step: usize) {
         for event in &trace.events {
             let (label, _) = trace.roles.describe(event);
-            self.timeline
-                .push(label, event.snapshot.clone(), abi_mark(&event.snapshot));
+            self.doc.instance.timeline.push(
+                label,
+                event.snapshot.clone(),
+                abi_mark(&event.snapshot),
+            );
             // Hovering a byte says which instruction wrote it, in which step.
             self.record_traced(&event.writes, step);
         }
@@ -43,7 +46,8 @@ impl AppState {
     /// return area as its allocation).
     fn highlight(&mut self, trace: &AbiTrace) {
         let takes_string = self
-            .component
+            .doc
+            .component()
             .as_ref()
             .and_then(|c| c.exports.iter().find(|e| e.name == trace.function))
             .is_some_and(|e| e.params.first().is_some_and(|(_, ty)| ty == "string"));
@@ -53,7 +57,7 @@ impl AppState {
                 kind: RegionKind::Input,
                 label: "the argument, copied in by wasmtime".to_owned(),
             };
-            set_region(&mut self.regions, region);
+            set_region(&mut self.doc.instance.regions, region);
             self.scroll_to = Some(*ptr);
         }
         if let Some(area) = trace.returned() {
@@ -69,7 +73,7 @@ impl AppState {
                     label: "the result, read by wasmtime".to_owned(),
                 },
             ] {
-                set_region(&mut self.regions, region);
+                set_region(&mut self.doc.instance.regions, region);
             }
             self.scroll_to = self.scroll_to.or(Some(area.ptr));
         }

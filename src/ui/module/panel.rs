@@ -14,7 +14,7 @@ use crate::inspect::{
 use super::call_panel::{CallForm, call_ui, ptr_len_args};
 use crate::ui::UiCommand;
 use crate::ui::settings::Settings;
-use crate::ui::state::{AppState, LoadedModule, Pending};
+use crate::ui::state::{AppState, LoadedModule, Wasm};
 
 /// Draws the module panel.
 pub fn module_ui(
@@ -25,20 +25,20 @@ pub fn module_ui(
     cmds: &mut Vec<UiCommand>,
 ) {
     // A module being compiled shows its exports at once; the steps wait for it.
-    let (pending, compiling) = match &state.pending {
-        Some(Pending::Module(module)) => (Some(module), true),
-        Some(Pending::Component(component)) => {
+    let (pending, compiling) = match state.loading.as_ref().and_then(|l| l.wasm.as_ref()) {
+        Some(Wasm::Module(module)) => (Some(module), true),
+        Some(Wasm::Component(component)) => {
             return super::component_panel::component_ui(
                 ui, component, state, form, settings, cmds,
             );
         }
         None => (None, false),
     };
-    if let (None, Some(component)) = (pending, &state.component) {
+    if let (None, Some(component)) = (pending, state.doc.component()) {
         super::component_panel::component_ui(ui, component, state, form, settings, cmds);
         return;
     }
-    let Some(module) = pending.or(state.module.as_ref()) else {
+    let Some(module) = pending.or(state.doc.module()) else {
         ui.heading("No module");
         ui.label("File > Open... (Ctrl+O), or drop a .wasm or .wat file on the window.");
         return;
@@ -73,17 +73,24 @@ pub fn module_ui(
             human_bytes(memory.min_pages * memory.page_size_bytes)
         ));
     }
-    if let Some(compiled) = state.compiled.as_ref().filter(|_| !compiling) {
+    if let Some(compiled) = state.doc.compiled.as_ref().filter(|_| !compiling) {
         compiled_ui(ui, compiled, state.can_step(), cmds);
     }
     ui.separator();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         // Another module starts at the top; the same one loaded again keeps its place.
-        .id_salt(("module panel", &state.session.module.sha256))
+        .id_salt(("module panel", &state.doc.instance.session.module.sha256))
         .show(ui, |ui| {
             exports_ui(ui, state, info, form);
-            selected_export_ui(ui, module, state.can_step(), &state.breakpoints, form, cmds);
+            selected_export_ui(
+                ui,
+                module,
+                state.can_step(),
+                &state.doc.breakpoints,
+                form,
+                cmds,
+            );
             // Imports decide whether a module runs at all, so they come first.
             imports_ui(ui, info, settings, cmds);
             globals_ui(ui, state, info);
@@ -130,7 +137,7 @@ fn exports_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo, form: &mut
                         if ui.add(name).on_hover_text(&export.name).clicked() {
                             // A (ptr, len) function starts with the walkthrough's input.
                             let args = export.ty.signature.as_ref().map_or_else(Vec::new, |sig| {
-                                ptr_len_args(sig, state.walk.ptr, state.walk.written_len)
+                                ptr_len_args(sig, state.doc.walk.ptr, state.doc.walk.written_len)
                             });
                             form.select(&export.name, args);
                         }
@@ -280,6 +287,8 @@ fn exported_global_value(
         .iter()
         .find(|e| e.kind == ExportKind::Global && e.index == index)?;
     state
+        .doc
+        .instance
         .globals
         .iter()
         .find(|g| g.name == export.name)

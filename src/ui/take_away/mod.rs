@@ -25,11 +25,11 @@ impl App {
     fn host_program(&self, lang: Lang, folder: Option<&Path>) -> Result<String> {
         let module = self
             .state
-            .module
-            .as_ref()
+            .doc
+            .module()
             .context("open a module and run some steps first")?;
-        let mut session = self.state.session.clone();
-        session.module.path = match &self.state.module_path {
+        let mut session = self.state.doc.instance.session.clone();
+        session.module.path = match &self.state.doc.path {
             Some(path) => match folder {
                 Some(folder) => relative_path(path, folder),
                 None => std::path::absolute(path).unwrap_or_else(|_| path.clone()),
@@ -42,7 +42,7 @@ impl App {
 
     /// The shown module's file name (the demo's is `append.wasm`).
     fn module_file_name(&self) -> String {
-        match (&self.state.module_path, &self.state.module) {
+        match (&self.state.doc.path, self.state.doc.module()) {
             (Some(path), _) => crate::recipe::file_name(path),
             (None, Some(module)) if module.name == DEMO_NAME => DEMO_FILE_NAME.to_owned(),
             (None, Some(module)) => module.name.clone(),
@@ -146,7 +146,7 @@ impl App {
     /// `append.wasm · after step 4: read 41 bytes at 0x110008`.
     fn picture_title(&self) -> String {
         let module = self.module_file_name();
-        let timeline = &self.state.timeline;
+        let timeline = &self.state.doc.instance.timeline;
         let when = match timeline.viewed() {
             Some((index, _, label)) => format!("after {}: {label}", timeline.name(index)),
             None => match timeline.len().checked_sub(1) {

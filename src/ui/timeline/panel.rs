@@ -21,7 +21,7 @@ pub const FORWARD: egui::KeyboardShortcut =
 
 /// Draws the strip and, while a past step is shown, the banner.
 pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let timeline = &state.timeline;
+    let timeline = &state.doc.instance.timeline;
     ui.horizontal(|ui| {
         ui.strong("Timeline");
         if timeline.is_empty() {
@@ -100,7 +100,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
 
 /// "Viewing step 3 of 7 — back to live", with the differences of a comparison.
 fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let timeline = &state.timeline;
+    let timeline = &state.doc.instance.timeline;
     let Some((index, _, label)) = timeline.viewed() else {
         return;
     };
@@ -134,7 +134,7 @@ fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
                 }
                 // A pause is inside a call: the session can only go back to a step.
                 if let Some(step) = step {
-                    let can_rewind = state.ready && state.running.is_none();
+                    let can_rewind = state.ready() && state.running().is_none();
                     if ui
                         .add_enabled(can_rewind, egui::Button::new("Continue from here"))
                         .on_hover_text(

@@ -14,17 +14,14 @@ use crate::ui::state::AppState;
 
 /// Draws the steps; edits to the input or the choices reset the steps after them.
 pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {
-    let Some(module) = state.module.clone() else {
+    let Some(module) = state.doc.module().cloned() else {
         ui.label("Open a module to begin (File > Open..., or drop a .wasm file here).");
         return;
     };
     let busy = !state.can_step();
-    let before = state.walk.clone();
-    let walk = &mut state.walk;
-    let host_base = state
-        .presentation
-        .fixed_host_base
-        .unwrap_or(state.snapshot.host_base());
+    let before = state.doc.walk.clone();
+    let host_base = state.host_base();
+    let walk = &mut state.doc.walk;
 
     egui::Grid::new("walkthrough")
         .num_columns(3)
@@ -135,7 +132,7 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
             cmds.push(UiCommand::ResetWalkthrough);
         }
     });
-    reset_after_edits(&before, walk, &mut state.regions);
+    reset_after_edits(&before, walk, &mut state.doc.instance.regions);
 }
 
 fn input_row(ui: &mut egui::Ui, walk: &mut Walkthrough) {
