@@ -150,6 +150,17 @@ fn memory_map_lists_segments_stack_heap_and_allocations() {
             .any(|e| e.kind == MapKind::Allocation && e.range == (ptr..ptr + 46))
     );
     harness.snapshot("memory_map");
+
+    // An entry is a link: the panel asks for the hex view's cursor to go there.
+    assert_ne!(harness.state().hex().cursor, Some(ptr));
+    harness
+        .get_by_label(&format!("{ptr:#x}..{:#x}", ptr + 46))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().hex().cursor, Some(ptr));
+    let row = ptr / harness.state().hex().bytes_per_row as u64;
+    let first = harness.state().hex().first_row;
+    assert!((first..first + harness.state().hex().visible_rows()).contains(&row));
 }
 
 #[test]

@@ -17,12 +17,12 @@ fn idle(app: &App) -> bool {
 
 fn next(harness: &mut Harness<'static, App>, expected_page: usize) {
     let state = harness.state().state();
-    let step = &state.doc.lesson.as_ref().unwrap().steps[state.lesson_page()];
+    let step = &state.doc.lesson.as_ref().unwrap().steps[state.doc.lesson_page()];
     let label = format!("Next: {} >", step.op.describe());
     harness.get_by_label(&label).click();
     harness.step();
     settle(harness, "the lesson's step", |app| {
-        idle(app) && app.state().lesson_page() == expected_page
+        idle(app) && app.state().doc.lesson_page() == expected_page
     });
 }
 
@@ -73,7 +73,7 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     harness.step();
     settle(&mut harness, "Ctrl+Enter", |app| {
-        idle(app) && app.state().lesson_page() == 4
+        idle(app) && app.state().doc.lesson_page() == 4
     });
     let text = harness.state().state().lesson_text();
     assert!(
@@ -86,7 +86,7 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     harness.get_by_label("< Back").click();
     harness.step();
     settle(&mut harness, "the rewind", |app| {
-        idle(app) && app.state().lesson_page() == 3
+        idle(app) && app.state().doc.lesson_page() == 3
     });
     let text = harness.state().state().lesson_text();
     assert!(
@@ -124,7 +124,7 @@ fn every_bundled_lesson_runs_to_its_end_in_the_window() {
             harness.state_mut().apply(UiCommand::LessonNext);
             harness.step();
             settle(&mut harness, "the lesson's step", |app| {
-                idle(app) && app.state().lesson_page() == page
+                idle(app) && app.state().doc.lesson_page() == page
             });
             let text = harness.state().state().lesson_text();
             assert!(
@@ -156,7 +156,7 @@ fn a_lesson_file_opens_at_its_introduction() {
                 .as_ref()
                 .is_some_and(|m| m.name == "strings.wasm")
     });
-    assert_eq!(harness.state().state().lesson_page(), 0);
+    assert_eq!(harness.state().state().doc.lesson_page(), 0);
     assert!(
         harness
             .state()

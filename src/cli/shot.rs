@@ -44,7 +44,7 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
     settle(&mut app, args.allow_host_settings)?;
     // A lesson runs its steps as Next does, one at a time.
     while let Some(lesson) = &app.state().doc.lesson {
-        if app.state().lesson_page() >= lesson.steps.len() {
+        if app.state().doc.lesson_page() >= lesson.steps.len() {
             break;
         }
         app.apply(UiCommand::LessonNext);

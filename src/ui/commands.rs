@@ -13,7 +13,7 @@ use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 use super::App;
 use super::file_chooser::FileRequest;
 use super::state::{LogKind, Running};
-use super::walkthrough::Stage;
+use super::walkthrough::{Stage, Walkthrough};
 
 /// An intent from a panel, a shortcut or a dropped file.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +29,8 @@ pub enum UiCommand {
         /// `.wasm` bytes or WAT text.
         bytes: Vec<u8>,
     },
+    /// Take the walkthrough's choices as the panel edited them.
+    EditWalkthrough(Box<Walkthrough>),
     /// Run one walkthrough stage.
     Stage(Stage),
     /// Run the remaining walkthrough stages in order.
@@ -49,8 +51,15 @@ pub enum UiCommand {
     StepIntoCall,
     /// Tell the paused call what to do next.
     Debug(DebugCommand),
-    /// Bring a guest offset into view in the hex view.
-    Reveal(u64),
+    /// Bring guest offset `offset` into view in the hex view; with `cursor`, move the
+    /// cursor there too (remembered for Back). The one way anything outside the hex
+    /// view's own keys and clicks moves it.
+    Reveal {
+        /// The guest offset.
+        offset: u64,
+        /// Move the cursor there (a link followed), not only scroll (a step's mark).
+        cursor: bool,
+    },
     /// Show frame N of the paused call's stack (0: the paused one).
     SelectFrame(usize),
     /// Set or clear the breakpoint at this module offset (remembered per module).
@@ -156,6 +165,7 @@ impl App {
                 self.worker.send(Command::LoadFile { generation, path });
             }
             UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
+            UiCommand::EditWalkthrough(walk) => self.state.edit_walkthrough(*walk),
             UiCommand::Stage(stage) => self.run_stages(&[stage], false),
             UiCommand::RunAll => {
                 if let Some(next) = self.state.doc.walk.next_stage() {
@@ -183,7 +193,10 @@ impl App {
                 self.send_steps(vec![recipe::Step::new(op)], Vec::new(), step_into);
             }
             UiCommand::StepIntoCall => self.run_stages(&[Stage::Call], true),
-            UiCommand::Reveal(offset) => self.hex.reveal(offset),
+            UiCommand::Reveal { offset, cursor } => match cursor {
+                true => self.hex.go_to(offset),
+                false => self.hex.reveal(offset),
+            },
             UiCommand::SelectFrame(index) => self.state.select_frame(index),
             UiCommand::ToggleBreakpoint(pc) => {
                 let Some(sha) = self.state.doc.instance.session.module.sha256.clone() else {

@@ -166,7 +166,7 @@ impl AppState {
                 self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
                 self.doc.instance.memories.shown = name;
                 self.refresh_map();
-                self.scroll_to = Some(0);
+                self.reveal = Some(0);
             }
             Event::LoadCancelled { name } => {
                 self.push_log(

@@ -2,6 +2,7 @@
 //! push `UiCommand`s; the app applies them after drawing (see ARCHITECTURE.md).
 
 mod commands;
+mod context;
 mod debugger;
 mod document;
 mod engine_panel;
@@ -33,7 +34,7 @@ pub use file_chooser::{ChooserChoice, NO_PORTAL, SystemDialog};
 pub use hex_view::{
     CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
 };
-pub use inspector::panel::EditForm;
+pub use inspector::panel::{EditForm, InspectorPanel};
 pub use lessons::bundled_titles as bundled_lesson_titles;
 pub use marks::MemoryMarks;
 pub use settings::Settings;
@@ -48,6 +49,7 @@ pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_callabl
 use crate::engine::worker::{Command, Event, Received, Worker};
 use crate::engine::{CompileCache, CompilerChoice, DebugCommand};
 use crate::memory::MapKind;
+use context::PanelContext;
 use events::Followup;
 use file_chooser::Choosers;
 use module::call_panel::CallForm;
@@ -96,7 +98,7 @@ pub struct App {
     settings: Settings,
     hex: HexView,
     call_form: CallForm,
-    edit: EditForm,
+    inspector: InspectorPanel,
     tab: SideTab,
     hidden_layers: BTreeSet<MapKind>,
     commands: Vec<UiCommand>,
@@ -171,7 +173,7 @@ impl App {
             settings,
             hex: HexView::default(),
             call_form: CallForm::default(),
-            edit: EditForm::default(),
+            inspector: InspectorPanel::default(),
             tab: SideTab::Module,
             hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
@@ -308,8 +310,11 @@ impl App {
             }
             self.send_breakpoints();
         }
-        if let Some(offset) = self.state.scroll_to.take() {
-            self.hex.reveal(offset);
+        if let Some(offset) = self.state.reveal.take() {
+            self.apply(UiCommand::Reveal {
+                offset,
+                cursor: false,
+            });
         }
     }
 }
@@ -338,30 +343,18 @@ impl App {
                     ui.selectable_value(&mut self.tab, SideTab::MemoryMap, "Memory map");
                 });
                 ui.separator();
+                let mut ctx = PanelContext::new(&self.state, &self.hex, cmds);
                 match self.tab {
                     SideTab::Module => {
-                        module::panel::module_ui(
-                            ui,
-                            &self.state,
-                            &mut self.call_form,
-                            &self.settings,
-                            cmds,
-                        );
+                        module::panel::module_ui(ui, &mut self.call_form, &self.settings, &mut ctx)
                     }
-                    SideTab::Inspector => inspector::panel::inspector_ui(
-                        ui,
-                        &self.state,
-                        &mut self.hex,
-                        &mut self.edit,
-                        cmds,
-                    ),
+                    SideTab::Inspector => self.inspector.ui(ui, &mut ctx),
                     SideTab::MemoryMap => inspector::memory_map_panel::memory_map_ui(
                         ui,
-                        &self.state,
+                        &mut ctx,
                         &mut self.hidden_layers,
-                        &mut self.hex,
                     ),
-                    SideTab::Lesson => lessons::panel::lesson_ui(ui, &self.state, cmds),
+                    SideTab::Lesson => lessons::panel::lesson_ui(ui, &mut ctx),
                 }
             });
     }
@@ -442,14 +435,15 @@ impl eframe::App for App {
             let walkthrough = self.state.doc.lesson.is_none()
                 && self.state.doc.component().is_none()
                 && self.state.doc.paused.is_none();
+            let mut ctx = PanelContext::new(&self.state, &self.hex, cmds);
             if walkthrough {
-                walkthrough::panel::walkthrough_ui(ui, &mut self.state, cmds);
+                walkthrough::panel::walkthrough_ui(ui, &mut ctx);
                 ui.separator();
             }
-            timeline::panel::timeline_ui(ui, &self.state, cmds);
+            timeline::panel::timeline_ui(ui, &mut ctx);
             if self.state.doc.paused.is_some() {
                 ui.separator();
-                debugger::panel::debugger_ui(ui, &self.state, cmds);
+                debugger::panel::debugger_ui(ui, &mut ctx);
             }
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);

@@ -77,8 +77,9 @@ pub struct AppState {
     pub offer: Option<SessionOffer>,
     /// Why the engine thread ended, when it did.
     pub engine_stopped: Option<String>,
-    /// A guest offset the hex view should bring into view.
-    pub scroll_to: Option<u64>,
+    /// A guest offset a worker event marked, for the hex view to bring into view
+    /// (`App::handle_event` makes it a `UiCommand::Reveal`).
+    pub reveal: Option<u64>,
     /// How host addresses are shown.
     pub presentation: Presentation,
 }

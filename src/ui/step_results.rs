@@ -65,7 +65,7 @@ impl AppState {
                     .allocations
                     .push((region.range.clone(), report.label.clone()));
             }
-            self.scroll_to = Some(region.range.start);
+            self.reveal = Some(region.range.start);
             set_region(&mut self.doc.instance.regions, region.clone());
         }
         self.refresh_map();
@@ -89,7 +89,7 @@ impl AppState {
         self.doc.instance.bindings = report.bindings.clone();
         self.doc.instance.shown = super::lessons::shown_range(&report);
         if let Some(range) = &self.doc.instance.shown {
-            self.scroll_to = Some(range.start);
+            self.reveal = Some(range.start);
         }
         if report.failed() {
             self.doc.stages.clear();

@@ -55,7 +55,7 @@ impl AppState {
         self.doc.instance.snapshot = pause.snapshot.clone();
         // Bring what the instruction wrote into view.
         if let Some(written) = pause.snapshot.changed().first() {
-            self.scroll_to = Some(written.start);
+            self.reveal = Some(written.start);
         }
         if let Some(running) = self.running_mut() {
             running.label = format!("paused at {}", pause.top.place);

@@ -12,7 +12,7 @@ use crate::engine::StepReport;
 use crate::engine::worker::Command;
 use crate::recipe::{self, Lesson, Recipe, fill_note};
 use crate::ui::App;
-use crate::ui::state::{AppState, LogKind};
+use crate::ui::state::{AppState, Document, LogKind};
 
 /// A lesson shipped inside wasmscope, with the module it runs on.
 pub struct BundledLesson {
@@ -70,27 +70,34 @@ pub struct LessonState {
     pub steps: Vec<recipe::Step>,
 }
 
-impl AppState {
+impl Document {
     /// How many of the lesson's steps have run: the page shown (0: the introduction).
     pub fn lesson_page(&self) -> usize {
-        let total = self.doc.lesson.as_ref().map_or(0, |l| l.steps.len());
-        self.doc.instance.session.steps.len().min(total)
+        let total = self.lesson.as_ref().map_or(0, |l| l.steps.len());
+        self.instance.session.steps.len().min(total)
     }
 
     /// The text of the page shown: the introduction, or the last step's note with
-    /// its values filled in.
-    pub fn lesson_text(&self) -> String {
-        let Some(lesson) = &self.doc.lesson else {
+    /// its values filled in (host addresses from `host_base`).
+    pub fn lesson_text(&self, host_base: u64) -> String {
+        let Some(lesson) = &self.lesson else {
             return String::new();
         };
         match self.lesson_page().checked_sub(1) {
             None => lesson.lesson.intro.clone().unwrap_or_default(),
             Some(last) => {
                 let note = lesson.steps[last].note.clone().unwrap_or_default();
-                let values = self.doc.instance.bindings.note_values(self.host_base());
+                let values = self.instance.bindings.note_values(host_base);
                 fill_note(&note, &values).unwrap_or_else(|(text, _)| text)
             }
         }
+    }
+}
+
+impl AppState {
+    /// The text of the lesson's page shown, with the host addresses shown.
+    pub fn lesson_text(&self) -> String {
+        self.doc.lesson_text(self.host_base())
     }
 }
 
@@ -160,7 +167,7 @@ impl App {
 
     /// Next: runs the lesson's next step.
     pub(in crate::ui) fn lesson_next(&mut self) {
-        let page = self.state.lesson_page();
+        let page = self.state.doc.lesson_page();
         let next = self
             .state
             .doc
@@ -174,7 +181,7 @@ impl App {
 
     /// Back: instantiates again and replays the lesson up to the page before.
     pub(in crate::ui) fn lesson_back(&mut self) {
-        if let Some(keep) = self.state.lesson_page().checked_sub(1) {
+        if let Some(keep) = self.state.doc.lesson_page().checked_sub(1) {
             self.rewind(keep);
         }
     }

@@ -58,7 +58,7 @@ impl AppState {
                 label: "the argument, copied in by wasmtime".to_owned(),
             };
             set_region(&mut self.doc.instance.regions, region);
-            self.scroll_to = Some(*ptr);
+            self.reveal = Some(*ptr);
         }
         if let Some(area) = trace.returned() {
             for region in [
@@ -75,7 +75,7 @@ impl AppState {
             ] {
                 set_region(&mut self.doc.instance.regions, region);
             }
-            self.scroll_to = self.scroll_to.or(Some(area.ptr));
+            self.reveal = self.reveal.or(Some(area.ptr));
         }
     }
 }
