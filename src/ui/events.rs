@@ -232,8 +232,8 @@ impl AppState {
     /// one before, whole) or, after a rewind, the document's next. Whether it is a
     /// new document.
     fn loaded(&mut self, instance: Instance) -> bool {
-        let loading = self.loading.take().unwrap_or_default();
-        match loading.wasm.clone() {
+        let mut loading = self.loading.take().unwrap_or_default();
+        match loading.wasm.take() {
             Some(wasm) => {
                 self.doc = Document::new(wasm, loading, instance);
                 true
