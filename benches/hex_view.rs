@@ -65,14 +65,14 @@ fn state_with_timeline(len: u64) -> AppState {
             log_line: None,
             region: None,
         };
-        state.timeline.push(
+        state.doc.instance.timeline.push(
             format!("write 16 bytes (step {step})"),
             snapshot.clone(),
             mark,
         );
         prev = Some(snapshot);
     }
-    state.snapshot = prev.unwrap_or_else(|| Arc::new(Snapshot::empty()));
+    state.doc.instance.snapshot = prev.unwrap_or_else(|| Arc::new(Snapshot::empty()));
     state
 }
 
@@ -90,7 +90,13 @@ fn hex_view_frame_past(c: &mut Criterion) {
         });
         state.compare_with(3);
         assert_eq!(
-            state.timeline.comparison.as_ref().map(|c| c.ranges.len()),
+            state
+                .doc
+                .instance
+                .timeline
+                .comparison
+                .as_ref()
+                .map(|c| c.ranges.len()),
             Some(1)
         );
         group.bench_function(format!("compare_{name}"), |b| {
@@ -106,7 +112,15 @@ fn hex_view_frame_past(c: &mut Criterion) {
         b.iter(|| {
             state.view_step(Some(0));
             state.compare_with(3);
-            black_box(state.timeline.comparison.as_ref().map(|c| c.ranges.len()))
+            black_box(
+                state
+                    .doc
+                    .instance
+                    .timeline
+                    .comparison
+                    .as_ref()
+                    .map(|c| c.ranges.len()),
+            )
         });
     });
     group.finish();
@@ -121,10 +135,8 @@ fn hex_view_frame(c: &mut Criterion) {
         ("4GiB", 4 << 30),
     ] {
         let snapshot = Snapshot::capture(None, &memory(len), 0x7f00_0000_0000);
-        let state = AppState {
-            snapshot: Arc::new(snapshot),
-            ..AppState::default()
-        };
+        let mut state = AppState::default();
+        state.doc.instance.snapshot = Arc::new(snapshot);
         let ctx = egui::Context::default();
         let mut view = HexView::default();
         view.go_to(len / 2);

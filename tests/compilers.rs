@@ -107,19 +107,23 @@ fn the_window_says_which_compiler_ran_and_recompiles_with_cranelift() {
     for stage in ["2 Alloc", "3 Write"] {
         common::click_and_settle(&mut harness, stage);
     }
-    let before = harness.state().state().snapshot.clone();
+    let before = harness.state().state().snapshot().clone();
     harness.get_by_label("Recompile with Cranelift").click();
     harness.step();
     settle(&mut harness, "the recompile and replay", |app| {
-        app.state().ready
-            && app.state().running.is_none()
+        app.state().ready()
+            && app.state().running().is_none()
             && log_text(app).contains("Compiled by Cranelift")
     });
     assert_eq!(harness.get_all_by_label("Compiled by Cranelift").count(), 2);
     let state = harness.state().state();
-    assert_eq!(state.timeline.steps(), 2, "the session was replayed");
     assert_eq!(
-        state.snapshot.read(0, state.snapshot.len_bytes()),
+        state.doc.instance.timeline.steps(),
+        2,
+        "the session was replayed"
+    );
+    assert_eq!(
+        state.snapshot().read(0, state.snapshot().len_bytes()),
         before.read(0, before.len_bytes())
     );
     assert!(harness.query_by_label("Recompile with Cranelift").is_none());
@@ -134,7 +138,7 @@ fn the_window_loads_a_module_winch_refuses_through_cranelift() {
     });
     harness.step();
     settle(&mut harness, "tail.wat", |app| {
-        app.state().ready && log_text(app).contains("Loaded tail.wat")
+        app.state().ready() && log_text(app).contains("Loaded tail.wat")
     });
     let log = log_text(harness.state());
     assert!(
@@ -142,6 +146,6 @@ fn the_window_loads_a_module_winch_refuses_through_cranelift() {
             && log.contains("compiled it with Cranelift instead"),
         "{log}"
     );
-    let compiled = harness.state().state().compiled.clone().unwrap();
+    let compiled = harness.state().state().doc.compiled.clone().unwrap();
     assert_eq!(compiled.compiler, Compiler::Cranelift);
 }

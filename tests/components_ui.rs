@@ -11,12 +11,12 @@ use wasmscope::memory::RegionKind;
 #[test]
 fn calling_upper_shows_the_canonical_abi_in_memory() {
     let mut harness = harness(Some("component_upper.wasm"), pinned());
-    assert!(harness.state().state().component.is_some());
+    assert!(harness.state().state().doc.component().is_some());
     harness.get_by_label_contains("export upper: func(s: string) -> string;");
     harness.get_by_label("Call").click();
     harness.step();
     settle(&mut harness, "the call", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
     let log = log_text(harness.state());
     assert!(
@@ -38,7 +38,7 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
     let state = harness.state().state();
     let region = |kind| {
         state
-            .regions
+            .regions()
             .iter()
             .find(|r| r.kind == kind)
             .map(|r| r.range.clone())
@@ -46,7 +46,7 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
     assert_eq!(region(RegionKind::Input), Some(0x1000..0x1010));
     assert_eq!(region(RegionKind::Output), Some(0x1010..0x1020));
     assert_eq!(region(RegionKind::Allocation), Some(0x100..0x108));
-    assert_eq!(state.snapshot.read(0x1010, 16), b"THE INPUT STRING");
+    assert_eq!(state.snapshot().read(0x1010, 16), b"THE INPUT STRING");
     harness.snapshot("component_upper_called");
 }
 
@@ -61,7 +61,7 @@ fn a_wrong_wave_argument_is_one_line_in_the_log() {
         });
     harness.step();
     settle(&mut harness, "the call", |app| {
-        app.state().running.is_none()
+        app.state().running().is_none()
     });
     let log = log_text(harness.state());
     let last = log.lines().last().unwrap();
@@ -77,7 +77,7 @@ fn a_components_session_is_saved_replayed_by_the_cli_and_opened_again() {
     harness.get_by_label("Call").click();
     harness.step();
     settle(&mut harness, "the call", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
     let dir = std::env::temp_dir().join(format!("wasmscope-comp-ui-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -105,7 +105,7 @@ fn a_components_session_is_saved_replayed_by_the_cli_and_opened_again() {
 
     let mut again = harness_with_session(&session);
     settle(&mut again, "the replayed call", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
     let log = log_text(again.state());
     assert!(
@@ -123,7 +123,7 @@ fn harness_with_session(
         .apply(wasmscope::ui::UiCommand::OpenSession(session.to_path_buf()));
     harness.step();
     settle(&mut harness, "the component", |app| {
-        app.state().component.is_some()
+        app.state().doc.component().is_some()
     });
     harness
 }
@@ -131,7 +131,7 @@ fn harness_with_session(
 #[test]
 fn a_module_opened_after_a_component_replaces_it() {
     let mut harness = harness(Some("component.wasm"), pinned());
-    assert!(harness.state().state().component.is_some());
+    assert!(harness.state().state().doc.component().is_some());
     harness
         .state_mut()
         .apply(wasmscope::ui::UiCommand::LoadBytes {
@@ -141,9 +141,9 @@ fn a_module_opened_after_a_component_replaces_it() {
         });
     harness.step();
     settle(&mut harness, "the module", |app| {
-        app.state().ready && app.state().module.is_some()
+        app.state().ready() && app.state().doc.module().is_some()
     });
-    assert!(harness.state().state().component.is_none());
+    assert!(harness.state().state().doc.component().is_none());
     // And back: a component load that a module load overtakes is dropped.
     let component = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -165,15 +165,16 @@ fn a_module_opened_after_a_component_replaces_it() {
         });
     harness.step();
     settle(&mut harness, "the second module", |app| {
-        app.state().ready
+        app.state().ready()
             && app.state().loading.is_none()
             && app
                 .state()
-                .module
+                .doc
+                .module()
                 .as_ref()
                 .is_some_and(|m| m.name == "again.wasm")
     });
-    assert!(harness.state().state().component.is_none());
+    assert!(harness.state().state().doc.component().is_none());
 }
 
 #[test]
@@ -192,13 +193,13 @@ fn a_components_import_stub_is_chosen_in_the_module_tab() {
         });
     harness.step();
     settle(&mut harness, "the component", |app| {
-        app.state().ready && app.state().component.is_some()
+        app.state().ready() && app.state().doc.component().is_some()
     });
     let call = |harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>, entries| {
         harness.get_by_label("Call").click();
         harness.step();
         settle(harness, "the call", |app| {
-            app.state().running.is_none() && app.state().timeline.len() == entries
+            app.state().running().is_none() && app.state().doc.instance.timeline.len() == entries
         });
     };
     call(&mut harness, 2);
@@ -209,9 +210,9 @@ fn a_components_import_stub_is_chosen_in_the_module_tab() {
     common::pick(&mut harness, "host-log: func(s: string)", "trap");
     settle(&mut harness, "the reload", |app| {
         let state = app.state();
-        state.ready
+        state.ready()
             && state.loading.is_none()
-            && state.running.is_none()
+            && state.running().is_none()
             && log_text(app).matches("> greet()").count() == 2
     });
     // The reload made the call again, and now the stub traps.
@@ -231,22 +232,31 @@ fn a_component_after_a_module_with_an_overrun_keeps_none_of_its_marks() {
     harness.state_mut().apply(wasmscope::ui::UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().walk.result.is_some()
+        app.state().doc.walk.result.is_some()
     });
-    assert!(!harness.state().state().marks.overruns.is_empty());
+    assert!(
+        !harness
+            .state()
+            .state()
+            .doc
+            .instance
+            .marks
+            .overruns
+            .is_empty()
+    );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/component.wasm");
     harness
         .state_mut()
         .apply(wasmscope::ui::UiCommand::Open(path));
     harness.step();
     settle(&mut harness, "the component", |app| {
-        app.state().ready && app.state().component.is_some()
+        app.state().ready() && app.state().doc.component().is_some()
     });
     let state = harness.state().state();
-    assert!(state.marks.overruns.is_empty());
-    assert!(state.marks.allocations.is_empty());
-    assert!(state.regions.is_empty());
-    assert!(state.writers.writer_at(0x11_0008).is_none());
+    assert!(state.doc.instance.marks.overruns.is_empty());
+    assert!(state.doc.instance.marks.allocations.is_empty());
+    assert!(state.regions().is_empty());
+    assert!(state.doc.instance.writers.writer_at(0x11_0008).is_none());
     harness.get_by_label("File").click();
     harness.run_steps(2);
     harness.get_by_label("Recent files").hover();
@@ -302,7 +312,9 @@ fn open_answering(
     harness.step();
     settle(harness, "the replay", |app| {
         let state = app.state();
-        state.running.is_none() && state.loading.is_none() && state.timeline.steps() == 1
+        state.running().is_none()
+            && state.loading.is_none()
+            && state.doc.instance.timeline.steps() == 1
     });
 }
 
@@ -365,7 +377,9 @@ fn hostile() -> egui_kittest::Harness<'static, wasmscope::ui::App> {
         });
     harness.step();
     settle(&mut harness, "the component", |app| {
-        app.state().ready && app.state().component.is_some() && app.state().loading.is_none()
+        app.state().ready()
+            && app.state().doc.component().is_some()
+            && app.state().loading.is_none()
     });
     harness
 }
@@ -383,14 +397,14 @@ fn stop_ends_a_component_call_that_loops() {
     // Stop while the call runs (a Stop before it begins ends the run before it).
     settle(&mut harness, "spin to begin", |app| {
         app.state()
-            .running
+            .running()
             .as_ref()
             .is_some_and(|r| r.step.is_some())
     });
     harness.get_by_label_contains("Stop").click();
     harness.step();
     settle(&mut harness, "the stopped call", |app| {
-        app.state().running.is_none()
+        app.state().running().is_none()
     });
     let log = log_text(harness.state());
     assert!(
@@ -406,7 +420,7 @@ fn stop_ends_a_component_call_that_loops() {
         });
     harness.step();
     settle(&mut harness, "the next call", |app| {
-        app.state().running.is_none() && app.state().timeline.steps() == 2
+        app.state().running().is_none() && app.state().doc.instance.timeline.steps() == 2
     });
 }
 
@@ -422,12 +436,12 @@ fn continue_from_an_earlier_component_call_replays_up_to_it() {
             });
         harness.step();
         settle(&mut harness, "the call", |app| {
-            app.state().running.is_none()
+            app.state().running().is_none()
         });
     }
     let state = harness.state().state();
-    assert_eq!(state.timeline.steps(), 2);
-    assert_eq!(state.session.steps.len(), 2);
+    assert_eq!(state.doc.instance.timeline.steps(), 2);
+    assert_eq!(state.doc.instance.session.steps.len(), 2);
     // The first call's own entry (after its three canonical-ABI entries).
     harness
         .state_mut()
@@ -436,11 +450,11 @@ fn continue_from_an_earlier_component_call_replays_up_to_it() {
     harness.get_by_label("Continue from here").click();
     harness.step();
     settle(&mut harness, "the rewind", |app| {
-        app.state().running.is_none() && log_text(app).contains("Replayed 1 step")
+        app.state().running().is_none() && log_text(app).contains("Replayed 1 step")
     });
     let state = harness.state().state();
-    assert_eq!(state.session.steps.len(), 1);
-    assert_eq!(state.timeline.steps(), 1);
+    assert_eq!(state.doc.instance.session.steps.len(), 1);
+    assert_eq!(state.doc.instance.timeline.steps(), 1);
     // The first call ran again; the second is gone from memory.
     let log = log_text(harness.state());
     assert_eq!(
@@ -448,7 +462,7 @@ fn continue_from_an_earlier_component_call_replays_up_to_it() {
         2,
         "{log}"
     );
-    let memory = state.snapshot.read(0, state.snapshot.len_bytes());
+    let memory = state.snapshot().read(0, state.snapshot().len_bytes());
     let has = |text: &[u8]| memory.windows(text.len()).any(|w| w == text);
     assert!(has(b"FIRST"));
     assert!(!has(b"SECOND"));

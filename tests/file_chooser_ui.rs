@@ -98,12 +98,12 @@ fn without_a_portal_file_open_shows_our_chooser_and_opens_the_module_picked() {
     click(&mut harness, "append.wasm");
     click(&mut harness, "Open");
     settle(&mut harness, "the module picked to load", |app| {
-        app.state().ready && app.state().module_path.as_deref() == Some(module.as_path())
+        app.state().ready() && app.state().doc.path.as_deref() == Some(module.as_path())
     });
     assert!(harness.query_by_label("Open a module").is_none());
     let state = harness.state().state();
-    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm");
-    assert_eq!(state.walk.call_export, "append");
+    assert_eq!(state.doc.module().unwrap().name, "append.wasm");
+    assert_eq!(state.doc.walk.call_export, "append");
 
     // Ctrl+O asks again, in the folder of the module opened; the log said it once.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
@@ -122,7 +122,7 @@ fn without_a_portal_file_open_shows_our_chooser_and_opens_the_module_picked() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Open a module").is_none());
     assert_eq!(
-        harness.state().state().module_path.as_deref(),
+        harness.state().state().doc.path.as_deref(),
         Some(module.as_path())
     );
 }
@@ -139,7 +139,7 @@ fn save_session_through_our_chooser_writes_the_file_and_asks_before_replacing() 
     let mut harness = harness_with(options, 1.0);
     harness.state_mut().apply(UiCommand::RunAll);
     settle(&mut harness, "Run all", |app| {
-        app.state().walk.result.is_some()
+        app.state().doc.walk.result.is_some()
     });
     click(&mut harness, "Settings");
     harness.run_steps(4);

@@ -29,8 +29,8 @@ fn reloaded(harness: &mut Harness<'static, App>, name: &str) {
     settle(harness, name, |app| {
         let state = app.state();
         state.loading.is_none()
-            && state.ready
-            && state.module.as_ref().is_some_and(|m| m.name == name)
+            && state.ready()
+            && state.doc.module().is_some_and(|m| m.name == name)
     });
 }
 
@@ -39,7 +39,7 @@ fn run_all(harness: &mut Harness<'static, App>, function: &str) -> String {
     pick(harness, "function", function);
     harness.get_by_label("Run all Ctrl+Shift+Enter").click();
     harness.step();
-    settle(harness, "Run all", |app| app.state().running.is_none());
+    settle(harness, "Run all", |app| app.state().running().is_none());
     log_text(harness.state())
 }
 

@@ -22,7 +22,7 @@ fn go_to(harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>, text:
 fn go_to_offsets_host_addresses_and_expressions() {
     let mut harness = harness(None, pinned());
     click_and_settle(&mut harness, "2 Alloc");
-    let ptr = harness.state().state().walk.ptr.unwrap();
+    let ptr = harness.state().state().doc.walk.ptr.unwrap();
 
     go_to(&mut harness, "ptr+0x10");
     assert_eq!(harness.state().hex().cursor, Some(ptr + 16));
@@ -52,7 +52,7 @@ fn search_finds_text_and_numbers_and_highlights_them() {
     for step in ["2 Alloc", "3 Write"] {
         click_and_settle(&mut harness, step);
     }
-    let ptr = harness.state().state().walk.ptr.unwrap();
+    let ptr = harness.state().state().doc.walk.ptr.unwrap();
     type_into(&mut harness, "Search", "input");
     harness.get_by_label("Next").click();
     wait_for_search(&mut harness);
@@ -86,7 +86,7 @@ fn inspector_decodes_edits_and_follows_pointers() {
     harness.get_by_label("Write").click();
     harness.step();
     settle(&mut harness, "the write", |app| {
-        app.state().running.is_none()
+        app.state().running().is_none()
     });
     let log = log_text(harness.state());
     assert_eq!(harness.state().state().changed(), &[0x501..0x502], "{log}");
@@ -134,7 +134,7 @@ fn memory_map_lists_segments_stack_heap_and_allocations() {
     harness.get_by_label("Memory map").click();
     harness.run_steps(2);
     assert_eq!(harness.state().tab(), SideTab::MemoryMap);
-    let map = &harness.state().state().marks.map;
+    let map = &harness.state().state().doc.instance.marks.map;
     let kinds: Vec<MapKind> = map.iter().map(|e| e.kind).collect();
     for kind in [
         MapKind::Stack,
@@ -144,12 +144,23 @@ fn memory_map_lists_segments_stack_heap_and_allocations() {
     ] {
         assert!(kinds.contains(&kind), "{kinds:?}");
     }
-    let ptr = harness.state().state().walk.ptr.unwrap();
+    let ptr = harness.state().state().doc.walk.ptr.unwrap();
     assert!(
         map.iter()
             .any(|e| e.kind == MapKind::Allocation && e.range == (ptr..ptr + 46))
     );
     harness.snapshot("memory_map");
+
+    // An entry is a link: the panel asks for the hex view's cursor to go there.
+    assert_ne!(harness.state().hex().cursor, Some(ptr));
+    harness
+        .get_by_label(&format!("{ptr:#x}..{:#x}", ptr + 46))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().hex().cursor, Some(ptr));
+    let row = ptr / harness.state().hex().bytes_per_row as u64;
+    let first = harness.state().hex().first_row;
+    assert!((first..first + harness.state().hex().visible_rows()).contains(&row));
 }
 
 #[test]
@@ -159,11 +170,11 @@ fn too_few_extra_bytes_are_flagged_as_an_overrun() {
     harness.get_by_label("Run all Ctrl+Shift+Enter").click();
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().walk.result.is_some()
+        app.state().doc.walk.result.is_some()
     });
     let state = harness.state().state();
-    let ptr = state.walk.ptr.unwrap();
-    assert_eq!(state.marks.overruns, vec![ptr + 21..ptr + 41]);
+    let ptr = state.doc.walk.ptr.unwrap();
+    assert_eq!(state.doc.instance.marks.overruns, vec![ptr + 21..ptr + 41]);
     let log = log_text(harness.state());
     assert!(
         log.contains("overrun: append(") && log.contains("20 bytes"),
@@ -175,12 +186,12 @@ fn too_few_extra_bytes_are_flagged_as_an_overrun() {
 #[test]
 fn a_4_gib_memory_scrolls_to_its_last_byte_and_searches() {
     let mut harness = harness(Some("big.wasm"), pinned());
-    let len = harness.state().state().snapshot.len_bytes();
+    let len = harness.state().state().snapshot().len_bytes();
     assert_eq!(len, 4 << 30);
     go_to(&mut harness, "0xffffffff");
     assert!(harness.state().hex().byte_pos(0xffff_ffff).is_some());
     assert_eq!(
-        harness.state().state().snapshot.byte(0xffff_ffff),
+        harness.state().state().snapshot().byte(0xffff_ffff),
         Some(0x2a)
     );
     go_to(&mut harness, "0");
@@ -218,18 +229,20 @@ fn a_4_gib_memory_scrolls_to_its_last_byte_and_searches() {
 fn a_second_memory_is_one_pick_away() {
     let mut harness = harness(Some("two_memories.wasm"), pinned());
     let state = harness.state().state();
-    assert_eq!(state.memories.names, vec!["memory", "scratch"]);
-    assert_eq!(state.snapshot.read(0x10, 11), b"main memory");
+    assert_eq!(state.doc.instance.memories.names, vec!["memory", "scratch"]);
+    assert_eq!(state.snapshot().read(0x10, 11), b"main memory");
     common::pick(&mut harness, "shown memory", "scratch");
     settle(&mut harness, "the memory switch", |app| {
-        app.state().memories.shown == "scratch"
+        app.state().doc.instance.memories.shown == "scratch"
     });
     let state = harness.state().state();
-    assert_eq!(state.snapshot.len_bytes(), 2 * 65536);
-    assert_eq!(state.snapshot.read(0x20, 14), b"scratch memory");
+    assert_eq!(state.snapshot().len_bytes(), 2 * 65536);
+    assert_eq!(state.snapshot().read(0x20, 14), b"scratch memory");
     assert!(log_text(harness.state()).contains("Showing memory `scratch`"));
     // The map follows: the scratch memory's own data segment, nothing of memory 0's.
     let segments: Vec<_> = state
+        .doc
+        .instance
         .marks
         .map
         .iter()

@@ -12,17 +12,17 @@ use wasmscope::ui::{App, UiCommand};
 
 fn idle(app: &App) -> bool {
     let state = app.state();
-    state.ready && state.running.is_none() && state.loading.is_none()
+    state.ready() && state.running().is_none() && state.loading.is_none()
 }
 
 fn next(harness: &mut Harness<'static, App>, expected_page: usize) {
     let state = harness.state().state();
-    let step = &state.lesson.as_ref().unwrap().steps[state.lesson_page()];
+    let step = &state.doc.lesson.as_ref().unwrap().steps[state.doc.lesson_page()];
     let label = format!("Next: {} >", step.op.describe());
     harness.get_by_label(&label).click();
     harness.step();
     settle(harness, "the lesson's step", |app| {
-        idle(app) && app.state().lesson_page() == expected_page
+        idle(app) && app.state().doc.lesson_page() == expected_page
     });
 }
 
@@ -36,7 +36,7 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     harness.get_by_label("The newsletter's walkthrough").click();
     harness.step();
     settle(&mut harness, "the lesson's module", |app| {
-        idle(app) && app.state().lesson.is_some()
+        idle(app) && app.state().doc.lesson.is_some()
     });
     harness.get_by_label_contains("Introduction · 8 steps");
     let log = common::log_text(harness.state());
@@ -61,7 +61,7 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     // The note points at the allocation: outlined in the hex view, not selected, so
     // the colours the notes speak of ("the green bytes") stay visible.
     assert_eq!(
-        harness.state().state().shown,
+        harness.state().state().doc.instance.shown,
         Some(0x11_0008..0x11_0008 + 46)
     );
     assert_eq!(harness.state().hex().selection(), None);
@@ -73,7 +73,7 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     harness.step();
     settle(&mut harness, "Ctrl+Enter", |app| {
-        idle(app) && app.state().lesson_page() == 4
+        idle(app) && app.state().doc.lesson_page() == 4
     });
     let text = harness.state().state().lesson_text();
     assert!(
@@ -86,18 +86,18 @@ fn the_first_lesson_reads_with_real_values_and_goes_back() {
     harness.get_by_label("< Back").click();
     harness.step();
     settle(&mut harness, "the rewind", |app| {
-        idle(app) && app.state().lesson_page() == 3
+        idle(app) && app.state().doc.lesson_page() == 3
     });
     let text = harness.state().state().lesson_text();
     assert!(
         text.starts_with("3. Call. The host called `append(0x110008, 16)`"),
         "{text}"
     );
-    assert_eq!(harness.state().state().session.steps.len(), 3);
+    assert_eq!(harness.state().state().doc.instance.session.steps.len(), 3);
 
     harness.get_by_label("Leave the lesson").click();
     harness.step();
-    assert!(harness.state().state().lesson.is_none());
+    assert!(harness.state().state().doc.lesson.is_none());
 }
 
 #[test]
@@ -109,14 +109,22 @@ fn every_bundled_lesson_runs_to_its_end_in_the_window() {
         harness.state_mut().apply(UiCommand::StartLesson(index));
         harness.step();
         settle(&mut harness, "the lesson's module", |app| {
-            idle(app) && app.state().lesson.is_some()
+            idle(app) && app.state().doc.lesson.is_some()
         });
-        let total = harness.state().state().lesson.as_ref().unwrap().steps.len();
+        let total = harness
+            .state()
+            .state()
+            .doc
+            .lesson
+            .as_ref()
+            .unwrap()
+            .steps
+            .len();
         for page in 1..=total {
             harness.state_mut().apply(UiCommand::LessonNext);
             harness.step();
             settle(&mut harness, "the lesson's step", |app| {
-                idle(app) && app.state().lesson_page() == page
+                idle(app) && app.state().doc.lesson_page() == page
             });
             let text = harness.state().state().lesson_text();
             assert!(
@@ -140,14 +148,24 @@ fn a_lesson_file_opens_at_its_introduction() {
     harness.step();
     settle(&mut harness, "the lesson", |app| {
         idle(app)
-            && app.state().lesson.is_some()
+            && app.state().doc.lesson.is_some()
             && app
                 .state()
-                .module
+                .doc
+                .module()
                 .as_ref()
                 .is_some_and(|m| m.name == "strings.wasm")
     });
-    assert_eq!(harness.state().state().lesson_page(), 0);
-    assert!(harness.state().state().session.steps.is_empty());
+    assert_eq!(harness.state().state().doc.lesson_page(), 0);
+    assert!(
+        harness
+            .state()
+            .state()
+            .doc
+            .instance
+            .session
+            .steps
+            .is_empty()
+    );
     harness.get_by_label("Who frees what");
 }

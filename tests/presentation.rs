@@ -24,7 +24,7 @@ fn long_export_names_are_cut_and_whole_on_hover_at_200_percent() {
     });
     harness.step();
     settle(&mut harness, "long_names.wat", |app| {
-        app.state().ready && log_text(app).contains("Loaded long_names.wat")
+        app.state().ready() && log_text(app).contains("Loaded long_names.wat")
     });
     let long = "sqlite3_status64_highwater_of_the_page_cache";
     harness.snapshot("long_names_200_percent");

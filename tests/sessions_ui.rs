@@ -28,7 +28,7 @@ fn apply_and_settle(harness: &mut Harness<'static, App>, command: UiCommand, wha
     harness.step();
     settle(harness, what, |app| {
         let state = app.state();
-        state.running.is_none() && state.loading.is_none() && state.ready
+        state.running().is_none() && state.loading.is_none() && state.ready()
     });
 }
 
@@ -36,13 +36,13 @@ fn apply_and_settle(harness: &mut Harness<'static, App>, command: UiCommand, wha
 fn walked_demo() -> Harness<'static, App> {
     let mut harness = harness(None, pinned());
     apply_and_settle(&mut harness, UiCommand::RunAll, "Run all");
-    assert_eq!(harness.state().state().timeline.len(), 4);
+    assert_eq!(harness.state().state().doc.instance.timeline.len(), 4);
     harness
 }
 
 /// Every byte of the memory the window shows.
 fn memory_of(app: &App) -> Vec<u8> {
-    let snapshot = &app.state().snapshot;
+    let snapshot = app.state().snapshot();
     snapshot.read(0, snapshot.len_bytes())
 }
 
@@ -118,15 +118,27 @@ fn a_walkthrough_saved_in_the_window_replays_in_the_cli_and_reopens_to_the_same_
         .dropped_files
         .push(std::sync::Arc::new(Dropped(session)));
     settle(&mut second, "the replay", |app| {
-        log_text(app).contains("Replayed") && app.state().running.is_none()
+        log_text(app).contains("Replayed") && app.state().running().is_none()
     });
     let state = second.state().state();
-    assert_eq!(state.timeline.len(), 4, "{}", log_text(second.state()));
+    assert_eq!(
+        state.doc.instance.timeline.len(),
+        4,
+        "{}",
+        log_text(second.state())
+    );
     assert!(log_text(second.state()).contains("Replayed 4 steps; memory"));
     assert_eq!(memory_of(second.state()), memory_of(first.state()));
     assert_eq!(
-        state.session,
-        first.state().state().session.clone().with_module_path(&dir)
+        state.doc.instance.session,
+        first
+            .state()
+            .state()
+            .doc
+            .instance
+            .session
+            .clone()
+            .with_module_path(&dir)
     );
 }
 
@@ -164,14 +176,14 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     harness.step();
     harness.step();
     let state = harness.state().state();
-    assert_eq!(state.timeline.viewing, Some(1));
-    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(state.doc.instance.timeline.viewing, Some(1));
+    let ptr = state.doc.walk.ptr.unwrap();
     assert_eq!(state.changed(), &[ptr..ptr + 16]);
     let past = memory_of(harness.state());
     assert_eq!(&past[ptr as usize..ptr as usize + 16], b"The input string");
     assert_eq!(past[ptr as usize + 16], 0, "the suffix is not there yet");
     // Highlighted as it was then: the allocation and the input, no output yet.
-    let kinds: Vec<RegionKind> = state.regions.iter().map(|r| r.kind).collect();
+    let kinds: Vec<RegionKind> = state.regions().iter().map(|r| r.kind).collect();
     assert_eq!(kinds, vec![RegionKind::Allocation, RegionKind::Input]);
     harness.get_by_label_contains("Viewing step 2 of 4");
     // Steps are read-only while the past is shown.
@@ -182,17 +194,23 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     // F8 walks forward; past the newest step it is live memory again.
     harness.key_press(egui::Key::F8);
     harness.step();
-    assert_eq!(harness.state().state().timeline.viewing, Some(2));
+    assert_eq!(
+        harness.state().state().doc.instance.timeline.viewing,
+        Some(2)
+    );
     harness.key_press(egui::Key::F8);
     harness.step();
     harness.key_press(egui::Key::F8);
     harness.step();
-    assert_eq!(harness.state().state().timeline.viewing, None);
+    assert_eq!(harness.state().state().doc.instance.timeline.viewing, None);
     assert_eq!(memory_of(harness.state()), live);
     // F7 from live memory goes to the newest step.
     harness.key_press(egui::Key::F7);
     harness.step();
-    assert_eq!(harness.state().state().timeline.viewing, Some(3));
+    assert_eq!(
+        harness.state().state().doc.instance.timeline.viewing,
+        Some(3)
+    );
     harness.state_mut().apply(UiCommand::ViewStep(None));
 
     // Step 1 against step 4: the input and append's suffix.
@@ -200,7 +218,15 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     harness.state_mut().apply(UiCommand::CompareWith(0));
     harness.step();
     harness.step();
-    let comparison = harness.state().state().timeline.comparison.clone().unwrap();
+    let comparison = harness
+        .state()
+        .state()
+        .doc
+        .instance
+        .timeline
+        .comparison
+        .clone()
+        .unwrap();
     assert_eq!((comparison.from, comparison.to), (0, 3));
     assert_eq!(comparison.ranges, vec![ptr..ptr + 41]);
     assert_eq!(harness.state().state().changed(), &[ptr..ptr + 41]);
@@ -216,23 +242,26 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
 #[test]
 fn continue_from_a_past_step_replays_up_to_it_and_drops_the_rest() {
     let mut harness = walked_demo();
-    let ptr = harness.state().state().walk.ptr.unwrap() as usize;
+    let ptr = harness.state().state().doc.walk.ptr.unwrap() as usize;
     harness.state_mut().apply(UiCommand::ViewStep(Some(1)));
     harness.step();
     harness.get_by_label("Continue from here").click();
     harness.step();
     settle(&mut harness, "the rewind", |app| {
-        app.state().running.is_none() && log_text(app).contains("Replayed 2 steps")
+        app.state().running().is_none() && log_text(app).contains("Replayed 2 steps")
     });
     let state = harness.state().state();
-    assert_eq!(state.timeline.len(), 2);
-    assert_eq!(state.session.steps.len(), 2);
-    assert_eq!(state.timeline.viewing, None);
+    assert_eq!(state.doc.instance.timeline.len(), 2);
+    assert_eq!(state.doc.instance.session.steps.len(), 2);
+    assert_eq!(state.doc.instance.timeline.viewing, None);
     let memory = memory_of(harness.state());
     assert_eq!(&memory[ptr..ptr + 16], b"The input string");
     assert_eq!(memory[ptr + 16], 0, "append has not run in the replay");
     // The walkthrough is where it was after step 2: Call is next.
-    assert_eq!(state.walk.next_stage(), Some(wasmscope::ui::Stage::Call));
+    assert_eq!(
+        state.doc.walk.next_stage(),
+        Some(wasmscope::ui::Stage::Call)
+    );
     // The log's last pixel of scrolling depends on how the replay's lines arrived
     // over frames; a look at step 1 and back puts it at its end the same way always.
     harness.state_mut().apply(UiCommand::ViewStep(Some(0)));
@@ -252,10 +281,10 @@ fn continue_from_a_past_step_replays_up_to_it_and_drops_the_rest() {
     });
     harness.step();
     settle(&mut harness, "the call", |app| {
-        app.state().running.is_none()
+        app.state().running().is_none()
     });
     let state = harness.state().state();
-    assert_eq!(state.timeline.len(), 3);
+    assert_eq!(state.doc.instance.timeline.len(), 3);
     assert!(log_text(harness.state()).contains("`append` returned 41: i32"));
 }
 
@@ -296,15 +325,25 @@ fn a_session_asking_for_a_folder_and_the_environment_needs_consent() {
     harness.get_by_label("Open without them").click();
     harness.step();
     settle(&mut harness, "the replay", |app| {
-        log_text(app).contains("Replayed 4 steps") && app.state().running.is_none()
+        log_text(app).contains("Replayed 4 steps") && app.state().running().is_none()
     });
     let log = log_text(harness.state());
     assert!(log.contains("`count_entries` returned -1: i32"), "{log}");
     assert!(log.contains("stdout: Hello, "), "{log}");
-    assert!(harness.state().state().session.host.grants().is_empty());
+    assert!(
+        harness
+            .state()
+            .state()
+            .doc
+            .instance
+            .session
+            .host
+            .grants()
+            .is_empty()
+    );
     // The walkthrough goes on with the session's input.
     assert_eq!(
-        harness.state().state().walk.input,
+        harness.state().state().doc.walk.input,
         granted.to_str().unwrap()
     );
 
@@ -315,7 +354,7 @@ fn a_session_asking_for_a_folder_and_the_environment_needs_consent() {
     harness.get_by_label("Allow and open").click();
     harness.step();
     settle(&mut harness, "the second replay", |app| {
-        log_text(app).matches("Replayed 4 steps").count() == 2 && app.state().running.is_none()
+        log_text(app).matches("Replayed 4 steps").count() == 2 && app.state().running().is_none()
     });
     let log = log_text(harness.state());
     assert!(log.contains("`count_entries` returned 1: i32"), "{log}");
@@ -339,7 +378,7 @@ fn a_bad_session_file_is_one_line_in_the_log_and_changes_nothing() {
     let log = log_text(harness.state());
     let line = log.lines().last().unwrap();
     assert!(line.ends_with("bad.toml line 4: step 1: unknown op `jump` (expected input, alloc, write, call, read or invoke)"), "{line}");
-    assert_eq!(harness.state().state().timeline.len(), 4);
+    assert_eq!(harness.state().state().doc.instance.timeline.len(), 4);
 }
 
 #[test]
@@ -365,7 +404,7 @@ fn a_dead_engine_is_reported_and_restarts_with_the_session() {
     harness.get_by_label("Restart the engine").click();
     harness.step();
     settle(&mut harness, "the restart", |app| {
-        log_text(app).contains("Replayed 4 steps") && app.state().running.is_none()
+        log_text(app).contains("Replayed 4 steps") && app.state().running().is_none()
     });
     assert_eq!(memory_of(harness.state()), before);
     assert!(harness.state().state().can_step());

@@ -26,7 +26,7 @@ fn walked_demo() -> Harness<'static, App> {
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
     harness
 }
@@ -53,12 +53,11 @@ fn the_demo_exports_the_program_the_cli_exports() {
     harness
         .state_mut()
         .apply(UiCommand::ExportTo(Lang::Rust, path.clone()));
+    // The worker writes the file, and the log says so when it has.
+    settle(&mut harness, "the export", |app| {
+        common::log_text(app).contains("Saved the session as a Rust program to")
+    });
     assert_eq!(std::fs::read_to_string(&path).unwrap(), demo_program());
-    let log = common::log_text(harness.state());
-    assert!(
-        log.contains("Exported the session as a Rust program to"),
-        "{log}"
-    );
 
     // File ▸ Export as ▸ Copy as JavaScript puts the program on the clipboard.
     harness.get_by_label("File").click();
@@ -81,7 +80,7 @@ fn a_component_session_exports_the_program_the_cli_exports() {
     harness.get_by_label("Call").click();
     harness.step();
     settle(&mut harness, "the call", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
 
     // File ▸ Export as ▸ Copy as Rust: the copy names the component by its absolute path.
@@ -112,13 +111,12 @@ fn a_component_session_exports_the_program_the_cli_exports() {
     harness
         .state_mut()
         .apply(UiCommand::ExportTo(Lang::Js, path.clone()));
+    // The worker writes the file, and the log says so when it has.
+    settle(&mut harness, "the export", |app| {
+        common::log_text(app).contains("Saved the session as a JavaScript program to")
+    });
     let program = std::fs::read_to_string(&path).unwrap();
     assert!(program.contains("guest.upper"), "{program}");
-    let log = common::log_text(harness.state());
-    assert!(
-        log.contains("Exported the session as a JavaScript program to"),
-        "{log}"
-    );
 }
 
 #[test]
@@ -130,10 +128,11 @@ fn a_module_a_program_cannot_use_gets_the_reason_in_the_log() {
     });
     harness.step();
     settle(&mut harness, "the module to load", |app| {
-        app.state().ready
+        app.state().ready()
             && app
                 .state()
-                .module
+                .doc
+                .module()
                 .as_ref()
                 .is_some_and(|m| m.name == "no_memory.wat")
     });
@@ -155,9 +154,30 @@ fn window_picture(harness: &mut Harness<'static, App>, dir: &Path) -> (PathBuf, 
     harness
         .state_mut()
         .apply(UiCommand::SavePicture(path.clone()));
-    let log = common::log_text(harness.state());
-    assert!(log.contains("Saved a picture of the hex view to"), "{log}");
+    settle(harness, "the picture to be saved", |app| {
+        common::log_text(app).contains("Saved a picture of the hex view to")
+    });
+    assert!(path.exists());
     (path, harness.state().rows_on_screen())
+}
+
+#[test]
+fn a_file_the_worker_cannot_write_gets_the_reason_in_the_log() {
+    let mut harness = walked_demo();
+    let path = temp_dir("unwritable").join("no/such/folder/window.png");
+    harness
+        .state_mut()
+        .apply(UiCommand::SavePicture(path.clone()));
+    settle(&mut harness, "the failed save", |app| {
+        common::log_text(app).contains("cannot save a picture of the hex view")
+    });
+    let log = common::log_text(harness.state());
+    let line = log.lines().last().unwrap();
+    assert!(
+        line.contains("cannot write") && line.contains("window.png"),
+        "{line}"
+    );
+    assert!(!path.exists());
 }
 
 #[test]

@@ -16,24 +16,33 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
     harness.state_mut().apply(UiCommand::Reload);
     harness.step();
     settle(&mut harness, "the traced load", |app| {
-        log_text(app).contains("Every write is traced") && app.state().ready
+        log_text(app).contains("Every write is traced") && app.state().ready()
     });
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
     let state = harness.state().state();
-    let ptr = state.walk.ptr.unwrap();
+    let ptr = state.doc.walk.ptr.unwrap();
     // The input: the host's write (step 2).
-    let input = state.writers.writer_at(ptr).unwrap();
+    let input = state.doc.instance.writers.writer_at(ptr).unwrap();
     assert_eq!(
         (input.what.as_str(), input.step),
         ("the host (write 16 bytes at 0x110008)", 2)
     );
     // The suffix: LLVM compiled append into three i64 stores and one byte (step 3).
     let suffix: Vec<String> = (ptr + 16..ptr + 41)
-        .map(|offset| state.writers.writer_at(offset).unwrap().what.clone())
+        .map(|offset| {
+            state
+                .doc
+                .instance
+                .writers
+                .writer_at(offset)
+                .unwrap()
+                .what
+                .clone()
+        })
         .collect();
     assert!(
         suffix[..8].iter().all(|w| w == "append+0x003b (i64.store)"),
@@ -51,7 +60,7 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
     );
     assert_eq!(suffix[24], "append+0x0011 (i32.store8)");
     assert!(
-        (ptr + 16..ptr + 41).all(|o| state.writers.writer_at(o).unwrap().step == 3),
+        (ptr + 16..ptr + 41).all(|o| state.doc.instance.writers.writer_at(o).unwrap().step == 3),
         "all in step 3"
     );
     // Hovering the last byte of the suffix says who wrote it.
@@ -63,7 +72,7 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
     // The memory map sums up who wrote what.
     harness.get_by_label("Memory map").click();
     harness.run_steps(3);
-    let totals = &harness.state().state().writer_totals;
+    let totals = &harness.state().state().doc.instance.writer_totals;
     assert!(!totals.is_empty());
     let host = totals
         .iter()
@@ -84,14 +93,14 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     harness.get_by_label("Step into").click();
     harness.step();
     settle(&mut harness, "the first pause", |app| {
-        app.state().paused.is_some()
+        app.state().doc.paused.is_some()
     });
     let log = log_text(harness.state());
     assert!(
         log.contains("for stepping and replayed its 2 steps;"),
         "{log}"
     );
-    let pause = &harness.state().state().paused.as_ref().unwrap().pause;
+    let pause = &harness.state().state().doc.paused.as_ref().unwrap().pause;
     assert_eq!(pause.count, 1);
     assert!(pause.top.place.starts_with("append+"));
     // F11 steps one instruction.
@@ -99,6 +108,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     harness.step();
     settle(&mut harness, "the second pause", |app| {
         app.state()
+            .doc
             .paused
             .as_ref()
             .is_some_and(|p| p.pause.count == 2)
@@ -109,15 +119,16 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
         harness.step();
         settle(&mut harness, "a write", |app| {
             app.state()
+                .doc
                 .paused
                 .as_ref()
                 .is_some_and(|p| p.pause.count == count)
         });
     }
     let state = harness.state().state();
-    let paused = state.paused.as_ref().unwrap();
+    let paused = state.doc.paused.as_ref().unwrap();
     assert_eq!(paused.pause.top.place, "append+0x001f");
-    let ptr = state.walk.ptr.unwrap();
+    let ptr = state.doc.walk.ptr.unwrap();
     assert_eq!(
         state.changed(),
         &[ptr + 40..ptr + 41],
@@ -125,12 +136,12 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     );
     // While paused, the byte that landed already says who wrote it; the store paused
     // at (append+0x001f, 8 bytes before it) has not written yet.
-    let landed = state.writers.writer_at(ptr + 40).unwrap();
+    let landed = state.doc.instance.writers.writer_at(ptr + 40).unwrap();
     assert_eq!(
         (landed.what.as_str(), landed.step),
         ("append+0x0011 (i32.store8)", 3)
     );
-    assert!(state.writers.writer_at(ptr + 32).is_none());
+    assert!(state.doc.instance.writers.writer_at(ptr + 32).is_none());
     let highlighted = paused
         .code
         .iter()
@@ -145,28 +156,28 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     harness.snapshot("paused_in_append");
     // Each pause is on the timeline after the two steps: scrub back to the third,
     // before the byte store ran.
-    let timeline = &harness.state().state().timeline;
+    let timeline = &harness.state().state().doc.instance.timeline;
     assert_eq!((timeline.len(), timeline.steps()), (6, 2));
     assert_eq!(timeline.name(4), "pause 3 at append+0x0011");
     harness.state_mut().apply(UiCommand::ViewStep(Some(4)));
     harness.run_steps(2);
     harness.get_by_label_contains("Viewing pause 3 at append+0x0011, inside a stepped call");
     assert!(harness.query_by_label("Continue from here").is_none());
-    let byte = |app: &wasmscope::ui::App| app.state().snapshot.read(ptr + 40, 1);
+    let byte = |app: &wasmscope::ui::App| app.state().snapshot().read(ptr + 40, 1);
     assert_eq!(byte(harness.state()), vec![0], "not written yet at pause 3");
     // Continuing goes back to live memory, and the call's entry follows its pauses.
     harness.key_press(egui::Key::F5);
     harness.step();
     settle(&mut harness, "the call's end", |app| {
-        app.state().running.is_none() && app.state().paused.is_none()
+        app.state().running().is_none() && app.state().doc.paused.is_none()
     });
     let state = harness.state().state();
-    assert_eq!(state.timeline.viewing, None);
-    assert_eq!(state.timeline.step_index(6), Some(2));
+    assert_eq!(state.doc.instance.timeline.viewing, None);
+    assert_eq!(state.doc.instance.timeline.step_index(6), Some(2));
     assert_eq!(byte(harness.state()), b"g".to_vec());
-    assert_eq!(state.walk.new_len, Some(41));
+    assert_eq!(state.doc.walk.new_len, Some(41));
     assert_eq!(
-        state.writers.writer_at(ptr + 40).unwrap().what,
+        state.doc.instance.writers.writer_at(ptr + 40).unwrap().what,
         "append+0x0011 (i32.store8)"
     );
 }
@@ -181,7 +192,7 @@ fn a_callers_frame_shows_its_code_and_values() {
     });
     harness.step();
     settle(&mut harness, "the load", |app| {
-        app.state().ready && app.state().module.as_ref().unwrap().name == "calls.wat"
+        app.state().ready() && app.state().doc.module().unwrap().name == "calls.wat"
     });
     harness.state_mut().apply(UiCommand::Call {
         export: "outer".into(),
@@ -193,13 +204,14 @@ fn a_callers_frame_shows_its_code_and_values() {
     });
     harness.step();
     settle(&mut harness, "the first pause", |app| {
-        app.state().paused.is_some()
+        app.state().doc.paused.is_some()
     });
     // F11 until inside `inner`.
     for _ in 0..10 {
         if harness
             .state()
             .state()
+            .doc
             .paused
             .as_ref()
             .unwrap()
@@ -209,17 +221,26 @@ fn a_callers_frame_shows_its_code_and_values() {
         {
             break;
         }
-        let count = harness.state().state().paused.as_ref().unwrap().pause.count;
+        let count = harness
+            .state()
+            .state()
+            .doc
+            .paused
+            .as_ref()
+            .unwrap()
+            .pause
+            .count;
         harness.key_press(egui::Key::F11);
         harness.step();
         settle(&mut harness, "the next pause", |app| {
             app.state()
+                .doc
                 .paused
                 .as_ref()
                 .is_some_and(|p| p.pause.count > count)
         });
     }
-    let paused = harness.state().state().paused.as_ref().unwrap();
+    let paused = harness.state().state().doc.paused.as_ref().unwrap();
     assert!(
         paused.pause.top.place.starts_with("inner+"),
         "{}",
@@ -231,7 +252,7 @@ fn a_callers_frame_shows_its_code_and_values() {
     assert!(caller.starts_with("outer+"), "{caller}");
     harness.get_by_label(&caller).click();
     harness.run_steps(3);
-    let paused = harness.state().state().paused.as_ref().unwrap();
+    let paused = harness.state().state().doc.paused.as_ref().unwrap();
     assert_eq!(paused.frame, 1);
     // The caller's pc is where the call returns to; the line before it is the call.
     let caller = &paused.pause.callers[0];
@@ -250,7 +271,7 @@ fn a_callers_frame_shows_its_code_and_values() {
     harness.key_press(egui::Key::F5);
     harness.step();
     settle(&mut harness, "the call's end", |app| {
-        app.state().running.is_none() && app.state().paused.is_none()
+        app.state().running().is_none() && app.state().doc.paused.is_none()
     });
     assert!(log_text(harness.state()).contains("`outer` returned 268"));
 }
@@ -263,13 +284,13 @@ fn pause_on_entry_stops_run_all_at_the_function() {
     harness.run_steps(2);
     harness.get_by_label("Pause on entry").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().state().breakpoints.len(), 1);
+    assert_eq!(harness.state().state().doc.breakpoints.len(), 1);
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "the pause at append's entry", |app| {
-        app.state().paused.is_some()
+        app.state().doc.paused.is_some()
     });
-    let paused = harness.state().state().paused.as_ref().unwrap();
+    let paused = harness.state().state().doc.paused.as_ref().unwrap();
     assert!(
         paused.pause.top.place.starts_with("append+"),
         "{}",
@@ -282,9 +303,9 @@ fn pause_on_entry_stops_run_all_at_the_function() {
     harness.key_press(egui::Key::F5);
     harness.step();
     settle(&mut harness, "Run all's end", |app| {
-        app.state().running.is_none() && app.state().timeline.steps() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.steps() == 4
     });
-    let timeline = &harness.state().state().timeline;
+    let timeline = &harness.state().state().doc.instance.timeline;
     assert_eq!(timeline.len(), 5, "the pause is on the timeline");
-    assert_eq!(harness.state().state().walk.new_len, Some(41));
+    assert_eq!(harness.state().state().doc.walk.new_len, Some(41));
 }

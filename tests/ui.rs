@@ -13,10 +13,10 @@ use wasmscope::ui::{Presentation, Stage, UiCommand};
 fn start_screen_on_the_demo() {
     let mut harness = harness(None, pinned());
     let state = harness.state().state();
-    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
-    assert_eq!(state.walk.input, "The input string");
-    assert_eq!(state.walk.alloc_export, "alloc");
-    assert_eq!(state.walk.call_export, "append");
+    assert_eq!(state.doc.module().unwrap().name, "append.wasm (demo)");
+    assert_eq!(state.doc.walk.input, "The input string");
+    assert_eq!(state.doc.walk.alloc_export, "alloc");
+    assert_eq!(state.doc.walk.call_export, "append");
     harness.snapshot("start_screen");
 }
 
@@ -26,18 +26,18 @@ fn seed_walkthrough_step_by_step() {
     click_and_settle(&mut harness, "2 Alloc");
     click_and_settle(&mut harness, "3 Write");
     let state = harness.state().state();
-    let ptr = state.walk.ptr.unwrap();
+    let ptr = state.doc.walk.ptr.unwrap();
     assert_eq!(state.changed(), &[ptr..ptr + 16]);
-    let kinds: Vec<RegionKind> = state.regions.iter().map(|r| r.kind).collect();
+    let kinds: Vec<RegionKind> = state.regions().iter().map(|r| r.kind).collect();
     assert_eq!(kinds, vec![RegionKind::Allocation, RegionKind::Input]);
-    assert_eq!(state.regions[0].range, ptr..ptr + 46);
+    assert_eq!(state.regions()[0].range, ptr..ptr + 46);
     harness.snapshot("after_alloc_write");
 
     click_and_settle(&mut harness, "4 Call");
     click_and_settle(&mut harness, "5 Read");
     let state = harness.state().state();
-    assert_eq!(state.walk.new_len, Some(41));
-    assert_eq!(state.walk.result.as_deref(), Some(RESULT.as_bytes()));
+    assert_eq!(state.doc.walk.new_len, Some(41));
+    assert_eq!(state.doc.walk.result.as_deref(), Some(RESULT.as_bytes()));
     // Read changes nothing, so the marks stay on what append changed: its 25 bytes.
     assert_eq!(state.changed(), &[ptr + 16..ptr + 41]);
     assert!(log_text(harness.state()).contains(&format!(
@@ -63,7 +63,7 @@ fn call_marks_the_bytes_append_added() {
         click_and_settle(&mut harness, step);
     }
     let state = harness.state().state();
-    let ptr = state.walk.ptr.unwrap();
+    let ptr = state.doc.walk.ptr.unwrap();
     assert_eq!(state.changed(), &[ptr + 16..ptr + 41]);
     harness.snapshot("after_call");
 }
@@ -75,11 +75,11 @@ fn real_host_addresses_are_shown_as_text() {
     let mut harness = harness(None, Presentation::default());
     harness.state_mut().apply(UiCommand::RunAll);
     settle(&mut harness, "Run all", |app| {
-        app.state().walk.result.is_some()
+        app.state().doc.walk.result.is_some()
     });
     let state = harness.state().state();
-    let base = state.snapshot.host_base();
-    let ptr = state.walk.ptr.unwrap();
+    let base = state.snapshot().host_base();
+    let ptr = state.doc.walk.ptr.unwrap();
     assert!(base != 0 && base != PINNED_BASE, "{base:#x}");
     let log = log_text(harness.state());
     assert!(
@@ -101,15 +101,15 @@ fn run_all_with_a_different_allocator_picked_in_the_chooser() {
     let mut harness = harness(Some("strings.wasm"), pinned());
     pick(&mut harness, "allocator", "alloc");
     pick(&mut harness, "function", "reverse");
-    assert_eq!(harness.state().state().walk.call_export, "reverse");
+    assert_eq!(harness.state().state().doc.walk.call_export, "reverse");
     harness.get_by_label("Run all Ctrl+Shift+Enter").click();
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().walk.result.is_some()
+        app.state().doc.walk.result.is_some()
     });
     let state = harness.state().state();
     assert_eq!(
-        state.walk.result.as_deref(),
+        state.doc.walk.result.as_deref(),
         Some("gnirts tupni ehT".as_bytes())
     );
 }
@@ -140,8 +140,8 @@ fn a_failed_load_keeps_the_current_module() {
         app.state().loading.is_none() && log_text(app).contains("/no/such/module.wasm")
     });
     let state = harness.state().state();
-    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
-    assert!(state.ready);
+    assert_eq!(state.doc.module().unwrap().name, "append.wasm (demo)");
+    assert!(state.ready());
     let log = log_text(harness.state());
     assert!(log.contains("Cannot load broken.wasm"), "{log}");
     assert!(
@@ -150,7 +150,8 @@ fn a_failed_load_keeps_the_current_module() {
     );
     assert!(
         state
-            .module
+            .doc
+            .module()
             .as_ref()
             .unwrap()
             .info
@@ -171,7 +172,7 @@ fn spinning() -> egui_kittest::Harness<'static, wasmscope::ui::App> {
     harness.run_steps(2);
     settle(&mut harness, "spin to begin", |app| {
         app.state()
-            .running
+            .running()
             .as_ref()
             .is_some_and(|r| r.step.is_some())
     });
@@ -183,7 +184,7 @@ fn stop_ends_a_looping_guest() {
     let mut harness = spinning();
     harness.get_by_label_contains("Stop").click();
     harness.step();
-    settle(&mut harness, "Stop", |app| app.state().running.is_none());
+    settle(&mut harness, "Stop", |app| app.state().running().is_none());
     let log = log_text(harness.state());
     assert!(log.contains("stopped by the user"), "{log}");
 }
@@ -200,13 +201,13 @@ fn stop_ends_a_sleeping_wasi_guest() {
     // Stop while the call runs (a Stop before it begins ends the run before it).
     settle(&mut harness, "nap to begin", |app| {
         app.state()
-            .running
+            .running()
             .as_ref()
             .is_some_and(|r| r.step.is_some())
     });
     harness.get_by_label_contains("Stop").click();
     harness.step();
-    settle(&mut harness, "Stop", |app| app.state().running.is_none());
+    settle(&mut harness, "Stop", |app| app.state().running().is_none());
     let log = log_text(harness.state());
     assert!(log.contains("`nap` was stopped by the user"), "{log}");
 }
@@ -217,7 +218,7 @@ fn hovering_a_byte_shows_its_offset_address_and_value() {
     for step in ["2 Alloc", "3 Write"] {
         click_and_settle(&mut harness, step);
     }
-    let ptr = harness.state().state().walk.ptr.unwrap();
+    let ptr = harness.state().state().doc.walk.ptr.unwrap();
     let pos = harness.state().hex().byte_pos(ptr + 8).unwrap();
     harness.hover_at(pos);
     harness.run_steps(4);
@@ -238,21 +239,30 @@ fn start_over_begins_on_a_fresh_instance() {
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().running.is_none() && app.state().timeline.len() == 4
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
     });
-    let first_ptr = harness.state().state().walk.ptr.unwrap();
+    let first_ptr = harness.state().state().doc.walk.ptr.unwrap();
     click_and_settle(&mut harness, "Start over");
     settle(&mut harness, "Start over", |app| {
-        app.state().running.is_none() && app.state().timeline.is_empty()
+        app.state().running().is_none() && app.state().doc.instance.timeline.is_empty()
     });
-    assert!(harness.state().state().session.steps.is_empty());
+    assert!(
+        harness
+            .state()
+            .state()
+            .doc
+            .instance
+            .session
+            .steps
+            .is_empty()
+    );
     let log = log_text(harness.state());
     assert!(
         log.ends_with("A fresh instance: memory as the module was loaded."),
         "{log}"
     );
     click_and_settle(&mut harness, "2 Alloc");
-    assert_eq!(harness.state().state().walk.ptr, Some(first_ptr));
+    assert_eq!(harness.state().state().doc.walk.ptr, Some(first_ptr));
 }
 
 /// 4 Call starts on the likely string function: never the ownership guest's
@@ -264,9 +274,9 @@ fn four_call_starts_on_a_string_function_not_a_deallocator() {
     harness.state_mut().apply(UiCommand::Open(path));
     harness.step();
     settle(&mut harness, "strings.wasm", |app| {
-        app.state().ready && app.state().module_path.is_some()
+        app.state().ready() && app.state().doc.path.is_some()
     });
-    let call = harness.state().state().walk.call_export.clone();
+    let call = harness.state().state().doc.walk.call_export.clone();
     assert!(["reverse", "upper"].contains(&call.as_str()), "{call}");
 }
 
@@ -289,17 +299,18 @@ fn exports_are_listed_before_the_module_is_compiled() {
             .wait_for_event(std::time::Duration::from_secs(20))
     );
     let state = harness.state().state();
-    let Some(wasmscope::ui::Pending::Module(pending)) = &state.pending else {
+    let pending = state.loading.as_ref().and_then(|l| l.wasm.as_ref());
+    let Some(wasmscope::ui::Wasm::Module(pending)) = pending else {
         panic!("a module should be pending");
     };
     assert_eq!(pending.name, "strings.wasm");
     assert!(pending.info.export_func("upper").is_some());
-    assert_eq!(state.module.as_ref().unwrap().name, "append.wasm (demo)");
+    assert_eq!(state.doc.module().unwrap().name, "append.wasm (demo)");
     settle(&mut harness, "the compile", |app| {
-        app.state().pending.is_none()
+        app.state().loading.is_none()
     });
     assert_eq!(
-        harness.state().state().module.as_ref().unwrap().name,
+        harness.state().state().doc.module().unwrap().name,
         "strings.wasm"
     );
 }
@@ -315,13 +326,13 @@ fn settings_give_wasi_guests_their_environment() {
     harness.get_by_label("Reload the module with these").click();
     harness.step();
     settle(&mut harness, "the reload", |app| {
-        app.state().loading.is_none() && app.state().ready
+        app.state().loading.is_none() && app.state().ready()
     });
     pick(&mut harness, "function", "greet");
     harness.get_by_label("Run all Ctrl+Shift+Enter").click();
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().walk.result.is_some()
+        app.state().doc.walk.result.is_some()
     });
     let log = log_text(harness.state());
     assert!(log.contains("stdout: Ahoy, The input string!"), "{log}");
@@ -346,15 +357,16 @@ fn the_allocator_named_by_emscripten_glue_is_offered() {
         .apply(UiCommand::Open(dir.join("mini.wasm")));
     settle(&mut harness, "mini.wasm", |app| {
         app.state()
-            .module
+            .doc
+            .module()
             .as_ref()
             .is_some_and(|m| m.name == "mini.wasm")
     });
     let state = harness.state().state();
-    assert_eq!(state.module.as_ref().unwrap().allocators, vec!["Ia"]);
-    assert_eq!(state.walk.alloc_export, "Ia");
+    assert_eq!(state.doc.module().unwrap().allocators, vec!["Ia"]);
+    assert_eq!(state.doc.walk.alloc_export, "Ia");
     click_and_settle(&mut harness, "2 Alloc");
-    assert_eq!(harness.state().state().walk.ptr, Some(0x500));
+    assert_eq!(harness.state().state().doc.walk.ptr, Some(0x500));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -377,10 +389,11 @@ fn one_import_can_be_set_to_trap_in_the_module_tab() {
     });
     let loaded = |app: &wasmscope::ui::App| {
         app.state().loading.is_none()
-            && app.state().ready
+            && app.state().ready()
             && app
                 .state()
-                .module
+                .doc
+                .module()
                 .as_ref()
                 .is_some_and(|m| m.name == "imports.wat")
     };
@@ -392,7 +405,9 @@ fn one_import_can_be_set_to_trap_in_the_module_tab() {
     pick(&mut harness, "function", "shout");
     harness.get_by_label("Run all Ctrl+Shift+Enter").click();
     harness.step();
-    settle(&mut harness, "Run all", |app| app.state().running.is_none());
+    settle(&mut harness, "Run all", |app| {
+        app.state().running().is_none()
+    });
     let log = log_text(harness.state());
     assert!(
         log.contains("it called the import `env.log`, whose stub is set to trap"),
@@ -408,7 +423,7 @@ fn a_ptr_len_function_starts_with_the_walkthroughs_input() {
     for step in ["2 Alloc", "3 Write"] {
         click_and_settle(&mut harness, step);
     }
-    let ptr = harness.state().state().walk.ptr.unwrap();
+    let ptr = harness.state().state().doc.walk.ptr.unwrap();
     // The export's row in the module panel (the walkthrough's combo names it too).
     harness.get_all_by_label("append").next().unwrap().click();
     harness.run_steps(2);
@@ -423,7 +438,7 @@ fn a_ptr_len_function_starts_with_the_walkthroughs_input() {
     harness.get_by_label("Call append").click();
     harness.step();
     settle(&mut harness, "the call", |app| {
-        app.state().running.is_none()
+        app.state().running().is_none()
     });
     let log = log_text(harness.state());
     assert!(log.contains(&format!("> append({ptr:#x}, 16)")), "{log}");
@@ -445,28 +460,31 @@ fn the_walkthrough_calls_a_function_that_returns_no_length() {
     });
     harness.step();
     settle(&mut harness, "stars.wat", |app| {
-        app.state().ready && log_text(app).contains("Loaded stars.wat")
+        app.state().ready() && log_text(app).contains("Loaded stars.wat")
     });
-    assert_eq!(harness.state().state().walk.call_export, "stars");
+    assert_eq!(harness.state().state().doc.walk.call_export, "stars");
     harness.get_by_label("(ptr, len) -> a value");
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().running.is_none() && app.state().timeline.steps() == 3
+        app.state().running().is_none() && app.state().doc.instance.timeline.steps() == 3
     });
     let state = harness.state().state();
-    assert_eq!(state.walk.returned.as_deref(), Some("()"));
-    assert_eq!(state.walk.next_stage(), None, "nothing to read");
-    let ptr = state.walk.ptr.unwrap();
+    assert_eq!(state.doc.walk.returned.as_deref(), Some("()"));
+    assert_eq!(state.doc.walk.next_stage(), None, "nothing to read");
+    let ptr = state.doc.walk.ptr.unwrap();
     assert_eq!(
-        state.snapshot.read(ptr, 16),
+        state.snapshot().read(ptr, 16),
         vec![42; 16],
         "the call ran on the input"
     );
     harness.get_by_label("returned ()");
     // Writing the input again makes the call the next step again.
     click_and_settle(&mut harness, "3 Write");
-    assert_eq!(harness.state().state().walk.next_stage(), Some(Stage::Call));
+    assert_eq!(
+        harness.state().state().doc.walk.next_stage(),
+        Some(Stage::Call)
+    );
 }
 
 /// The ownership guest's `upper` returns a pointer to a new buffer whose length
@@ -476,25 +494,35 @@ fn the_walkthrough_reads_a_new_buffer_a_pointer_points_at() {
     let mut harness = harness(Some("strings.wasm"), pinned());
     common::pick(&mut harness, "function", "upper");
     common::pick(&mut harness, "returns", "ptr to a new buffer");
-    let walk = &harness.state().state().walk;
+    let walk = &harness.state().state().doc.walk;
     assert_eq!(walk.returns, wasmscope::recipe::Returns::Ptr);
     assert_eq!(walk.len_from, "last_len");
     harness.get_by_label("read the new buffer, last_len() bytes long");
     harness.state_mut().apply(UiCommand::RunAll);
     harness.step();
     settle(&mut harness, "Run all", |app| {
-        app.state().running.is_none() && app.state().walk.result.is_some()
+        app.state().running().is_none() && app.state().doc.walk.result.is_some()
     });
     let state = harness.state().state();
-    assert_eq!(state.walk.result.as_deref(), Some(&b"THE INPUT STRING"[..]));
-    let new_ptr = state.walk.new_ptr.unwrap();
+    assert_eq!(
+        state.doc.walk.result.as_deref(),
+        Some(&b"THE INPUT STRING"[..])
+    );
+    let new_ptr = state.doc.walk.new_ptr.unwrap();
     assert_ne!(
         Some(new_ptr),
-        state.walk.ptr,
+        state.doc.walk.ptr,
         "a new buffer, not the input's"
     );
     harness.get_by_label(&format!("new buffer at {new_ptr:#x}"));
-    let kinds: Vec<&str> = state.session.steps.iter().map(|s| s.op.kind()).collect();
+    let kinds: Vec<&str> = state
+        .doc
+        .instance
+        .session
+        .steps
+        .iter()
+        .map(|s| s.op.kind())
+        .collect();
     assert_eq!(kinds, ["alloc", "write", "call", "call", "read"]);
 }
 
@@ -516,10 +544,11 @@ fn another_module_starts_at_the_top_of_the_module_panel() {
         });
         harness.step();
         settle(harness, prefix, |app| {
-            app.state().ready
+            app.state().ready()
                 && app
                     .state()
-                    .module
+                    .doc
+                    .module()
                     .as_ref()
                     .is_some_and(|m| m.name.starts_with(prefix))
         });
@@ -557,17 +586,20 @@ fn opening_a_module_while_a_call_runs_or_is_paused_leaves_a_usable_window() {
     let usable = |harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>| {
         harness.step();
         settle(harness, "the new module", |app| {
-            app.state().ready
+            app.state().ready()
                 && app
                     .state()
-                    .module
+                    .doc
+                    .module()
                     .as_ref()
                     .is_some_and(|m| m.name == "again.wasm")
         });
         let state = harness.state().state();
-        assert!(state.running.is_none() && state.paused.is_none());
+        assert!(state.running().is_none() && state.doc.paused.is_none());
+        settle(harness, "the step buttons", |app| app.state().can_step());
         click_and_settle(harness, "2 Alloc");
-        assert!(harness.state().state().walk.ptr.is_some());
+        let log = log_text(harness.state());
+        assert!(harness.state().state().doc.walk.ptr.is_some(), "{log}");
     };
     // Running: hostile's endless loop.
     let mut harness = spinning();
@@ -580,7 +612,7 @@ fn opening_a_module_while_a_call_runs_or_is_paused_leaves_a_usable_window() {
     harness.state_mut().apply(UiCommand::StepIntoCall);
     harness.step();
     settle(&mut harness, "the pause", |app| {
-        app.state().paused.is_some()
+        app.state().doc.paused.is_some()
     });
     harness.state_mut().apply(demo());
     usable(&mut harness);

@@ -43,15 +43,15 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
     let mut app = App::with_context(egui::Context::default(), Settings::default(), options)?;
     settle(&mut app, args.allow_host_settings)?;
     // A lesson runs its steps as Next does, one at a time.
-    while let Some(lesson) = &app.state().lesson {
-        if app.state().lesson_page() >= lesson.steps.len() {
+    while let Some(lesson) = &app.state().doc.lesson {
+        if app.state().doc.lesson_page() >= lesson.steps.len() {
             break;
         }
         app.apply(UiCommand::LessonNext);
         settle(&mut app, args.allow_host_settings)?;
     }
     if let Some(step) = args.step {
-        let steps = app.state().timeline.len();
+        let steps = app.state().doc.instance.timeline.len();
         if step == 0 || step > steps {
             bail!("--step {step}: the session has steps 1 to {steps}");
         }
@@ -69,7 +69,7 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
         at,
         args.rows,
         args.bytes_per_row,
-        app.state().snapshot.len_bytes(),
+        app.state().snapshot().len_bytes(),
     );
     let image = app.picture(&rows, args.scale);
     let png = encode_png(&image)?;
@@ -87,12 +87,12 @@ fn settle(app: &mut App, allow: bool) -> Result<()> {
             app.apply(UiCommand::AnswerSession(Some(allow)));
             continue;
         }
-        let idle = state.loading.is_none() && state.running.is_none();
-        if idle && state.ready {
+        let idle = state.loading.is_none() && state.running().is_none();
+        if idle && state.ready() {
             return Ok(());
         }
         if idle
-            && !state.ready
+            && !state.ready()
             && let Some(error) = state.log.iter().rev().find(|e| e.kind == LogKind::Error)
         {
             bail!("{}", error.text);
@@ -110,7 +110,7 @@ fn settle(app: &mut App, allow: bool) -> Result<()> {
 /// Where the picture starts without `--at`: the allocation, else the input or output,
 /// else offset 0.
 fn default_offset(app: &App) -> u64 {
-    let regions = &app.state().regions;
+    let regions = app.state().regions();
     [
         RegionKind::Allocation,
         RegionKind::Input,

@@ -13,7 +13,7 @@ use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 use super::App;
 use super::file_chooser::FileRequest;
 use super::state::{LogKind, Running};
-use super::walkthrough::Stage;
+use super::walkthrough::{Stage, Walkthrough};
 
 /// An intent from a panel, a shortcut or a dropped file.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +29,8 @@ pub enum UiCommand {
         /// `.wasm` bytes or WAT text.
         bytes: Vec<u8>,
     },
+    /// Take the walkthrough's choices as the panel edited them.
+    EditWalkthrough(Box<Walkthrough>),
     /// Run one walkthrough stage.
     Stage(Stage),
     /// Run the remaining walkthrough stages in order.
@@ -49,8 +51,15 @@ pub enum UiCommand {
     StepIntoCall,
     /// Tell the paused call what to do next.
     Debug(DebugCommand),
-    /// Bring a guest offset into view in the hex view.
-    Reveal(u64),
+    /// Bring guest offset `offset` into view in the hex view; with `cursor`, move the
+    /// cursor there too (remembered for Back). The one way anything outside the hex
+    /// view's own keys and clicks moves it.
+    Reveal {
+        /// The guest offset.
+        offset: u64,
+        /// Move the cursor there (a link followed), not only scroll (a step's mark).
+        cursor: bool,
+    },
     /// Show frame N of the paused call's stack (0: the paused one).
     SelectFrame(usize),
     /// Set or clear the breakpoint at this module offset (remembered per module).
@@ -150,15 +159,16 @@ impl App {
                     .filter("WebAssembly module", &["wasm", "wat", "wast"]),
             ),
             UiCommand::Open(path) => {
-                self.state.lesson = None;
                 // The engine thread reads the file.
-                let generation = self.state.begin_load(file_name(&path), Some(path.clone()));
+                let name = file_name(&path);
+                let generation = self.state.begin_load(name, Some(path.clone()), None);
                 self.worker.send(Command::LoadFile { generation, path });
             }
             UiCommand::LoadBytes { name, bytes } => self.load(name, bytes, None),
+            UiCommand::EditWalkthrough(walk) => self.state.edit_walkthrough(*walk),
             UiCommand::Stage(stage) => self.run_stages(&[stage], false),
             UiCommand::RunAll => {
-                if let Some(next) = self.state.walk.next_stage() {
+                if let Some(next) = self.state.doc.walk.next_stage() {
                     let stages: Vec<Stage> =
                         Stage::ALL.into_iter().skip_while(|&s| s != next).collect();
                     self.run_stages(&stages, false);
@@ -166,8 +176,8 @@ impl App {
             }
             UiCommand::ResetWalkthrough => {
                 self.rewind(0);
-                self.state.walk.reset_progress();
-                self.state.regions.clear();
+                self.state.doc.walk.reset_progress();
+                self.state.doc.instance.regions.clear();
             }
             UiCommand::Call {
                 export,
@@ -183,10 +193,13 @@ impl App {
                 self.send_steps(vec![recipe::Step::new(op)], Vec::new(), step_into);
             }
             UiCommand::StepIntoCall => self.run_stages(&[Stage::Call], true),
-            UiCommand::Reveal(offset) => self.hex.reveal(offset),
+            UiCommand::Reveal { offset, cursor } => match cursor {
+                true => self.hex.go_to(offset),
+                false => self.hex.reveal(offset),
+            },
             UiCommand::SelectFrame(index) => self.state.select_frame(index),
             UiCommand::ToggleBreakpoint(pc) => {
-                let Some(sha) = self.state.session.module.sha256.clone() else {
+                let Some(sha) = self.state.doc.instance.session.module.sha256.clone() else {
                     return;
                 };
                 let pcs = self.settings.breakpoints.entry(sha).or_default();
@@ -199,7 +212,7 @@ impl App {
                 self.send_breakpoints();
             }
             UiCommand::Debug(command) => {
-                if self.state.paused.is_some() {
+                if self.state.doc.paused.is_some() {
                     self.worker.debug(command);
                 }
             }
@@ -216,15 +229,15 @@ impl App {
             ),
             UiCommand::SaveSession(path) => self.save_session(path),
             UiCommand::ExportDialog(lang) => self.export_dialog(lang),
-            UiCommand::ExportTo(lang, path) => self.export_to(lang, &path),
+            UiCommand::ExportTo(lang, path) => self.export_to(lang, path),
             UiCommand::CopyExport(lang) => self.copy_export(lang),
             UiCommand::SavePictureDialog => self.save_picture_dialog(),
-            UiCommand::SavePicture(path) => self.save_picture(&path),
+            UiCommand::SavePicture(path) => self.save_picture(path),
             UiCommand::CopyPicture => self.copy_picture(),
             UiCommand::StartLesson(index) => self.start_bundled_lesson(index),
             UiCommand::LessonNext => self.lesson_next(),
             UiCommand::LessonBack => self.lesson_back(),
-            UiCommand::LeaveLesson => self.state.lesson = None,
+            UiCommand::LeaveLesson => self.state.doc.lesson = None,
             UiCommand::CallComponent { name, args } => {
                 let op = Op::Invoke { export: name, args };
                 self.send_steps(vec![recipe::Step::new(op)], Vec::new(), false);
@@ -255,8 +268,8 @@ impl App {
             UiCommand::SelectMemory(name) => self.worker.send(Command::SelectMemory(name)),
             UiCommand::Stop => self.worker.stop(),
             UiCommand::SetLimits(limits) => {
-                if self.state.session.limits.is_some() {
-                    self.state.session.limits = Some(limits.settings());
+                if self.state.doc.instance.session.limits.is_some() {
+                    self.state.doc.instance.session.limits = Some(limits.settings());
                 }
                 self.worker.send(Command::SetLimits(limits));
             }
@@ -269,11 +282,11 @@ impl App {
                 }
             }
             // A component's calls are made again (its stubs may answer differently).
-            UiCommand::Reload if self.state.component.is_some() => self.reload_session(None),
+            UiCommand::Reload if self.state.doc.component().is_some() => self.reload_session(None),
             UiCommand::Reload => {
-                if let Some(module) = &self.state.module {
+                if let Some(module) = self.state.doc.module() {
                     let (name, bytes) = (module.name.clone(), module.bytes.to_vec());
-                    let path = self.state.module_path.clone();
+                    let path = self.state.doc.path.clone();
                     self.load(name, bytes, path);
                 }
             }
@@ -283,8 +296,14 @@ impl App {
                     Ok(host) => {
                         // A component's reload replays its session: it takes the new
                         // stubs with it (and keeps the rest of what it was granted).
-                        self.state.session.host.stubs.clone_from(&host.stubs);
-                        self.state.session.host.default_stub = host.default_stub;
+                        self.state
+                            .doc
+                            .instance
+                            .session
+                            .host
+                            .stubs
+                            .clone_from(&host.stubs);
+                        self.state.doc.instance.session.host.default_stub = host.default_stub;
                         self.apply(UiCommand::SetHost(host));
                         self.apply(UiCommand::Reload);
                     }
@@ -302,8 +321,7 @@ impl App {
     /// Loads a module; `path` is where it came from (its emscripten glue may sit
     /// beside it).
     fn load(&mut self, name: String, bytes: Vec<u8>, path: Option<PathBuf>) {
-        self.state.lesson = None;
-        let generation = self.state.begin_load(name.clone(), path.clone());
+        let generation = self.state.begin_load(name.clone(), path.clone(), None);
         self.worker.send(Command::Load {
             generation,
             name,
@@ -318,6 +336,8 @@ impl App {
     pub(super) fn send_breakpoints(&mut self) {
         let pcs = self
             .state
+            .doc
+            .instance
             .session
             .module
             .sha256
@@ -325,7 +345,7 @@ impl App {
             .and_then(|sha| self.settings.breakpoints.get(sha))
             .cloned()
             .unwrap_or_default();
-        self.state.breakpoints = pcs.clone();
+        self.state.doc.breakpoints = pcs.clone();
         self.worker.send(Command::SetBreakpoints(pcs));
     }
 
@@ -336,7 +356,7 @@ impl App {
         if self.state.can_step() {
             self.state.generation += 1;
             self.state.replaying(keep);
-            self.state.stage_steps.retain(|&step, _| step < keep);
+            self.state.doc.stage_steps.retain(|&step, _| step < keep);
             self.worker.send(Command::Rewind {
                 generation: self.state.generation,
                 keep,
@@ -351,12 +371,10 @@ impl App {
             self.start_lesson(session, None);
             return;
         }
-        self.state.lesson = None;
         self.state.view_step(None);
         let path = session.module.path.clone();
-        let generation = self.state.begin_load(file_name(&path), Some(path));
+        let generation = self.state.begin_load(file_name(&path), Some(path), None);
         self.state.replaying(session.steps.len());
-        self.state.stage_steps.clear();
         self.worker.send(Command::OpenSession {
             generation,
             session: Box::new(session),
@@ -364,7 +382,7 @@ impl App {
     }
 
     fn save_session(&mut self, path: PathBuf) {
-        let bytes = match (&self.state.module, &self.state.component) {
+        let bytes = match (self.state.doc.module(), self.state.doc.component()) {
             (Some(module), _) => Arc::clone(&module.bytes),
             (None, Some(component)) => Arc::clone(&component.bytes),
             (None, None) => {
@@ -373,10 +391,10 @@ impl App {
                 return;
             }
         };
-        let without_file = self.state.module_path.is_none();
+        let without_file = self.state.doc.path.is_none();
         self.worker.send(Command::SaveSession {
             path,
-            session: Box::new(self.state.session.clone()),
+            session: Box::new(self.state.doc.instance.session.clone()),
             module: without_file.then_some(bytes),
         });
     }
@@ -387,7 +405,7 @@ impl App {
         let mut ends = Vec::new();
         let mut input = self.state.session_input();
         for &stage in stages {
-            match self.state.walk.steps(stage, input.as_ref()) {
+            match self.state.doc.walk.steps(stage, input.as_ref()) {
                 Ok(stage_steps) => {
                     if let Some(recipe::Step {
                         op: Op::Input(given),
@@ -422,20 +440,16 @@ impl App {
         }
         // A first `input` becomes the session's input, not a step (the worker folds it
         // the same way).
-        let folded = usize::from(self.state.session.folds(&steps[0]));
+        let folded = usize::from(self.state.doc.instance.session.folds(&steps[0]));
         if folded == 1 {
-            self.state.session.push(steps[0].clone());
+            self.state.doc.instance.session.push(steps[0].clone());
         }
-        let first = self.state.session.steps.len();
-        self.state.stages = stage_ends
+        let first = self.state.doc.instance.session.steps.len();
+        self.state.doc.stages = stage_ends
             .into_iter()
             .map(|(end, stage)| (first + end - 1 - folded, stage))
             .collect();
-        self.state.running = Some(Running {
-            label: steps[0].op.describe(),
-            step: None,
-            started: std::time::Instant::now(),
-        });
+        self.state.doc.running = Some(Running::new(steps[0].op.describe()));
         self.worker.send(Command::Run { steps, step_into });
     }
 }

@@ -6,10 +6,11 @@ use crate::engine::{RunEnd, human_bytes};
 use crate::recipe::Recipe;
 use crate::text::count;
 
-use super::component_view::LoadedComponent;
 use super::marks::MemoryMarks;
-use super::state::{AppState, LoadedModule, LogKind, Memories, Pending, SessionOffer};
-use super::walkthrough::Walkthrough;
+use super::module::component_view::LoadedComponent;
+use super::state::{
+    AppState, Document, Instance, LoadedModule, LogKind, Memories, SessionOffer, Wasm,
+};
 
 /// What the app should do after an event (the reducer itself sends nothing).
 #[derive(Clone, Debug, PartialEq)]
@@ -28,20 +29,23 @@ impl AppState {
                 bytes,
                 described,
             } if generation == self.generation => {
-                self.pending = Some(match described {
-                    Described::Module { info, allocators } => Pending::Module(LoadedModule {
+                let wasm = match described {
+                    Described::Module { info, allocators } => Wasm::Module(LoadedModule {
                         name,
                         info,
                         bytes,
                         allocators: allocators.into_iter().map(|a| a.export).collect(),
                     }),
-                    Described::Component { info, exports } => Pending::Component(LoadedComponent {
+                    Described::Component { info, exports } => Wasm::Component(LoadedComponent {
                         name,
                         info,
                         exports,
                         bytes,
                     }),
-                });
+                };
+                if let Some(loading) = &mut self.loading {
+                    loading.wasm = Some(wasm);
+                }
             }
             Event::Loaded {
                 generation,
@@ -54,37 +58,14 @@ impl AppState {
                 compiled,
             } if generation == self.generation => {
                 let shown = memories.first().cloned().unwrap_or_default();
-                self.memories = Memories {
+                let memories = Memories {
                     names: memories,
                     shown,
                 };
-                let fresh_module = self.pending.is_some();
-                match self.pending.take() {
-                    Some(Pending::Module(module)) => {
-                        self.walk = Walkthrough::for_module(&module, session.input.as_ref());
-                        self.stage_steps.clear();
-                        self.module = Some(module);
-                        self.component = None;
-                        self.module_path = self.loading_path.take();
-                    }
-                    Some(Pending::Component(component)) => {
-                        self.walk = Walkthrough::default();
-                        self.stage_steps.clear();
-                        self.module = None;
-                        self.component = Some(component);
-                        self.module_path = self.loading_path.take();
-                    }
-                    None => self.walk.reset_progress(),
-                }
-                self.session = *session;
-                self.forget_instance();
-                self.stages.clear();
-                self.loading = None;
-                self.ready = true;
-                self.take_snapshot(snapshot, None);
-                self.globals = globals;
+                let instance = Instance::new(*session, snapshot, globals, memories);
+                let fresh_module = self.loaded(instance);
                 self.refresh_map();
-                if let (true, Some(component)) = (fresh_module, &self.component) {
+                if let (true, Some(component)) = (fresh_module, self.doc.component()) {
                     self.push_log(
                         LogKind::Info,
                         format!(
@@ -105,12 +86,12 @@ impl AppState {
                     }
                     let took = self.took(compiled.took.as_millis() as u64);
                     self.push_log(LogKind::Info, format!("{}{took}", compiled.what()));
-                    self.compiled = Some(compiled);
+                    self.doc.compiled = Some(compiled);
                 }
-                if fresh_module && self.module.is_some() {
+                if fresh_module && self.doc.module().is_some() {
                     self.push_log(
                         LogKind::Info,
-                        match self.lesson {
+                        match self.doc.lesson {
                             Some(_) => "Lesson: press Next (or Ctrl+Enter) for each step.",
                             None => {
                                 "Next: press 2 Alloc (or Ctrl+Enter) for each step, or Run all."
@@ -126,8 +107,7 @@ impl AppState {
             } => {
                 if generation == self.generation {
                     self.loading = None;
-                    self.pending = None;
-                    self.running = None;
+                    self.doc.running = None;
                 }
                 self.push_log(LogKind::Error, format!("Cannot load {name}: {error}"));
             }
@@ -136,13 +116,13 @@ impl AppState {
                 index,
                 label,
             } if generation == self.generation => {
-                if let Some(running) = &mut self.running {
+                if let Some(running) = self.running_mut() {
                     running.label = label;
                     running.step = Some(index);
                 }
             }
             Event::StepDone { generation, report } if generation == self.generation => {
-                self.paused = None;
+                self.doc.paused = None;
                 self.step_done(*report);
             }
             Event::Paused { generation, pause } if generation == self.generation => {
@@ -155,7 +135,7 @@ impl AppState {
                 took_ms,
                 compiled,
             } if generation == self.generation => {
-                self.compiled = Some(compiled);
+                self.doc.compiled = Some(compiled);
                 let took = self.took(took_ms);
                 let failed = match failed {
                     0 => String::new(),
@@ -179,14 +159,14 @@ impl AppState {
                 name,
                 snapshot,
             } if generation == self.generation => {
-                self.regions.clear();
-                self.marks = MemoryMarks::default();
-                self.walk.reset_progress();
+                self.doc.instance.regions.clear();
+                self.doc.instance.marks = MemoryMarks::default();
+                self.doc.walk.reset_progress();
                 self.take_snapshot(snapshot, None);
                 self.push_log(LogKind::Info, format!("Showing memory `{name}`"));
-                self.memories.shown = name;
+                self.doc.instance.memories.shown = name;
                 self.refresh_map();
-                self.scroll_to = Some(0);
+                self.reveal = Some(0);
             }
             Event::LoadCancelled { name } => {
                 self.push_log(
@@ -216,11 +196,24 @@ impl AppState {
                     LogKind::Info,
                     format!(
                         "Saved the session ({}) to {}{module}",
-                        count(self.session.steps.len() as u64, "step"),
+                        count(self.doc.instance.session.steps.len() as u64, "step"),
                         path.display()
                     ),
                 );
             }
+            Event::FileWritten {
+                path,
+                what,
+                error: None,
+            } => self.push_log(
+                LogKind::Info,
+                format!("Saved {what} to {}.", path.display()),
+            ),
+            Event::FileWritten {
+                what,
+                error: Some(error),
+                ..
+            } => self.push_log(LogKind::Error, format!("cannot save {what}: {error}")),
             Event::CommandFailed { error } => self.push_log(LogKind::Error, error),
             // Stale: a newer load, replay or rewind replaced what these were about.
             Event::Inspected { .. }
@@ -235,6 +228,29 @@ impl AppState {
         None
     }
 
+    /// Takes `instance` as the one shown: a load's first (its document replaces the
+    /// one before, whole) or, after a rewind, the document's next. Whether it is a
+    /// new document.
+    fn loaded(&mut self, instance: Instance) -> bool {
+        let mut loading = self.loading.take().unwrap_or_default();
+        match loading.wasm.take() {
+            Some(wasm) => {
+                self.doc = Document::new(wasm, loading, instance);
+                true
+            }
+            None => {
+                // The same module or component, instantiated again.
+                self.doc.instance = instance;
+                self.doc.walk.reset_progress();
+                self.doc.stages.clear();
+                if loading.running.is_some() {
+                    self.doc.running = loading.running;
+                }
+                false
+            }
+        }
+    }
+
     /// ` in 28 ms`, or nothing when screenshots hide wall times.
     fn took(&self, ms: u64) -> String {
         if self.presentation.hide_durations {
@@ -247,9 +263,9 @@ impl AppState {
     }
 
     fn run_ended(&mut self, end: RunEnd, replay: Option<ReplayInfo>) {
-        self.running = None;
-        self.paused = None;
-        self.stages.clear();
+        self.doc.running = None;
+        self.doc.paused = None;
+        self.doc.stages.clear();
         if end.stopped {
             self.push_log(
                 LogKind::Error,
@@ -267,7 +283,7 @@ impl AppState {
                 0 => String::new(),
                 n => format!(", {n} failed"),
             };
-            let memory = human_bytes(self.snapshot.len_bytes());
+            let memory = human_bytes(self.doc.instance.snapshot.len_bytes());
             let took = self.took(replay.took_ms);
             self.push_log(
                 LogKind::Info,
@@ -286,13 +302,25 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
     use crate::engine::worker::Event;
+    use crate::inspect::ModuleInfo;
+    use crate::memory::{Region, RegionKind, Snapshot, Writer};
+    use crate::recipe::Lesson;
+    use crate::ui::lessons::LessonState;
+    use crate::ui::state::Loading;
+    use crate::ui::timeline::StepMark;
+    use crate::ui::walkthrough::Stage;
 
     #[test]
     fn events_of_an_older_load_change_nothing_but_the_log() {
         let mut state = AppState {
             generation: 2,
-            loading: Some("new.wasm".into()),
+            loading: Some(Loading {
+                name: "new.wasm".into(),
+                ..Loading::default()
+            }),
             ..AppState::default()
         };
         state.apply(Event::LoadFailed {
@@ -300,7 +328,8 @@ mod tests {
             name: "old.wasm".into(),
             error: "bad".into(),
         });
-        assert_eq!(state.loading.as_deref(), Some("new.wasm"));
+        let loading = state.loading.as_ref().map(|l| l.name.as_str());
+        assert_eq!(loading, Some("new.wasm"));
         assert_eq!(state.log.len(), 1);
         state.apply(Event::RunEnded {
             generation: 1,
@@ -313,6 +342,104 @@ mod tests {
             name: "new.wasm".into(),
             error: "bad too".into(),
         });
-        assert_eq!(state.loading, None);
+        assert!(state.loading.is_none());
+    }
+
+    /// The worker's answer to a load of `name`: inspected, then instantiated.
+    fn load(state: &mut AppState, name: &str, lesson: Option<LessonState>) {
+        let generation = state.begin_load(name.into(), None, lesson);
+        state.apply(Event::Inspected {
+            generation,
+            name: name.into(),
+            bytes: Arc::from(&b"\0asm"[..]),
+            described: Described::Module {
+                info: Arc::new(ModuleInfo::default()),
+                allocators: Vec::new(),
+            },
+        });
+        instantiated(state, generation, name);
+    }
+
+    fn instantiated(state: &mut AppState, generation: u64, name: &str) {
+        state.apply(Event::Loaded {
+            generation,
+            name: name.into(),
+            session: Box::default(),
+            snapshot: Arc::new(Snapshot::capture(None, &[0; 64], 0)),
+            memories: vec!["memory".into()],
+            globals: Vec::new(),
+            notes: Vec::new(),
+            compiled: None,
+        });
+    }
+
+    /// Leaves something in every part of the document.
+    fn use_it(state: &mut AppState) {
+        let doc = &mut state.doc;
+        doc.breakpoints.push(0x40);
+        doc.stage_steps.insert(0, Stage::Alloc);
+        doc.instance.marks.overruns.push(8..9);
+        doc.instance.regions.push(Region {
+            range: 0..4,
+            kind: RegionKind::Allocation,
+            label: "alloc".into(),
+        });
+        doc.instance.shown = Some(0..1);
+        doc.instance.writers.record(
+            0..4,
+            Writer {
+                what: "the host".into(),
+                step: 1,
+            },
+        );
+        let snapshot = doc.instance.snapshot.clone();
+        let mark = StepMark {
+            pause: false,
+            changed_bytes: 0,
+            failed: false,
+            overrun: true,
+            log_line: None,
+            region: None,
+        };
+        doc.instance.timeline.push("alloc".into(), snapshot, mark);
+    }
+
+    #[test]
+    fn a_load_replaces_the_document_whole_and_a_rewind_its_instance() {
+        let mut state = AppState::default();
+        let lesson = LessonState {
+            lesson: Lesson::default(),
+            steps: Vec::new(),
+        };
+        load(&mut state, "first.wasm", Some(lesson));
+        assert!(state.ready() && state.loading.is_none());
+        assert!(state.doc.lesson.is_some());
+        use_it(&mut state);
+
+        // A rewind: the same document, a fresh instance.
+        state.generation += 1;
+        let generation = state.generation;
+        instantiated(&mut state, generation, "first.wasm");
+        let doc = &state.doc;
+        assert_eq!(doc.module().map(|m| m.name.as_str()), Some("first.wasm"));
+        assert_eq!((doc.breakpoints.len(), doc.stage_steps.len()), (1, 1));
+        assert!(doc.lesson.is_some());
+        assert!(doc.instance.timeline.is_empty() && doc.instance.regions.is_empty());
+        assert_eq!(doc.instance.marks, MemoryMarks::default());
+        assert!(doc.instance.shown.is_none());
+        assert!(doc.instance.writers.summary().is_empty());
+
+        // A load: nothing of the document before it.
+        use_it(&mut state);
+        load(&mut state, "second.wasm", None);
+        let doc = &state.doc;
+        assert_eq!(doc.module().map(|m| m.name.as_str()), Some("second.wasm"));
+        assert!(doc.breakpoints.is_empty() && doc.stage_steps.is_empty());
+        assert!(doc.lesson.is_none() && doc.running.is_none() && doc.paused.is_none());
+        assert!(doc.instance.timeline.is_empty() && doc.instance.regions.is_empty());
+        assert_eq!(doc.instance.marks, MemoryMarks::default());
+        assert!(doc.instance.shown.is_none());
+        assert!(doc.instance.writers.summary().is_empty());
+        assert_eq!(doc.instance.memories.shown, "memory");
     }
 }

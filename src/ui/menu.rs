@@ -159,7 +159,7 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<UiCommand
             cmds.push(UiCommand::OpenDialog);
         }
         // In a lesson, Ctrl+Enter is its Next (the walkthrough is hidden).
-        if state.lesson.is_some() {
+        if state.doc.lesson.is_some() {
             if input.consume_shortcut(&NEXT_STEP) {
                 cmds.push(UiCommand::LessonNext);
             }
@@ -168,12 +168,12 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<UiCommand
                 cmds.push(UiCommand::RunAll);
             }
             if input.consume_shortcut(&NEXT_STEP)
-                && let Some(stage) = state.walk.next_stage()
+                && let Some(stage) = state.doc.walk.next_stage()
             {
                 cmds.push(UiCommand::Stage(stage));
             }
         }
-        if state.running.is_some() && input.consume_shortcut(&STOP) {
+        if state.running().is_some() && input.consume_shortcut(&STOP) {
             cmds.push(UiCommand::Stop);
         }
     });

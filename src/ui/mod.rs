@@ -1,36 +1,27 @@
 //! The window: one `App` over the engine's worker. Panels draw from `AppState` and
 //! push `UiCommand`s; the app applies them after drawing (see ARCHITECTURE.md).
 
-mod call_panel;
 mod commands;
-mod component_panel;
-mod component_view;
-mod debugger_panel;
-mod decode_panel;
+mod context;
+mod debugger;
+mod document;
 mod engine_panel;
 mod events;
 mod file_chooser;
 mod hex_view;
-mod inspector_panel;
-mod lesson_panel;
+mod inspector;
 mod lessons;
 mod log_panel;
 mod marks;
-mod memory_map_panel;
 mod menu;
-mod module_panel;
-mod raster;
+mod module;
 mod settings;
 mod state;
 mod status_bar;
 mod step_results;
-mod stepping;
 mod take_away;
 mod timeline;
-mod timeline_panel;
-mod viewing;
 mod walkthrough;
-mod walkthrough_panel;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -43,24 +34,25 @@ pub use file_chooser::{ChooserChoice, NO_PORTAL, SystemDialog};
 pub use hex_view::{
     CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
 };
-pub use inspector_panel::EditForm;
+pub use inspector::panel::{EditForm, InspectorPanel};
 pub use lessons::bundled_titles as bundled_lesson_titles;
 pub use marks::MemoryMarks;
-pub use raster::{decode_png, encode_png};
 pub use settings::Settings;
 pub use state::{
-    AppState, Changed, LiveView, LogEntry, LogKind, Memories, Paused, Pending, Presentation,
-    SEED_INPUT, SessionOffer,
+    AppState, Changed, Document, Instance, LoadedModule, Loading, LogEntry, LogKind, Memories,
+    Paused, Presentation, Running, SEED_INPUT, SessionOffer, Wasm,
 };
+pub use take_away::raster::{decode_png, encode_png};
 pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_callables};
 
 use crate::engine::worker::{Command, Event, Received, Worker};
 use crate::engine::{CompileCache, CompilerChoice, DebugCommand};
 use crate::memory::MapKind;
-use call_panel::CallForm;
+use context::PanelContext;
 use events::Followup;
 use file_chooser::Choosers;
+use module::call_panel::CallForm;
 
 /// The tabs of the left panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +98,7 @@ pub struct App {
     settings: Settings,
     hex: HexView,
     call_form: CallForm,
-    edit: EditForm,
+    inspector: InspectorPanel,
     tab: SideTab,
     hidden_layers: BTreeSet<MapKind>,
     commands: Vec<UiCommand>,
@@ -181,7 +173,7 @@ impl App {
             settings,
             hex: HexView::default(),
             call_form: CallForm::default(),
-            edit: EditForm::default(),
+            inspector: InspectorPanel::default(),
             tab: SideTab::Module,
             hidden_layers: BTreeSet::new(),
             commands: Vec::new(),
@@ -272,7 +264,7 @@ impl App {
             Ok((worker, _)) => {
                 self.worker = worker;
                 self.state.engine_stopped = None;
-                self.state.running = None;
+                self.state.doc.running = None;
                 self.state.push_log(LogKind::Info, "Started a new engine.");
                 self.reload_session(None);
             }
@@ -285,20 +277,22 @@ impl App {
     /// Loads the module shown again (compiled by `compiler`, else as Settings say)
     /// and replays the session on it: memory ends as it was.
     pub(super) fn reload_session(&mut self, compiler: Option<CompilerChoice>) {
-        let (name, bytes) = match (&self.state.module, &self.state.component) {
-            (Some(module), _) => (module.name.clone(), module.bytes.clone()),
-            (None, Some(component)) => (component.name.clone(), component.bytes.clone()),
-            (None, None) => return,
+        let doc = &self.state.doc;
+        let Some(wasm) = &doc.wasm else {
+            return;
         };
-        let path = self.state.module_path.clone();
-        let generation = self.state.begin_load(name.clone(), path.clone());
-        self.state.replaying(self.state.session.steps.len());
+        let (name, bytes) = (wasm.name().to_owned(), wasm.bytes().clone());
+        let (path, lesson) = (doc.path.clone(), doc.lesson.clone());
+        // The same module again: the lesson followed on it goes on.
+        let generation = self.state.begin_load(name.clone(), path.clone(), lesson);
+        self.state
+            .replaying(self.state.doc.instance.session.steps.len());
         self.worker.send(Command::Load {
             generation,
             name,
             bytes,
             path,
-            session: Some(Box::new(self.state.session.clone())),
+            session: Some(Box::new(self.state.doc.instance.session.clone())),
             compiler,
         });
     }
@@ -311,13 +305,16 @@ impl App {
         if loaded {
             self.hex.reset();
             self.call_form = CallForm::default();
-            if let Some(path) = &self.state.module_path {
+            if let Some(path) = &self.state.doc.path {
                 self.settings.remember(path);
             }
             self.send_breakpoints();
         }
-        if let Some(offset) = self.state.scroll_to.take() {
-            self.hex.reveal(offset);
+        if let Some(offset) = self.state.reveal.take() {
+            self.apply(UiCommand::Reveal {
+                offset,
+                cursor: false,
+            });
         }
     }
 }
@@ -332,11 +329,13 @@ impl App {
             // Wider would push the hex view's ASCII column off a 1280-pixel window.
             .max_size(420.0)
             .show(ui, |ui| {
-                if self.state.lesson.is_none() && self.tab == SideTab::Lesson {
+                // A lesson's load keeps its tab until the lesson arrives with it.
+                let lesson = self.state.doc.lesson.is_some() || self.state.loading.is_some();
+                if !lesson && self.tab == SideTab::Lesson {
                     self.tab = SideTab::Module;
                 }
                 ui.horizontal(|ui| {
-                    if self.state.lesson.is_some() {
+                    if self.state.doc.lesson.is_some() {
                         ui.selectable_value(&mut self.tab, SideTab::Lesson, "Lesson");
                     }
                     ui.selectable_value(&mut self.tab, SideTab::Module, "Module");
@@ -344,30 +343,18 @@ impl App {
                     ui.selectable_value(&mut self.tab, SideTab::MemoryMap, "Memory map");
                 });
                 ui.separator();
+                let mut ctx = PanelContext::new(&self.state, &self.hex, cmds);
                 match self.tab {
                     SideTab::Module => {
-                        module_panel::module_ui(
-                            ui,
-                            &self.state,
-                            &mut self.call_form,
-                            &self.settings,
-                            cmds,
-                        );
+                        module::panel::module_ui(ui, &mut self.call_form, &self.settings, &mut ctx)
                     }
-                    SideTab::Inspector => inspector_panel::inspector_ui(
+                    SideTab::Inspector => self.inspector.ui(ui, &mut ctx),
+                    SideTab::MemoryMap => inspector::memory_map_panel::memory_map_ui(
                         ui,
-                        &self.state,
-                        &mut self.hex,
-                        &mut self.edit,
-                        cmds,
-                    ),
-                    SideTab::MemoryMap => memory_map_panel::memory_map_ui(
-                        ui,
-                        &self.state,
+                        &mut ctx,
                         &mut self.hidden_layers,
-                        &mut self.hex,
                     ),
-                    SideTab::Lesson => lesson_panel::lesson_ui(ui, &self.state, cmds),
+                    SideTab::Lesson => lessons::panel::lesson_ui(ui, &mut ctx),
                 }
             });
     }
@@ -377,7 +364,7 @@ impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         menu::dropped_files(ctx, &mut self.commands);
-        if self.state.running.is_some() {
+        if self.state.running().is_some() {
             // Keep the elapsed time and spinner moving while a call runs.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -388,18 +375,18 @@ impl eframe::App for App {
         }
         menu::shortcuts(ctx, &self.state, &mut self.commands);
         ctx.input_mut(|input| {
-            if input.consume_shortcut(&timeline_panel::BACK) {
+            if input.consume_shortcut(&timeline::panel::BACK) {
                 self.commands.push(UiCommand::StepTimeline(-1));
             }
-            if input.consume_shortcut(&timeline_panel::FORWARD) {
+            if input.consume_shortcut(&timeline::panel::FORWARD) {
                 self.commands.push(UiCommand::StepTimeline(1));
             }
-            let paused = self.state.paused.is_some();
+            let paused = self.state.doc.paused.is_some();
             let debug_keys = [
-                (debugger_panel::STEP_OUT, DebugCommand::StepOut),
-                (debugger_panel::STEP, DebugCommand::Step),
-                (debugger_panel::STEP_OVER, DebugCommand::StepOver),
-                (debugger_panel::CONTINUE, DebugCommand::Continue),
+                (debugger::panel::STEP_OUT, DebugCommand::StepOut),
+                (debugger::panel::STEP, DebugCommand::Step),
+                (debugger::panel::STEP_OVER, DebugCommand::StepOver),
+                (debugger::panel::CONTINUE, DebugCommand::Continue),
             ];
             for (shortcut, command) in debug_keys {
                 if paused && input.consume_shortcut(&shortcut) {
@@ -408,8 +395,8 @@ impl eframe::App for App {
             }
             // Nothing paused: F11 steps into the walkthrough's call when it is next.
             if !paused
-                && self.state.walk.next_stage() == Some(Stage::Call)
-                && input.consume_shortcut(&debugger_panel::STEP)
+                && self.state.doc.walk.next_stage() == Some(Stage::Call)
+                && input.consume_shortcut(&debugger::panel::STEP)
             {
                 self.commands.push(UiCommand::StepIntoCall);
             }
@@ -433,7 +420,7 @@ impl eframe::App for App {
                 .resizable(true)
                 .default_size(170.0)
                 .show(ui, |ui| {
-                    log_panel::log_ui(ui, &self.state.log, self.state.log_focus);
+                    log_panel::log_ui(ui, &self.state.log, self.state.log_focus());
                 });
         }
         if self.settings.show_side {
@@ -445,17 +432,18 @@ impl eframe::App for App {
             // A lesson drives the steps itself; a component is called from its panel;
             // a paused call needs the room for its code and memory (and no step can
             // run until it ends).
-            let walkthrough = self.state.lesson.is_none()
-                && self.state.component.is_none()
-                && self.state.paused.is_none();
+            let walkthrough = self.state.doc.lesson.is_none()
+                && self.state.doc.component().is_none()
+                && self.state.doc.paused.is_none();
+            let mut ctx = PanelContext::new(&self.state, &self.hex, cmds);
             if walkthrough {
-                walkthrough_panel::walkthrough_ui(ui, &mut self.state, cmds);
+                walkthrough::panel::walkthrough_ui(ui, &mut ctx);
                 ui.separator();
             }
-            timeline_panel::timeline_ui(ui, &self.state, cmds);
-            if self.state.paused.is_some() {
+            timeline::panel::timeline_ui(ui, &mut ctx);
+            if self.state.doc.paused.is_some() {
                 ui.separator();
-                debugger_panel::debugger_ui(ui, &self.state, cmds);
+                debugger::panel::debugger_ui(ui, &mut ctx);
             }
             ui.separator();
             hex_view::hex_view_ui(ui, &mut self.hex, &self.state, &self.hidden_layers, cmds);

@@ -9,13 +9,13 @@ use super::state::AppState;
 /// Draws the status bar.
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
     ui.horizontal(|ui| {
-        if let Some(paused) = &state.paused {
+        if let Some(paused) = &state.doc.paused {
             ui.label(format!("Paused at {}", paused.pause.top.place));
             let stop = egui::Button::new("Stop").shortcut_text("Esc");
             if ui.add(stop).clicked() {
                 cmds.push(UiCommand::Stop);
             }
-        } else if let Some(running) = &state.running {
+        } else if let Some(running) = state.running() {
             ui.add(egui::Spinner::new());
             let elapsed = running.started.elapsed().as_secs_f64();
             ui.label(format!("Running {} … {elapsed:.1} s", running.label));
@@ -23,16 +23,16 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiComma
             if ui.add(stop).clicked() {
                 cmds.push(UiCommand::Stop);
             }
-        } else if let Some(name) = &state.loading {
+        } else if let Some(loading) = &state.loading {
             ui.add(egui::Spinner::new());
-            ui.label(format!("Loading {name} …"));
-        } else if state.ready {
+            ui.label(format!("Loading {} …", loading.name));
+        } else if state.ready() {
             ui.label("Ready");
         } else {
             ui.label("No module");
         }
         ui.separator();
-        let memory = state.snapshot.len_bytes();
+        let memory = state.snapshot().len_bytes();
         let pages = memory / 65536;
         let plural = if pages == 1 { "" } else { "s" };
         ui.label(format!(

@@ -12,7 +12,7 @@ use super::timeline::StepMark;
 impl AppState {
     /// Applies a step's report.
     pub(super) fn step_done(&mut self, report: StepReport) {
-        if self.timeline.viewing.is_some() {
+        if self.doc.instance.timeline.viewing.is_some() {
             self.view_step(None);
         }
         let log_line = self.log.len();
@@ -22,7 +22,7 @@ impl AppState {
         }
         self.take_snapshot(report.snapshot.clone(), Some(&report.label));
         let host_base = self.host_base();
-        self.globals = report.globals.clone();
+        self.doc.instance.globals = report.globals.clone();
         self.push_notes(report.notes.clone());
         match &report.outcome {
             Ok(_) => {
@@ -40,8 +40,12 @@ impl AppState {
         }
         if let Some((ranges, line)) = &report.overrun {
             self.push_log(LogKind::Error, line.clone());
-            self.marks.overruns.extend(ranges.iter().cloned());
-            self.marks.overruns.sort_by_key(|r| r.start);
+            self.doc
+                .instance
+                .marks
+                .overruns
+                .extend(ranges.iter().cloned());
+            self.doc.instance.marks.overruns.sort_by_key(|r| r.start);
         }
         let region = report
             .target
@@ -55,19 +59,21 @@ impl AppState {
         self.record_writers(&report);
         if let Some(region) = &region {
             if region.kind == RegionKind::Allocation {
-                self.marks
+                self.doc
+                    .instance
+                    .marks
                     .allocations
                     .push((region.range.clone(), report.label.clone()));
             }
-            self.scroll_to = Some(region.range.start);
-            set_region(&mut self.regions, region.clone());
+            self.reveal = Some(region.range.start);
+            set_region(&mut self.doc.instance.regions, region.clone());
         }
         self.refresh_map();
         if let Some(trace) = &report.abi {
             self.abi_entries(trace, report.index + 1);
         }
         let changed_bytes = ranges_len_bytes(report.snapshot.changed());
-        self.timeline.push(
+        self.doc.instance.timeline.push(
             report.label.clone(),
             report.snapshot.clone(),
             StepMark {
@@ -79,22 +85,22 @@ impl AppState {
                 region,
             },
         );
-        self.session.steps.push(report.step.clone());
-        self.bindings = report.bindings.clone();
-        self.shown = super::lessons::shown_range(&report);
-        if let Some(range) = &self.shown {
-            self.scroll_to = Some(range.start);
+        self.doc.instance.session.steps.push(report.step.clone());
+        self.doc.instance.bindings = report.bindings.clone();
+        self.doc.instance.shown = super::lessons::shown_range(&report);
+        if let Some(range) = &self.doc.instance.shown {
+            self.reveal = Some(range.start);
         }
         if report.failed() {
-            self.stages.clear();
-        } else if let Some(&(index, stage)) = self.stages.front()
+            self.doc.stages.clear();
+        } else if let Some(&(index, stage)) = self.doc.stages.front()
             && index == report.index
         {
-            self.stages.pop_front();
-            self.stage_steps.insert(index, stage);
+            self.doc.stages.pop_front();
+            self.doc.stage_steps.insert(index, stage);
         }
-        if let Some(&stage) = self.stage_steps.get(&report.index) {
-            self.walk.completed(stage, &report);
+        if let Some(&stage) = self.doc.stage_steps.get(&report.index) {
+            self.doc.walk.completed(stage, &report);
         }
     }
 }
@@ -107,7 +113,10 @@ impl AppState {
             (&report.step.op, &report.outcome, &report.target)
         {
             let what = format!("the host ({})", report.label);
-            self.writers.record(range.clone(), Writer { what, step });
+            self.doc
+                .instance
+                .writers
+                .record(range.clone(), Writer { what, step });
         }
         self.record_traced(&report.writes, step);
     }
@@ -117,9 +126,11 @@ impl AppState {
     pub(super) fn record_traced(&mut self, writes: &[TracedWrite], step: usize) {
         for write in writes.iter().filter(|w| !w.trapped) {
             let what = format!("{} ({})", write.place, write.op);
-            self.writers
+            self.doc
+                .instance
+                .writers
                 .record(write.range.clone(), Writer { what, step });
         }
-        self.writer_totals = self.writers.summary();
+        self.doc.instance.writer_totals = self.doc.instance.writers.summary();
     }
 }

@@ -43,7 +43,9 @@ pub fn harness_with(options: AppOptions, pixels_per_point: f32) -> Harness<'stat
         .with_render_cursor(false)
         .wgpu()
         .build_eframe(move |cc| App::new(cc, options).unwrap());
-    settle(&mut harness, "the module to load", |app| app.state().ready);
+    settle(&mut harness, "the module to load", |app| {
+        app.state().ready()
+    });
     harness
 }
 
@@ -73,7 +75,7 @@ pub fn settle(harness: &mut Harness<'static, App>, what: &str, done: impl Fn(&Ap
 pub fn click_and_settle(harness: &mut Harness<'static, App>, label: &str) {
     harness.get_by_label(label).click();
     harness.step();
-    settle(harness, label, |app| app.state().running.is_none());
+    settle(harness, label, |app| app.state().running().is_none());
 }
 
 pub fn log_text(app: &App) -> String {

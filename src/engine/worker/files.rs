@@ -1,9 +1,11 @@
-//! Session files written on the worker thread (no I/O on the UI thread).
+//! Files written on the worker thread (no I/O on the UI thread): sessions, and the
+//! bytes the window saves.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::protocol::Event;
 use crate::recipe::{self, Recipe};
 
 /// Saves `session` to `path`; a module without a file of its own (`module`) is saved
@@ -46,4 +48,13 @@ pub fn save_session(
     }
     recipe::save(path, &session)?;
     Ok(written)
+}
+
+/// Writes `bytes` to `path` atomically; the event says it was written or why not.
+pub fn write_file(path: PathBuf, bytes: &[u8], what: String) -> Event {
+    let error = recipe::write_atomically(&path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+        .err()
+        .map(|err| format!("{err:#}"));
+    Event::FileWritten { path, what, error }
 }

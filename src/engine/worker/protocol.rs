@@ -81,6 +81,16 @@ pub enum Command {
         /// The module's binary, when it has no file of its own.
         module: Option<Arc<[u8]>>,
     },
+    /// Write `bytes` to `path` atomically (answered by `FileWritten`): what the
+    /// window saves besides sessions (a host program, a picture).
+    WriteFile {
+        /// Where.
+        path: PathBuf,
+        /// The whole file.
+        bytes: Vec<u8>,
+        /// What it is, for the log (`a picture of the hex view`).
+        what: String,
+    },
     /// Use these limits from the next call on.
     SetLimits(Limits),
     /// Provide imports this way from the next Load on.
@@ -232,6 +242,15 @@ pub enum Event {
         path: PathBuf,
         /// Where the module was written too, when it had no file.
         module_written: Option<PathBuf>,
+    },
+    /// A `WriteFile` ended: the file was written, or why not.
+    FileWritten {
+        /// Where.
+        path: PathBuf,
+        /// What it is, as the command said.
+        what: String,
+        /// Why it was not written, as one sentence chain.
+        error: Option<String>,
     },
     /// A command other than a load or a step failed.
     CommandFailed {

@@ -12,7 +12,7 @@ use anyhow::{Result, anyhow};
 use wasmtime::Module;
 
 use super::Message;
-use super::files::save_session;
+use super::files::{save_session, write_file};
 use super::protocol::{Command, Described, Event};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::cache::CompileCache;
@@ -230,6 +230,7 @@ impl WorkerState {
                     error: format!("{err:#}"),
                 }),
             },
+            Command::WriteFile { path, bytes, what } => send(write_file(path, &bytes, what)),
             Command::SetLimits(limits) => {
                 self.limits = limits;
                 if let Some(live) = &mut self.live {

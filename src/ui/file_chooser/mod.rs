@@ -252,7 +252,8 @@ impl App {
     fn start_folder(&self) -> PathBuf {
         let module_folder = self
             .state
-            .module_path
+            .doc
+            .path
             .iter()
             .chain(self.settings.recent.first())
             .find_map(|path| path.parent().filter(|p| !p.as_os_str().is_empty()))

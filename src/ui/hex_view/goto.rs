@@ -12,7 +12,7 @@ use crate::ui::state::AppState;
 /// host base are host addresses.
 pub fn resolve(text: &str, state: &AppState) -> Result<u64> {
     let value = parse_address(text, &names(state))?;
-    let len = state.snapshot.len_bytes();
+    let len = state.snapshot().len_bytes();
     let base = state.host_base();
     let offset = if base != 0 && value >= base && value - base < len {
         value - base
@@ -29,7 +29,7 @@ pub fn resolve(text: &str, state: &AppState) -> Result<u64> {
 /// current value, and the initial value of the module's other named globals.
 fn names(state: &AppState) -> BTreeMap<String, u64> {
     let mut names = BTreeMap::new();
-    if let Some(module) = &state.module {
+    if let Some(module) = state.doc.module() {
         for global in &module.info.globals {
             let init = global.init.as_ref().and_then(|v| v.as_u64());
             if let (Some(name), Some(init)) = (&global.name, init) {
@@ -37,12 +37,12 @@ fn names(state: &AppState) -> BTreeMap<String, u64> {
             }
         }
     }
-    for global in &state.globals {
+    for global in &state.doc.instance.globals {
         if let Some(value) = global.value.and_then(|v| v.as_u64()) {
             names.insert(global.name.clone(), value);
         }
     }
-    if let Some(ptr) = state.walk.ptr {
+    if let Some(ptr) = state.doc.walk.ptr {
         names.insert("ptr".to_owned(), ptr);
     }
     names

@@ -20,7 +20,7 @@ use std::ops::Range;
 use egui::{FontId, Sense};
 
 use super::UiCommand;
-use super::memory_map_panel::layer_color;
+use super::inspector::memory_map_panel::layer_color;
 use super::state::AppState;
 use crate::memory::{CHUNK_BYTES, MapKind};
 pub use copy::CopyAs;
@@ -48,10 +48,10 @@ pub fn hex_view_ui(
     toolbar::toolbar_ui(ui, view, state, &palette, cmds);
     ui.horizontal(|ui| {
         let mut search = std::mem::take(&mut view.search);
-        search::search_ui(ui, &mut search, view, &state.snapshot);
+        search::search_ui(ui, &mut search, view, state.snapshot());
         view.search = search;
     });
-    let snapshot = &state.snapshot;
+    let snapshot = state.snapshot();
     let len_bytes = snapshot.len_bytes();
     if len_bytes == 0 {
         ui.weak("This module has no linear memory to show.");
@@ -100,12 +100,12 @@ pub fn hex_view_ui(
     let marks = RowMarks {
         snapshot,
         host_base,
-        regions: &state.regions,
+        regions: state.regions(),
         changed: state.changed(),
-        overruns: &state.marks.overruns,
+        overruns: &state.doc.instance.marks.overruns,
         selection: view.selection(),
         matches: &matches,
-        outline: state.shown.clone(),
+        outline: state.doc.instance.shown.clone(),
     };
     let rows = view.first_row..(view.first_row + view.visible_rows).min(total_rows);
     map_gutter_ui(ui, rows.clone(), per_row, state, hidden, gutter, row_height);
@@ -153,12 +153,12 @@ fn selection_menu_ui(
     ui.weak(format!("{len} bytes at {:#x}", selection.start));
     for format in CopyAs::ALL {
         if ui.button(format.label()).clicked() {
-            let bytes = state.snapshot.read(selection.start, len);
+            let bytes = state.snapshot().read(selection.start, len);
             ui.ctx().copy_text(format.format(&bytes));
             ui.close();
         }
     }
-    if state.paused.is_some() && ui.button("Run until these bytes are written").clicked() {
+    if state.doc.paused.is_some() && ui.button("Run until these bytes are written").clicked() {
         cmds.push(UiCommand::Debug(crate::engine::DebugCommand::Watch {
             start: selection.start,
             end: selection.end,
@@ -269,6 +269,8 @@ fn map_gutter_ui(
     let visible = rows.start * per_row..rows.end * per_row;
     // One pass over the map per frame; then the few entries on screen per row.
     let on_screen: Vec<_> = state
+        .doc
+        .instance
         .marks
         .map
         .iter()

@@ -51,7 +51,7 @@ fn font(ui: &egui::Ui) -> FontId {
 pub fn picture_size(ui: &egui::Ui, rows: &PictureRows, state: &AppState) -> Vec2 {
     let font = font(ui);
     let char_width = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
-    let columns = Columns::new(&state.snapshot, state.host_base(), rows.bytes_per_row);
+    let columns = Columns::new(state.snapshot(), state.host_base(), rows.bytes_per_row);
     let text_rows = 3.0 + rows.count as f32;
     let interact = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
     egui::vec2(
@@ -73,7 +73,7 @@ pub fn picture_ui(
     let font = font(ui);
     let char_width = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
     let row_height = row_height(ui, &font);
-    let columns = Columns::new(&state.snapshot, state.host_base(), rows.bytes_per_row);
+    let columns = Columns::new(state.snapshot(), state.host_base(), rows.bytes_per_row);
     let frame = egui::Frame::new().inner_margin(MARGIN).show(ui, |ui| {
         ui.strong(title);
         ui.horizontal(|ui| legend_ui(ui, &palette));
@@ -97,14 +97,14 @@ pub fn picture_ui(
             row_height,
         );
         let marks = RowMarks {
-            snapshot: &state.snapshot,
+            snapshot: state.snapshot(),
             host_base: state.host_base(),
-            regions: &state.regions,
+            regions: state.regions(),
             changed: state.changed(),
-            overruns: &state.marks.overruns,
+            overruns: &state.doc.instance.marks.overruns,
             selection: None,
             matches: &[],
-            outline: state.shown.clone(),
+            outline: state.doc.instance.shown.clone(),
         };
         paint_rows(
             ui,

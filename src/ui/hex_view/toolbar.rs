@@ -20,7 +20,7 @@ pub fn toolbar_ui(
     cmds: &mut Vec<UiCommand>,
 ) {
     ui.horizontal(|ui| {
-        let Memories { names, shown } = &state.memories;
+        let Memories { names, shown } = &state.doc.instance.memories;
         if names.len() > 1 {
             let mut picked = shown.clone();
             egui::ComboBox::from_label("shown memory")
@@ -38,7 +38,7 @@ pub fn toolbar_ui(
         }
         legend_ui(ui, palette);
         ui.separator();
-        changed_menu_ui(ui, view, &state.changed);
+        changed_menu_ui(ui, view, state.shown_changes());
     });
     ui.horizontal(|ui| {
         goto_ui(ui, view, state);

@@ -8,7 +8,7 @@ use super::rows::in_sorted;
 
 /// The hover text of the byte at `offset`.
 pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
-    let snapshot = &state.snapshot;
+    let snapshot = state.snapshot();
     let byte = snapshot.byte(offset).unwrap_or(0);
     ui.monospace(format!("guest offset {offset:#x} ({offset})"));
     ui.monospace(format!(
@@ -24,13 +24,13 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
         .next()
         .map_or(String::new(), |c| format!("{c:?}"));
     ui.monospace(format!("UTF-8 {utf8}"));
-    if let Some(region) = region_at(&state.regions, offset) {
+    if let Some(region) = region_at(state.regions(), offset) {
         ui.label(format!("{}: {}", region.kind.name(), region.label));
     }
     if in_sorted(state.changed(), offset) {
-        ui.label(format!("changed by {}", state.changed.step));
+        ui.label(format!("changed by {}", state.shown_changes().step));
     }
-    if let Some(writer) = state.writers.writer_at(offset) {
+    if let Some(writer) = state.doc.instance.writers.writer_at(offset) {
         ui.label(format!(
             "written by {} in step {}",
             writer.what, writer.step

@@ -7,7 +7,6 @@ use egui::{Key, Modifiers};
 
 use super::layout::Columns;
 use super::search::SearchBar;
-use crate::memory::Endian;
 
 /// Rows kept above a revealed offset.
 const REVEAL_MARGIN_ROWS: u64 = 2;
@@ -29,8 +28,6 @@ pub struct HexView {
     pub goto: String,
     /// Why the last Go to failed.
     pub goto_error: Option<String>,
-    /// Byte order of the data inspector.
-    pub endian: Endian,
     /// The search bar.
     pub search: SearchBar,
     /// Positions to go back to.
@@ -56,7 +53,6 @@ impl Default for HexView {
             anchor: None,
             goto: String::new(),
             goto_error: None,
-            endian: Endian::Little,
             search: SearchBar::default(),
             back: Vec::new(),
             forward: Vec::new(),
@@ -82,7 +78,6 @@ impl HexView {
     pub fn reset(&mut self) {
         *self = Self {
             bytes_per_row: self.bytes_per_row,
-            endian: self.endian,
             goto: std::mem::take(&mut self.goto),
             ..Self::default()
         };

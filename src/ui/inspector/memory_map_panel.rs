@@ -8,8 +8,8 @@ use egui::Color32;
 use crate::engine::human_bytes;
 use crate::memory::{CHUNK_BYTES, MapKind};
 
-use super::hex_view::HexView;
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
 
 /// Every layer, in legend order.
 pub const LAYERS: [MapKind; 8] = [
@@ -46,12 +46,11 @@ pub fn layer_color(kind: MapKind, dark: bool) -> Color32 {
 /// Draws the map: layer toggles, growths, then the entries (click one to go there).
 pub fn memory_map_ui(
     ui: &mut egui::Ui,
-    state: &AppState,
+    ctx: &mut PanelContext<'_>,
     hidden: &mut BTreeSet<MapKind>,
-    view: &mut HexView,
 ) {
     ui.heading("Memory map");
-    let len = state.snapshot.len_bytes();
+    let len = ctx.memory().len_bytes();
     let pages = len / CHUNK_BYTES as u64;
     let plural = if pages == 1 { "" } else { "s" };
     ui.label(format!(
@@ -72,16 +71,17 @@ pub fn memory_map_ui(
             }
         }
     });
-    for (before, after, during) in &state.marks.grows {
+    let instance = &ctx.doc.instance;
+    for (before, after, during) in &instance.marks.grows {
         ui.label(format!(
             "grew {} -> {} pages during {during}",
             before / CHUNK_BYTES as u64,
             after / CHUNK_BYTES as u64
         ));
     }
-    writers_ui(ui, state, view);
+    writers_ui(ui, ctx);
     ui.separator();
-    let entries: Vec<_> = state
+    let entries: Vec<_> = instance
         .marks
         .map
         .iter()
@@ -103,7 +103,10 @@ pub fn memory_map_ui(
                         let color = layer_color(entry.kind, dark);
                         let link = ui.link(egui::RichText::new(range).monospace().color(color));
                         if link.on_hover_text("Go there").clicked() {
-                            view.go_to(entry.range.start);
+                            ctx.push(UiCommand::Reveal {
+                                offset: entry.range.start,
+                                cursor: true,
+                            });
                         }
                         ui.add(egui::Label::new(&entry.label).truncate());
                         ui.end_row();
@@ -116,8 +119,8 @@ pub fn memory_map_ui(
 }
 
 /// Who wrote what: each writer's share of memory (click one to go to its first bytes).
-fn writers_ui(ui: &mut egui::Ui, state: &AppState, view: &mut HexView) {
-    let totals = &state.writer_totals;
+fn writers_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let totals = &ctx.doc.instance.writer_totals;
     if totals.is_empty() {
         return;
     }
@@ -127,7 +130,7 @@ fn writers_ui(ui: &mut egui::Ui, state: &AppState, view: &mut HexView) {
             egui::ScrollArea::vertical()
                 .id_salt("writers")
                 .max_height(160.0)
-                .show(ui, |ui| writer_rows_ui(ui, totals, view));
+                .show(ui, |ui| writer_rows_ui(ui, totals, ctx));
         });
     ui.label(
         egui::RichText::new(
@@ -139,13 +142,20 @@ fn writers_ui(ui: &mut egui::Ui, state: &AppState, view: &mut HexView) {
 }
 
 /// One row per writer.
-fn writer_rows_ui(ui: &mut egui::Ui, totals: &[crate::memory::WriterTotal], view: &mut HexView) {
+fn writer_rows_ui(
+    ui: &mut egui::Ui,
+    totals: &[crate::memory::WriterTotal],
+    ctx: &mut PanelContext<'_>,
+) {
     for total in totals.iter().take(LISTED_MAX) {
         ui.horizontal(|ui| {
             let bytes = crate::memory::plural_bytes(total.bytes);
             let link = ui.link(egui::RichText::new(format!("{:#x}", total.first)).monospace());
             if link.on_hover_text("Go to its first bytes").clicked() {
-                view.go_to(total.first);
+                ctx.push(UiCommand::Reveal {
+                    offset: total.first,
+                    cursor: true,
+                });
             }
             ui.add(egui::Label::new(format!("{bytes} by {}", total.what)).truncate());
         });

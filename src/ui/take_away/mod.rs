@@ -1,28 +1,30 @@
 //! What leaves the window: the session as a host program (File ▸ Export as) and the
 //! hex view as a picture (File ▸ Save picture, `wasmscope shot`), saved or copied.
 
+pub(super) mod raster;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::file_chooser::FileRequest;
-use super::hex_view::{PictureRows, picture_size, picture_ui};
-use super::raster;
-use super::state::{AppState, LogKind};
-use super::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand};
+use crate::engine::worker::Command;
 use crate::hostgen::{Lang, component_program, host_program};
 use crate::memory::MapKind;
-use crate::recipe::{relative_path, write_atomically};
+use crate::recipe::relative_path;
+use crate::ui::file_chooser::FileRequest;
+use crate::ui::hex_view::{PictureRows, picture_size, picture_ui};
+use crate::ui::state::{AppState, LogKind};
+use crate::ui::{App, DEMO_FILE_NAME, DEMO_NAME, UiCommand, Wasm};
 
 impl App {
     /// The session shown as a `lang` host program for the module shown, to be saved
     /// in `folder` (it looks for the module from there; `None`: a copy, which names
     /// the module by its absolute path).
     fn host_program(&self, lang: Lang, folder: Option<&Path>) -> Result<String> {
-        let mut session = self.state.session.clone();
-        session.module.path = match &self.state.module_path {
+        let mut session = self.state.doc.instance.session.clone();
+        session.module.path = match &self.state.doc.path {
             Some(path) => match folder {
                 Some(folder) => relative_path(path, folder),
                 None => std::path::absolute(path).unwrap_or_else(|_| path.clone()),
@@ -31,16 +33,18 @@ impl App {
             None => PathBuf::from(self.module_file_name()),
         };
         let made = "made in the window";
-        match (&self.state.module, &self.state.component) {
-            (Some(module), _) => host_program(lang, &session, &module.info, &[], made),
-            (None, Some(component)) => component_program(lang, &session, &component.bytes, made),
-            (None, None) => anyhow::bail!("open a module and run some steps first"),
+        match &self.state.doc.wasm {
+            Some(Wasm::Module(module)) => host_program(lang, &session, &module.info, &[], made),
+            Some(Wasm::Component(component)) => {
+                component_program(lang, &session, &component.bytes, made)
+            }
+            None => anyhow::bail!("open a module and run some steps first"),
         }
     }
 
     /// The shown module's file name (the demo's is `append.wasm`).
     fn module_file_name(&self) -> String {
-        match (&self.state.module_path, &self.state.module) {
+        match (&self.state.doc.path, self.state.doc.module()) {
             (Some(path), _) => crate::recipe::file_name(path),
             (None, Some(module)) if module.name == DEMO_NAME => DEMO_FILE_NAME.to_owned(),
             (None, Some(module)) => module.name.clone(),
@@ -49,27 +53,22 @@ impl App {
     }
 
     /// Asks where to save the `lang` program, then saves it.
-    pub(super) fn export_dialog(&mut self, lang: Lang) {
+    pub(in crate::ui) fn export_dialog(&mut self, lang: Lang) {
         let title = format!("Export the session as {}", lang.label());
         let then = move |path| UiCommand::ExportTo(lang, path);
         self.choose_file(FileRequest::save(&title, lang.file_name(), then));
     }
 
-    /// Saves the `lang` program to `path` (atomically), and says so in the log.
-    pub(super) fn export_to(&mut self, lang: Lang, path: &Path) {
+    /// Has the worker save the `lang` program to `path` (atomically); the log says
+    /// when it is written (or why not).
+    pub(in crate::ui) fn export_to(&mut self, lang: Lang, path: PathBuf) {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-        let saved = self
-            .host_program(lang, Some(folder.unwrap_or(Path::new("."))))
-            .and_then(|program| write_atomically(path, program.as_bytes()));
-        match saved {
-            Ok(()) => self.state.push_log(
-                LogKind::Info,
-                format!(
-                    "Exported the session as a {} program to {}.",
-                    lang.label(),
-                    path.display()
-                ),
-            ),
+        match self.host_program(lang, Some(folder.unwrap_or(Path::new(".")))) {
+            Ok(program) => self.worker.send(Command::WriteFile {
+                path,
+                bytes: program.into_bytes(),
+                what: format!("the session as a {} program", lang.label()),
+            }),
             Err(err) => self.state.push_log(
                 LogKind::Error,
                 format!("cannot export the session: {err:#}"),
@@ -78,7 +77,7 @@ impl App {
     }
 
     /// Copies the `lang` program to the clipboard.
-    pub(super) fn copy_export(&mut self, lang: Lang) {
+    pub(in crate::ui) fn copy_export(&mut self, lang: Lang) {
         match self.host_program(lang, None) {
             Ok(program) => {
                 self.engine_setup.ctx.copy_text(program);
@@ -149,7 +148,7 @@ impl App {
     /// `append.wasm · after step 4: read 41 bytes at 0x110008`.
     fn picture_title(&self) -> String {
         let module = self.module_file_name();
-        let timeline = &self.state.timeline;
+        let timeline = &self.state.doc.instance.timeline;
         let when = match timeline.viewed() {
             Some((index, _, label)) => format!("after {}: {label}", timeline.name(index)),
             None => match timeline.len().checked_sub(1) {
@@ -164,7 +163,7 @@ impl App {
     }
 
     /// Asks where to save a picture of the rows on screen, then saves it.
-    pub(super) fn save_picture_dialog(&mut self) {
+    pub(in crate::ui) fn save_picture_dialog(&mut self) {
         let request = FileRequest::save(
             "Save a picture of the hex view",
             "memory.png",
@@ -173,15 +172,16 @@ impl App {
         self.choose_file(request.filter("PNG picture", &["png"]));
     }
 
-    /// Saves a picture of the rows on screen to `path` (PNG, atomically).
-    pub(super) fn save_picture(&mut self, path: &std::path::Path) {
+    /// Has the worker save a picture of the rows on screen to `path` (PNG,
+    /// atomically); the log says when it is written (or why not).
+    pub(in crate::ui) fn save_picture(&mut self, path: PathBuf) {
         let image = self.picture(&self.rows_on_screen(), self.screen_scale());
-        let saved = raster::encode_png(&image).and_then(|png| write_atomically(path, &png));
-        match saved {
-            Ok(()) => self.state.push_log(
-                LogKind::Info,
-                format!("Saved a picture of the hex view to {}.", path.display()),
-            ),
+        match raster::encode_png(&image) {
+            Ok(png) => self.worker.send(Command::WriteFile {
+                path,
+                bytes: png,
+                what: "a picture of the hex view".to_owned(),
+            }),
             Err(err) => self
                 .state
                 .push_log(LogKind::Error, format!("cannot save the picture: {err:#}")),
@@ -189,7 +189,7 @@ impl App {
     }
 
     /// Copies a picture of the rows on screen to the clipboard.
-    pub(super) fn copy_picture(&mut self) {
+    pub(in crate::ui) fn copy_picture(&mut self) {
         let image = self.picture(&self.rows_on_screen(), self.screen_scale());
         self.engine_setup.ctx.copy_image(image);
         self.state

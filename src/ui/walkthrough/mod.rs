@@ -2,14 +2,16 @@
 //! name, how each uses the one before) is `recipe::seed_step`, shared with
 //! `wasmscope run`; this turns the panel's choices into its steps.
 
+pub(super) mod panel;
+
 use anyhow::{Result, bail};
 
 use crate::engine::{NumType, StepOutput, StepReport, Value, format_values};
 use crate::inspect::ModuleInfo;
 use crate::recipe::{self, Expr, Input, Op, Returns, SeedChoice, SeedStage, seed_step};
 
-use super::state::{LoadedModule, SEED_INPUT};
 use crate::memory::parse_hex;
+use crate::ui::state::{AppState, LoadedModule, SEED_INPUT};
 
 /// Extra bytes allocated past the input by default, as in the seed (room for the
 /// 25-byte suffix `append` adds, plus slack).
@@ -301,5 +303,22 @@ fn returns_of(info: &ModuleInfo, export: &str) -> Returns {
         Returns::Len
     } else {
         Returns::Value
+    }
+}
+
+impl AppState {
+    /// Takes the walkthrough's choices as the panel edited them. A new input (or
+    /// allocation) after the first steps starts the steps over: their highlights go.
+    pub(in crate::ui) fn edit_walkthrough(&mut self, edited: Walkthrough) {
+        let before = &self.doc.walk;
+        let input_changed = before.input != edited.input
+            || before.input_is_hex != edited.input_is_hex
+            || before.alloc_export != edited.alloc_export
+            || before.alloc_size != edited.alloc_size;
+        self.doc.walk = edited;
+        if input_changed && self.doc.walk.ptr.is_some() {
+            self.doc.walk.reset_progress();
+            self.doc.instance.regions.clear();
+        }
     }
 }

@@ -4,27 +4,28 @@
 use crate::text::count;
 use egui::RichText;
 
-use super::walkthrough::{length_exports, returns_an_integer};
+use super::{length_exports, returns_an_integer};
 use crate::memory::format_hex;
 use crate::recipe::Returns;
 
-use super::UiCommand;
-use super::state::AppState;
-use super::walkthrough::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_callables};
+use super::{DEFAULT_EXTRA_BYTES, Stage, Walkthrough, pointer_len_callables};
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
 
 /// Draws the steps; edits to the input or the choices reset the steps after them.
-pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<UiCommand>) {
-    let Some(module) = state.module.clone() else {
+/// The panel edits a copy of the document's choices and asks for the edited copy to
+/// be taken (before anything it asks the steps to do, which read it).
+pub fn walkthrough_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let Some(module) = ctx.doc.module() else {
         ui.label("Open a module to begin (File > Open..., or drop a .wasm file here).");
         return;
     };
-    let busy = !state.can_step();
-    let before = state.walk.clone();
-    let walk = &mut state.walk;
-    let host_base = state
-        .presentation
-        .fixed_host_base
-        .unwrap_or(state.snapshot.host_base());
+    let busy = !ctx.can_step;
+    let host_base = ctx.host_base;
+    let mut edited = ctx.doc.walk.clone();
+    let walk = &mut edited;
+    let mut asked = Vec::new();
+    let cmds = &mut asked;
 
     egui::Grid::new("walkthrough")
         .num_columns(3)
@@ -135,7 +136,12 @@ pub fn walkthrough_ui(ui: &mut egui::Ui, state: &mut AppState, cmds: &mut Vec<Ui
             cmds.push(UiCommand::ResetWalkthrough);
         }
     });
-    reset_after_edits(&before, walk, &mut state.regions);
+    if edited != ctx.doc.walk {
+        ctx.push(UiCommand::EditWalkthrough(Box::new(edited)));
+    }
+    for command in asked {
+        ctx.push(command);
+    }
 }
 
 fn input_row(ui: &mut egui::Ui, walk: &mut Walkthrough) {
@@ -232,23 +238,6 @@ fn result_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => format!("{text:?}"),
         Err(_) => format_hex(bytes),
-    }
-}
-
-/// Edits to the input or the allocator invalidate every step (a new function resets
-/// its call and read itself: `Walkthrough::choose_call`).
-fn reset_after_edits(
-    before: &Walkthrough,
-    walk: &mut Walkthrough,
-    regions: &mut Vec<crate::memory::Region>,
-) {
-    let input_changed = before.input != walk.input
-        || before.input_is_hex != walk.input_is_hex
-        || before.alloc_export != walk.alloc_export
-        || before.alloc_size != walk.alloc_size;
-    if input_changed && walk.ptr.is_some() {
-        walk.reset_progress();
-        regions.clear();
     }
 }
 

@@ -11,34 +11,33 @@ use crate::inspect::{
     ExportKind, ImportKind, ModuleInfo, ToolchainImport, function_code, function_wat,
 };
 
-use super::UiCommand;
 use super::call_panel::{CallForm, call_ui, ptr_len_args};
-use super::settings::Settings;
-use super::state::{AppState, LoadedModule, Pending};
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
+use crate::ui::settings::Settings;
+use crate::ui::state::{Document, LoadedModule, Wasm};
 
 /// Draws the module panel.
 pub fn module_ui(
     ui: &mut egui::Ui,
-    state: &AppState,
     form: &mut CallForm,
     settings: &Settings,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
+    let doc = ctx.doc;
     // A module being compiled shows its exports at once; the steps wait for it.
-    let (pending, compiling) = match &state.pending {
-        Some(Pending::Module(module)) => (Some(module), true),
-        Some(Pending::Component(component)) => {
-            return super::component_panel::component_ui(
-                ui, component, state, form, settings, cmds,
-            );
+    let (pending, compiling) = match ctx.loading {
+        Some(Wasm::Module(module)) => (Some(module), true),
+        Some(Wasm::Component(component)) => {
+            return super::component_panel::component_ui(ui, component, form, settings, ctx);
         }
         None => (None, false),
     };
-    if let (None, Some(component)) = (pending, &state.component) {
-        super::component_panel::component_ui(ui, component, state, form, settings, cmds);
+    if let (None, Some(component)) = (pending, doc.component()) {
+        super::component_panel::component_ui(ui, component, form, settings, ctx);
         return;
     }
-    let Some(module) = pending.or(state.module.as_ref()) else {
+    let Some(module) = pending.or(doc.module()) else {
         ui.heading("No module");
         ui.label("File > Open... (Ctrl+O), or drop a .wasm or .wat file on the window.");
         return;
@@ -73,24 +72,24 @@ pub fn module_ui(
             human_bytes(memory.min_pages * memory.page_size_bytes)
         ));
     }
-    if let Some(compiled) = state.compiled.as_ref().filter(|_| !compiling) {
-        compiled_ui(ui, compiled, state.can_step(), cmds);
+    if let Some(compiled) = doc.compiled.as_ref().filter(|_| !compiling) {
+        compiled_ui(ui, compiled, ctx.can_step, ctx);
     }
     ui.separator();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         // Another module starts at the top; the same one loaded again keeps its place.
-        .id_salt(("module panel", &state.session.module.sha256))
+        .id_salt(("module panel", &doc.instance.session.module.sha256))
         .show(ui, |ui| {
-            exports_ui(ui, state, info, form);
-            selected_export_ui(ui, module, state.can_step(), &state.breakpoints, form, cmds);
+            exports_ui(ui, doc, info, form);
+            selected_export_ui(ui, module, ctx.can_step, &doc.breakpoints, form, ctx);
             // Imports decide whether a module runs at all, so they come first.
-            imports_ui(ui, info, settings, cmds);
-            globals_ui(ui, state, info);
+            imports_ui(ui, info, settings, ctx);
+            globals_ui(ui, doc, info);
         });
 }
 
-fn exports_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo, form: &mut CallForm) {
+fn exports_ui(ui: &mut egui::Ui, doc: &Document, info: &ModuleInfo, form: &mut CallForm) {
     ui.strong(format!("Exports ({})", info.exports.len()));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     TableBuilder::new(ui)
@@ -130,7 +129,7 @@ fn exports_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo, form: &mut
                         if ui.add(name).on_hover_text(&export.name).clicked() {
                             // A (ptr, len) function starts with the walkthrough's input.
                             let args = export.ty.signature.as_ref().map_or_else(Vec::new, |sig| {
-                                ptr_len_args(sig, state.walk.ptr, state.walk.written_len)
+                                ptr_len_args(sig, doc.walk.ptr, doc.walk.written_len)
                             });
                             form.select(&export.name, args);
                         }
@@ -177,7 +176,7 @@ fn selected_export_ui(
     enabled: bool,
     breakpoints: &[u64],
     form: &mut CallForm,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     let Some(name) = form.selected.clone() else {
         ui.weak("Select a function to call it or see its WAT.");
@@ -192,7 +191,7 @@ fn selected_export_ui(
     ui.add_space(6.0);
     if let Some(sig) = export.signature() {
         ui.strong(format!("{name} {sig}"));
-        call_ui(ui, &name, sig, form, enabled, cmds);
+        call_ui(ui, &name, sig, form, enabled, ctx);
     }
     let entry = *form.entry_pc.get_or_insert_with(|| {
         function_code(&module.bytes, export.index)
@@ -206,7 +205,7 @@ fn selected_export_ui(
             .on_hover_text("A breakpoint at its first instruction: every call pauses there")
             .changed()
         {
-            cmds.push(UiCommand::ToggleBreakpoint(pc));
+            ctx.push(UiCommand::ToggleBreakpoint(pc));
         }
     }
     egui::CollapsingHeader::new(format!("WAT of {name}"))
@@ -229,7 +228,7 @@ fn selected_export_ui(
         });
 }
 
-fn globals_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo) {
+fn globals_ui(ui: &mut egui::Ui, doc: &Document, info: &ModuleInfo) {
     egui::CollapsingHeader::new(format!("Globals ({})", info.globals.len()))
         .default_open(true)
         .show(ui, |ui| {
@@ -243,7 +242,7 @@ fn globals_ui(ui: &mut egui::Ui, state: &AppState, info: &ModuleInfo) {
                         .on_hover_text(&name);
                     let mutability = if global.mutable { "mut " } else { "" };
                     ui.monospace(format!("{mutability}{}", global.val_type));
-                    let live = exported_global_value(state, info, global.index);
+                    let live = exported_global_value(doc, info, global.index);
                     match (live, &global.init) {
                         (Some(value), _) => ui.monospace(value.to_string()),
                         (None, Some(init)) => ui.monospace(format!("{init} (initial)")),
@@ -271,7 +270,7 @@ fn shortened(name: &str, max: usize) -> String {
 
 /// The live value of global `index`, when it is exported (only exports can be read).
 fn exported_global_value(
-    state: &AppState,
+    doc: &Document,
     info: &ModuleInfo,
     index: u32,
 ) -> Option<crate::engine::Value> {
@@ -279,7 +278,7 @@ fn exported_global_value(
         .exports
         .iter()
         .find(|e| e.kind == ExportKind::Global && e.index == index)?;
-    state
+    doc.instance
         .globals
         .iter()
         .find(|g| g.name == export.name)
@@ -291,7 +290,7 @@ fn imports_ui(
     ui: &mut egui::Ui,
     info: &ModuleInfo,
     settings: &Settings,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     egui::CollapsingHeader::new(format!("Imports ({})", info.imports.len()))
         // Open unless a long list would bury the globals below it.
@@ -325,7 +324,7 @@ fn imports_ui(
                     });
                 } else {
                     let full = import_name(&import.module, &import.name);
-                    stub_chooser_ui(ui, full, line, import.toolchain(), settings, cmds);
+                    stub_chooser_ui(ui, full, line, import.toolchain(), settings, ctx);
                 }
             }
         });
@@ -334,13 +333,13 @@ fn imports_ui(
 /// A chooser between the default stub, zeros and trap for the import `full`,
 /// labelled `line` (after the tag of a toolchain's error import, `known`); a change
 /// reloads the module.
-pub(super) fn stub_chooser_ui(
+pub(in crate::ui) fn stub_chooser_ui(
     ui: &mut egui::Ui,
     full: String,
     line: RichText,
     known: Option<ToolchainImport>,
     settings: &Settings,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     let current = settings.stub_overrides.get(&full).copied();
     let default = format!("default ({})", settings.default_stub().name());
@@ -367,7 +366,7 @@ pub(super) fn stub_chooser_ui(
         ));
     });
     if chosen != current {
-        cmds.push(UiCommand::SetStub {
+        ctx.push(UiCommand::SetStub {
             import: full,
             policy: chosen,
         });
@@ -379,7 +378,7 @@ fn compiled_ui(
     ui: &mut egui::Ui,
     compiled: &CompileInfo,
     can_run: bool,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     // Wraps: "Compiled code (Winch) loaded from the cache" and the button are wide.
     ui.horizontal_wrapped(|ui| {
@@ -399,7 +398,7 @@ fn compiled_ui(
                 )
                 .clicked()
         {
-            cmds.push(UiCommand::RecompileOptimised);
+            ctx.push(UiCommand::RecompileOptimised);
         }
     });
 }

@@ -3,14 +3,16 @@
 //! step. The bundled ones (`assets/lessons/`) are in Help ▸ Lessons; a lesson file
 //! opened like any session starts one too.
 
+pub(super) mod panel;
+
 use std::ops::Range;
 use std::path::PathBuf;
 
-use super::App;
-use super::state::{AppState, LogKind};
 use crate::engine::StepReport;
 use crate::engine::worker::Command;
 use crate::recipe::{self, Lesson, Recipe, fill_note};
+use crate::ui::App;
+use crate::ui::state::{AppState, Document, LogKind};
 
 /// A lesson shipped inside wasmscope, with the module it runs on.
 pub struct BundledLesson {
@@ -25,24 +27,24 @@ pub struct BundledLesson {
 /// The lessons of Help ▸ Lessons, in order.
 pub const BUNDLED: [BundledLesson; 4] = [
     BundledLesson {
-        text: include_str!("../../assets/lessons/newsletter.toml"),
+        text: include_str!("../../../assets/lessons/newsletter.toml"),
         module_name: "append.wasm",
-        module: super::DEMO_MODULE,
+        module: crate::ui::DEMO_MODULE,
     },
     BundledLesson {
-        text: include_str!("../../assets/lessons/who_frees_what.toml"),
+        text: include_str!("../../../assets/lessons/who_frees_what.toml"),
         module_name: "strings.wasm",
-        module: include_bytes!("../../assets/strings.wasm"),
+        module: include_bytes!("../../../assets/strings.wasm"),
     },
     BundledLesson {
-        text: include_str!("../../assets/lessons/guest_vs_host.toml"),
+        text: include_str!("../../../assets/lessons/guest_vs_host.toml"),
         module_name: "append.wasm",
-        module: super::DEMO_MODULE,
+        module: crate::ui::DEMO_MODULE,
     },
     BundledLesson {
-        text: include_str!("../../assets/lessons/wasm_bindgen.toml"),
+        text: include_str!("../../../assets/lessons/wasm_bindgen.toml"),
         module_name: "wasm_bindgen.wasm",
-        module: include_bytes!("../../assets/wasm_bindgen.wasm"),
+        module: include_bytes!("../../../assets/wasm_bindgen.wasm"),
     },
 ];
 
@@ -68,16 +70,16 @@ pub struct LessonState {
     pub steps: Vec<recipe::Step>,
 }
 
-impl AppState {
+impl Document {
     /// How many of the lesson's steps have run: the page shown (0: the introduction).
     pub fn lesson_page(&self) -> usize {
         let total = self.lesson.as_ref().map_or(0, |l| l.steps.len());
-        self.session.steps.len().min(total)
+        self.instance.session.steps.len().min(total)
     }
 
     /// The text of the page shown: the introduction, or the last step's note with
-    /// its values filled in.
-    pub fn lesson_text(&self) -> String {
+    /// its values filled in (host addresses from `host_base`).
+    pub fn lesson_text(&self, host_base: u64) -> String {
         let Some(lesson) = &self.lesson else {
             return String::new();
         };
@@ -85,10 +87,17 @@ impl AppState {
             None => lesson.lesson.intro.clone().unwrap_or_default(),
             Some(last) => {
                 let note = lesson.steps[last].note.clone().unwrap_or_default();
-                let values = self.bindings.note_values(self.host_base());
+                let values = self.instance.bindings.note_values(host_base);
                 fill_note(&note, &values).unwrap_or_else(|(text, _)| text)
             }
         }
+    }
+}
+
+impl AppState {
+    /// The text of the lesson's page shown, with the host addresses shown.
+    pub fn lesson_text(&self) -> String {
+        self.doc.lesson_text(self.host_base())
     }
 }
 
@@ -105,7 +114,7 @@ pub fn shown_range(report: &StepReport) -> Option<Range<u64>> {
 
 impl App {
     /// Starts bundled lesson `index`: its module, its input and host, no steps yet.
-    pub(super) fn start_bundled_lesson(&mut self, index: usize) {
+    pub(in crate::ui) fn start_bundled_lesson(&mut self, index: usize) {
         let Some(bundled) = BUNDLED.get(index) else {
             return;
         };
@@ -122,21 +131,21 @@ impl App {
 
     /// Starts `session` as a lesson: loads its module (`bytes`, else the file it
     /// names) with its input and host settings, and runs none of its steps.
-    pub(super) fn start_lesson(&mut self, mut session: Recipe, bytes: Option<&[u8]>) {
+    pub(in crate::ui) fn start_lesson(&mut self, mut session: Recipe, bytes: Option<&[u8]>) {
         let Some(lesson) = session.lesson.clone() else {
             return;
         };
         let steps = std::mem::take(&mut session.steps);
-        self.state.lesson = Some(LessonState { lesson, steps });
-        self.tab = super::SideTab::Lesson;
+        // The lesson comes with its load, in the document the load makes.
+        let lesson = Some(LessonState { lesson, steps });
+        self.tab = crate::ui::SideTab::Lesson;
         self.settings.show_side = true;
         self.state.view_step(None);
-        self.state.stage_steps.clear();
         let path = session.module.path.clone();
         let name = recipe::file_name(&path);
         match bytes {
             Some(bytes) => {
-                let generation = self.state.begin_load(name.clone(), None);
+                let generation = self.state.begin_load(name.clone(), None, lesson);
                 self.worker.send(Command::Load {
                     generation,
                     name,
@@ -147,7 +156,7 @@ impl App {
                 });
             }
             None => {
-                let generation = self.state.begin_load(name, Some(path));
+                let generation = self.state.begin_load(name, Some(path), lesson);
                 self.worker.send(Command::OpenSession {
                     generation,
                     session: Box::new(session),
@@ -157,10 +166,11 @@ impl App {
     }
 
     /// Next: runs the lesson's next step.
-    pub(super) fn lesson_next(&mut self) {
-        let page = self.state.lesson_page();
+    pub(in crate::ui) fn lesson_next(&mut self) {
+        let page = self.state.doc.lesson_page();
         let next = self
             .state
+            .doc
             .lesson
             .as_ref()
             .and_then(|l| l.steps.get(page).cloned());
@@ -170,8 +180,8 @@ impl App {
     }
 
     /// Back: instantiates again and replays the lesson up to the page before.
-    pub(super) fn lesson_back(&mut self) {
-        if let Some(keep) = self.state.lesson_page().checked_sub(1) {
+    pub(in crate::ui) fn lesson_back(&mut self) {
+        if let Some(keep) = self.state.doc.lesson_page().checked_sub(1) {
             self.rewind(keep);
         }
     }

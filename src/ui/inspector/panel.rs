@@ -1,11 +1,20 @@
 //! The Inspector tab: the byte under the cursor decoded, the selection copied, and
 //! edits written into linear memory as steps of their own.
 
-use crate::memory::{parse_hex, plural_bytes};
+use crate::memory::{Endian, parse_hex, plural_bytes};
 
-use super::UiCommand;
-use super::hex_view::{CopyAs, HexView};
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
+use crate::ui::hex_view::CopyAs;
+
+/// The Inspector tab, with what the user chose and typed in it.
+#[derive(Debug, Default)]
+pub struct InspectorPanel {
+    /// The bytes to write.
+    pub edit: EditForm,
+    /// Byte order of the data inspector.
+    pub endian: Endian,
+}
 
 /// What the user typed into the edit field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -26,45 +35,47 @@ impl EditForm {
     }
 }
 
-/// Draws the Inspector tab.
-pub fn inspector_ui(
-    ui: &mut egui::Ui,
-    state: &AppState,
-    view: &mut HexView,
-    edit: &mut EditForm,
-    cmds: &mut Vec<UiCommand>,
-) {
-    let (Some(cursor), Some(selection)) = (view.cursor, view.selection()) else {
-        ui.heading("Inspector");
-        ui.label("Click a byte in the hex view to inspect it; drag or Shift+click to select.");
-        return;
-    };
-    // Values wrap at the panel's width (see `decode_panel`); the form may be below.
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            cursor_ui(ui, state, view, edit, cmds, cursor, selection);
-        });
+impl InspectorPanel {
+    /// Draws the Inspector tab: the byte under the hex view's cursor and the
+    /// selection.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+        let (Some(cursor), Some(selection)) = (ctx.cursor, ctx.selection.clone()) else {
+            ui.heading("Inspector");
+            ui.label("Click a byte in the hex view to inspect it; drag or Shift+click to select.");
+            return;
+        };
+        // Values wrap at the panel's width (see `decode_panel`); the form may be below.
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.cursor_ui(ui, ctx, cursor, selection));
+    }
+
+    fn cursor_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &mut PanelContext<'_>,
+        cursor: u64,
+        selection: std::ops::Range<u64>,
+    ) {
+        ui.heading(format!("Byte {cursor:#x}"));
+        ui.monospace(format!(
+            "host address {:#x}",
+            ctx.host_base.wrapping_add(cursor)
+        ));
+        ui.separator();
+        super::decode_panel::decode_ui(ui, ctx, cursor, &mut self.endian);
+        ui.separator();
+        edit_ui(ui, ctx, &mut self.edit, selection);
+    }
 }
 
-fn cursor_ui(
+/// Copy the selection, and write typed bytes at its start.
+fn edit_ui(
     ui: &mut egui::Ui,
-    state: &AppState,
-    view: &mut HexView,
+    ctx: &mut PanelContext<'_>,
     edit: &mut EditForm,
-    cmds: &mut Vec<UiCommand>,
-    cursor: u64,
     selection: std::ops::Range<u64>,
 ) {
-    ui.heading(format!("Byte {cursor:#x}"));
-    ui.monospace(format!(
-        "host address {:#x}",
-        state.host_base().wrapping_add(cursor)
-    ));
-    ui.separator();
-    super::decode_panel::decode_ui(ui, state, cursor, view);
-    ui.separator();
-
     let len = selection.end - selection.start;
     ui.strong(format!(
         "Selection: {} at {:#x}",
@@ -74,7 +85,7 @@ fn cursor_ui(
     ui.horizontal_wrapped(|ui| {
         for format in CopyAs::ALL {
             if ui.button(format.label()).clicked() {
-                let bytes = state.snapshot.read(selection.start, len);
+                let bytes = ctx.memory().read(selection.start, len);
                 ui.ctx().copy_text(format.format(&bytes));
             }
         }
@@ -108,14 +119,14 @@ fn cursor_ui(
             ui.colored_label(ui.visuals().error_fg_color, format!("{err:#}"));
         }
     }
-    let can_write = state.can_step() && bytes.as_ref().is_ok_and(|b| !b.is_empty());
+    let can_write = ctx.can_step && bytes.as_ref().is_ok_and(|b| !b.is_empty());
     let write = ui
         .add_enabled(can_write, egui::Button::new("Write"))
         .on_hover_text("Copies the bytes into linear memory as a step of its own");
     if write.clicked()
         && let Ok(bytes) = bytes
     {
-        cmds.push(UiCommand::WriteBytes {
+        ctx.push(UiCommand::WriteBytes {
             offset: selection.start,
             bytes,
         });

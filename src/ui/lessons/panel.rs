@@ -3,15 +3,15 @@
 
 use egui::text::{LayoutJob, TextFormat};
 
-use super::UiCommand;
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
 
 /// Draws the lesson tab's content.
-pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let Some(lesson) = &state.lesson else {
+pub fn lesson_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let Some(lesson) = &ctx.doc.lesson else {
         return;
     };
-    let page = state.lesson_page();
+    let page = ctx.doc.lesson_page();
     let total = lesson.steps.len();
     ui.add_space(4.0);
     ui.heading(&lesson.lesson.title);
@@ -20,11 +20,11 @@ pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>)
         n => format!("Step {n} of {total}: {}", lesson.steps[n - 1].op.describe()),
     });
     ui.separator();
-    let busy = !state.can_step();
+    let busy = !ctx.can_step;
     ui.horizontal(|ui| {
         let back = ui.add_enabled(page > 0 && !busy, egui::Button::new("< Back"));
         if back.on_hover_text("Go back one step").clicked() {
-            cmds.push(UiCommand::LessonBack);
+            ctx.push(UiCommand::LessonBack);
         }
         let next_label = match lesson.steps.get(page) {
             Some(step) => format!("Next: {} >", step.op.describe()),
@@ -32,7 +32,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>)
         };
         let next = ui.add_enabled(page < total && !busy, egui::Button::new(next_label));
         if next.clicked() {
-            cmds.push(UiCommand::LessonNext);
+            ctx.push(UiCommand::LessonNext);
         }
     });
     ui.add_space(4.0);
@@ -40,11 +40,14 @@ pub fn lesson_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>)
         .auto_shrink([false, false])
         .max_height(ui.available_height() - 32.0)
         .show(ui, |ui| {
-            note_ui(ui, &super::log_panel::drawable(&state.lesson_text()))
+            note_ui(
+                ui,
+                &crate::ui::log_panel::drawable(&ctx.doc.lesson_text(ctx.host_base)),
+            )
         });
     ui.separator();
     if ui.small_button("Leave the lesson").clicked() {
-        cmds.push(UiCommand::LeaveLesson);
+        ctx.push(UiCommand::LeaveLesson);
     }
 }
 

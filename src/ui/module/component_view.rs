@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use super::state::AppState;
-use super::timeline::StepMark;
 use crate::engine::{AbiTrace, ComponentExport};
 use crate::inspect::ComponentInfo;
 use crate::memory::{Region, RegionKind, Snapshot, ranges_len_bytes, set_region};
+use crate::ui::state::AppState;
+use crate::ui::timeline::StepMark;
 
 /// The component on screen.
 #[derive(Clone, Debug)]
@@ -28,11 +28,14 @@ impl AppState {
     /// The canonical ABI's steps of the call in step `step` (counted from 1): one
     /// timeline entry for each core function entered, who wrote what, and the
     /// argument and result highlighted.
-    pub(super) fn abi_entries(&mut self, trace: &AbiTrace, step: usize) {
+    pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace, step: usize) {
         for event in &trace.events {
             let (label, _) = trace.roles.describe(event);
-            self.timeline
-                .push(label, event.snapshot.clone(), abi_mark(&event.snapshot));
+            self.doc.instance.timeline.push(
+                label,
+                event.snapshot.clone(),
+                abi_mark(&event.snapshot),
+            );
             // Hovering a byte says which instruction wrote it, in which step.
             self.record_traced(&event.writes, step);
         }
@@ -43,7 +46,8 @@ impl AppState {
     /// return area as its allocation).
     fn highlight(&mut self, trace: &AbiTrace) {
         let takes_string = self
-            .component
+            .doc
+            .component()
             .as_ref()
             .and_then(|c| c.exports.iter().find(|e| e.name == trace.function))
             .is_some_and(|e| e.params.first().is_some_and(|(_, ty)| ty == "string"));
@@ -53,8 +57,8 @@ impl AppState {
                 kind: RegionKind::Input,
                 label: "the argument, copied in by wasmtime".to_owned(),
             };
-            set_region(&mut self.regions, region);
-            self.scroll_to = Some(*ptr);
+            set_region(&mut self.doc.instance.regions, region);
+            self.reveal = Some(*ptr);
         }
         if let Some(area) = trace.returned() {
             for region in [
@@ -69,9 +73,9 @@ impl AppState {
                     label: "the result, read by wasmtime".to_owned(),
                 },
             ] {
-                set_region(&mut self.regions, region);
+                set_region(&mut self.doc.instance.regions, region);
             }
-            self.scroll_to = self.scroll_to.or(Some(area.ptr));
+            self.reveal = self.reveal.or(Some(area.ptr));
         }
     }
 }

@@ -7,8 +7,9 @@ use egui::RichText;
 
 use crate::engine::{DebugCommand, Value};
 
-use super::UiCommand;
-use super::state::{AppState, Paused};
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
+use crate::ui::state::Paused;
 
 /// F11: step (or step into the walkthrough's call when nothing is paused).
 pub const STEP: egui::KeyboardShortcut =
@@ -27,8 +28,9 @@ pub const CONTINUE: egui::KeyboardShortcut =
 const CODE_ROWS: f32 = 7.0;
 
 /// Draws the paused call, if one is.
-pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let Some(paused) = &state.paused else {
+pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let doc = ctx.doc;
+    let Some(paused) = &doc.paused else {
         return;
     };
     let pause = &paused.pause;
@@ -49,11 +51,11 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
                 .add(egui::Button::new(label).shortcut_text(keys))
                 .clicked()
             {
-                cmds.push(UiCommand::Debug(command));
+                ctx.push(UiCommand::Debug(command));
             }
         }
         if ui.button("Stop").clicked() {
-            cmds.push(UiCommand::Stop);
+            ctx.push(UiCommand::Stop);
         }
     });
 
@@ -64,8 +66,9 @@ pub fn debugger_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
         );
     }
     ui.columns(2, |columns| {
-        code_ui(&mut columns[0], paused, &state.breakpoints, cmds);
-        frame_ui(&mut columns[1], paused, state.snapshot.len_bytes(), cmds);
+        code_ui(&mut columns[0], paused, &doc.breakpoints, ctx);
+        let memory_len = ctx.memory().len_bytes();
+        frame_ui(&mut columns[1], paused, memory_len, ctx);
     });
 }
 
@@ -80,7 +83,7 @@ fn code_rows(ui: &egui::Ui) -> (f32, f32) {
 
 /// The function's code, the next instruction highlighted and kept in view; a click on
 /// an instruction's line sets or clears a breakpoint there (a red dot).
-fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut Vec<UiCommand>) {
+fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], ctx: &mut PanelContext<'_>) {
     let (row_height, row_pitch) = code_rows(ui);
     let pc = paused
         .pause
@@ -140,7 +143,7 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
                         .on_hover_text("Click: set or clear a breakpoint")
                         .clicked()
                 {
-                    cmds.push(UiCommand::ToggleBreakpoint(pc));
+                    ctx.push(UiCommand::ToggleBreakpoint(pc));
                 }
             });
         }
@@ -151,7 +154,7 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], cmds: &mut V
 }
 
 /// Locals, the operand stack and the call stack.
-fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<UiCommand>) {
+fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, ctx: &mut PanelContext<'_>) {
     let pause = &paused.pause;
     let Some(frame) = pause.frame(paused.frame) else {
         return;
@@ -170,17 +173,17 @@ fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, cmds: &mut Vec<
                         .on_hover_text("Show this frame's code and values")
                         .clicked()
                     {
-                        cmds.push(UiCommand::SelectFrame(index));
+                        ctx.push(UiCommand::SelectFrame(index));
                     }
                 }
             });
             ui.strong(format!("Locals of {}", frame.place));
-            values_ui(ui, "local", &frame.locals, memory_len, cmds);
+            values_ui(ui, "local", &frame.locals, memory_len, ctx);
             ui.strong("Operand stack (top last)");
             if frame.stack.is_empty() {
                 ui.weak("(empty)");
             }
-            values_ui(ui, "stack", &frame.stack, memory_len, cmds);
+            values_ui(ui, "stack", &frame.stack, memory_len, ctx);
         });
 }
 
@@ -190,7 +193,7 @@ fn values_ui(
     kind: &str,
     values: &[Option<Value>],
     memory_len: u64,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     for (index, value) in values.iter().enumerate() {
         ui.horizontal(|ui| {
@@ -205,7 +208,10 @@ fn values_ui(
                                 .on_hover_text("Show these bytes in the hex view")
                                 .clicked()
                             {
-                                cmds.push(UiCommand::Reveal(offset));
+                                ctx.push(UiCommand::Reveal {
+                                    offset,
+                                    cursor: false,
+                                });
                             }
                         }
                         None => {

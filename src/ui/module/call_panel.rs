@@ -3,7 +3,8 @@
 use crate::engine::{NumType, Value};
 use crate::inspect::{FuncSignature, ValType};
 
-use super::UiCommand;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
 
 /// The selected export and what the user typed for its arguments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,7 +64,7 @@ pub fn call_ui(
     sig: &FuncSignature,
     form: &mut CallForm,
     enabled: bool,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     form.args.resize(sig.params.len(), String::new());
     let mut parsed: Vec<Result<Value, String>> = Vec::new();
@@ -96,7 +97,7 @@ pub fn call_ui(
             .add_enabled(ready, egui::Button::new(format!("Step into {name}")))
             .on_hover_text("Pause before its first instruction and step through it (F11)");
         if let (true, Ok(args)) = (call.clicked() || step.clicked(), args) {
-            cmds.push(UiCommand::Call {
+            ctx.push(UiCommand::Call {
                 export: name.to_owned(),
                 args,
                 step_into: step.clicked(),

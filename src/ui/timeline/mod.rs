@@ -1,7 +1,10 @@
 //! The session's past: a snapshot after every step (`memory::History`) and at every
 //! pause inside a stepped call, what each did, and which past entry (or pair of
-//! entries) the hex view shows instead of live memory. Pure state; `timeline_panel`
+//! entries) the hex view shows instead of live memory. Pure state; `panel.rs`
 //! draws it.
+
+pub(super) mod panel;
+mod viewing;
 
 use std::ops::Range;
 use std::sync::Arc;

@@ -5,20 +5,20 @@ use egui::RichText;
 
 use crate::memory::{DecodedRow, Endian, decode};
 
-use super::hex_view::HexView;
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
 
 /// Draws the decoded values of the bytes at `cursor`: numbers in pairs (signed and
 /// unsigned side by side) when the panel is wide enough for the widest value any
 /// bytes can give, else one a row (so the layout does not jump as the cursor moves);
 /// then text (wrapped), then pointers with a follow button. No value is cut.
-pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut HexView) {
+pub fn decode_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>, cursor: u64, endian: &mut Endian) {
     ui.horizontal(|ui| {
         ui.strong("Data inspector");
-        ui.selectable_value(&mut view.endian, Endian::Little, "little endian");
-        ui.selectable_value(&mut view.endian, Endian::Big, "big endian");
+        ui.selectable_value(endian, Endian::Little, "little endian");
+        ui.selectable_value(endian, Endian::Big, "big endian");
     });
-    let rows = decode(&state.snapshot, cursor, view.endian).rows();
+    let rows = decode(ctx.memory(), cursor, *endian).rows();
     let (pointers, values): (Vec<&DecodedRow>, Vec<&DecodedRow>) =
         rows.iter().partition(|r| r.label.starts_with("ptr"));
     let (text, numbers): (Vec<&DecodedRow>, Vec<&DecodedRow>) =
@@ -57,8 +57,11 @@ pub fn decode_ui(ui: &mut egui::Ui, state: &AppState, cursor: u64, view: &mut He
             }
         });
     }
-    if let Some(target) = follow {
-        view.go_to(target);
+    if let Some(offset) = follow {
+        ctx.push(UiCommand::Reveal {
+            offset,
+            cursor: true,
+        });
     }
 }
 

@@ -8,24 +8,24 @@ use crate::engine::Pause;
 use crate::inspect::{CodeLine, function_code};
 use crate::memory::ranges_len_bytes;
 
-use super::state::{AppState, Changed, LogKind, Paused};
-use super::timeline::StepMark;
+use crate::ui::state::{AppState, Changed, LogKind, Paused};
+use crate::ui::timeline::StepMark;
 
 impl AppState {
     /// Shows `pause`: its memory, and its function's code (kept from the previous
     /// pause when it is the same function). The pause joins the timeline, so that the
     /// call can be scrubbed back through, during it and after.
-    pub(super) fn paused_at(&mut self, pause: Pause) {
-        if self.timeline.viewing.is_some() {
+    pub(in crate::ui) fn paused_at(&mut self, pause: Pause) {
+        if self.doc.instance.timeline.viewing.is_some() {
             self.view_step(None);
         }
         let code = self.code_of(pause.top.func);
         // Who wrote what so far in this call (the step it is in, counted from 1).
         let step = self
-            .running
+            .running()
             .as_ref()
             .and_then(|r| r.step)
-            .unwrap_or(self.session.steps.len())
+            .unwrap_or(self.doc.instance.session.steps.len())
             + 1;
         self.record_traced(&pause.writes, step);
         if let Some(trap) = &pause.trap {
@@ -35,7 +35,7 @@ impl AppState {
             );
         }
         let label = format!("pause {} at {}", pause.count, pause.top.place);
-        self.timeline.push(
+        self.doc.instance.timeline.push(
             label.clone(),
             pause.snapshot.clone(),
             StepMark {
@@ -47,20 +47,20 @@ impl AppState {
                 region: None,
             },
         );
-        self.changed = Changed {
+        self.doc.instance.changed = Changed {
             ranges: pause.snapshot.changed().to_vec(),
             step: label,
             stale: false,
         };
-        self.snapshot = pause.snapshot.clone();
+        self.doc.instance.snapshot = pause.snapshot.clone();
         // Bring what the instruction wrote into view.
         if let Some(written) = pause.snapshot.changed().first() {
-            self.scroll_to = Some(written.start);
+            self.reveal = Some(written.start);
         }
-        if let Some(running) = &mut self.running {
+        if let Some(running) = self.running_mut() {
             running.label = format!("paused at {}", pause.top.place);
         }
-        self.paused = Some(Paused {
+        self.doc.paused = Some(Paused {
             pause,
             frame: 0,
             code,
@@ -70,6 +70,7 @@ impl AppState {
     /// Shows frame `index` of the paused call's stack (0: the paused one).
     pub fn select_frame(&mut self, index: usize) {
         let Some(func) = self
+            .doc
             .paused
             .as_ref()
             .and_then(|p| p.pause.frame(index))
@@ -78,7 +79,7 @@ impl AppState {
             return;
         };
         let code = self.code_of(func);
-        if let Some(paused) = &mut self.paused {
+        if let Some(paused) = &mut self.doc.paused {
             paused.frame = index;
             paused.code = code;
         }
@@ -87,7 +88,7 @@ impl AppState {
     /// Function `func` as code lines: kept from the pause shown when it is the same
     /// function.
     fn code_of(&self, func: u32) -> Arc<[CodeLine]> {
-        if let Some(paused) = &self.paused
+        if let Some(paused) = &self.doc.paused
             && paused
                 .pause
                 .frame(paused.frame)
@@ -95,7 +96,8 @@ impl AppState {
         {
             return paused.code.clone();
         }
-        self.module
+        self.doc
+            .module()
             .as_ref()
             .and_then(|m| function_code(&m.bytes, func).ok())
             .unwrap_or_default()

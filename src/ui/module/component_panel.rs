@@ -1,24 +1,23 @@
 //! The Module tab for a component: its WIT, and a form to call any exported function
 //! with WAVE arguments (`"The input string"`, `[1, 2, 3]`, `{name: "x", count: 3}`).
 
-use super::UiCommand;
 use super::call_panel::CallForm;
 use super::component_view::LoadedComponent;
-use super::module_panel::stub_chooser_ui;
-use super::settings::Settings;
-use super::state::AppState;
+use super::panel::stub_chooser_ui;
 use crate::engine::human_bytes;
 use crate::text::count;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
+use crate::ui::settings::Settings;
 use egui::RichText;
 
 /// Draws the component's description and the call form.
 pub fn component_ui(
     ui: &mut egui::Ui,
     component: &LoadedComponent,
-    state: &AppState,
     form: &mut CallForm,
     settings: &Settings,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     ui.heading(&component.name);
     ui.label(format!(
@@ -60,18 +59,18 @@ pub fn component_ui(
                 .on_hover_text("A WAVE value: \"text\", 42, [1, 2, 3], {name: \"x\", count: 3}");
         });
     }
-    let call = ui.add_enabled(state.can_step(), egui::Button::new("Call"));
+    let call = ui.add_enabled(ctx.can_step, egui::Button::new("Call"));
     if call
         .on_hover_text("Call it and watch the canonical ABI: realloc, the copy, the core call, the return area, post-return")
         .clicked()
     {
-        cmds.push(UiCommand::CallComponent {
+        ctx.push(UiCommand::CallComponent {
             name: export.name.clone(),
             args: form.args.clone(),
         });
     }
     ui.separator();
-    imports_ui(ui, component, settings, cmds);
+    imports_ui(ui, component, settings, ctx);
     egui::CollapsingHeader::new("WIT")
         .default_open(true)
         .show(ui, |ui| {
@@ -90,7 +89,7 @@ fn imports_ui(
     ui: &mut egui::Ui,
     component: &LoadedComponent,
     settings: &Settings,
-    cmds: &mut Vec<UiCommand>,
+    ctx: &mut PanelContext<'_>,
 ) {
     let imports = &component.info.imports;
     egui::CollapsingHeader::new(format!("Imports ({})", imports.len()))
@@ -113,7 +112,7 @@ fn imports_ui(
                         line(&import.name, &import.kind),
                         None,
                         settings,
-                        cmds,
+                        ctx,
                     );
                 } else if import.functions.is_empty() {
                     ui.label(line(&import.name, &import.kind));
@@ -123,7 +122,7 @@ fn imports_ui(
                         let full = format!("{}#{}", import.name, function.name);
                         let text = line(&function.name, &function.signature);
                         ui.indent(&full, |ui| {
-                            stub_chooser_ui(ui, full.clone(), text, None, settings, cmds)
+                            stub_chooser_ui(ui, full.clone(), text, None, settings, ctx)
                         });
                     }
                 }

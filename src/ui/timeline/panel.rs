@@ -8,8 +8,8 @@ use egui::RichText;
 
 use crate::memory::{format_ranges, plural_bytes};
 
-use super::UiCommand;
-use super::state::AppState;
+use crate::ui::UiCommand;
+use crate::ui::context::PanelContext;
 
 /// F7 / F8: one step back / forward on the timeline (Alt+Left/Right already walk the
 /// hex view's places, and text fields own the arrows).
@@ -20,8 +20,8 @@ pub const FORWARD: egui::KeyboardShortcut =
     egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F8);
 
 /// Draws the strip and, while a past step is shown, the banner.
-pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let timeline = &state.timeline;
+pub fn timeline_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let timeline = &ctx.doc.instance.timeline;
     ui.horizontal(|ui| {
         ui.strong("Timeline");
         if timeline.is_empty() {
@@ -86,7 +86,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
                     let response = ui.add(button).on_hover_text(hover);
                     if response.clicked() {
                         let shift = ui.input(|i| i.modifiers.shift);
-                        cmds.push(if shift {
+                        ctx.push(if shift {
                             UiCommand::CompareWith(index)
                         } else {
                             UiCommand::ViewStep(Some(index))
@@ -95,12 +95,12 @@ pub fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand
                 }
             });
         });
-    banner_ui(ui, state, cmds);
+    banner_ui(ui, ctx);
 }
 
 /// "Viewing step 3 of 7 — back to live", with the differences of a comparison.
-fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
-    let timeline = &state.timeline;
+fn banner_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let timeline = &ctx.doc.instance.timeline;
     let Some((index, _, label)) = timeline.viewed() else {
         return;
     };
@@ -130,11 +130,11 @@ fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
                     }),
                 };
                 if ui.button("Back to live").clicked() {
-                    cmds.push(UiCommand::ViewStep(None));
+                    ctx.push(UiCommand::ViewStep(None));
                 }
                 // A pause is inside a call: the session can only go back to a step.
                 if let Some(step) = step {
-                    let can_rewind = state.ready && state.running.is_none();
+                    let can_rewind = ctx.doc.wasm.is_some() && !ctx.busy;
                     if ui
                         .add_enabled(can_rewind, egui::Button::new("Continue from here"))
                         .on_hover_text(
@@ -143,7 +143,7 @@ fn banner_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<UiCommand>) {
                         )
                         .clicked()
                     {
-                        cmds.push(UiCommand::ContinueFrom(step));
+                        ctx.push(UiCommand::ContinueFrom(step));
                     }
                 }
             });

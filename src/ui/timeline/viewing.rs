@@ -1,0 +1,51 @@
+//! Looking at the past: the hex view shows memory after a chosen step (or where two
+//! steps differ) instead of live memory, read-only, until "back to live". Live memory
+//! stays where it is; what the view marks on the past entry is worked out once here.
+
+use crate::ui::state::{AppState, Changed};
+
+impl AppState {
+    /// Shows memory after step `index`; `None` goes back to live memory.
+    pub fn view_step(&mut self, index: Option<usize>) {
+        self.doc.instance.timeline.view(index);
+        self.mark_viewed();
+    }
+
+    /// Compares the step viewed (or the newest) with step `other`.
+    pub fn compare_with(&mut self, other: usize) {
+        self.doc.instance.timeline.compare_with(other);
+        self.mark_viewed();
+    }
+
+    /// Moves through the timeline by `delta` steps (past the newest: live again).
+    pub fn step_timeline(&mut self, delta: isize) {
+        self.doc.instance.timeline.step_by(delta);
+        self.mark_viewed();
+    }
+
+    /// Works out what the entry the timeline points at marks: its changes (or the
+    /// differences of a comparison) and its regions; nothing when live memory is shown.
+    fn mark_viewed(&mut self) {
+        let instance = &mut self.doc.instance;
+        let timeline = &instance.timeline;
+        instance.viewed = timeline.viewed().map(|(index, snapshot, label)| {
+            let changed = match &timeline.comparison {
+                Some(comparison) => Changed {
+                    ranges: comparison.ranges.clone(),
+                    step: format!(
+                        "the steps between {} and {}",
+                        timeline.name(comparison.from),
+                        timeline.name(comparison.to)
+                    ),
+                    stale: false,
+                },
+                None => Changed {
+                    ranges: snapshot.changed().to_vec(),
+                    step: label.to_owned(),
+                    stale: false,
+                },
+            };
+            (changed, timeline.regions_at(index))
+        });
+    }
+}
