@@ -27,7 +27,7 @@ use crate::recipe::{Data, Recipe};
 pub enum Lang {
     /// A `main.rs` for wasmtime 48.
     Rust,
-    /// An ES module for Node ≥ 18 and browsers.
+    /// An ES module for Node ≥ 18 and browsers (a component's: for Node, with jco).
     Js,
 }
 
