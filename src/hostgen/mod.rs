@@ -3,7 +3,9 @@
 //! printing the lines wasmscope printed (`Pointer received …`, `Result: …`).
 //!
 //! `plan` resolves the session against its module once (signatures, allocator
-//! conventions, stubs); `rust` and `js` only write that plan out.
+//! conventions, stubs); `rust` and `js` only write that plan out. A component's
+//! session is resolved by `component_plan` (functions, WIT types, WAVE arguments) and
+//! written by `rust_component` and `js_component`.
 
 mod component_plan;
 mod js;
