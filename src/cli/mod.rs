@@ -65,7 +65,8 @@ pub enum CliCommand {
     /// on a fresh instance and print the same lines as `run`.
     Replay(ReplayArgs),
     /// Write a saved session as a host program of your own: a Rust `main.rs` for
-    /// wasmtime, or a JavaScript module for Node and browsers.
+    /// wasmtime, or a JavaScript module for Node and browsers (for a component's
+    /// session: for Node, with jco from npm).
     Export(ExportArgs),
     /// Replay a saved session without a window and write a picture of the hex view
     /// (PNG), as File > Save picture makes it: for slides, docs and screenshot tests.

@@ -3,7 +3,9 @@
 //! printing the lines wasmscope printed (`Pointer received …`, `Result: …`).
 //!
 //! `plan` resolves the session against its module once (signatures, allocator
-//! conventions, stubs); `rust` and `js` only write that plan out.
+//! conventions, stubs); `rust` and `js` only write that plan out. A component's
+//! session is resolved by `component_plan` (functions, WIT types, WAVE arguments) and
+//! written by `rust_component` and `js_component`.
 
 mod component_plan;
 mod js;
@@ -27,7 +29,7 @@ use crate::recipe::{Data, Recipe};
 pub enum Lang {
     /// A `main.rs` for wasmtime 48.
     Rust,
-    /// An ES module for Node ≥ 18 and browsers.
+    /// An ES module for Node ≥ 18 and browsers (a component's: for Node, with jco).
     Js,
 }
 

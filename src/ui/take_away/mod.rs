@@ -48,7 +48,11 @@ impl App {
             (Some(path), _) => crate::recipe::file_name(path),
             (None, Some(module)) if module.name == DEMO_NAME => DEMO_FILE_NAME.to_owned(),
             (None, Some(module)) => module.name.clone(),
-            (None, None) => String::new(),
+            (None, None) => self
+                .state
+                .component
+                .as_ref()
+                .map_or_else(String::new, |c| c.name.clone()),
         }
     }
 
