@@ -44,15 +44,11 @@ impl App {
 
     /// The shown module's file name (the demo's is `append.wasm`).
     fn module_file_name(&self) -> String {
-        match (&self.state.doc.path, self.state.doc.module()) {
+        match (&self.state.doc.path, &self.state.doc.wasm) {
             (Some(path), _) => crate::recipe::file_name(path),
-            (None, Some(module)) if module.name == DEMO_NAME => DEMO_FILE_NAME.to_owned(),
-            (None, Some(module)) => module.name.clone(),
-            (None, None) => self
-                .state
-                .component
-                .as_ref()
-                .map_or_else(String::new, |c| c.name.clone()),
+            (None, Some(wasm)) if wasm.name() == DEMO_NAME => DEMO_FILE_NAME.to_owned(),
+            (None, Some(wasm)) => wasm.name().to_owned(),
+            (None, None) => String::new(),
         }
     }
 
