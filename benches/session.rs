@@ -3,10 +3,14 @@
 //! and `wasmscope replay` do: instantiate, then run every step through the one runner,
 //! a snapshot after each. The module is compiled once, outside the measurement.
 //!
-//! `trace/reverse_4KiB/{untraced,traced}`: `strings.wasm`'s `reverse` over 4 KiB in
-//! place, on the normal engine and traced (an engine for guest debugging, a breakpoint
-//! on every write); throughput is in writes, so the traced figure is traced writes per
-//! second and the ratio of the two times is the slowdown tracing costs.
+//! `trace/reverse_4KiB/{untraced,recorded,traced}`: `strings.wasm`'s `reverse` over
+//! 4 KiB in place, on the normal engine (Cranelift), recorded (the module instrumented
+//! by `wasmscope::record`, same engine, its records read back as `TracedWrite`s) and
+//! traced (an engine for guest debugging, a breakpoint on every write); throughput is
+//! in writes, so the ratio of two times is the slowdown each way of listing writes
+//! costs. `trace/store8_1M/…` is the same three on 1 M `i32.store8` in a loop
+//! (`tests/fixtures/store8_loop.wat`), and `recorded_2M`: 2 M stores recorded, the
+//! second million (past the per-step cap) only counted.
 //!
 //! `step/append`: `append` single-stepped to its end, every instruction a pause (with a
 //! snapshot of memory, as the window gets) answered at once by a queued Step; the
@@ -78,18 +82,42 @@ fn replay(c: &mut Criterion) {
 }
 
 /// `strings.wasm` with 4 KiB of text written at the pointer `alloc` gave.
-fn reverse_ready(traced: bool) -> (Session, u64) {
+/// How a benchmark's session lists writes.
+#[derive(Clone, Copy)]
+enum Listing {
+    Untraced,
+    Recorded,
+    Traced,
+}
+
+/// `bytes` instantiated to list writes as `listing` says.
+fn session_for(bytes: &[u8], listing: Listing) -> Session {
+    let host = HostConfig::default();
+    let limits = Limits {
+        timeout_ms: 600_000,
+        ..Limits::default()
+    };
+    match listing {
+        Listing::Traced => {
+            let stop = StopHandle::new(new_debug_engine(None).expect("a debug engine"));
+            Session::traced_from_checked(&stop, bytes, limits, &host)
+        }
+        Listing::Recorded => {
+            let stop = StopHandle::new(new_engine().expect("an engine"));
+            Session::recorded_from_checked(&stop, bytes, limits, &host)
+        }
+        Listing::Untraced => {
+            let stop = StopHandle::new(new_engine().expect("an engine"));
+            Session::from_checked_with(&stop, bytes, limits, &host)
+        }
+    }
+    .expect("instantiates")
+}
+
+fn reverse_ready(listing: Listing) -> (Session, u64) {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/strings.wasm"))
         .expect("the strings guest");
-    let host = HostConfig::default();
-    let mut session = if traced {
-        let stop = StopHandle::new(new_debug_engine(None).expect("a debug engine"));
-        Session::traced_from_checked(&stop, &bytes, Limits::default(), &host)
-    } else {
-        let stop = StopHandle::new(new_engine().expect("an engine"));
-        Session::from_checked_with(&stop, &bytes, Limits::default(), &host)
-    }
-    .expect("instantiates");
+    let mut session = session_for(&bytes, listing);
     let ptr = session.alloc("alloc", 4096).expect("allocates");
     let text: Vec<u8> = (0..4096).map(|i| b'a' + (i % 26) as u8).collect();
     session.write(ptr, &text).expect("writes");
@@ -98,7 +126,7 @@ fn reverse_ready(traced: bool) -> (Session, u64) {
 
 fn trace(c: &mut Criterion) {
     let args = |ptr: u64| [Value::I32(ptr as i32), Value::I32(4096)];
-    let (mut traced, ptr) = reverse_ready(true);
+    let (mut traced, ptr) = reverse_ready(Listing::Traced);
     traced.call("reverse", &args(ptr)).expect("reverses");
     let (writes, unlisted) = traced.take_writes();
     let per_call = writes.len() as u64 + unlisted;
@@ -107,7 +135,7 @@ fn trace(c: &mut Criterion) {
     group
         .sample_size(10)
         .throughput(Throughput::Elements(per_call));
-    let (mut untraced, untraced_ptr) = reverse_ready(false);
+    let (mut untraced, untraced_ptr) = reverse_ready(Listing::Untraced);
     group.bench_function("untraced", |b| {
         b.iter(|| {
             black_box(
@@ -117,10 +145,76 @@ fn trace(c: &mut Criterion) {
             )
         });
     });
+    let (mut recorded, recorded_ptr) = reverse_ready(Listing::Recorded);
+    recorded
+        .call("reverse", &args(recorded_ptr))
+        .expect("reverses");
+    let (writes, unlisted) = recorded.take_writes();
+    assert_eq!(
+        writes.len() as u64 + unlisted,
+        per_call,
+        "both list every write"
+    );
+    group.bench_function("recorded", |b| {
+        b.iter(|| {
+            let done = recorded
+                .call("reverse", &args(recorded_ptr))
+                .expect("reverses");
+            black_box((done, recorded.take_writes()))
+        });
+    });
     group.bench_function("traced", |b| {
         b.iter(|| {
             let done = traced.call("reverse", &args(ptr)).expect("reverses");
             black_box((done, traced.take_writes()))
+        });
+    });
+    group.finish();
+}
+
+/// 1 M byte stores in one call, each way of listing writes.
+fn store8(c: &mut Criterion) {
+    let bytes = wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/store8_loop.wat"
+    ))
+    .expect("the loop fixture");
+    const STORES: i32 = 1_000_000;
+    let mut group = c.benchmark_group("trace/store8_1M");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(STORES as u64));
+    let listings = [
+        ("untraced", Listing::Untraced, STORES),
+        ("recorded", Listing::Recorded, STORES),
+        ("traced", Listing::Traced, STORES),
+    ];
+    for (name, listing, stores) in listings {
+        let mut session = session_for(&bytes, listing);
+        session.call("fill", &[Value::I32(stores)]).expect("fills");
+        let (writes, unlisted) = session.take_writes();
+        let expected = if matches!(listing, Listing::Untraced) {
+            0
+        } else {
+            STORES as u64
+        };
+        assert_eq!(writes.len() as u64 + unlisted, expected, "{name}");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let done = session.call("fill", &[Value::I32(stores)]).expect("fills");
+                black_box((done, session.take_writes()))
+            });
+        });
+    }
+    // 2 M stores: the second million, past the per-step cap, is only counted, so
+    // the difference from `recorded` is what a counted write costs.
+    let mut session = session_for(&bytes, Listing::Recorded);
+    group.bench_function("recorded_2M", |b| {
+        b.iter(|| {
+            let done = session
+                .call("fill", &[Value::I32(2 * STORES)])
+                .expect("fills");
+            black_box((done, session.take_writes()))
         });
     });
     group.finish();
@@ -177,5 +271,5 @@ fn step(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, trace, step);
+criterion_group!(benches, replay, trace, store8, step);
 criterion_main!(benches);

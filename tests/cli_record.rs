@@ -65,3 +65,26 @@ fn traced_runs_use_the_compiler_chosen() {
         );
     }
 }
+
+#[test]
+fn max_traced_writes_lists_that_many_per_step_and_counts_the_rest() {
+    let out = wasmscope(&[
+        "run",
+        &asset("append.wasm"),
+        "--input",
+        "The input string",
+        "--trace-writes",
+        "--max-traced-writes",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // `append` makes 4 writes: 2 listed, 2 counted.
+    let call = text.split("[append(").nth(1).unwrap();
+    let listed = call.lines().filter(|l| l.starts_with("append+0x")).count();
+    assert_eq!(listed, 2, "{text}");
+    assert!(
+        call.contains("... and 2 more writes (not listed; --max-traced-writes lists more)"),
+        "{text}"
+    );
+}

@@ -199,3 +199,84 @@ fn a_call_with_millions_of_writes_is_drained_as_it_runs() {
     );
     assert!(session.globals().is_empty());
 }
+
+/// Every other kind of write, run: memory64, a second memory, SIMD and atomics.
+#[test]
+fn memory64_two_memories_simd_and_atomics_are_recorded_as_they_run() {
+    let bytes = wat::parse_str(
+        r#"(module
+            (memory $a (export "memory") 1)
+            (memory $b i64 1)
+            (func (export "all")
+              (i64.store $b (i64.const 0x10) (i64.const 0x0807060504030201))
+              (memory.copy $a $b (i32.const 0x20) (i64.const 0x10) (i32.const 4))
+              (memory.fill $b (i64.const 0x30) (i32.const 0xab) (i64.const 3))
+              (v128.store $a (i32.const 0x40) (v128.const i32x4 1 2 3 4))
+              (v128.store16_lane $a 2 (i32.const 0x50) (v128.const i16x8 0 1 2 3 4 5 6 7))
+              (i32.atomic.store $a (i32.const 0x60) (i32.const 5))
+              (drop (i32.atomic.rmw.add $a (i32.const 0x60) (i32.const 2)))
+              (drop (i32.atomic.rmw.cmpxchg $a (i32.const 0x60) (i32.const 7) (i32.const 9)))
+              (drop (memory.grow $b (i64.const 2)))))"#,
+    )
+    .unwrap();
+    let expected: [(&str, std::ops::Range<u64>, Written); 9] = [
+        ("i64.store", 0x10..0x18, Written::Bytes((1..=8).collect())),
+        (
+            "memory.copy",
+            0x20..0x24,
+            Written::Copy { from: 0x10..0x14 },
+        ),
+        ("memory.fill", 0x30..0x33, Written::Fill(0xab)),
+        (
+            "v128.store",
+            0x40..0x50,
+            Written::Bytes(
+                [1u32, 2, 3, 4]
+                    .iter()
+                    .flat_map(|v| v.to_le_bytes())
+                    .collect(),
+            ),
+        ),
+        ("v128.store16_lane", 0x50..0x52, Written::Bytes(vec![2, 0])),
+        (
+            "i32.atomic.store",
+            0x60..0x64,
+            Written::Bytes(vec![5, 0, 0, 0]),
+        ),
+        (
+            "i32.atomic.rmw.add",
+            0x60..0x64,
+            Written::Bytes(vec![7, 0, 0, 0]),
+        ),
+        (
+            "i32.atomic.rmw.cmpxchg",
+            0x60..0x64,
+            Written::Bytes(vec![9, 0, 0, 0]),
+        ),
+        ("memory.grow", 0x10000..0x30000, Written::Grown { pages: 2 }),
+    ];
+    for compiler in [CompilerChoice::Auto, CompilerChoice::Cranelift] {
+        let recording = std::sync::Arc::new(instrument(&bytes).unwrap().unwrap());
+        let (module, _) = Engines::new(None)
+            .unwrap()
+            .compile(compiler, &recording.bytes)
+            .unwrap();
+        let stop = StopHandle::new(module.engine().clone());
+        let host = HostConfig::default();
+        let mut session =
+            Session::recorded(&stop, &module, Limits::default(), &host, recording).unwrap();
+        session.call("all", &[]).unwrap();
+        let (writes, unlisted) = session.take_writes();
+        assert_eq!(unlisted, 0);
+        let got: Vec<(&str, std::ops::Range<u64>, Written)> = writes
+            .iter()
+            .map(|w| (w.op, w.range.clone(), w.written.clone()))
+            .collect();
+        assert_eq!(got, expected, "{compiler:?}");
+        assert!(
+            writes
+                .iter()
+                .all(|w| w.place.starts_with("all+0x") && !w.trapped)
+        );
+    }
+}

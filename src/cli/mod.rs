@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
-use crate::engine::CompilerChoice;
+use crate::engine::{CompilerChoice, TRACED_WRITES_PER_STEP};
 use crate::hostgen::Lang;
 use crate::inspect::{describe, load_module_bytes};
 
@@ -162,6 +162,9 @@ pub struct ReplayArgs {
     /// Print every write the guest's instructions make, one line each.
     #[arg(long)]
     pub trace_writes: bool,
+    /// With --trace-writes: most writes listed per step (later ones are counted).
+    #[arg(long, value_name = "N", default_value_t = TRACED_WRITES_PER_STEP)]
+    pub max_traced_writes: usize,
     /// Print each step's note (a lesson's text) after it, placeholders filled in;
     /// a placeholder that names nothing fails the replay.
     #[arg(long)]
@@ -233,6 +236,9 @@ pub struct RunArgs {
     /// (`append+0x004c i32.store8 [0x110018..0x110019] <- 3c`).
     #[arg(long)]
     pub trace_writes: bool,
+    /// With --trace-writes: most writes listed per step (later ones are counted).
+    #[arg(long, value_name = "N", default_value_t = TRACED_WRITES_PER_STEP)]
+    pub max_traced_writes: usize,
     /// For a component: the arguments of `--call`, one WAVE value each
     /// (`'"The input string"'`, `'[1, 2, 3]'`, `'{name: "x", count: 3}'`).
     #[arg(long, num_args = 1.., value_name = "WAVE", allow_negative_numbers = true)]

@@ -32,6 +32,8 @@ pub struct PlayOptions<'a> {
     /// Record every write the guest's instructions make (a module is instrumented, a
     /// component traced by the debugger), and print each.
     pub trace_writes: bool,
+    /// Most writes listed per step (later ones are counted).
+    pub max_traced_writes: usize,
     /// Print each step's note (a lesson's text), its placeholders filled in.
     pub notes: bool,
 }
@@ -144,7 +146,10 @@ fn open_module(
             Ok(Some(recording)) => {
                 let module = compile_noted(&engines, options.compiler, &recording.bytes)?;
                 let stop = StopHandle::new(module.engine().clone());
-                return Session::recorded(&stop, &module, limits, host, Arc::new(recording));
+                let mut session =
+                    Session::recorded(&stop, &module, limits, host, Arc::new(recording))?;
+                session.set_write_cap(options.max_traced_writes);
+                return Ok(session);
             }
             // No instruction writes memory: there is nothing to record.
             Ok(None) => {}
@@ -271,7 +276,7 @@ fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<Stri
         if report.writes_unlisted > 0 {
             writeln!(
                 out,
-                "... and {} more writes (not listed)",
+                "... and {} more writes (not listed; --max-traced-writes lists more)",
                 report.writes_unlisted
             )?;
         }

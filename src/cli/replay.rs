@@ -71,6 +71,7 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
         after_failure: AfterFailure::Continue,
         allocators: Vec::new(),
         trace_writes: args.trace_writes,
+        max_traced_writes: args.max_traced_writes,
         notes: args.notes,
     };
     let played = play(&recipe, &bytes, options, out)?;

@@ -65,6 +65,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         after_failure: AfterFailure::Stop,
         allocators: vec![allocator.clone()],
         trace_writes: args.trace_writes,
+        max_traced_writes: args.max_traced_writes,
         notes: false,
     };
     let played = play(&recipe, &bytes, options, out)?;

@@ -52,6 +52,7 @@ pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Resu
         after_failure: AfterFailure::Stop,
         allocators: Vec::new(),
         trace_writes: args.trace_writes,
+        max_traced_writes: args.max_traced_writes,
         notes: false,
     };
     let played = play(&session, bytes, options, out)?;

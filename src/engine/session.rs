@@ -239,6 +239,11 @@ impl Session {
         Ok(())
     }
 
+    /// Lists at most `cap` writes per step from now on (later ones are counted).
+    pub fn set_write_cap(&mut self, cap: usize) {
+        self.store.data_mut().trace.cap = cap;
+    }
+
     /// Whether writes are traced by the debugger (calls can be stepped).
     pub fn is_traced(&self) -> bool {
         self.traced

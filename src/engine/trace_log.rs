@@ -4,17 +4,20 @@
 use crate::memory::TracedWrite;
 use crate::record::Decoded;
 
-/// Most writes recorded per step; later ones are only counted, so a guest writing in
-/// a hot loop cannot fill the host's memory with its trace.
+/// Most writes listed per step unless set otherwise (`TraceLog::cap`); later ones are
+/// only counted, so a guest writing in a hot loop cannot fill the host's memory with
+/// its trace.
 pub const TRACED_WRITES_PER_STEP: usize = 1_000_000;
 
 /// The writes of the step in progress.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TraceLog {
     /// Recorded writes, in order.
     pub writes: Vec<TracedWrite>,
-    /// Writes past `TRACED_WRITES_PER_STEP`, counted only.
+    /// Writes past the cap, counted only.
     pub unlisted: u64,
+    /// Most writes listed per step.
+    pub cap: usize,
     /// Where the newest listed write's instruction is: its pc (debugger) or its
     /// record id (recorder). A trap there undoes it.
     last: Option<Last>,
@@ -27,6 +30,17 @@ enum Last {
     Pc(u64),
     /// Its record id (the recorder).
     Site(u32),
+}
+
+impl Default for TraceLog {
+    fn default() -> Self {
+        Self {
+            writes: Vec::new(),
+            unlisted: 0,
+            cap: TRACED_WRITES_PER_STEP,
+            last: None,
+        }
+    }
 }
 
 impl TraceLog {
@@ -42,7 +56,7 @@ impl TraceLog {
     /// Lists `write`, made by the instruction at `pc` (or counts it, past the cap).
     pub fn push_at(&mut self, pc: u64, write: TracedWrite) {
         self.last = Some(Last::Pc(pc));
-        if self.writes.len() < TRACED_WRITES_PER_STEP {
+        if self.writes.len() < self.cap {
             self.writes.push(write);
         } else {
             self.unlisted += 1;
@@ -71,7 +85,7 @@ impl TraceLog {
 
     /// How many more writes may be listed this step.
     pub fn room(&self) -> usize {
-        TRACED_WRITES_PER_STEP.saturating_sub(self.writes.len())
+        self.cap.saturating_sub(self.writes.len())
     }
 
     /// Lists (up to the cap) the writes of one drain of the trace memory.
