@@ -9,8 +9,9 @@ use std::sync::Arc;
 use wasmtime::component::Component;
 
 use super::Message;
+use super::load::Arrival;
 use super::protocol::{Described, Event};
-use super::state::{Arrival, Compiled, WorkerState};
+use super::state::{Compiled, WorkerState};
 use crate::engine::component::{compile_component, component_exports};
 use crate::inspect::{ComponentInfo, inspect_component};
 use crate::recipe::{self, Recipe};

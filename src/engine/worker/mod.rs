@@ -4,6 +4,7 @@
 
 mod component;
 mod files;
+mod load;
 mod protocol;
 mod replay;
 mod state;
@@ -22,8 +23,9 @@ use super::cache::CompileCache;
 use super::compiler::{CompileInfo, Compiler, Engines};
 use super::debugger::{DebugCommand, Debugger, PauseGeneration};
 use super::limits::{Limits, StopHandle};
+use load::PendingLoad;
 pub use protocol::{Command, Described, Event, ReplayInfo};
-use state::{PendingLoad, WorkerState};
+use state::WorkerState;
 
 /// What reaches the worker thread: the user's commands, and compiles finishing on
 /// their own threads.
