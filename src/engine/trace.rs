@@ -178,7 +178,8 @@ pub(super) fn write_at<T>(
     };
     Some(TracedWrite {
         range,
-        place: sites.place(site),
+        place: sites.place(site).into(),
+        pc: site.pc,
         op: site.op,
         written,
         trapped: false,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::{format_hex, format_range};
 
@@ -38,7 +39,10 @@ pub struct TracedWrite {
     /// The bytes written (for a grow, the new pages).
     pub range: Range<u64>,
     /// Where the instruction is: `append+0x004c`.
-    pub place: String,
+    pub place: Arc<str>,
+    /// The instruction's byte offset in the module (what DWARF line info and the code
+    /// view are keyed on).
+    pub pc: u64,
     /// The instruction: `i32.store8`.
     pub op: &'static str,
     /// What it wrote.
@@ -207,6 +211,7 @@ mod tests {
         let write = TracedWrite {
             range: 0x11_0018..0x11_0019,
             place: "append+0x004c".into(),
+            pc: 0x1234,
             op: "i32.store8",
             written: Written::Bytes(vec![0x3c]),
             trapped: false,

@@ -127,6 +127,7 @@ fn write_of(record: &[u8], site: &RecordSite, layout: Layout) -> Result<TracedWr
     Ok(TracedWrite {
         range,
         place: site.place.clone(),
+        pc: site.pc,
         op: site.op,
         written,
         trapped: false,

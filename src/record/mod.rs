@@ -19,6 +19,7 @@ mod rewrite;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use decode::{Decoded, decode};
 pub use layout::Layout;
@@ -35,8 +36,8 @@ pub const TRACE_INITIAL_PAGES: u64 = 16;
 pub struct RecordSite {
     /// Byte offset of the opcode in the original module.
     pub pc: u64,
-    /// Where it is, for people: `append+0x004c`.
-    pub place: String,
+    /// Where it is, for people: `append+0x004c` (shared by its writes).
+    pub place: Arc<str>,
     /// The instruction, as WAT spells it.
     pub op: &'static str,
     /// What it writes.

@@ -188,7 +188,7 @@ fn record_sites(found: &WriteSites, memory64: &[bool]) -> Vec<RecordSite> {
         .values()
         .map(|site| RecordSite {
             pc: site.pc,
-            place: found.place(site),
+            place: found.place(site).into(),
             op: site.op,
             kind: site.kind,
             memory: site.memory,

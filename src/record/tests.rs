@@ -54,7 +54,7 @@ fn every_kind_of_write_is_instrumented_and_the_result_validates() {
     // The sites' pcs are the original module's.
     let original = wat("(module (memory 1))");
     assert!(recording.sites[0].pc > original.len() as u64);
-    assert_eq!(recording.sites[0].place, format!("all+{:#06x}", 7));
+    assert_eq!(&*recording.sites[0].place, format!("all+{:#06x}", 7));
 }
 
 #[test]
