@@ -187,7 +187,7 @@ fn a_call_with_millions_of_writes_is_drained_as_it_runs() {
     assert_eq!(writes.len() as u64 + unlisted, n);
     assert_eq!(writes.len(), wasmscope::engine::TRACED_WRITES_PER_STEP);
     assert_eq!(writes[5].range, 5..6);
-    assert_eq!(writes[5].written, Written::Bytes(vec![5]));
+    assert_eq!(writes[5].written, Written::bytes(&[5]));
     let trace_bytes = session.trace_memory_bytes().unwrap();
     assert!(
         trace_bytes < 9 * n / 2,
@@ -220,7 +220,11 @@ fn memory64_two_memories_simd_and_atomics_are_recorded_as_they_run() {
     )
     .unwrap();
     let expected: [(&str, std::ops::Range<u64>, Written); 9] = [
-        ("i64.store", 0x10..0x18, Written::Bytes((1..=8).collect())),
+        (
+            "i64.store",
+            0x10..0x18,
+            Written::bytes(&(1..=8).collect::<Vec<u8>>()),
+        ),
         (
             "memory.copy",
             0x20..0x24,
@@ -230,28 +234,28 @@ fn memory64_two_memories_simd_and_atomics_are_recorded_as_they_run() {
         (
             "v128.store",
             0x40..0x50,
-            Written::Bytes(
-                [1u32, 2, 3, 4]
+            Written::bytes(
+                &[1u32, 2, 3, 4]
                     .iter()
                     .flat_map(|v| v.to_le_bytes())
-                    .collect(),
+                    .collect::<Vec<u8>>(),
             ),
         ),
-        ("v128.store16_lane", 0x50..0x52, Written::Bytes(vec![2, 0])),
+        ("v128.store16_lane", 0x50..0x52, Written::bytes(&[2, 0])),
         (
             "i32.atomic.store",
             0x60..0x64,
-            Written::Bytes(vec![5, 0, 0, 0]),
+            Written::bytes(&[5, 0, 0, 0]),
         ),
         (
             "i32.atomic.rmw.add",
             0x60..0x64,
-            Written::Bytes(vec![7, 0, 0, 0]),
+            Written::bytes(&[7, 0, 0, 0]),
         ),
         (
             "i32.atomic.rmw.cmpxchg",
             0x60..0x64,
-            Written::Bytes(vec![9, 0, 0, 0]),
+            Written::bytes(&[9, 0, 0, 0]),
         ),
         ("memory.grow", 0x10000..0x30000, Written::Grown { pages: 2 }),
     ];

@@ -137,7 +137,7 @@ pub(super) fn write_at<T>(
             let value = nth_top(1)?;
             let address = unsigned(&nth_top(2)?)?.checked_add(offset)?;
             let bytes = value_bytes(&value, usize::from(width));
-            (address..address + u64::from(width), Written::Bytes(bytes))
+            (address..address + u64::from(width), Written::bytes(&bytes))
         }
         WriteKind::Fill => {
             let len = unsigned(&nth_top(1)?)?;

@@ -91,7 +91,11 @@ impl TraceLog {
     /// Lists (up to the cap) the writes of one drain of the trace memory.
     pub fn recorded(&mut self, decoded: Decoded) {
         let listed_last = decoded.more == 0 && !decoded.writes.is_empty();
-        self.writes.extend(decoded.writes);
+        if self.writes.is_empty() {
+            self.writes = decoded.writes;
+        } else {
+            self.writes.extend(decoded.writes);
+        }
         self.unlisted += decoded.more;
         match decoded.last {
             Some(site) if listed_last => self.last = Some(Last::Site(site)),

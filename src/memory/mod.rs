@@ -34,7 +34,7 @@ pub use overrun::{overrun_report, overruns};
 pub use regions::{Region, RegionKind, region_at, set_region};
 pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
-pub use writes::{TracedWrite, WriteMap, Writer, WriterTotal, Written};
+pub use writes::{Stored, TracedWrite, WriteMap, Writer, WriterTotal, Written};
 
 use std::ops::Range;
 

@@ -7,11 +7,43 @@ use std::sync::Arc;
 
 use super::{format_hex, format_range};
 
+/// A store's value: up to 16 bytes (a `v128`), held inline so that listing a million
+/// writes allocates nothing per write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    len: u8,
+    bytes: [u8; 16],
+}
+
+impl Stored {
+    /// The first 16 bytes of `bytes` (a store writes at most 16).
+    pub fn new(bytes: &[u8]) -> Self {
+        let len = bytes.len().min(16);
+        let mut inline = [0; 16];
+        inline[..len].copy_from_slice(&bytes[..len]);
+        Self {
+            len: len as u8,
+            bytes: inline,
+        }
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl std::fmt::Debug for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
 /// What a write put there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Written {
     /// These bytes (a store's value, little-endian, its width).
-    Bytes(Vec<u8>),
+    Bytes(Stored),
     /// One byte, repeated over the range (`memory.fill`).
     Fill(u8),
     /// Bytes copied from elsewhere in memory (`memory.copy`).
@@ -31,6 +63,13 @@ pub enum Written {
         /// How many.
         pages: u64,
     },
+}
+
+impl Written {
+    /// A store of `bytes`.
+    pub fn bytes(bytes: &[u8]) -> Self {
+        Self::Bytes(Stored::new(bytes))
+    }
 }
 
 /// One write to linear memory, by one instruction.
@@ -56,7 +95,7 @@ impl TracedWrite {
     /// prints it.
     pub fn line(&self) -> String {
         let what = match &self.written {
-            Written::Bytes(bytes) => format_hex(bytes),
+            Written::Bytes(bytes) => format_hex(bytes.as_slice()),
             Written::Fill(byte) => format!("{byte:02x} x {}", self.range.end - self.range.start),
             Written::Copy { from } => format_range(from),
             Written::Segment { index, offset } => format!("data segment {index} +{offset:#x}"),
@@ -213,7 +252,7 @@ mod tests {
             place: "append+0x004c".into(),
             pc: 0x1234,
             op: "i32.store8",
-            written: Written::Bytes(vec![0x3c]),
+            written: Written::bytes(&[0x3c]),
             trapped: false,
         };
         assert_eq!(

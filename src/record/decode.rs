@@ -39,6 +39,10 @@ fn u64_at(record: &[u8], at: u32) -> Result<u64> {
 /// first `keep` as writes and counting the rest.
 pub fn decode(trace: &[u8], sites: &[RecordSite], keep: usize) -> Result<Decoded> {
     let mut decoded = Decoded::default();
+    // Reserved once: a million writes would otherwise be copied over and over as the
+    // list doubles. The smallest record is a byte store's.
+    let smallest = ID_BYTES as usize + 4 + 1;
+    decoded.writes.reserve(keep.min(trace.len() / smallest + 1));
     let mut at = 0usize;
     while at < trace.len() {
         let record = &trace[at..];
@@ -90,7 +94,7 @@ fn write_of(record: &[u8], site: &RecordSite, layout: Layout) -> Result<TracedWr
                 .context("a record is cut short")?;
             (
                 address..address.saturating_add(u64::from(width)),
-                Written::Bytes(bytes.to_vec()),
+                Written::bytes(bytes),
             )
         }
         (WriteKind::Fill, _) => {

@@ -174,7 +174,7 @@ fn records_decode_to_writes() {
     assert_eq!(decoded.last, Some(2));
     let store = &decoded.writes[0];
     assert_eq!(store.range, 10..12);
-    assert_eq!(store.written, Written::Bytes(vec![0x34, 0x12]));
+    assert_eq!(store.written, Written::bytes(&[0x34, 0x12]));
     assert_eq!(store.op, "i32.store16");
     assert_eq!(decoded.writes[1].written, Written::Fill(7));
     let all = decode(&trace, &recording.sites, 10).unwrap();
