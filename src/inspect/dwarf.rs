@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use anyhow::{Context as _, Result};
 use gimli::{EndianArcSlice, LittleEndian, Reader as _};
@@ -21,7 +21,9 @@ type Reader = EndianArcSlice<LittleEndian>;
 
 /// A module's DWARF, ready for lookups.
 pub struct Dwarf {
-    lines: addr2line::Context<Reader>,
+    /// Behind a lock because addr2line fills its tables lazily (so a `Dwarf` can be
+    /// shared with the window once read on the compile thread).
+    lines: Mutex<addr2line::Context<Reader>>,
     /// Module offset of the Code section's payload: DWARF address 0.
     code_start: u64,
     summary: DwarfSummary,
@@ -89,6 +91,16 @@ pub struct SourceFrame {
     pub location: Option<SourceLocation>,
 }
 
+impl std::fmt::Debug for Dwarf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dwarf")
+            .field("code_start", &self.code_start)
+            .field("units", &self.summary.units.len())
+            .field("files", &self.summary.files.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Dwarf {
     /// The DWARF of the module in `binary`, or `None` when it has none (no
     /// `.debug_info`). DWARF that cannot be read is an error that says so.
@@ -102,7 +114,7 @@ impl Dwarf {
         let lines = addr2line::Context::from_dwarf(dwarf)
             .map_err(|err| anyhow::anyhow!("cannot read the DWARF line tables: {err}"))?;
         let mut found = Self {
-            lines,
+            lines: Mutex::new(lines),
             code_start: sections.code_start,
             summary,
         };
@@ -119,7 +131,8 @@ impl Dwarf {
     /// tables cover it.
     pub fn location_at(&self, pc: u64) -> Option<SourceLocation> {
         let address = pc.checked_sub(self.code_start)?;
-        let location = self.lines.find_location(address).ok()??;
+        let lines = self.lines();
+        let location = lines.find_location(address).ok()??;
         convert(&location)
     }
 
@@ -130,7 +143,8 @@ impl Dwarf {
         let Some(address) = pc.checked_sub(self.code_start) else {
             return Vec::new();
         };
-        let Ok(mut frames) = self.lines.find_frames(address).skip_all_loads() else {
+        let lines = self.lines();
+        let Ok(mut frames) = lines.find_frames(address).skip_all_loads() else {
             return Vec::new();
         };
         let mut found = Vec::new();
@@ -152,10 +166,18 @@ impl Dwarf {
         found
     }
 
+    /// The line tables (a lookup that panicked elsewhere left them as they were).
+    fn lines(&self) -> MutexGuard<'_, addr2line::Context<Reader>> {
+        self.lines
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Every file the line tables name, sorted.
     fn files(&self) -> Vec<String> {
         let mut files = BTreeSet::new();
-        if let Ok(rows) = self.lines.find_location_range(0, u64::MAX) {
+        let lines = self.lines();
+        if let Ok(rows) = lines.find_location_range(0, u64::MAX) {
             for (_, _, location) in rows {
                 if let Some(file) = location.file {
                     files.insert(file.to_owned());

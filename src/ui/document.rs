@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::engine::{Bindings, CompileInfo, GlobalValue, Pause};
-use crate::inspect::{CodeLine, ModuleInfo};
+use crate::inspect::{CodeLine, Dwarf, ModuleInfo};
 use crate::memory::{Region, Snapshot, WriteMap, WriterTotal};
 use crate::recipe::Recipe;
 
@@ -33,6 +33,8 @@ pub struct LoadedModule {
     /// Its allocators, preferred first: detected from the exports, or named by the
     /// emscripten glue beside its file.
     pub allocators: Vec<String>,
+    /// Its DWARF, when it has some that could be read (source lines).
+    pub dwarf: Option<Arc<Dwarf>>,
 }
 
 /// What was loaded: a core module or a component.

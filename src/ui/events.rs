@@ -35,6 +35,7 @@ impl AppState {
                         info,
                         bytes,
                         allocators: allocators.into_iter().map(|a| a.export).collect(),
+                        dwarf: None,
                     }),
                     Described::Component { info, exports } => Wasm::Component(LoadedComponent {
                         name,
@@ -45,6 +46,21 @@ impl AppState {
                 };
                 if let Some(loading) = &mut self.loading {
                     loading.wasm = Some(wasm);
+                }
+            }
+            Event::DebugInfo { generation, dwarf } if generation == self.generation => {
+                if let Some(Wasm::Module(module)) =
+                    self.loading.as_mut().and_then(|l| l.wasm.as_mut())
+                {
+                    let summary = dwarf.summary();
+                    let line = format!(
+                        "{} has debug info (DWARF): {} naming {}",
+                        module.name,
+                        count(summary.units.len() as u64, "compile unit"),
+                        count(summary.files.len() as u64, "source file")
+                    );
+                    module.dwarf = Some(dwarf);
+                    self.push_log(LogKind::Info, line);
                 }
             }
             Event::Loaded {
@@ -217,6 +233,7 @@ impl AppState {
             Event::CommandFailed { error } => self.push_log(LogKind::Error, error),
             // Stale: a newer load, replay or rewind replaced what these were about.
             Event::Inspected { .. }
+            | Event::DebugInfo { .. }
             | Event::Loaded { .. }
             | Event::StepStarted { .. }
             | Event::StepDone { .. }

@@ -2,7 +2,10 @@
 //! `wasmscope run` prints), its marks on memory, its entry on the timeline, and the
 //! walkthrough's progress.
 
+use std::collections::HashMap;
+
 use crate::engine::{StepOutput, StepReport, changed_line};
+use crate::inspect::{Dwarf, SourceLocation};
 use crate::memory::{Region, RegionKind, TracedWrite, Writer, ranges_len_bytes, set_region};
 use crate::recipe::Op;
 
@@ -124,8 +127,14 @@ impl AppState {
     /// Records who wrote each byte that `writes` (of step `step`, counted from 1)
     /// wrote; a write that trapped wrote nothing.
     pub(super) fn record_traced(&mut self, writes: &[TracedWrite], step: usize) {
+        let dwarf = self.doc.module().and_then(|m| m.dwarf.clone());
+        // Writes repeat their instructions: each is looked up once.
+        let mut names: HashMap<u64, String> = HashMap::new();
         for write in writes.iter().filter(|w| !w.trapped) {
-            let what = format!("{} ({})", write.place, write.op);
+            let what = names
+                .entry(write.pc)
+                .or_insert_with(|| writer_name(write, dwarf.as_deref()))
+                .clone();
             self.doc
                 .instance
                 .writers
@@ -133,4 +142,29 @@ impl AppState {
         }
         self.doc.instance.writer_totals = self.doc.instance.writers.summary();
     }
+}
+
+/// Who made `write`, as hovering a byte and the memory map say it: in source terms
+/// when DWARF covers its instruction (``\`upper\` at poly.c:12 (\`i32.store8\`)``),
+/// else by place (`append+0x004c (i32.store8)`).
+fn writer_name(write: &TracedWrite, dwarf: Option<&Dwarf>) -> String {
+    let frames = dwarf.map(|d| d.frames_at(write.pc)).unwrap_or_default();
+    let Some((function, location)) = frames
+        .into_iter()
+        .find_map(|frame| Some((frame.function, frame.location?)))
+    else {
+        return format!("{} ({})", write.place, write.op);
+    };
+    let function = function.unwrap_or_else(|| {
+        let place = write.place.as_ref();
+        place
+            .split_once('+')
+            .map_or(place, |(name, _)| name)
+            .to_owned()
+    });
+    let line = SourceLocation {
+        column: 0,
+        ..location
+    };
+    format!("`{function}` at {line} (`{}`)", write.op)
 }

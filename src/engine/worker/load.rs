@@ -18,7 +18,9 @@ use crate::engine::compiler::{CompileInfo, Compiler, CompilerChoice, compile_tim
 use crate::engine::glue::glue_allocator;
 use crate::engine::imports::check_imports;
 use crate::engine::runner::Runner;
-use crate::inspect::{ModuleInfo, WriteSites, list, load_module_bytes, validate, write_sites};
+use crate::inspect::{
+    Dwarf, ModuleInfo, WriteSites, list, load_module_bytes, validate, write_sites,
+};
 use crate::recipe::{self, ModuleRef, Recipe};
 
 /// Where a load's module comes from and what comes with it.
@@ -43,6 +45,8 @@ pub struct PendingLoad {
     session: Option<Box<Recipe>>,
     /// The module's binary (to compile it again for stepping).
     binary: Arc<[u8]>,
+    /// Its DWARF, read on the compile thread: none, or why it cannot be read.
+    debug_info: Result<Option<Arc<Dwarf>>, String>,
 }
 
 /// What a compiled load brings to its first instance.
@@ -153,11 +157,16 @@ impl WorkerState {
             sites,
             session,
             binary: Arc::from(binary.as_slice()),
+            debug_info: Ok(None),
         });
         let cache = self.cache.clone();
         let engines = self.engines.clone();
         let choice = compiler.unwrap_or(self.compiler);
         self.spawn_compile(generation, &name, send, move || {
+            let mut load = load;
+            load.debug_info = Dwarf::parse(&load.binary)
+                .map(|dwarf| dwarf.map(Arc::new))
+                .map_err(|err| format!("{err:#}"));
             let binary = &load.binary;
             let module = validate(binary).and_then(|()| match &debug_engine {
                 Some(engine) => compile_timed(engine, Compiler::Cranelift, binary, cache.as_ref())
@@ -248,8 +257,25 @@ impl WorkerState {
             sites,
             session,
             binary,
+            debug_info,
         } = load;
         let mut notes = Vec::new();
+        let dwarf = match debug_info {
+            Ok(dwarf) => dwarf,
+            Err(error) => {
+                notes.push(format!(
+                    "The module's debug info (DWARF) cannot be read, so no source lines: \
+                     {error}"
+                ));
+                None
+            }
+        };
+        if let Some(dwarf) = &dwarf {
+            send(Event::DebugInfo {
+                generation,
+                dwarf: dwarf.clone(),
+            });
+        }
         if sites.is_some() {
             notes.push(
                 "Every write is traced to the instruction that made it (Settings); calls run \

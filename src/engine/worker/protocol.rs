@@ -14,7 +14,7 @@ use crate::engine::debugger::Pause;
 use crate::engine::limits::Limits;
 use crate::engine::runner::{RunEnd, StepReport};
 use crate::engine::session::GlobalValue;
-use crate::inspect::{ComponentInfo, ModuleInfo};
+use crate::inspect::{ComponentInfo, Dwarf, ModuleInfo};
 use crate::memory::Snapshot;
 use crate::recipe::{HostSettings, Recipe, Step};
 
@@ -137,6 +137,14 @@ pub enum Event {
         bytes: Arc<[u8]>,
         /// What it declares.
         described: Described,
+    },
+    /// The module being loaded has DWARF (read on the compile thread); sent after
+    /// `Inspected` and before its `Loaded`.
+    DebugInfo {
+        /// The load's generation.
+        generation: u64,
+        /// Its DWARF, for source lines.
+        dwarf: Arc<Dwarf>,
     },
     /// A module or component is instantiated (by a load, a replay or a rewind) and
     /// takes steps.

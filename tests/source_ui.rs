@@ -1,0 +1,99 @@
+//! Source lines in the real window: a module with DWARF (assets/dwarf_c.wasm, built
+//! with `clang -g`) has its debug info read on the compile thread, and with writes
+//! traced every byte says which source line wrote it.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod common;
+
+use common::{harness, log_text, pinned, settle};
+use egui_kittest::kittest::Queryable;
+use wasmscope::engine::Value;
+use wasmscope::ui::UiCommand;
+
+#[test]
+fn each_byte_upper_wrote_names_its_line_in_poly_c() {
+    let mut harness = harness(None, pinned());
+    harness.state_mut().apply(UiCommand::SetTrace(true));
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_c.wasm")).unwrap();
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "dwarf_c.wasm".into(),
+        bytes,
+    });
+    harness.step();
+    settle(&mut harness, "the load", |app| {
+        app.state().ready()
+            && app
+                .state()
+                .doc
+                .module()
+                .is_some_and(|m| m.name == "dwarf_c.wasm")
+    });
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("dwarf_c.wasm has debug info (DWARF): 1 compile unit naming 1 source file"),
+        "{log}"
+    );
+    assert!(
+        harness
+            .state()
+            .state()
+            .doc
+            .module()
+            .unwrap()
+            .dwarf
+            .is_some()
+    );
+    // upper(16, 4) over the zeroes there: each byte stored back by `s[i] = c;`.
+    harness.state_mut().apply(UiCommand::Call {
+        export: "upper".into(),
+        args: vec![Value::I32(16), Value::I32(4)],
+        step_into: false,
+    });
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running().is_none() && log_text(app).contains("`upper` returned")
+    });
+    let state = harness.state().state();
+    let written: Vec<String> = (16..20)
+        .map(|o| {
+            state
+                .doc
+                .instance
+                .writers
+                .writer_at(o)
+                .unwrap()
+                .what
+                .clone()
+        })
+        .collect();
+    assert!(
+        written
+            .iter()
+            .all(|w| w == "`upper` at poly.c:31 (`i32.store8`)"),
+        "{written:?}"
+    );
+    let step = state.doc.instance.writers.writer_at(16).unwrap().step;
+    // The memory map groups the writes by source line.
+    let totals = &state.doc.instance.writer_totals;
+    assert!(!totals.is_empty());
+    let line_31 = totals
+        .iter()
+        .find(|t| t.what == "`upper` at poly.c:31 (`i32.store8`)")
+        .unwrap();
+    assert_eq!((line_31.bytes, line_31.first), (4, 16));
+    assert!(
+        totals
+            .iter()
+            .any(|t| t.what.starts_with("`upper` at poly.c:3")
+                && t.what.ends_with("(`i32.store16`)")),
+        "the points' stores: {totals:?}"
+    );
+    // Hovering the first of them says so.
+    let pos = harness.state().hex().byte_pos(16).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+    harness.get_by_label(&format!(
+        "written by `upper` at poly.c:31 (`i32.store8`) in step {step}"
+    ));
+    harness.snapshot("hover_written_by_source_line");
+}
