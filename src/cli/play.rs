@@ -13,7 +13,7 @@ use crate::engine::{
     changed_line, check_imports, compile_component, default_cache_dir, glue_allocator,
     new_debug_engine, run_steps,
 };
-use crate::inspect::{ModuleInfo, inspect, inspect_component, is_component};
+use crate::inspect::{Dwarf, ModuleInfo, inspect, inspect_component, is_component};
 use crate::recipe::{Recipe, fill_note};
 use crate::record::instrument;
 
@@ -106,8 +106,15 @@ pub fn play(
             quote(out, intro)?;
         }
     }
+    // Traced writes name their source line when the module has DWARF (a component's
+    // writes are in its core modules: not looked up).
+    let dwarf = match &instance {
+        Instance::Core(_) if options.trace_writes => read_dwarf(bytes),
+        _ => None,
+    };
     let mut printer = Printer {
         out,
+        dwarf,
         after_failure: options.after_failure,
         first_error: None,
         notes: options.notes,
@@ -128,6 +135,17 @@ pub fn play(
         host_base: instance.host_base(),
         info,
     })
+}
+
+/// The module's DWARF, parsed once for the run; `None` without any, and when it
+/// cannot be read (which one note on stderr says, with why).
+pub fn read_dwarf(bytes: &[u8]) -> Option<Dwarf> {
+    Dwarf::parse(bytes)
+        .map_err(|err| {
+            eprintln!("note: cannot read this module's debug info ({err:#}); no source lines")
+        })
+        .ok()
+        .flatten()
 }
 
 /// Compiles and instantiates a checked module on the compiler chosen; with
@@ -198,6 +216,8 @@ fn compile_noted(
 /// Prints each step as it ends.
 struct Printer<'a, W: Write> {
     out: &'a mut W,
+    /// The module's DWARF, for traced writes' source locations.
+    dwarf: Option<Dwarf>,
     after_failure: AfterFailure,
     first_error: Option<String>,
     notes: bool,
@@ -214,7 +234,7 @@ fn quote(out: &mut impl Write, text: &str) -> Result<()> {
 
 impl<W: Write> RunObserver for Printer<'_, W> {
     fn done(&mut self, report: StepReport) -> Result<()> {
-        let failed = print_report(self.out, &report)?;
+        let failed = print_report(self.out, &report, self.dwarf.as_ref())?;
         if self.notes {
             self.note(&report)?;
         }
@@ -262,7 +282,11 @@ impl<W: Write> Printer<'_, W> {
 /// Prints one step: what it changed, overruns, what the guest printed, and the
 /// newsletter's lines. Returns the failure, if the step failed (after its notes,
 /// which help explain it).
-fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<String>> {
+fn print_report(
+    out: &mut impl Write,
+    report: &StepReport,
+    dwarf: Option<&Dwarf>,
+) -> Result<Option<String>> {
     let lines = |out: &mut dyn Write, lines: &[String]| -> Result<()> {
         for line in lines {
             writeln!(out, "{line}")?;
@@ -271,7 +295,10 @@ fn print_report(out: &mut impl Write, report: &StepReport) -> Result<Option<Stri
     };
     let writes = |out: &mut dyn Write| -> Result<()> {
         for write in &report.writes {
-            writeln!(out, "{}", write.line())?;
+            match dwarf.and_then(|d| d.location_at(write.pc)) {
+                Some(location) => writeln!(out, "{} {location}", write.line())?,
+                None => writeln!(out, "{}", write.line())?,
+            }
         }
         if report.writes_unlisted > 0 {
             writeln!(

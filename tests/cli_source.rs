@@ -1,0 +1,106 @@
+//! The CLI at source level: `--trace-writes` names each write's source line when the
+//! module has DWARF, and leaves a module without DWARF as it was.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod cli_support;
+
+use cli_support::{asset, stderr, stdout, wasmscope};
+
+/// The source line `line` (from 1) of a guest's source file.
+fn source_line(path: &str, line: u32) -> String {
+    let text =
+        std::fs::read_to_string(format!("{}/guests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    text.lines()
+        .nth(line as usize - 1)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `run` on the C guest's `upper` with `extra` arguments.
+fn run_upper(extra: &[&str]) -> std::process::Output {
+    let module = asset("dwarf_c.wasm");
+    let mut args = vec![
+        "run", &module, "--alloc", "alloc", "--call", "upper", "--input", "hello",
+    ];
+    args.extend_from_slice(extra);
+    wasmscope(&args)
+}
+
+#[test]
+fn traced_writes_carry_their_source_line() {
+    let out = run_upper(&["--trace-writes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // The byte written back into the input: `s[i] = c;` in poly.c.
+    let stores: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("upper+") && l.contains("i32.store8 [0x400..0x401]"))
+        .collect();
+    assert_eq!(stores.len(), 1, "{text}");
+    let location = stores[0].rsplit(' ').next().unwrap();
+    let mut parts = location.split(':');
+    assert_eq!(parts.next(), Some("poly.c"), "{location}");
+    let line: u32 = parts.next().unwrap().parse().unwrap();
+    assert_eq!(source_line("dwarf_c/poly.c", line).trim(), "s[i] = c;");
+    let column: usize = parts.next().unwrap().parse().unwrap();
+    assert!(column > 0, "{location}");
+    // Every traced write of the C guest has a line.
+    let writes: Vec<&str> = text.lines().filter(|l| l.contains(" <- ")).collect();
+    assert!(writes.len() > 10, "{text}");
+    assert!(writes.iter().all(|l| l.contains(" poly.c:")), "{text}");
+    assert!(!stderr(&out).contains("debug info"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_module_without_dwarf_traces_as_before() {
+    let out = wasmscope(&[
+        "run",
+        &asset("append.wasm"),
+        "--input",
+        "hi",
+        "--trace-writes",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let writes: Vec<&str> = text.lines().filter(|l| l.contains(" <- ")).collect();
+    assert!(!writes.is_empty(), "{text}");
+    assert!(
+        writes
+            .iter()
+            .all(|l| !l.contains(".c:") && !l.contains(".rs:")),
+        "{text}"
+    );
+}
+
+#[test]
+fn damaged_debug_info_is_one_note_and_the_run_goes_on() {
+    let mut binary = std::fs::read(asset("dwarf_c.wasm")).unwrap();
+    // Garbage over the start of `.debug_info`'s payload.
+    let name = b".debug_info";
+    let at = binary.windows(name.len()).position(|w| w == name).unwrap() + name.len();
+    for byte in &mut binary[at..at + 16] {
+        *byte = 0xff;
+    }
+    let path = std::env::temp_dir().join(format!("wasmscope-damaged-{}.wasm", std::process::id()));
+    std::fs::write(&path, &binary).unwrap();
+    let out = wasmscope(&[
+        "run",
+        path.to_str().unwrap(),
+        "--alloc",
+        "alloc",
+        "--call",
+        "upper",
+        "--input",
+        "hello",
+        "--trace-writes",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notes: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("debug info"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", stderr(&out));
+    assert!(notes[0].starts_with("note: cannot read"), "{notes:?}");
+    assert!(stdout(&out).contains(" <- "), "{}", stdout(&out));
+}
