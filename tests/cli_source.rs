@@ -4,17 +4,7 @@
 
 mod cli_support;
 
-use cli_support::{asset, stderr, stdout, wasmscope};
-
-/// The source line `line` (from 1) of a guest's source file.
-fn source_line(path: &str, line: u32) -> String {
-    let text =
-        std::fs::read_to_string(format!("{}/guests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    text.lines()
-        .nth(line as usize - 1)
-        .unwrap_or_default()
-        .to_owned()
-}
+use cli_support::{asset, source_line, stderr, stdout, wasmscope};
 
 /// `run` on the C guest's `upper` with `extra` arguments.
 fn run_upper(extra: &[&str]) -> std::process::Output {

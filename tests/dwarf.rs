@@ -5,21 +5,11 @@
 
 mod cli_support;
 
-use cli_support::{asset, stdout, wasmscope};
+use cli_support::{asset, source_line, stdout, wasmscope};
 use wasmscope::inspect::{Dwarf, write_sites};
 
 fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(asset(name)).unwrap()
-}
-
-/// The source line `line` (from 1) of a guest's source file.
-fn source_line(path: &str, line: u32) -> String {
-    let text =
-        std::fs::read_to_string(format!("{}/guests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    text.lines()
-        .nth(line as usize - 1)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[test]

@@ -236,3 +236,13 @@ pub const RUN_CASES: &[(&str, &[&str])] = &[
     ("no_input", &["@append.wasm"]),
     ("missing_module", &["no/such/module.wasm", "--input", "x"]),
 ];
+
+/// The source line `line` (from 1) of a guest's source file.
+pub fn source_line(path: &str, line: u32) -> String {
+    let text =
+        std::fs::read_to_string(format!("{}/guests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    text.lines()
+        .nth(line as usize - 1)
+        .unwrap_or_default()
+        .to_owned()
+}
