@@ -337,8 +337,7 @@ fn writes_into(store: &StoreContextMut<'_, StoreData>, watched: std::ops::Range<
     store
         .data()
         .trace
-        .writes
-        .last()
+        .last_listed()
         .is_some_and(|w| w.range.start < watched.end && watched.start < w.range.end)
 }
 

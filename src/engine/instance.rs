@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::component::ComponentSession;
 use super::limits::Limits;
 use super::session::{GlobalValue, Session};
-use crate::memory::{Snapshot, TracedWrite};
+use super::trace_log::Writes;
+use crate::memory::Snapshot;
 
 /// A live instance, of either kind (wasmtime's CLI calls the pair `RunTarget`).
 pub enum Instance {
@@ -38,10 +39,10 @@ impl Instance {
 
     /// The writes traced since the last call, and how many were only counted (a
     /// component's are in each step's canonical-ABI trace instead).
-    pub fn take_writes(&mut self) -> (Vec<TracedWrite>, u64) {
+    pub fn take_writes(&mut self) -> (Writes, u64) {
         match self {
             Self::Core(session) => session.take_writes(),
-            Self::Component(_) => (Vec::new(), 0),
+            Self::Component(_) => (Writes::default(), 0),
         }
     }
 

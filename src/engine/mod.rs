@@ -48,6 +48,6 @@ pub use runner::{AfterFailure, Bindings, RunEnd, RunObserver, Runner, StepReport
 pub use session::{GlobalValue, Session, new_engine};
 pub use steps::{Step, StepOutput, arg_text, call_line, changed_line, pointer_lines, result_line};
 pub use trace::{Tracing, block_on, new_debug_engine};
-pub use trace_log::TRACED_WRITES_PER_STEP;
+pub use trace_log::{TRACED_WRITES_PER_STEP, Writes, WritesIter};
 pub use values::{NumType, Value, format_values};
 pub use wasi::{WasiConfig, is_wasi};

@@ -7,10 +7,12 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use wasmtime::{AsContextMut, Global, Instance, Memory, Store, Val, WasmBacktrace};
+use wasmtime::{
+    AsContextMut, Global, Instance, Memory, Store, StoreContextMut, Val, WasmBacktrace,
+};
 
 use super::store::StoreData;
-use crate::record::{Recording, decode};
+use crate::record::Recording;
 
 /// A recorded instance's trace memory and what its records mean.
 #[derive(Clone)]
@@ -18,6 +20,7 @@ pub struct Recorder {
     recording: Arc<Recording>,
     memory: Memory,
     end: Global,
+    count: Global,
 }
 
 impl Recorder {
@@ -33,13 +36,16 @@ impl Recorder {
         let memory = instance
             .get_memory(&mut *store, &recording.trace_memory)
             .with_context(missing)?;
-        let end = instance
-            .get_global(&mut *store, &recording.trace_end)
-            .with_context(missing)?;
+        let global = |store: &mut Store<StoreData>, name: &str| {
+            instance.get_global(store, name).with_context(missing)
+        };
+        let end = global(&mut *store, &recording.trace_end)?;
+        let count = global(&mut *store, &recording.trace_count)?;
         store.data_mut().recorder = Some(Self {
             recording,
             memory,
             end,
+            count,
         });
         drain(&mut *store);
         store.data_mut().trace.take();
@@ -53,40 +59,39 @@ impl Recorder {
 
     /// The export names the recorder added (hidden from the user's lists).
     pub fn hides(&self, name: &str) -> bool {
-        name == self.recording.trace_memory || name == self.recording.trace_end
+        let r = &self.recording;
+        [&r.trace_memory, &r.trace_end, &r.trace_count]
+            .iter()
+            .any(|ours| *ours == name)
     }
 }
 
-/// Moves the records made since the last drain into the store's trace log (up to its
+/// Copies the records made since the last drain into the store's trace log (up to its
 /// cap; the rest are counted) and empties the trace memory.
 pub fn drain(mut store: impl AsContextMut<Data = StoreData>) {
     let mut store = store.as_context_mut();
     let Some(recorder) = store.data().recorder.clone() else {
         return;
     };
-    let end = match recorder.end.get(&mut store) {
-        Val::I32(end) => end as u32 as usize,
+    let read = |global: Global, store: &mut StoreContextMut<'_, StoreData>| match global.get(store)
+    {
+        Val::I32(value) => value as u32 as usize,
         _ => 0,
     };
+    let end = read(recorder.end, &mut store);
     if end == 0 {
         return;
     }
-    let keep = store.data().trace.room();
-    let data = recorder.memory.data(&store);
-    let decoded = decode(
-        &data[..end.min(data.len())],
-        &recorder.recording.sites,
-        keep,
-    );
-    let data = store.data_mut();
-    match decoded {
-        Ok(decoded) => data.trace.recorded(decoded),
-        Err(err) => data
-            .notes
-            .info(format!("cannot read the recorded writes: {err:#}")),
+    let count = read(recorder.count, &mut store);
+    let (memory, data) = recorder.memory.data_and_store_mut(&mut store);
+    let trace = &memory[..end.min(memory.len())];
+    if let Err(err) = data.trace.recorded(trace, count, &recorder.recording.sites) {
+        data.notes
+            .info(format!("cannot read the recorded writes: {err:#}"));
     }
-    // A global the module itself declared mutable: setting it cannot fail.
+    // Globals the module itself declared mutable: setting them cannot fail.
     let _ = recorder.end.set(&mut store, Val::I32(0));
+    let _ = recorder.count.set(&mut store, Val::I32(0));
 }
 
 /// After a call that failed with `err`: drains, and marks the last write as not done

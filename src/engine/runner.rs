@@ -14,8 +14,9 @@ use super::component::{AbiTrace, ComponentSession, results_text};
 use super::instance::Instance;
 use super::session::{GlobalValue, Session};
 use super::steps::{Step, StepOutput, call_label, call_line, pointer_lines, result_line};
+use super::trace_log::Writes;
 use super::values::{NumType, Value, format_values};
-use crate::memory::{RegionKind, Snapshot, TracedWrite, format_hex, overrun_report, parse_address};
+use crate::memory::{RegionKind, Snapshot, format_hex, overrun_report, parse_address};
 use crate::recipe::{self, Data, Input, Op, Returns};
 
 /// What one step did, for every front end.
@@ -47,7 +48,7 @@ pub struct StepReport {
     /// write is not highlighted).
     pub region: Option<RegionKind>,
     /// The writes its calls made, instruction by instruction (traced sessions only).
-    pub writes: Vec<TracedWrite>,
+    pub writes: Writes,
     /// Writes past those, only counted.
     pub writes_unlisted: u64,
     /// Memory afterwards; its `changed()` is what the step changed.
@@ -80,7 +81,7 @@ impl StepReport {
             overrun: None,
             target: None,
             region: None,
-            writes: Vec::new(),
+            writes: Writes::default(),
             writes_unlisted: 0,
             snapshot,
             globals: Vec::new(),

@@ -12,10 +12,11 @@ use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
 use super::recorder;
 use super::store::{StoreData, start_clock};
 use super::trace::{Tracing, block_on};
+use super::trace_log::Writes;
 use super::traps::explain;
 use super::values::{NumType, Value, format_values};
 use crate::inspect::{inspect, to_binary};
-use crate::memory::{Snapshot, TracedWrite};
+use crate::memory::Snapshot;
 use crate::record::{Recording, instrument};
 
 /// The value of one exported global, read now.
@@ -197,7 +198,7 @@ impl Session {
 
     /// The writes traced or recorded since the last call, and how many more were only
     /// counted (always none for a session that is neither).
-    pub fn take_writes(&mut self) -> (Vec<TracedWrite>, u64) {
+    pub fn take_writes(&mut self) -> (Writes, u64) {
         recorder::drain(&mut self.store);
         self.store.data_mut().trace.take()
     }

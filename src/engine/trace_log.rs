@@ -1,115 +1,198 @@
 //! The writes of the step in progress, as either tracer lists them: the debugger's
-//! (`trace`) or the recorder's (`recorder`).
+//! (`trace`) one by one, or the recorder's (`recorder`) as the records it drained.
+
+use std::sync::Arc;
+
+use anyhow::Result;
 
 use crate::memory::TracedWrite;
-use crate::record::Decoded;
+use crate::record::{RecordSite, Records, RecordsIter};
 
 /// Most writes listed per step unless set otherwise (`TraceLog::cap`); later ones are
 /// only counted, so a guest writing in a hot loop cannot fill the host's memory with
 /// its trace.
 pub const TRACED_WRITES_PER_STEP: usize = 1_000_000;
 
+/// The writes of one step, in order, from whichever tracer watched it.
+#[derive(Clone, Debug)]
+pub enum Writes {
+    /// Listed one by one (the debugger's tracer, a component call's lowering).
+    Listed(Vec<TracedWrite>),
+    /// As the recorder read them, decoded when iterated.
+    Recorded(Records),
+}
+
+impl Default for Writes {
+    fn default() -> Self {
+        Self::Listed(Vec::new())
+    }
+}
+
+impl From<Vec<TracedWrite>> for Writes {
+    fn from(writes: Vec<TracedWrite>) -> Self {
+        Self::Listed(writes)
+    }
+}
+
+impl Writes {
+    /// How many writes there are.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Listed(writes) => writes.len(),
+            Self::Recorded(records) => records.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The writes, in order.
+    pub fn iter(&self) -> WritesIter<'_> {
+        match self {
+            Self::Listed(writes) => WritesIter::Listed(writes.iter()),
+            Self::Recorded(records) => WritesIter::Recorded(records.iter()),
+        }
+    }
+
+    /// The writes as a list.
+    pub fn to_vec(&self) -> Vec<TracedWrite> {
+        self.iter().collect()
+    }
+}
+
+/// The writes of [`Writes`], in order.
+#[derive(Clone, Debug)]
+pub enum WritesIter<'a> {
+    /// Of a list.
+    Listed(std::slice::Iter<'a, TracedWrite>),
+    /// Decoded from records.
+    Recorded(RecordsIter<'a>),
+}
+
+impl Iterator for WritesIter<'_> {
+    type Item = TracedWrite;
+
+    fn next(&mut self) -> Option<TracedWrite> {
+        match self {
+            Self::Listed(writes) => writes.next().cloned(),
+            Self::Recorded(records) => records.next(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Writes {
+    type Item = TracedWrite;
+    type IntoIter = WritesIter<'a>;
+
+    fn into_iter(self) -> WritesIter<'a> {
+        self.iter()
+    }
+}
+
 /// The writes of the step in progress.
 #[derive(Debug)]
 pub struct TraceLog {
-    /// Recorded writes, in order.
-    pub writes: Vec<TracedWrite>,
+    /// The debugger's writes, in order.
+    listed: Vec<TracedWrite>,
+    /// The recorder's.
+    records: Records,
     /// Writes past the cap, counted only.
     pub unlisted: u64,
     /// Most writes listed per step.
     pub cap: usize,
-    /// Where the newest listed write's instruction is: its pc (debugger) or its
-    /// record id (recorder). A trap there undoes it.
-    last: Option<Last>,
-}
-
-/// Where the newest listed write's instruction is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Last {
-    /// Its pc in the module (the debugger's tracer).
-    Pc(u64),
-    /// Its record id (the recorder).
-    Site(u32),
+    /// The pc of the newest listed write's instruction (the debugger's tracer): a trap
+    /// there undoes it.
+    last_pc: Option<u64>,
 }
 
 impl Default for TraceLog {
     fn default() -> Self {
         Self {
-            writes: Vec::new(),
+            listed: Vec::new(),
+            records: Records::default(),
             unlisted: 0,
             cap: TRACED_WRITES_PER_STEP,
-            last: None,
+            last_pc: None,
         }
     }
 }
 
 impl TraceLog {
-    /// The recorded writes from index `from` on that have happened, and the index to
+    /// The debugger's writes from index `from` on that have happened, and the index to
     /// look from next time. A call paused at a writing instruction (`paused_at`, its
     /// pc) has recorded that write already, but not made it yet.
     pub fn landed_since(&self, from: usize, paused_at: Option<u64>) -> (&[TracedWrite], usize) {
-        let pending = paused_at.is_some_and(|pc| self.last == Some(Last::Pc(pc)));
-        let end = self.writes.len() - usize::from(pending && !self.writes.is_empty());
-        (&self.writes[from.min(end)..end], end)
+        let pending = paused_at.is_some_and(|pc| self.last_pc == Some(pc));
+        let end = self.listed.len() - usize::from(pending && !self.listed.is_empty());
+        (&self.listed[from.min(end)..end], end)
+    }
+
+    /// The debugger's newest write.
+    pub fn last_listed(&self) -> Option<&TracedWrite> {
+        self.listed.last()
     }
 
     /// Lists `write`, made by the instruction at `pc` (or counts it, past the cap).
     pub fn push_at(&mut self, pc: u64, write: TracedWrite) {
-        self.last = Some(Last::Pc(pc));
-        if self.writes.len() < self.cap {
-            self.writes.push(write);
+        self.last_pc = Some(pc);
+        if self.room() > 0 {
+            self.listed.push(write);
         } else {
             self.unlisted += 1;
-            self.last = None;
+            self.last_pc = None;
         }
     }
 
     /// A trap at the instruction at `pc`: if it made the newest listed write, it wrote
     /// nothing.
     pub fn trapped_at(&mut self, pc: u64) {
-        self.undo(Last::Pc(pc));
-    }
-
-    /// A trap at the instruction with record id `site`, like [`TraceLog::trapped_at`].
-    pub fn trapped_at_site(&mut self, site: u32) {
-        self.undo(Last::Site(site));
-    }
-
-    fn undo(&mut self, at: Last) {
-        if self.last == Some(at)
-            && let Some(last) = self.writes.last_mut()
+        if self.last_pc == Some(pc)
+            && let Some(last) = self.listed.last_mut()
         {
             last.trapped = true;
         }
     }
 
-    /// How many more writes may be listed this step.
-    pub fn room(&self) -> usize {
-        self.cap.saturating_sub(self.writes.len())
+    /// A trap at the instruction with record id `site`, like [`TraceLog::trapped_at`]
+    /// (when the newest record was kept).
+    pub fn trapped_at_site(&mut self, site: u32) {
+        if self.unlisted == 0 {
+            self.records.trapped_at(site);
+        }
     }
 
-    /// Lists (up to the cap) the writes of one drain of the trace memory.
-    pub fn recorded(&mut self, decoded: Decoded) {
-        let listed_last = decoded.more == 0 && !decoded.writes.is_empty();
-        if self.writes.is_empty() {
-            self.writes = decoded.writes;
-        } else {
-            self.writes.extend(decoded.writes);
+    /// How many more writes may be listed this step.
+    pub fn room(&self) -> usize {
+        self.cap
+            .saturating_sub(self.listed.len() + self.records.len())
+    }
+
+    /// Keeps (up to the cap) the `count` records of one drain of the trace memory,
+    /// `trace`, whose ids name `sites`.
+    pub fn recorded(
+        &mut self,
+        trace: &[u8],
+        count: usize,
+        sites: &Arc<[RecordSite]>,
+    ) -> Result<()> {
+        let keep = self.room();
+        if self.records.is_empty() {
+            self.records = Records::new(sites.clone());
         }
-        self.unlisted += decoded.more;
-        match decoded.last {
-            Some(site) if listed_last => self.last = Some(Last::Site(site)),
-            Some(_) => self.last = None,
-            None => {}
-        }
+        self.unlisted += self.records.append(trace, count, keep)?;
+        Ok(())
     }
 
     /// The writes since the last call, and how many more were not recorded.
-    pub fn take(&mut self) -> (Vec<TracedWrite>, u64) {
-        self.last = None;
-        (
-            std::mem::take(&mut self.writes),
-            std::mem::take(&mut self.unlisted),
-        )
+    pub fn take(&mut self) -> (Writes, u64) {
+        self.last_pc = None;
+        let writes = if self.records.is_empty() {
+            Writes::Listed(std::mem::take(&mut self.listed))
+        } else {
+            Writes::Recorded(std::mem::take(&mut self.records))
+        };
+        (writes, std::mem::take(&mut self.unlisted))
     }
 }

@@ -24,6 +24,8 @@ pub(super) struct Trace {
     pub end: u32,
     /// The global holding the trace memory's size (bytes).
     pub limit: u32,
+    /// The global counting the records.
+    pub count: u32,
     /// The function that grows the trace memory.
     pub grow: u32,
 }
@@ -387,10 +389,15 @@ impl Emitter<'_> {
         record
     }
 
+    /// Writes the record's id and counts it.
     fn id(&self, sink: &mut InstructionSink<'_>, record: u32, id: u32) {
         sink.local_get(record)
             .i32_const(id as i32)
-            .i32_store(self.at(0));
+            .i32_store(self.at(0))
+            .global_get(self.trace.count)
+            .i32_const(1)
+            .i32_add()
+            .global_set(self.trace.count);
     }
 
     /// A value record's address field.

@@ -2,18 +2,19 @@
 //! so that each writing instruction (`inspect::write_op`) first appends a record — its
 //! site, the address, and what it writes — to a **trace memory** appended after the
 //! module's own memories, at a bump pointer kept in a global appended after the
-//! module's globals (any scratch locals come after each function's own, and one small
+//! module's globals with a record count beside it (any scratch locals come after each function's own, and one small
 //! function that grows the trace memory after the module's functions). Appending
 //! shifts no existing index, so function indices, names and `write_sites` offsets stay
-//! valid. The host reads the records back with `decode` (after each call, and while a
-//! long call runs) and resets the bump pointer.
+//! valid. The host copies the records out as they are (`Records`: after each call, and
+//! while a long call runs), resets the bump pointer and the count, and decodes a record
+//! into a `TracedWrite` only when someone looks at it.
 //!
 //! Pure: wasmparser reads, wasm-encoder writes, `inspect` says which instructions
 //! write; no wasmtime. `engine::recorder` runs the result.
 
-mod decode;
 mod emit;
 mod layout;
+mod records;
 mod rewrite;
 #[cfg(test)]
 mod tests;
@@ -21,8 +22,8 @@ mod tests;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use decode::{Decoded, decode};
 pub use layout::Layout;
+pub use records::{Records, RecordsIter};
 pub use rewrite::instrument;
 
 use crate::inspect::WriteKind;
@@ -60,12 +61,14 @@ impl RecordSite {
 pub struct Recording {
     /// The instrumented module.
     pub bytes: Vec<u8>,
-    /// The writing instructions, by record id.
-    pub sites: Vec<RecordSite>,
+    /// The writing instructions, by record id (shared with the records read).
+    pub sites: Arc<[RecordSite]>,
     /// The export name of the trace memory.
     pub trace_memory: String,
     /// The export name of the bump pointer (an i32 global: bytes of records so far).
     pub trace_end: String,
+    /// The export name of the record count (an i32 global: records so far).
+    pub trace_count: String,
     /// The trace memory's maximum in pages: a size no memory of the module declares,
     /// so the host's memory limiter can tell the trace memory apart.
     pub trace_max_pages: u64,

@@ -1,5 +1,5 @@
 //! The module rewrite: every section is copied as it is, except that the trace
-//! memory, the two trace globals, their exports, one function type and the function
+//! memory, the three trace globals, their exports, one function type and the function
 //! that grows the trace memory are appended to their sections (a section the module
 //! lacks is added in its place), and every function body that writes memory is
 //! rewritten (`emit`). DWARF sections are left out: their code offsets would be wrong.
@@ -149,13 +149,15 @@ pub fn instrument(bytes: &[u8]) -> Result<Option<Recording>> {
         memory: survey.memory64.len() as u32,
         end: survey.globals,
         limit: survey.globals + 1,
+        count: survey.globals + 2,
         grow: survey.imported_funcs + defined_funcs,
     };
     let sites = record_sites(&found, &survey.memory64);
-    let names = (
+    let names = [
         survey.free_name("wasmscope-trace-memory"),
         survey.free_name("wasmscope-trace-end"),
-    );
+        survey.free_name("wasmscope-trace-count"),
+    ];
     let mut rewrite = Rewrite {
         bytes,
         survey: &survey,
@@ -171,11 +173,13 @@ pub fn instrument(bytes: &[u8]) -> Result<Option<Recording>> {
     rewrite.run()?;
     let instrumented = rewrite.out.finish();
     let instrumented_pcs = instrumented_pcs(&instrumented, &sites, trace.memory)?;
+    let [trace_memory, trace_end, trace_count] = names;
     Ok(Some(Recording {
         bytes: instrumented,
-        sites,
-        trace_memory: names.0,
-        trace_end: names.1,
+        sites: sites.into(),
+        trace_memory,
+        trace_end,
+        trace_count,
         trace_max_pages,
         instrumented_pcs,
     }))
@@ -211,7 +215,7 @@ struct Rewrite<'a> {
     sites: &'a [RecordSite],
     trace: Trace,
     trace_max_pages: u64,
-    names: &'a (String, String),
+    names: &'a [String; 3],
     out: wasm_encoder::Module,
     /// The sections (by id) that got their appended items.
     added: BTreeSet<u8>,
@@ -319,7 +323,7 @@ impl Rewrite<'_> {
                 }
                 .encode(s)
             })],
-            GLOBAL => [0, (TRACE_INITIAL_PAGES << 16) as i32]
+            GLOBAL => [0, (TRACE_INITIAL_PAGES << 16) as i32, 0]
                 .into_iter()
                 .map(|init| {
                     encoded(&|s| {
@@ -335,14 +339,19 @@ impl Rewrite<'_> {
                 .collect(),
             EXPORT => vec![
                 encoded(&|s| {
-                    self.names.0.as_str().encode(s);
+                    self.names[0].as_str().encode(s);
                     s.push(0x02);
                     self.trace.memory.encode(s);
                 }),
                 encoded(&|s| {
-                    self.names.1.as_str().encode(s);
+                    self.names[1].as_str().encode(s);
                     s.push(0x03);
                     self.trace.end.encode(s);
+                }),
+                encoded(&|s| {
+                    self.names[2].as_str().encode(s);
+                    s.push(0x03);
+                    self.trace.count.encode(s);
                 }),
             ],
             _ => Vec::new(),

@@ -70,7 +70,7 @@ fn no_index_moves_and_names_stay() {
     let info = crate::inspect::inspect(&recording.bytes).unwrap();
     let original = crate::inspect::inspect(&wat(text)).unwrap();
     // The same functions at the same indices, with their names; the trace memory and
-    // its end are exported (the module had no memory or global section of its own).
+    // its end and count are exported (the module had no memory or global section of its own).
     let names = |info: &crate::inspect::ModuleInfo| {
         info.func_exports()
             .map(|e| e.0.to_owned())
@@ -81,7 +81,7 @@ fn no_index_moves_and_names_stay() {
     assert_eq!(sites.func_name(1), "first");
     assert_eq!(sites.func_name(2), "second");
     assert_eq!(info.memories.len(), 2);
-    assert_eq!(info.globals.len(), original.globals.len() + 2);
+    assert_eq!(info.globals.len(), original.globals.len() + 3);
 }
 
 #[test]
@@ -168,19 +168,38 @@ fn records_decode_to_writes() {
         trace.extend(field.to_le_bytes());
     }
     trace.extend([0xaa, 0xbb]);
-    let decoded = decode(&trace, &recording.sites, 2).unwrap();
-    assert_eq!(decoded.writes.len(), 2);
-    assert_eq!(decoded.more, 1);
-    assert_eq!(decoded.last, Some(2));
-    let store = &decoded.writes[0];
+    let sites = recording.sites.clone();
+    let mut kept = Records::new(sites.clone());
+    assert_eq!(kept.append(&trace, 3, 2).unwrap(), 1);
+    assert_eq!(kept.len(), 2);
+    kept.check().unwrap();
+    let writes: Vec<_> = kept.iter().collect();
+    assert_eq!(writes.len(), 2);
+    let store = &writes[0];
     assert_eq!(store.range, 10..12);
     assert_eq!(store.written, Written::bytes(&[0x34, 0x12]));
     assert_eq!(store.op, "i32.store16");
-    assert_eq!(decoded.writes[1].written, Written::Fill(7));
-    let all = decode(&trace, &recording.sites, 10).unwrap();
-    assert_eq!(all.writes[2].written, Written::Copy { from: 4..6 });
-    // Garbage is an error, never a panic.
-    assert!(decode(&trace[..trace.len() - 1], &recording.sites, 10).is_err());
-    assert!(decode(&[9, 0, 0, 0], &recording.sites, 10).is_err());
-    assert!(decode(&[0, 0], &recording.sites, 10).is_err());
+    assert_eq!(writes[1].written, Written::Fill(7));
+    // A trap at the last record's instruction undoes it, at another's nothing.
+    kept.trapped_at(0);
+    assert!(!kept.iter().any(|w| w.trapped));
+    kept.trapped_at(1);
+    assert!(kept.iter().last().unwrap().trapped);
+    let mut all = Records::new(sites.clone());
+    assert_eq!(all.append(&trace, 3, 10).unwrap(), 0);
+    let writes: Vec<_> = all.iter().collect();
+    assert_eq!(writes.len(), 3);
+    assert_eq!(writes[2].written, Written::Copy { from: 4..6 });
+    // Garbage is an error, never a panic; iterating stops at it.
+    let garbage: [&[u8]; 3] = [&trace[..trace.len() - 1], &[9, 0, 0, 0], &[0, 0]];
+    for bytes in garbage {
+        let mut records = Records::new(sites.clone());
+        records.append(bytes, 3, 10).unwrap();
+        assert!(records.check().is_err());
+        assert!(records.iter().count() < 3);
+    }
+    // Walked when some are left out: garbage there is an error.
+    let mut records = Records::new(sites);
+    assert!(records.append(&[9, 0, 0, 0], 3, 1).is_err());
+    assert!(records.is_empty());
 }

@@ -126,19 +126,23 @@ impl AppState {
 
     /// Records who wrote each byte that `writes` (of step `step`, counted from 1)
     /// wrote; a write that trapped wrote nothing.
-    pub(super) fn record_traced(&mut self, writes: &[TracedWrite], step: usize) {
+    pub(super) fn record_traced(
+        &mut self,
+        writes: impl IntoIterator<Item = TracedWrite>,
+        step: usize,
+    ) {
         let dwarf = self.doc.module().and_then(|m| m.dwarf.clone());
         // Writes repeat their instructions: each is looked up once.
         let mut names: HashMap<u64, String> = HashMap::new();
-        for write in writes.iter().filter(|w| !w.trapped) {
+        for write in writes.into_iter().filter(|w| !w.trapped) {
             let what = names
                 .entry(write.pc)
-                .or_insert_with(|| writer_name(write, dwarf.as_deref()))
+                .or_insert_with(|| writer_name(&write, dwarf.as_deref()))
                 .clone();
             self.doc
                 .instance
                 .writers
-                .record(write.range.clone(), Writer { what, step });
+                .record(write.range, Writer { what, step });
         }
         self.doc.instance.writer_totals = self.doc.instance.writers.summary();
     }

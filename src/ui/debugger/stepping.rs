@@ -27,7 +27,7 @@ impl AppState {
             .and_then(|r| r.step)
             .unwrap_or(self.doc.instance.session.steps.len())
             + 1;
-        self.record_traced(&pause.writes, step);
+        self.record_traced(pause.writes.iter().cloned(), step);
         if let Some(trap) = &pause.trap {
             self.push_log(
                 LogKind::Error,

@@ -37,7 +37,7 @@ impl AppState {
                 abi_mark(&event.snapshot),
             );
             // Hovering a byte says which instruction wrote it, in which step.
-            self.record_traced(&event.writes, step);
+            self.record_traced(event.writes.iter().cloned(), step);
         }
         self.highlight(trace);
     }
