@@ -320,7 +320,7 @@ impl Emitter<'_> {
 
     /// Reserves `bytes` of record (growing the trace memory when they do not fit),
     /// writes the id and leaves the record's start in the returned local. The end is
-    /// read again after the grow function ran: the host may have drained the records
+    /// read again only after the grow function ran: the host may have drained the records
     /// meanwhile (at the epoch check of its entry).
     fn reserve(
         &self,
@@ -331,19 +331,21 @@ impl Emitter<'_> {
     ) -> u32 {
         let record = scratch.get(Role::Record, ValType::I32);
         sink.global_get(self.trace.end)
+            .local_tee(record)
             .i32_const(bytes as i32)
             .i32_add()
             .global_get(self.trace.limit)
             .i32_gt_u()
             .if_(BlockType::Empty)
-            .global_get(self.trace.end)
+            .local_get(record)
             .i32_const(bytes as i32)
             .i32_add()
             .i64_extend_i32_u()
             .call(self.trace.grow)
-            .end()
             .global_get(self.trace.end)
-            .local_tee(record)
+            .local_set(record)
+            .end()
+            .local_get(record)
             .i32_const(bytes as i32)
             .i32_add()
             .global_set(self.trace.end);
