@@ -12,6 +12,12 @@
 //! (`tests/fixtures/store8_loop.wat`), and `recorded_2M`: 2 M stores recorded, the
 //! second million (past the per-step cap) only counted.
 //!
+//! `scrub/store8_10M/{replay,seek}`: a call of 10 M byte stores (the loop above, its
+//! cap raised), recorded; `replay` builds its `CallReplay` (every write applied once
+//! over the memory before the call, a checkpoint every so often), `seek` is one move
+//! of the scrubber to a position anywhere in the call — memory after that write, as
+//! the hex view then shows it.
+//!
 //! `step/append`: `append` single-stepped to its end, every instruction a pause (with a
 //! snapshot of memory, as the window gets) answered at once by a queued Step; the
 //! throughput is single-stepped instructions per second.
@@ -25,8 +31,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wasmscope::engine::{
-    AfterFailure, DebugCommand, Debugger, HostConfig, Instance, Limits, RunObserver, Runner,
-    Session, StepReport, StopHandle, Tracing, Value, new_debug_engine, new_engine, run_steps,
+    AfterFailure, CallReplay, DebugCommand, Debugger, HostConfig, Instance, Limits, RunObserver,
+    Runner, Session, StepReport, StopHandle, Tracing, Value, new_debug_engine, new_engine,
+    run_steps,
 };
 use wasmscope::inspect::write_sites;
 use wasmscope::recipe::{Expr, Input, Returns, SeedChoice, Step, seed_steps};
@@ -271,5 +278,46 @@ fn step(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, trace, store8, step);
+/// A call of 10 M writes, scrubbed.
+fn scrub(c: &mut Criterion) {
+    let bytes = wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/store8_loop.wat"
+    ))
+    .expect("the loop fixture");
+    const STORES: usize = 10_000_000;
+    let mut session = session_for(&bytes, Listing::Recorded);
+    session.set_write_cap(STORES);
+    let before = session.snapshot();
+    session
+        .call("fill", &[Value::I32(STORES as i32)])
+        .expect("fills");
+    let (writes, unlisted) = session.take_writes();
+    assert_eq!((writes.len(), unlisted), (STORES, 0));
+    let writes = Arc::new(writes);
+    let no_segments = || Arc::from(Vec::new());
+    let mut group = c.benchmark_group("scrub/store8_10M");
+    group.sample_size(10);
+    group.bench_function("replay", |b| {
+        b.iter(|| black_box(CallReplay::new(&before, writes.clone(), no_segments())));
+    });
+    let replay = CallReplay::new(&before, writes.clone(), no_segments());
+    // Positions all over the call, the worst (just before a checkpoint) among them.
+    let mut at = 0usize;
+    group.bench_function("seek", |b| {
+        b.iter(|| {
+            at = (at + 7_654_321) % STORES;
+            black_box(replay.at(at))
+        });
+    });
+    let (last, write) = replay.at(STORES);
+    assert_eq!(
+        write.map(|w| w.range),
+        Some(0x98967f & 0xfffff..(0x98967f & 0xfffff) + 1)
+    );
+    assert_eq!(last.byte(0x98967f & 0xfffff), Some(0x7f));
+    group.finish();
+}
+
+criterion_group!(benches, replay, trace, store8, scrub, step);
 criterion_main!(benches);

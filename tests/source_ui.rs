@@ -13,7 +13,6 @@ use wasmscope::ui::UiCommand;
 #[test]
 fn each_byte_upper_wrote_names_its_line_in_poly_c() {
     let mut harness = harness(None, pinned());
-    harness.state_mut().apply(UiCommand::SetTrace(true));
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_c.wasm")).unwrap();
     harness.state_mut().apply(UiCommand::LoadBytes {
         name: "dwarf_c.wasm".into(),

@@ -152,7 +152,6 @@ fn stop_ends_an_endless_loop_while_stepping_or_running() {
 #[test]
 fn a_trap_pauses_where_it_happens_with_its_address_on_the_stack() {
     let worker = Worker::spawn(Limits::default(), None, || {}).unwrap();
-    worker.send(Command::SetTrace(true));
     worker.send(Command::load(1, "hostile.wasm", asset("hostile.wasm")));
     next(&worker, |e| matches!(e, Event::Loaded { .. }).then_some(()));
     worker.send(Command::Run {

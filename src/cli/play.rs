@@ -295,10 +295,7 @@ fn print_report(
     };
     let writes = |out: &mut dyn Write| -> Result<()> {
         for write in &report.writes {
-            match dwarf.and_then(|d| d.location_at(write.pc)) {
-                Some(location) => writeln!(out, "{} {location}", write.line())?,
-                None => writeln!(out, "{}", write.line())?,
-            }
+            writeln!(out, "{}", Dwarf::write_line(dwarf, &write))?;
         }
         if report.writes_unlisted > 0 {
             writeln!(

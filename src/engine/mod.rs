@@ -5,6 +5,7 @@
 mod alloc_step;
 pub mod allocators;
 mod cache;
+mod call_replay;
 mod compiler;
 mod component;
 mod component_abi;
@@ -33,6 +34,7 @@ pub mod worker;
 
 pub use allocators::{AllocArg, Allocator, Convention};
 pub use cache::{CompileCache, default_cache_dir};
+pub use call_replay::CallReplay;
 pub use compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile};
 pub use component::{
     AbiTrace, ComponentExport, ComponentSession, TracedCall, compile_component, results_text,
@@ -48,6 +50,6 @@ pub use runner::{AfterFailure, Bindings, RunEnd, RunObserver, Runner, StepReport
 pub use session::{GlobalValue, Session, new_engine};
 pub use steps::{Step, StepOutput, arg_text, call_line, changed_line, pointer_lines, result_line};
 pub use trace::{Tracing, block_on, new_debug_engine};
-pub use trace_log::{TRACED_WRITES_PER_STEP, Writes, WritesIter};
+pub use trace_log::{TRACED_WRITES_PER_STEP, WritePos, Writes, WritesIter};
 pub use values::{NumType, Value, format_values};
 pub use wasi::{WasiConfig, is_wasi};

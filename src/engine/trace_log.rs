@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::memory::TracedWrite;
-use crate::record::{RecordSite, Records, RecordsIter};
+use crate::record::{RecordPos, RecordSite, Records, RecordsIter};
 
 /// Most writes listed per step unless set otherwise (`TraceLog::cap`); later ones are
 /// only counted, so a guest writing in a hot loop cannot fill the host's memory with
@@ -50,9 +50,25 @@ impl Writes {
 
     /// The writes, in order.
     pub fn iter(&self) -> WritesIter<'_> {
+        self.iter_at(WritePos::default())
+    }
+
+    /// The writes from `pos` (which an iterator over these writes gave) on.
+    pub fn iter_at(&self, pos: WritePos) -> WritesIter<'_> {
         match self {
-            Self::Listed(writes) => WritesIter::Listed(writes.iter()),
-            Self::Recorded(records) => WritesIter::Recorded(records.iter()),
+            Self::Listed(writes) => WritesIter::Listed {
+                writes,
+                index: pos.index(),
+            },
+            Self::Recorded(records) => WritesIter::Recorded(records.iter_at(pos.0)),
+        }
+    }
+
+    /// Bytes held (about nine per recorded byte store).
+    pub fn held_bytes(&self) -> usize {
+        match self {
+            Self::Listed(writes) => writes.len() * std::mem::size_of::<TracedWrite>(),
+            Self::Recorded(records) => records.bytes(),
         }
     }
 
@@ -62,13 +78,39 @@ impl Writes {
     }
 }
 
+/// Where in [`Writes`] an iteration is (for a list, only the index counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WritePos(RecordPos);
+
+impl WritePos {
+    /// The next write's index.
+    pub fn index(self) -> usize {
+        self.0.index()
+    }
+}
+
 /// The writes of [`Writes`], in order.
 #[derive(Clone, Debug)]
 pub enum WritesIter<'a> {
     /// Of a list.
-    Listed(std::slice::Iter<'a, TracedWrite>),
+    Listed {
+        /// The list.
+        writes: &'a [TracedWrite],
+        /// The next one's index.
+        index: usize,
+    },
     /// Decoded from records.
     Recorded(RecordsIter<'a>),
+}
+
+impl WritesIter<'_> {
+    /// Where the next write is.
+    pub fn pos(&self) -> WritePos {
+        match self {
+            Self::Listed { index, .. } => WritePos(RecordPos::at_index(*index)),
+            Self::Recorded(records) => WritePos(records.pos()),
+        }
+    }
 }
 
 impl Iterator for WritesIter<'_> {
@@ -76,7 +118,11 @@ impl Iterator for WritesIter<'_> {
 
     fn next(&mut self) -> Option<TracedWrite> {
         match self {
-            Self::Listed(writes) => writes.next().cloned(),
+            Self::Listed { writes, index } => {
+                let write = writes.get(*index)?.clone();
+                *index += 1;
+                Some(write)
+            }
             Self::Recorded(records) => records.next(),
         }
     }

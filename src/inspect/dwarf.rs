@@ -136,6 +136,15 @@ impl Dwarf {
         convert(&location)
     }
 
+    /// `write`'s trace line (`TracedWrite::line`), ending with its source location when
+    /// the line tables cover its instruction: `… <- 47 upper.c:12:14`.
+    pub fn write_line(dwarf: Option<&Self>, write: &crate::memory::TracedWrite) -> String {
+        match dwarf.and_then(|d| d.location_at(write.pc)) {
+            Some(location) => format!("{} {location}", write.line()),
+            None => write.line(),
+        }
+    }
+
     /// The frames at the instruction at module offset `pc`, innermost first: the
     /// inlined functions, then the function the code is in. Empty when DWARF does not
     /// cover it.

@@ -12,6 +12,7 @@ mod memory_map;
 mod num;
 mod overrun;
 mod regions;
+mod replay;
 mod search;
 mod snapshot;
 mod writes;
@@ -32,6 +33,7 @@ pub use memory_map::{
 pub use num::{Endian, NumKind};
 pub use overrun::{overrun_report, overruns};
 pub use regions::{Region, RegionKind, region_at, set_region};
+pub use replay::{MemoryImage, Segments};
 pub use search::{Needle, find_all, find_next, find_prev};
 pub use snapshot::{CHUNK_BYTES, Snapshot, changed_ranges};
 pub use writes::{Stored, TracedWrite, WriteMap, Writer, WriterTotal, Written};

@@ -12,7 +12,7 @@ use super::merge_ranges;
 pub const CHUNK_BYTES: usize = 65536;
 
 /// One all-zero chunk shared by every snapshot (fresh and grown memory is zeros).
-fn zero_chunk() -> Arc<[u8]> {
+pub(super) fn zero_chunk() -> Arc<[u8]> {
     static ZERO: OnceLock<Arc<[u8]>> = OnceLock::new();
     ZERO.get_or_init(|| Arc::from(vec![0u8; CHUNK_BYTES]))
         .clone()
@@ -66,6 +66,22 @@ impl Snapshot {
             None => changed_ranges(&Snapshot::empty(), &snapshot),
         };
         snapshot
+    }
+
+    /// A snapshot of `chunks` (each `CHUNK_BYTES` but the last, together `len_bytes`)
+    /// whose changed bytes are `changed`: what a replay (`MemoryImage`) hands out.
+    pub(super) fn from_chunks(
+        chunks: Vec<Arc<[u8]>>,
+        len_bytes: u64,
+        host_base: u64,
+        changed: Vec<Range<u64>>,
+    ) -> Self {
+        Self {
+            chunks,
+            len_bytes,
+            host_base,
+            changed,
+        }
     }
 
     /// Size of the memory in bytes.

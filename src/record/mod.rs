@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use layout::Layout;
-pub use records::{Records, RecordsIter};
+pub use records::{RecordPos, Records, RecordsIter};
 pub use rewrite::instrument;
 
 use crate::inspect::WriteKind;

@@ -77,11 +77,12 @@ impl Records {
     /// The records as writes, in order. A record that does not read (which the
     /// instrumented code never writes) ends the list: [`Records::check`] says why.
     pub fn iter(&self) -> RecordsIter<'_> {
-        RecordsIter {
-            records: self,
-            at: 0,
-            index: 0,
-        }
+        self.iter_at(RecordPos::default())
+    }
+
+    /// The records from `pos` (which an iterator over them gave) on.
+    pub fn iter_at(&self, pos: RecordPos) -> RecordsIter<'_> {
+        RecordsIter { records: self, pos }
     }
 
     /// Whether every record reads as a write, and if not why.
@@ -94,33 +95,58 @@ impl Records {
     }
 }
 
+/// Where in [`Records`] an iteration is: the next record's index and first byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordPos {
+    index: usize,
+    at: usize,
+}
+
+impl RecordPos {
+    /// The next record's index.
+    pub fn index(self) -> usize {
+        self.index
+    }
+
+    /// Index `index` of a list (whose position is only an index).
+    pub fn at_index(index: usize) -> Self {
+        Self { index, at: 0 }
+    }
+}
+
 /// The writes of [`Records`], decoded one by one.
 #[derive(Clone, Debug)]
 pub struct RecordsIter<'a> {
     records: &'a Records,
-    at: usize,
-    index: usize,
+    pos: RecordPos,
+}
+
+impl RecordsIter<'_> {
+    /// Where the next record is.
+    pub fn pos(&self) -> RecordPos {
+        self.pos
+    }
 }
 
 impl Iterator for RecordsIter<'_> {
     type Item = TracedWrite;
 
     fn next(&mut self) -> Option<TracedWrite> {
-        let records = self.records;
-        if self.index >= records.count {
+        let (records, pos) = (self.records, &mut self.pos);
+        if pos.index >= records.count {
             return None;
         }
-        let rest = records.bytes.get(self.at..)?;
+        let rest = records.bytes.get(pos.at..)?;
         let (site, size) = record_at(rest, &records.sites).ok()?;
         let mut write = write_of(&rest[..size], site)?;
-        self.at += size;
-        self.index += 1;
-        write.trapped = records.last_trapped && self.index == records.count;
+        pos.at += size;
+        pos.index += 1;
+        write.trapped = records.last_trapped && pos.index == records.count;
         Some(write)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.records.count - self.index))
+        (0, Some(self.records.count.saturating_sub(self.pos.index)))
     }
 }
 

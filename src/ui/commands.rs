@@ -84,6 +84,14 @@ pub enum UiCommand {
     AnswerSession(Option<bool>),
     /// Show memory after step N instead of live memory (`None`: live again).
     ViewStep(Option<usize>),
+    /// Shows memory after write `at` of timeline entry `entry` (a step that recorded
+    /// its writes): the scrubber.
+    Scrub {
+        /// The entry.
+        entry: usize,
+        /// Writes applied (0: as the step found memory).
+        at: usize,
+    },
     /// Compare the step viewed with step N.
     CompareWith(usize),
     /// Move through the timeline by this many steps.
@@ -100,8 +108,8 @@ pub enum UiCommand {
     SetLimits(Limits),
     /// Provide imports this way from the next load on.
     SetHost(HostSettings),
-    /// Trace every write to its instruction from the next load on.
-    SetTrace(bool),
+    /// Record every write to its instruction from the next load on, or not.
+    SetRecord(bool),
     /// Compile the next loads with this compiler.
     SetCompiler(CompilerChoice),
     /// Compile the module shown again with Cranelift (faster code) and replay the
@@ -261,6 +269,7 @@ impl App {
                 }
             }
             UiCommand::ViewStep(index) => self.state.view_step(index),
+            UiCommand::Scrub { entry, at } => self.state.scrub(entry, at),
             UiCommand::CompareWith(other) => self.state.compare_with(other),
             UiCommand::StepTimeline(delta) => self.state.step_timeline(delta),
             UiCommand::ContinueFrom(index) => self.rewind(index + 1),
@@ -274,7 +283,7 @@ impl App {
                 self.worker.send(Command::SetLimits(limits));
             }
             UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
-            UiCommand::SetTrace(trace) => self.worker.send(Command::SetTrace(trace)),
+            UiCommand::SetRecord(record) => self.worker.send(Command::SetRecord(record)),
             UiCommand::SetCompiler(choice) => self.worker.send(Command::SetCompiler(choice)),
             UiCommand::RecompileOptimised => {
                 if self.state.can_step() {

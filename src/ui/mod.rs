@@ -133,7 +133,7 @@ impl EngineSetup {
         if let Ok(host) = settings.host_settings() {
             worker.send(Command::SetHost(host));
         }
-        worker.send(Command::SetTrace(settings.trace_writes));
+        worker.send(Command::SetRecord(settings.record_writes));
         worker.send(Command::SetCompiler(settings.compiler));
         Ok((worker, cache_error))
     }

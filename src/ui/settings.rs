@@ -27,8 +27,8 @@ pub struct Settings {
     pub memory_limit_mb: u64,
     /// Whether stubbed imports trap instead of returning zeros.
     pub stubs_trap: bool,
-    /// Whether every write is traced to its instruction (from the next load).
-    pub trace_writes: bool,
+    /// Whether every write is recorded to its instruction (from the next load).
+    pub record_writes: bool,
     /// Which compiler loads use.
     pub compiler: CompilerChoice,
     /// Whether the side panel (Module, Inspector, Memory map) is shown.
@@ -64,7 +64,7 @@ impl Default for Settings {
             timeout_ms: limits.timeout_ms,
             memory_limit_mb: limits.memory_limit_bytes >> 20,
             stubs_trap: false,
-            trace_writes: false,
+            record_writes: true,
             compiler: CompilerChoice::default(),
             show_side: true,
             show_log: true,
@@ -182,17 +182,19 @@ pub fn settings_window_ui(
                  one that grows memory past the limit traps.",
             );
             ui.separator();
-            let traced = ui
+            let recorded = ui
                 .checkbox(
-                    &mut settings.trace_writes,
-                    "Trace every write to the instruction that made it",
+                    &mut settings.record_writes,
+                    "Record every write to the instruction that made it",
                 )
                 .on_hover_text(
-                    "Hovering a byte then says which instruction wrote it. Calls run \
-                     slower; applies when a module loads (Reload below).",
+                    "Hovering a byte says which instruction wrote it, and the Memory map \
+                     who wrote what. The module is instrumented (calls run a few times \
+                     slower; a component's writes are traced by the debugger instead). \
+                     Applies when a module loads (Reload below).",
                 );
-            if traced.changed() {
-                cmds.push(UiCommand::SetTrace(settings.trace_writes));
+            if recorded.changed() {
+                cmds.push(UiCommand::SetRecord(settings.record_writes));
             }
             compiler_ui(ui, settings, cmds);
             file_chooser_ui(ui, settings, system);

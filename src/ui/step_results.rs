@@ -3,6 +3,7 @@
 //! walkthrough's progress.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::engine::{StepOutput, StepReport, changed_line};
 use crate::inspect::{Dwarf, SourceLocation};
@@ -10,11 +11,11 @@ use crate::memory::{Region, RegionKind, TracedWrite, Writer, ranges_len_bytes, s
 use crate::recipe::Op;
 
 use super::state::{AppState, LogKind};
-use super::timeline::StepMark;
+use super::timeline::{RecordedCall, StepMark};
 
 impl AppState {
     /// Applies a step's report.
-    pub(super) fn step_done(&mut self, report: StepReport) {
+    pub(super) fn step_done(&mut self, mut report: StepReport) {
         if self.doc.instance.timeline.viewing.is_some() {
             self.view_step(None);
         }
@@ -23,6 +24,7 @@ impl AppState {
         for line in &report.intro {
             self.push_log(LogKind::Info, line.clone());
         }
+        let before = self.doc.instance.snapshot.clone();
         self.take_snapshot(report.snapshot.clone(), Some(&report.label));
         let host_base = self.host_base();
         self.doc.instance.globals = report.globals.clone();
@@ -74,6 +76,13 @@ impl AppState {
         self.refresh_map();
         if let Some(trace) = &report.abi {
             self.abi_entries(trace, report.index + 1);
+        }
+        // A component's call lists its writes per core call (its ABI entries).
+        if !report.writes.is_empty() && report.abi.is_none() {
+            let entry = self.doc.instance.timeline.len();
+            let writes = Arc::new(std::mem::take(&mut report.writes));
+            let call = RecordedCall { before, writes };
+            self.doc.instance.timeline.calls.insert(entry, call);
         }
         let changed_bytes = ranges_len_bytes(report.snapshot.changed());
         self.doc.instance.timeline.push(

@@ -12,7 +12,7 @@ use wasmtime::Module;
 
 use super::Message;
 use super::protocol::{Described, Event};
-use super::state::{Compiled, Live, WorkerState};
+use super::state::{Compiled, Live, WorkerState, WriteWatch};
 use crate::engine::allocators::{Allocator, detect};
 use crate::engine::compiler::{CompileInfo, Compiler, CompilerChoice, compile_timed};
 use crate::engine::glue::glue_allocator;
@@ -22,6 +22,7 @@ use crate::inspect::{
     Dwarf, ModuleInfo, WriteSites, list, load_module_bytes, validate, write_sites,
 };
 use crate::recipe::{self, ModuleRef, Recipe};
+use crate::record::{Recording, instrument};
 
 /// Where a load's module comes from and what comes with it.
 pub(super) struct LoadOptions {
@@ -47,6 +48,11 @@ pub struct PendingLoad {
     binary: Arc<[u8]>,
     /// Its DWARF, read on the compile thread: none, or why it cannot be read.
     debug_info: Result<Option<Arc<Dwarf>>, String>,
+    /// Whether to record its writes (when they are not traced).
+    record: bool,
+    /// Its instrumented build, made on the compile thread: none (recording is off, or
+    /// the module writes no memory), or why it could not be made.
+    recording: Result<Option<Arc<Recording>>, String>,
 }
 
 /// What a compiled load brings to its first instance.
@@ -148,6 +154,7 @@ impl WorkerState {
             Ok(checked) => checked,
             Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
         };
+        let record = self.record && sites.is_none();
         let load = Box::new(PendingLoad {
             name: name.clone(),
             path,
@@ -158,6 +165,8 @@ impl WorkerState {
             session,
             binary: Arc::from(binary.as_slice()),
             debug_info: Ok(None),
+            record,
+            recording: Ok(None),
         });
         let cache = self.cache.clone();
         let engines = self.engines.clone();
@@ -167,7 +176,15 @@ impl WorkerState {
             load.debug_info = Dwarf::parse(&load.binary)
                 .map(|dwarf| dwarf.map(Arc::new))
                 .map_err(|err| format!("{err:#}"));
-            let binary = &load.binary;
+            if load.record {
+                load.recording = instrument(&load.binary)
+                    .map(|recording| recording.map(Arc::new))
+                    .map_err(|err| format!("{err:#}"));
+            }
+            let binary = match &load.recording {
+                Ok(Some(recording)) => &recording.bytes[..],
+                _ => &load.binary[..],
+            };
             let module = validate(binary).and_then(|()| match &debug_engine {
                 Some(engine) => compile_timed(engine, Compiler::Cranelift, binary, cache.as_ref())
                     .map(|(module, info)| {
@@ -258,6 +275,8 @@ impl WorkerState {
             session,
             binary,
             debug_info,
+            recording,
+            ..
         } = load;
         let mut notes = Vec::new();
         let dwarf = match debug_info {
@@ -276,19 +295,28 @@ impl WorkerState {
                 dwarf: dwarf.clone(),
             });
         }
-        if sites.is_some() {
-            notes.push(
-                "Every write is traced to the instruction that made it (Settings); calls run \
-                 slower."
-                    .to_owned(),
-            );
-        }
+        let watch = match (sites, recording) {
+            (Some(sites), _) => {
+                notes.push(
+                    "Every write is traced to the instruction that made it; calls run slower \
+                     (stepping)."
+                        .to_owned(),
+                );
+                WriteWatch::Traced(sites)
+            }
+            (None, Ok(Some(recording))) => WriteWatch::Recorded(recording),
+            (None, Ok(None)) => WriteWatch::Off,
+            (None, Err(error)) => {
+                notes.push(format!("Writes are not recorded: {error}"));
+                WriteWatch::Off
+            }
+        };
         let compiled = module.map(|(module, compile_info)| {
             let compiled = Compiled::Module {
                 module,
                 info,
                 allocators,
-                sites,
+                watch,
             };
             (compiled, Some(compile_info))
         });

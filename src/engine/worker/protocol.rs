@@ -95,9 +95,9 @@ pub enum Command {
     SetLimits(Limits),
     /// Provide imports this way from the next Load on.
     SetHost(HostSettings),
-    /// Trace every write to its instruction from the next Load on (on an engine for
-    /// guest debugging, which runs calls slower).
-    SetTrace(bool),
+    /// Record every write to its instruction from the next Load on (the module
+    /// instrumented, on the normal engine), or not.
+    SetRecord(bool),
     /// Which compiler the next loads use.
     SetCompiler(CompilerChoice),
     /// Pause calls of the live module at these module offsets (replaces the list).

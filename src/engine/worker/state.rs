@@ -26,6 +26,7 @@ use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
 use crate::inspect::{ComponentInfo, ModuleInfo, WriteSites};
 use crate::recipe::{self, HostSettings, Recipe};
+use crate::record::Recording;
 
 /// What a load compiled: a module, with what its instances need, or a component.
 pub(super) enum Compiled {
@@ -34,14 +35,26 @@ pub(super) enum Compiled {
         module: Module,
         info: Arc<ModuleInfo>,
         allocators: Vec<Allocator>,
-        /// Its writing instructions, when its writes are traced.
-        sites: Option<Arc<WriteSites>>,
+        /// How its writes are watched.
+        watch: WriteWatch,
     },
     /// A component (compiled for guest debugging: its canonical ABI is observed).
     Component {
         component: wasmtime::component::Component,
         info: Arc<ComponentInfo>,
     },
+}
+
+/// How a compiled module's writes are watched.
+#[derive(Clone)]
+pub(super) enum WriteWatch {
+    /// Not at all.
+    Off,
+    /// By the debugger, at each writing instruction (compiled for guest debugging;
+    /// calls can be stepped).
+    Traced(Arc<WriteSites>),
+    /// By the recorder: the module compiled is the instrumented one.
+    Recorded(Arc<Recording>),
 }
 
 /// The module or component in use and the session on it.
@@ -70,8 +83,11 @@ pub struct WorkerState {
     pub(super) queued: Vec<Command>,
     pub(super) internal: Sender<Message>,
     pub(super) cache: Option<CompileCache>,
-    /// Whether the next loads trace every write (on an engine for guest debugging).
+    /// Whether the next loads trace every write (on an engine for guest debugging:
+    /// after the first step into a call).
     pub(super) trace: bool,
+    /// Whether the next loads that are not traced record every write (instrumented).
+    pub(super) record: bool,
     /// Pauses stepped calls (traced stores get it).
     pub(super) debugger: Option<Arc<Debugger>>,
     /// The generation pauses are reported with.
@@ -105,6 +121,7 @@ impl WorkerState {
             internal,
             cache,
             trace: false,
+            record: true,
             debug_engine: None,
             engines,
             compiler: CompilerChoice::default(),
@@ -200,7 +217,7 @@ impl WorkerState {
                 }
             }
             Command::SetHost(host) => self.host = host,
-            Command::SetTrace(trace) => self.trace = trace,
+            Command::SetRecord(record) => self.record = record,
             Command::SetCompiler(choice) => self.compiler = choice,
             Command::SetBreakpoints(pcs) => self.set_breakpoints(pcs, send),
             Command::SelectMemory(name) => self.select_memory(name, send),
@@ -232,22 +249,24 @@ impl WorkerState {
             .limits
             .map(Limits::from_settings)
             .unwrap_or(self.limits);
-        let (module, sites, allocators) = match compiled {
+        let (module, watch, allocators) = match compiled {
             Compiled::Module {
                 module,
-                sites,
+                watch,
                 allocators,
                 ..
-            } => (module, sites, allocators),
+            } => (module, watch, allocators),
             Compiled::Component { component, info } => {
+                // The recorder does not rewrite components yet: their writes are
+                // traced (by the debugger, a breakpoint per write) only when asked.
                 let session = ComponentSession::traced(
                     &self.stop, component, binary, info, limits, &host, self.trace,
                 )?;
                 return Ok(Instance::Component(session));
             }
         };
-        let mut session = match sites {
-            Some(sites) => {
+        let mut session = match watch {
+            WriteWatch::Traced(sites) => {
                 let tracing = Tracing {
                     sites: sites.clone(),
                     debugger: self.debugger.clone(),
@@ -257,7 +276,10 @@ impl WorkerState {
                 session.edit_breakpoints(&self.breakpoints, &[])?;
                 session
             }
-            None => Session::from_module(&self.stop, module, limits, &host)?,
+            WriteWatch::Recorded(recording) => {
+                Session::recorded(&self.stop, module, limits, &host, recording.clone())?
+            }
+            WriteWatch::Off => Session::from_module(&self.stop, module, limits, &host)?,
         };
         session.set_known_allocators(allocators.clone());
         Ok(Instance::Core(session))

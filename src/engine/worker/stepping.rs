@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::protocol::Event;
-use super::state::{Compiled, WorkerState};
+use super::state::{Compiled, WorkerState, WriteWatch};
 use crate::engine::compiler::{CompileInfo, Compiler, compile_timed};
 use crate::engine::runner::{AfterFailure, RunObserver, Runner, StepReport, run_steps};
 use crate::inspect::write_sites;
@@ -122,7 +122,7 @@ impl WorkerState {
                 module,
                 info,
                 allocators,
-                sites: Some(Arc::new(write_sites(&live.binary)?)),
+                watch: WriteWatch::Traced(Arc::new(write_sites(&live.binary)?)),
             };
             let instance = self.instantiate(&compiled, &live.binary, &live.recipe, &live.name)?;
             let compile_info = CompileInfo {

@@ -4,12 +4,16 @@
 //! draws it.
 
 pub(super) mod panel;
+mod scrub;
+mod scrub_panel;
 mod viewing;
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::memory::{History, Region, Snapshot, changed_ranges, set_region};
+use crate::memory::{History, Region, Segments, Snapshot, changed_ranges, set_region};
+
+pub use scrub::{RecordedCall, RecordedCalls, Scrub};
 
 /// What the strip shows for one entry: a step of the session, or a pause inside a
 /// stepped call (the pauses of a call come before the call's own entry).
@@ -51,6 +55,10 @@ pub struct Timeline {
     pub viewing: Option<usize>,
     /// Two steps compared, if any (the view shows the later one).
     pub comparison: Option<Comparison>,
+    /// The writes of the steps that recorded theirs.
+    pub calls: RecordedCalls,
+    /// Where inside the viewed step's writes the view is, if it was scrubbed.
+    pub scrub: Option<Scrub>,
 }
 
 impl Timeline {
@@ -96,6 +104,17 @@ impl Timeline {
     pub fn view(&mut self, index: Option<usize>) {
         self.viewing = index.filter(|&i| i < self.len());
         self.comparison = None;
+        self.scrub = None;
+    }
+
+    /// Shows memory after write `at` of step `entry`'s kept writes (nothing happens
+    /// when it kept none); `segments` are the module's data segments, for a new replay.
+    pub fn scrub_to(&mut self, entry: usize, at: usize, segments: impl FnOnce() -> Segments) {
+        if let Some(scrub) = self.calls.scrub(self.scrub.as_ref(), entry, at, segments) {
+            self.viewing = Some(entry);
+            self.comparison = None;
+            self.scrub = Some(scrub);
+        }
     }
 
     /// Compares the step viewed (or the last one) with step `other`.
@@ -149,11 +168,16 @@ impl Timeline {
         regions
     }
 
-    /// The snapshot and label of the step viewed.
+    /// The snapshot and label of the step viewed (part way through its writes when
+    /// it was scrubbed).
     pub fn viewed(&self) -> Option<(usize, &Arc<Snapshot>, &str)> {
         let index = self.viewing?;
         let entry = self.history.get(index)?;
-        Some((index, &entry.snapshot, entry.label.as_str()))
+        let snapshot = match &self.scrub {
+            Some(scrub) if scrub.entry == index => &scrub.snapshot,
+            _ => &entry.snapshot,
+        };
+        Some((index, snapshot, entry.label.as_str()))
     }
 }
 

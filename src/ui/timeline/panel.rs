@@ -95,6 +95,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
                 }
             });
         });
+    super::scrub_panel::scrubber_ui(ui, ctx);
     banner_ui(ui, ctx);
 }
 
@@ -122,11 +123,20 @@ fn banner_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
                             format_ranges(&c.ranges)
                         }
                     )),
-                    None => ui.strong(match step {
-                        Some(step) => {
+                    None => ui.strong(match (step, &timeline.scrub) {
+                        (Some(step), Some(scrub)) => format!(
+                            "Viewing step {} of {total}: {label} after write {} of {} \
+                             (read-only)",
+                            step + 1,
+                            scrub.at,
+                            scrub.len()
+                        ),
+                        (Some(step), None) => {
                             format!("Viewing step {} of {total}: {label} (read-only)", step + 1)
                         }
-                        None => format!("Viewing {label}, inside a stepped call (read-only)"),
+                        (None, _) => {
+                            format!("Viewing {label}, inside a stepped call (read-only)")
+                        }
                     }),
                 };
                 if ui.button("Back to live").clicked() {

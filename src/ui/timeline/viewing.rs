@@ -2,12 +2,28 @@
 //! steps differ) instead of live memory, read-only, until "back to live". Live memory
 //! stays where it is; what the view marks on the past entry is worked out once here.
 
+use std::sync::Arc;
+
+use crate::inspect::ModuleInfo;
+use crate::memory::Segments;
+use crate::ui::document::Wasm;
 use crate::ui::state::{AppState, Changed};
 
 impl AppState {
     /// Shows memory after step `index`; `None` goes back to live memory.
     pub fn view_step(&mut self, index: Option<usize>) {
         self.doc.instance.timeline.view(index);
+        self.mark_viewed();
+    }
+
+    /// Shows memory after write `at` of step `entry` (which recorded its writes).
+    pub fn scrub(&mut self, entry: usize, at: usize) {
+        let doc = &mut self.doc;
+        let segments = || match &doc.wasm {
+            Some(Wasm::Module(module)) => data_segments(&module.info, &module.bytes),
+            _ => Arc::from(Vec::new()),
+        };
+        doc.instance.timeline.scrub_to(entry, at, segments);
         self.mark_viewed();
     }
 
@@ -41,11 +57,31 @@ impl AppState {
                 },
                 None => Changed {
                     ranges: snapshot.changed().to_vec(),
-                    step: label.to_owned(),
+                    step: match &timeline.scrub {
+                        Some(scrub) => format!("write {} of {} of {label}", scrub.at, scrub.len()),
+                        None => label.to_owned(),
+                    },
                     stale: false,
                 },
             };
             (changed, timeline.regions_at(index))
         });
     }
+}
+
+/// Every data segment's bytes, by index (`memory.init` copies them; a replay needs
+/// them). A segment that lies outside `bytes` reads as empty.
+fn data_segments(info: &ModuleInfo, bytes: &[u8]) -> Segments {
+    info.data_segments
+        .iter()
+        .map(|segment| {
+            let start = usize::try_from(segment.file_offset).unwrap_or(usize::MAX);
+            let len = usize::try_from(segment.len_bytes).unwrap_or(usize::MAX);
+            let data = start
+                .checked_add(len)
+                .and_then(|end| bytes.get(start..end))
+                .unwrap_or_default();
+            Arc::from(data)
+        })
+        .collect()
 }

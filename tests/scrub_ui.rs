@@ -1,0 +1,83 @@
+//! Inside a call, write by write, in the real window: after Run all on the demo,
+//! the scrubber under the timeline walks append's four stores, and the hex view shows
+//! the suffix landing last bytes first.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+mod common;
+
+use common::{harness, pinned, settle};
+use egui_kittest::kittest::{NodeT, Queryable};
+use wasmscope::ui::UiCommand;
+
+#[test]
+fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
+    let mut harness = harness(None, pinned());
+    settle(&mut harness, "the load", |app| app.state().ready());
+    harness.state_mut().apply(UiCommand::RunAll);
+    harness.step();
+    settle(&mut harness, "Run all", |app| {
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 4
+    });
+    // Live, the newest step (a read) wrote nothing: the strip says how to scrub.
+    harness.get_by_label("Click a step on the timeline to go through its writes one by one.");
+    harness.get_by_label_contains("3 append(").click();
+    harness.run_steps(2);
+    harness.get_by_label("Writes of step 3:");
+    harness.get_by_label("drag to watch the step's writes land one by one");
+    let ptr = harness.state().state().doc.walk.ptr.unwrap();
+    let suffix = |app: &wasmscope::ui::App| app.state().snapshot().read(ptr + 16, 25);
+    assert_eq!(&suffix(harness.state())[..], b"<---- This is your string");
+    // Back to the start of the call: memory as append found it.
+    harness
+        .state_mut()
+        .apply(UiCommand::Scrub { entry: 2, at: 0 });
+    harness.run_steps(2);
+    assert_eq!(suffix(harness.state()), vec![0; 25]);
+    harness.get_by_label("memory as the step found it");
+    // One write on: LLVM stores the last byte first.
+    harness.get_by_label("write >").click();
+    harness.run_steps(2);
+    let line = "append+0x0011 i32.store8 [0x110030..0x110031] <- 67";
+    harness.get_by_label(line);
+    harness.get_by_label_contains("after write 1 of 4 (read-only)");
+    let state = harness.state().state();
+    assert_eq!(
+        state.changed(),
+        &[ptr + 40..ptr + 41],
+        "write 1's byte is marked"
+    );
+    let mut expected = vec![0; 25];
+    expected[24] = b'g';
+    assert_eq!(suffix(harness.state()), expected);
+    harness.snapshot("scrub_append_write_1");
+    // Then the three i64 stores, from the end backwards.
+    for (at, landed) in [(2, 16..24), (3, 8..16), (4, 0..8)] {
+        harness.get_by_label("write >").click();
+        harness.run_steps(2);
+        let suffix = suffix(harness.state());
+        assert_eq!(
+            &suffix[landed.clone()],
+            &b"<---- This is your string"[landed.clone()],
+            "write {at}"
+        );
+        assert!(suffix[..landed.start].iter().all(|&b| b == 0), "write {at}");
+    }
+    let next = harness.get_by_label("write >");
+    assert!(
+        next.accesskit_node().is_disabled(),
+        "no write after the last"
+    );
+    // Back to live memory.
+    harness.get_by_label("Back to live").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .state()
+            .state()
+            .doc
+            .instance
+            .timeline
+            .scrub
+            .is_none()
+    );
+}
