@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::{harness, pinned, settle};
+use common::{harness, log_text, pinned, settle};
 use egui_kittest::kittest::{NodeT, Queryable};
+use wasmscope::engine::Value;
 use wasmscope::ui::UiCommand;
 
 #[test]
@@ -80,4 +81,57 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
             .scrub
             .is_none()
     );
+}
+
+#[test]
+fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
+    let mut harness = harness(None, pinned());
+    settle(&mut harness, "the demo", |app| app.state().ready());
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/store8_loop.wat"
+    );
+    let bytes = wat::parse_file(fixture).unwrap();
+    harness.state_mut().apply(UiCommand::SetWriteCap(1000));
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "store8_loop.wasm".into(),
+        bytes,
+    });
+    harness.step();
+    settle(&mut harness, "the load", |app| {
+        app.state().ready()
+            && app
+                .state()
+                .doc
+                .module()
+                .is_some_and(|m| m.name == "store8_loop.wasm")
+    });
+    harness.state_mut().apply(UiCommand::Call {
+        export: "fill".into(),
+        args: vec![Value::I32(5000)],
+        step_into: false,
+    });
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 1
+    });
+    let log = log_text(harness.state());
+    assert!(
+        log.contains("Recorded the first 1000 of its writes; 4000 more were only counted"),
+        "{log}"
+    );
+    // The scrubber covers the writes kept; who wrote byte 999 is known, byte 1000's not.
+    harness.run_steps(2);
+    harness.get_by_label("Writes of step 1:");
+    let writers = &harness.state().state().doc.instance.writers;
+    assert_eq!(
+        writers.writer_at(999).unwrap().what,
+        "fill+0x0015 (i32.store8)"
+    );
+    assert!(writers.writer_at(1000).is_none());
+    harness
+        .state_mut()
+        .apply(UiCommand::Scrub { entry: 0, at: 1000 });
+    harness.run_steps(2);
+    harness.get_by_label_contains("after write 1000 of 1000");
 }

@@ -110,6 +110,8 @@ pub enum UiCommand {
     SetHost(HostSettings),
     /// Record every write to its instruction from the next load on, or not.
     SetRecord(bool),
+    /// Keep at most this many writes per step (later ones are only counted).
+    SetWriteCap(usize),
     /// Compile the next loads with this compiler.
     SetCompiler(CompilerChoice),
     /// Compile the module shown again with Cranelift (faster code) and replay the
@@ -284,6 +286,7 @@ impl App {
             }
             UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
             UiCommand::SetRecord(record) => self.worker.send(Command::SetRecord(record)),
+            UiCommand::SetWriteCap(cap) => self.worker.send(Command::SetWriteCap(cap)),
             UiCommand::SetCompiler(choice) => self.worker.send(Command::SetCompiler(choice)),
             UiCommand::RecompileOptimised => {
                 if self.state.can_step() {

@@ -134,6 +134,7 @@ impl EngineSetup {
             worker.send(Command::SetHost(host));
         }
         worker.send(Command::SetRecord(settings.record_writes));
+        worker.send(Command::SetWriteCap(settings.writes_per_step.max(1)));
         worker.send(Command::SetCompiler(settings.compiler));
         Ok((worker, cache_error))
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use anyhow::{Result, bail};
 
-use crate::engine::{CompilerChoice, Limits, StubPolicy};
+use crate::engine::{CompilerChoice, Limits, StubPolicy, TRACED_WRITES_PER_STEP};
 use crate::recipe::HostSettings;
 
 use super::UiCommand;
@@ -29,6 +29,8 @@ pub struct Settings {
     pub stubs_trap: bool,
     /// Whether every write is recorded to its instruction (from the next load).
     pub record_writes: bool,
+    /// Most writes listed per step (later ones are only counted).
+    pub writes_per_step: usize,
     /// Which compiler loads use.
     pub compiler: CompilerChoice,
     /// Whether the side panel (Module, Inspector, Memory map) is shown.
@@ -65,6 +67,7 @@ impl Default for Settings {
             memory_limit_mb: limits.memory_limit_bytes >> 20,
             stubs_trap: false,
             record_writes: true,
+            writes_per_step: TRACED_WRITES_PER_STEP,
             compiler: CompilerChoice::default(),
             show_side: true,
             show_log: true,
@@ -189,13 +192,31 @@ pub fn settings_window_ui(
                 )
                 .on_hover_text(
                     "Hovering a byte says which instruction wrote it, and the Memory map \
-                     who wrote what. The module is instrumented (calls run a few times \
-                     slower; a component's writes are traced by the debugger instead). \
-                     Applies when a module loads (Reload below).",
+                     who wrote what, and a step's writes can be scrubbed through one by one. \
+                     The module is instrumented (calls run a few times slower; components \
+                     are not recorded yet). Applies when a module loads (Reload below).",
                 );
             if recorded.changed() {
                 cmds.push(UiCommand::SetRecord(settings.record_writes));
             }
+            ui.horizontal(|ui| {
+                let label = ui.label("Writes kept per step");
+                let cap = ui
+                    .add(
+                        egui::DragValue::new(&mut settings.writes_per_step)
+                            .range(1_000..=100_000_000)
+                            .speed(10_000),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "A step's writes past this many are only counted: who wrote those \
+                         bytes is not known, and the scrubber stops there. Each kept byte \
+                         store costs about nine bytes of memory.",
+                    );
+                if cap.changed() {
+                    cmds.push(UiCommand::SetWriteCap(settings.writes_per_step));
+                }
+            });
             compiler_ui(ui, settings, cmds);
             file_chooser_ui(ui, settings, system);
             ui.separator();

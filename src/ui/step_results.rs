@@ -77,6 +77,17 @@ impl AppState {
         if let Some(trace) = &report.abi {
             self.abi_entries(trace, report.index + 1);
         }
+        if report.writes_unlisted > 0 {
+            self.push_log(
+                LogKind::Error,
+                format!(
+                    "Recorded the first {} of its writes; {} more were only counted (who \
+                     wrote those bytes is not known). Settings: Writes kept per step.",
+                    report.writes.len(),
+                    report.writes_unlisted
+                ),
+            );
+        }
         // A component's call lists its writes per core call (its ABI entries).
         if !report.writes.is_empty() && report.abi.is_none() {
             let entry = self.doc.instance.timeline.len();

@@ -98,6 +98,8 @@ pub enum Command {
     /// Record every write to its instruction from the next Load on (the module
     /// instrumented, on the normal engine), or not.
     SetRecord(bool),
+    /// List at most this many writes per step (later ones are only counted), from now on.
+    SetWriteCap(usize),
     /// Which compiler the next loads use.
     SetCompiler(CompilerChoice),
     /// Pause calls of the live module at these module offsets (replaces the list).

@@ -24,6 +24,7 @@ use crate::engine::limits::{Limits, StopHandle};
 use crate::engine::runner::Runner;
 use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
+use crate::engine::trace_log::TRACED_WRITES_PER_STEP;
 use crate::inspect::{ComponentInfo, ModuleInfo, WriteSites};
 use crate::recipe::{self, HostSettings, Recipe};
 use crate::record::Recording;
@@ -88,6 +89,8 @@ pub struct WorkerState {
     pub(super) trace: bool,
     /// Whether the next loads that are not traced record every write (instrumented).
     pub(super) record: bool,
+    /// Most writes listed (traced or recorded) per step; later ones are counted.
+    pub(super) write_cap: usize,
     /// Pauses stepped calls (traced stores get it).
     pub(super) debugger: Option<Arc<Debugger>>,
     /// The generation pauses are reported with.
@@ -122,6 +125,7 @@ impl WorkerState {
             cache,
             trace: false,
             record: true,
+            write_cap: TRACED_WRITES_PER_STEP,
             debug_engine: None,
             engines,
             compiler: CompilerChoice::default(),
@@ -218,6 +222,12 @@ impl WorkerState {
             }
             Command::SetHost(host) => self.host = host,
             Command::SetRecord(record) => self.record = record,
+            Command::SetWriteCap(cap) => {
+                self.write_cap = cap;
+                if let Some(session) = self.live.as_mut().and_then(|l| l.instance.core_mut()) {
+                    session.set_write_cap(cap);
+                }
+            }
             Command::SetCompiler(choice) => self.compiler = choice,
             Command::SetBreakpoints(pcs) => self.set_breakpoints(pcs, send),
             Command::SelectMemory(name) => self.select_memory(name, send),
@@ -282,6 +292,7 @@ impl WorkerState {
             WriteWatch::Off => Session::from_module(&self.stop, module, limits, &host)?,
         };
         session.set_known_allocators(allocators.clone());
+        session.set_write_cap(self.write_cap);
         Ok(Instance::Core(session))
     }
 
