@@ -81,6 +81,19 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
             .scrub
             .is_none()
     );
+    // Hovering a byte lists its history: the page alloc grew, then append's store.
+    let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+    harness.get_by_label("history (2 changes):");
+    harness.get_by_label_contains("(memory.grow)  ?? -> 00");
+    harness.get_by_label("step 3: append+0x0011 (i32.store8)  00 -> 67");
+    harness.snapshot("byte_history");
+    // The input's bytes were the host's.
+    let pos = harness.state().hex().byte_pos(ptr).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+    harness.get_by_label("step 2: write 16 bytes at 0x110008  00 -> 54");
 }
 
 #[test]

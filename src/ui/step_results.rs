@@ -171,7 +171,7 @@ impl AppState {
 /// Who made `write`, as hovering a byte and the memory map say it: in source terms
 /// when DWARF covers its instruction (``\`upper\` at poly.c:12 (\`i32.store8\`)``),
 /// else by place (`append+0x004c (i32.store8)`).
-fn writer_name(write: &TracedWrite, dwarf: Option<&Dwarf>) -> String {
+pub(in crate::ui) fn writer_name(write: &TracedWrite, dwarf: Option<&Dwarf>) -> String {
     let frames = dwarf.map(|d| d.frames_at(write.pc)).unwrap_or_default();
     let Some((function, location)) = frames
         .into_iter()

@@ -1,8 +1,10 @@
 //! What hovering a byte shows: where it is (guest offset, host address) and what it
 //! holds (u8, i32, UTF-8), plus the region and whether the last step changed it.
 
-use crate::memory::region_at;
+use crate::memory::{TracedWrite, region_at};
 use crate::ui::state::AppState;
+use crate::ui::step_results::writer_name;
+use crate::ui::timeline::change_line;
 
 use super::rows::in_sorted;
 
@@ -35,5 +37,44 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
             "written by {} in step {}",
             writer.what, writer.step
         ));
+    }
+    history_ui(ui, state, offset);
+}
+
+/// Most changes of a byte the tooltip lists (the newest).
+const HISTORY_LINES: usize = 8;
+
+/// Every change of the byte the timeline knows of, newest last.
+fn history_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
+    let timeline = &state.doc.instance.timeline;
+    if timeline.calls.is_empty() {
+        return;
+    }
+    let dwarf = state.doc.module().and_then(|m| m.dwarf.as_deref());
+    let name = |write: &TracedWrite| writer_name(write, dwarf);
+    match timeline.byte_history(offset, name) {
+        Ok(changes) if changes.is_empty() => {
+            ui.weak("history: not written in this session");
+        }
+        Ok(changes) => {
+            let skipped = changes.len().saturating_sub(HISTORY_LINES);
+            let title = match skipped {
+                0 => format!(
+                    "history ({}):",
+                    crate::text::count(changes.len() as u64, "change")
+                ),
+                n => format!(
+                    "history ({} changes, the last {HISTORY_LINES}):",
+                    n + HISTORY_LINES
+                ),
+            };
+            ui.label(title);
+            for change in &changes[skipped..] {
+                ui.monospace(change_line(change));
+            }
+        }
+        Err(why) => {
+            ui.weak(why);
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! entries) the hex view shows instead of live memory. Pure state; `panel.rs`
 //! draws it.
 
+mod byte_history;
 pub(super) mod panel;
 mod scrub;
 mod scrub_panel;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use crate::memory::{History, Region, Segments, Snapshot, changed_ranges, set_region};
 
+pub use byte_history::change_line;
 pub use scrub::{RecordedCall, RecordedCalls, Scrub};
 
 /// What the strip shows for one entry: a step of the session, or a pause inside a
@@ -59,6 +61,10 @@ pub struct Timeline {
     pub calls: RecordedCalls,
     /// Where inside the viewed step's writes the view is, if it was scrubbed.
     pub scrub: Option<Scrub>,
+    /// Entries pushed so far (what a memo of the past is keyed on).
+    pushes: u64,
+    /// The byte history hovering asked for last.
+    memo: byte_history::HistoryMemo,
 }
 
 impl Timeline {
@@ -66,6 +72,7 @@ impl Timeline {
     pub fn push(&mut self, label: String, snapshot: Arc<Snapshot>, mark: StepMark) {
         self.history.push(label, snapshot);
         self.marks.push(mark);
+        self.pushes += 1;
     }
 
     /// Number of entries (steps and pauses).

@@ -89,6 +89,11 @@ impl RecordedCalls {
         }
     }
 
+    /// Whether no step kept its writes.
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
     /// The writes of entry `entry`, if kept.
     pub fn get(&self, entry: usize) -> Option<&RecordedCall> {
         self.calls.get(&entry)
