@@ -93,7 +93,32 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
     let pos = harness.state().hex().byte_pos(ptr).unwrap();
     harness.hover_at(pos);
     harness.run_steps(4);
-    harness.get_by_label("step 2: write 16 bytes at 0x110008  00 -> 54");
+    harness.get_by_label("step 2: write 16 bytes at 0x110008  00 -> 54"); // File > Save animation: a frame before the writes and one after each.
+    harness
+        .state_mut()
+        .apply(UiCommand::Scrub { entry: 2, at: 2 });
+    let path = std::env::temp_dir().join(format!("wasmscope-scrub-{}.png", std::process::id()));
+    harness
+        .state_mut()
+        .apply(UiCommand::SaveAnimation(path.clone()));
+    harness.step();
+    settle(&mut harness, "the animation saved", |_| path.exists());
+    let bytes = std::fs::read(&path).unwrap();
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    assert_eq!(reader.info().animation_control.unwrap().num_frames, 5);
+    std::fs::remove_file(&path).unwrap();
+    let scrub = harness
+        .state()
+        .state()
+        .doc
+        .instance
+        .timeline
+        .scrub
+        .as_ref()
+        .unwrap();
+    assert_eq!(scrub.at, 2, "the view is back where it was");
 }
 
 #[test]

@@ -333,3 +333,92 @@ fn shot_runs_a_lessons_steps_and_pictures_any_step() {
     ]);
     assert!(cli_support::stderr(&out).contains("--step 9: the session has steps 1 to 8"));
 }
+
+/// The frames of an animated PNG, decoded.
+fn apng_frames(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let frames = reader.info().animation_control.unwrap().num_frames;
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    (0..frames)
+        .map(|_| {
+            let info = reader.next_frame(&mut buffer).unwrap();
+            buffer[..info.buffer_size()].to_vec()
+        })
+        .collect()
+}
+
+#[test]
+fn shot_animates_the_writes_of_a_step_one_frame_each() {
+    let dir = temp_dir("shot-animate");
+    let session = common_session(&dir);
+    let apng = dir.join("writes.png");
+    let shot = |extra: &[&str]| {
+        let mut args = vec!["shot", &session, "-o", apng.to_str().unwrap(), "--animate"];
+        args.extend(extra);
+        cli_support::wasmscope(&args)
+    };
+    let out = shot(&["--step", "3", "--frame-ms", "100"]);
+    assert!(out.status.success(), "{}", cli_support::stderr(&out));
+    // append's writes, as `run --trace-writes` lists them, and one frame before them.
+    let module = cli_support::asset("append.wasm");
+    let traced = cli_support::wasmscope(&["run", &module, "--input", "hi", "--trace-writes"]);
+    let listed = cli_support::stdout(&traced);
+    let stores = listed.lines().filter(|l| l.starts_with("append+")).count();
+    assert!(stores > 0, "{listed}");
+    let frames = apng_frames(&std::fs::read(&apng).unwrap());
+    assert_eq!(frames.len(), stores + 1);
+    for pair in frames.windows(2) {
+        assert_ne!(pair[0], pair[1], "each frame shows one more write");
+    }
+    // Two writes a frame: half as many frames.
+    let out = shot(&["--step", "3", "--every", "2"]);
+    assert!(out.status.success(), "{}", cli_support::stderr(&out));
+    let frames = apng_frames(&std::fs::read(&apng).unwrap());
+    assert_eq!(frames.len(), stores.div_ceil(2) + 1);
+    // A step that kept no writes of its own (the host's write) says so.
+    let out = shot(&["--step", "2"]);
+    assert!(!out.status.success());
+    let err = cli_support::stderr(&out);
+    assert!(
+        err.contains("--animate: step 2 kept no writes of its own"),
+        "{err}"
+    );
+}
+
+/// The README's animation of append's writes is `wasmscope shot --animate` of
+/// `docs/demo.toml`; it stays what the command draws (the command is in the README).
+#[test]
+fn the_readme_animation_is_what_shot_draws() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_png = temp_dir("readme-animation").join("append_writes.png");
+    let out = cli_support::wasmscope(&[
+        "shot",
+        root.join("docs/demo.toml").to_str().unwrap(),
+        "-o",
+        out_png.to_str().unwrap(),
+        "--animate",
+        "--step",
+        "3",
+        "--host-base",
+        "0x7f0000000000",
+        "--scale",
+        "2",
+        "--rows",
+        "4",
+        "--at",
+        "0x110000",
+        "--frame-ms",
+        "700",
+    ]);
+    assert!(out.status.success(), "{}", cli_support::stderr(&out));
+    let drawn = apng_frames(&std::fs::read(&out_png).unwrap());
+    let committed = apng_frames(&std::fs::read(root.join("docs/append_writes.png")).unwrap());
+    assert_eq!(
+        drawn.len(),
+        5,
+        "memory before append and after each of its 4 stores"
+    );
+    assert!(drawn == committed, "docs/append_writes.png is out of date");
+}

@@ -110,6 +110,16 @@ pub struct ShotArgs {
     /// Which compiler makes machine code (`auto`, `winch`, `cranelift`).
     #[arg(long, value_enum, default_value_t = CompilerChoice::Auto)]
     pub compiler: CompilerChoice,
+    /// Write an animated PNG of a step's writes instead (the step --step names,
+    /// default the newest that wrote): a frame per write, or per --every writes.
+    #[arg(long)]
+    pub animate: bool,
+    /// Writes per frame of --animate (default: as few as keep it to 240 frames).
+    #[arg(long, value_name = "N", requires = "animate")]
+    pub every: Option<usize>,
+    /// Milliseconds per frame of --animate (the last frame stays 2 s).
+    #[arg(long, value_name = "MS", default_value_t = 150, requires = "animate")]
+    pub frame_ms: u16,
 }
 
 /// `0x7f0000000000` (or decimal).

@@ -1,5 +1,6 @@
 //! `wasmscope shot SESSION -o out.png`: replays a session in the app, headless (no
-//! window, no display, no GPU), and writes the picture File ▸ Save picture makes.
+//! window, no display, no GPU), and writes the picture File ▸ Save picture makes —
+//! or with `--animate`, the animation of a step's writes File ▸ Save animation makes.
 
 use std::time::{Duration, Instant};
 
@@ -10,8 +11,8 @@ use crate::engine::default_cache_dir;
 use crate::memory::RegionKind;
 use crate::recipe::write_atomically;
 use crate::ui::{
-    App, AppOptions, LogKind, PictureRows, Presentation, Settings, SystemDialog, UiCommand,
-    encode_png, resolve_offset,
+    Animation, App, AppOptions, LogKind, PictureRows, Presentation, Settings, SystemDialog,
+    UiCommand, encode_apng, encode_png, resolve_offset,
 };
 
 /// How long the module may take to load and the session to replay.
@@ -57,6 +58,21 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
         }
         app.apply(UiCommand::ViewStep(Some(step - 1)));
     }
+    let extension = args.output.extension().and_then(|e| e.to_str());
+    if args.animate && !matches!(extension, Some("png" | "apng")) {
+        bail!("--animate writes an animated PNG: name the output .png or .apng");
+    }
+    let animation = match args.animate {
+        true => Some(Animation {
+            entry: app.animated_entry().with_context(|| match args.step {
+                Some(step) => format!("--animate: step {step} kept no writes of its own"),
+                None => "--animate: no step of the session kept writes of its own".to_owned(),
+            })?,
+            every: args.every,
+            frame_ms: args.frame_ms,
+        }),
+        false => None,
+    };
     let state = app.state();
     for entry in state.log.iter().filter(|e| e.kind == LogKind::Error) {
         eprintln!("note: {}", entry.text);
@@ -71,8 +87,13 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
         args.bytes_per_row,
         app.state().snapshot().len_bytes(),
     );
-    let image = app.picture(&rows, args.scale);
-    let png = encode_png(&image)?;
+    let png = match animation {
+        Some(animation) => encode_apng(
+            &app.animation_frames(animation, &rows, args.scale)?,
+            animation.frame_ms,
+        )?,
+        None => encode_png(&app.picture(&rows, args.scale))?,
+    };
     write_atomically(&args.output, &png)?;
     Ok(())
 }

@@ -139,6 +139,10 @@ pub enum UiCommand {
     CopyExport(Lang),
     /// Ask where to save a picture of the hex view, then save it.
     SavePictureDialog,
+    /// Ask where to save an animation of a step's writes, then save it.
+    SaveAnimationDialog,
+    /// Save an animation of the step's writes (APNG) there.
+    SaveAnimation(PathBuf),
     /// Save a picture of the rows of the hex view on screen (PNG).
     SavePicture(PathBuf),
     /// Copy a picture of the rows of the hex view on screen to the clipboard.
@@ -242,6 +246,8 @@ impl App {
             UiCommand::ExportTo(lang, path) => self.export_to(lang, path),
             UiCommand::CopyExport(lang) => self.copy_export(lang),
             UiCommand::SavePictureDialog => self.save_picture_dialog(),
+            UiCommand::SaveAnimationDialog => self.save_animation_dialog(),
+            UiCommand::SaveAnimation(path) => self.save_animation(path),
             UiCommand::SavePicture(path) => self.save_picture(path),
             UiCommand::CopyPicture => self.copy_picture(),
             UiCommand::StartLesson(index) => self.start_bundled_lesson(index),

@@ -18,8 +18,8 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
         }
     });
     // The log sticks to its end unless the user scrolls up or a step's line is
-    // focused. Back from a focused line it jumps to the end for a few frames (the
-    // area clamps a jump to the previous frame's size, and lines may still come).
+    // focused. Back from a focused line it scrolls to the last line for a few frames
+    // (lines may still come).
     let memory_id = egui::Id::unique("wasmscope log scroll");
     let (last_focus, jumps_left): (Option<usize>, u8) =
         ui.data(|d| d.get_temp(memory_id)).unwrap_or((None, 0));
@@ -30,14 +30,10 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
         (None, None) => jumps_left.saturating_sub(1),
     };
     ui.data_mut(|d| d.insert_temp(memory_id, (focus, jumps_left)));
-    let mut area = egui::ScrollArea::vertical()
+    let area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .animated(false)
         .stick_to_bottom(focus.is_none());
-    if jumps_left > 0 {
-        // Past the last line; the area clamps it to the end.
-        area = area.vertical_scroll_offset(log.len() as f32 * 100.0);
-    }
     area.show(ui, |ui| {
         let visuals = ui.visuals().clone();
         for (index, entry) in log.iter().enumerate() {
@@ -54,10 +50,16 @@ pub fn log_ui(ui: &mut egui::Ui, log: &[LogEntry], focus: Option<usize>) {
                 text
             };
             let response = ui.add(egui::Label::new(text).selectable(true));
-            // The focused line is kept in view (while a past step is shown).
+            // The focused line is kept in view (while a past step is shown); back
+            // from it, the last line is.
             if focus == Some(index) && (newly_focused || !ui.is_rect_visible(response.rect)) {
                 response.scroll_to_me_animation(
                     Some(egui::Align::TOP),
+                    egui::style::ScrollAnimation::none(),
+                );
+            } else if jumps_left > 0 && index + 1 == log.len() {
+                response.scroll_to_me_animation(
+                    Some(egui::Align::BOTTOM),
                     egui::style::ScrollAnimation::none(),
                 );
             }

@@ -57,6 +57,16 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &mut Settings, cmds: &mut Vec<Ui
             if ui.button("Save picture of the hex view…").clicked() {
                 cmds.push(UiCommand::SavePictureDialog);
             }
+            if ui
+                .button("Save animation of the step's writes…")
+                .on_hover_text(
+                    "The hex view, one frame per write (or per few) of the step viewed, or \
+                     the newest that kept its writes: an animated PNG",
+                )
+                .clicked()
+            {
+                cmds.push(UiCommand::SaveAnimationDialog);
+            }
             if ui.button("Copy picture of the hex view").clicked() {
                 cmds.push(UiCommand::CopyPicture);
             }

@@ -1,6 +1,7 @@
 //! What leaves the window: the session as a host program (File ▸ Export as) and the
 //! hex view as a picture (File ▸ Save picture, `wasmscope shot`), saved or copied.
 
+pub(super) mod animation;
 pub(super) mod raster;
 
 use std::collections::BTreeSet;
@@ -150,7 +151,15 @@ impl App {
         let module = self.module_file_name();
         let timeline = &self.state.doc.instance.timeline;
         let when = match timeline.viewed() {
-            Some((index, _, label)) => format!("after {}: {label}", timeline.name(index)),
+            Some((index, _, label)) => match &timeline.scrub {
+                Some(scrub) => format!(
+                    "after write {} of {} of {}: {label}",
+                    scrub.at,
+                    scrub.len(),
+                    timeline.name(index)
+                ),
+                None => format!("after {}: {label}", timeline.name(index)),
+            },
             None => match timeline.len().checked_sub(1) {
                 Some(last) => {
                     let label = timeline.history.get(last).map_or("", |e| e.label.as_str());
