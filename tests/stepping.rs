@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wasmscope::engine::worker::{Command, Event, Worker};
-use wasmscope::engine::{DebugCommand, Limits, Pause, StepOutput, StepReport, Value};
+use wasmscope::engine::{DebugCommand, Limits, Pause, StepOutput, StepReport, Value, Writes};
 use wasmscope::recipe::{Expr, Input, Op, SeedChoice, SeedStage, Step, seed_step};
 use worker_support::call;
 
@@ -116,6 +116,23 @@ fn step_into_append_and_watch_its_stores() {
     let report = done(&worker);
     assert_eq!(report.outcome, Ok(StepOutput::Values(vec![Value::I32(41)])));
     assert_eq!(report.writes.len(), 4);
+    // The next module loaded is recorded again, not compiled for stepping.
+    worker.send(Command::load(2, "strings.wasm", asset("strings.wasm")));
+    let notes = next(&worker, |e| match e {
+        Event::Loaded { notes, .. } => Some(notes),
+        _ => None,
+    });
+    assert!(!notes.iter().any(|n| n.contains("traced")), "{notes:?}");
+    worker.send(Command::Run {
+        steps: vec![call("reverse", &["0", "4"])],
+        step_into: false,
+    });
+    let report = done(&worker);
+    assert!(
+        matches!(report.writes, Writes::Recorded(_)),
+        "{:?}",
+        report.writes
+    );
 }
 
 #[test]

@@ -139,6 +139,13 @@ impl WorkerState {
                 },
             });
             supported?;
+            // A module stepped into stays compiled for stepping when it loads again
+            // (Restart, Recompile); another module is recorded.
+            let stepped = self
+                .live
+                .as_ref()
+                .is_some_and(|l| l.binary[..] == binary[..]);
+            self.trace &= stepped;
             let sites = match self.trace {
                 true => Some(Arc::new(write_sites(&binary)?)),
                 false => None,
