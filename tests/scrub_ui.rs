@@ -35,6 +35,19 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
     harness.run_steps(2);
     assert_eq!(suffix(harness.state()), vec![0; 25]);
     harness.get_by_label("memory as the step found it");
+    // The slider, focused, moves one write per arrow key.
+    harness.get_by_role(egui::accesskit::Role::Slider).focus();
+    harness.run_steps(2);
+    for _ in 0..2 {
+        harness.key_press(egui::Key::ArrowRight);
+        harness.run_steps(1);
+    }
+    harness.get_by_label_contains("after write 2 of 4 (read-only)");
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(1);
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(2);
+    assert_eq!(suffix(harness.state()), vec![0; 25]);
     // One write on: LLVM stores the last byte first.
     harness.get_by_label("write >").click();
     harness.run_steps(2);

@@ -41,11 +41,17 @@ pub fn scrubber_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         ui.spacing_mut().slider_width = (ui.available_width() - 220.0).clamp(120.0, 640.0);
         let slider = egui::Slider::new(&mut value, 0..=len)
             .integer()
+            // One write per arrow key (egui's default is a point of the rail).
+            .step_by(1.0)
             .suffix(format!(" of {len}"));
         let response = ui.add(slider).on_hover_text(
             "Memory after this many of the step's writes (drag, or click and use \
              Left/Right)",
         );
+        // Dragging leaves the keys with the slider, so Left/Right go on from there.
+        if response.drag_started() || response.clicked() {
+            response.request_focus();
+        }
         if response.changed() {
             to = Some(value);
         }
