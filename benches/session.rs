@@ -10,7 +10,9 @@
 //! in writes, so the ratio of two times is the slowdown each way of listing writes
 //! costs. `trace/store8_1M/…` is the same three on 1 M `i32.store8` in a loop
 //! (`tests/fixtures/store8_loop.wat`), and `recorded_2M`: 2 M stores recorded, the
-//! second million (past the per-step cap) only counted.
+//! second million (past the per-step cap) only counted. `trace/copy64_100k/…`: 100 k
+//! `memory.copy`s of 64 bytes (`tests/fixtures/copy_loop.wat`), untraced and recorded
+//! (each record holds the bytes copied).
 //!
 //! `scrub/store8_10M/{replay,seek}`: a call of 10 M byte stores (the loop above, its
 //! cap raised), recorded; `replay` builds its `CallReplay` (every write applied once
@@ -179,13 +181,15 @@ fn trace(c: &mut Criterion) {
     group.finish();
 }
 
+/// `tests/fixtures/NAME.wat`, assembled.
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}.wat", env!("CARGO_MANIFEST_DIR"));
+    wat::parse_file(&path).expect("a benchmark fixture")
+}
+
 /// 1 M byte stores in one call, each way of listing writes.
 fn store8(c: &mut Criterion) {
-    let bytes = wat::parse_file(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/store8_loop.wat"
-    ))
-    .expect("the loop fixture");
+    let bytes = fixture("store8_loop");
     const STORES: i32 = 1_000_000;
     let mut group = c.benchmark_group("trace/store8_1M");
     group
@@ -278,13 +282,38 @@ fn step(c: &mut Criterion) {
     group.finish();
 }
 
+/// 100 k copies of 64 bytes in one call, untraced and recorded.
+fn copy64(c: &mut Criterion) {
+    let bytes = fixture("copy_loop");
+    const COPIES: i32 = 100_000;
+    let mut group = c.benchmark_group("trace/copy64_100k");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(COPIES as u64));
+    for (name, listing, expected) in [
+        ("untraced", Listing::Untraced, 0),
+        ("recorded", Listing::Recorded, COPIES as usize),
+    ] {
+        let mut session = session_for(&bytes, listing);
+        session
+            .call("copies", &[Value::I32(COPIES)])
+            .expect("copies");
+        assert_eq!(session.take_writes().0.len(), expected, "{name}");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let done = session
+                    .call("copies", &[Value::I32(COPIES)])
+                    .expect("copies");
+                black_box((done, session.take_writes()))
+            });
+        });
+    }
+    group.finish();
+}
+
 /// A call of 10 M writes, scrubbed.
 fn scrub(c: &mut Criterion) {
-    let bytes = wat::parse_file(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/store8_loop.wat"
-    ))
-    .expect("the loop fixture");
+    let bytes = fixture("store8_loop");
     const STORES: usize = 10_000_000;
     let mut session = session_for(&bytes, Listing::Recorded);
     session.set_write_cap(STORES);
@@ -319,5 +348,5 @@ fn scrub(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, trace, store8, scrub, step);
+criterion_group!(benches, replay, trace, store8, copy64, scrub, step);
 criterion_main!(benches);

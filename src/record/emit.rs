@@ -3,7 +3,7 @@
 //! reserved (growing the trace memory when it is full) and filled in, the operands
 //! come back and the original instruction (its own bytes) runs. A record is written
 //! before its instruction runs, so a trap there leaves the record last; what an atomic
-//! read-modify-write or a `memory.copy` wrote is copied in after it ran.
+//! read-modify-write wrote is copied in after it ran.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use wasm_encoder::{BlockType, InstructionSink, MemArg, ValType};
 use wasmparser::Operator;
 
 use super::RecordSite;
-use super::layout::{ID_BYTES, Layout, WIDE_FIELDS};
+use super::layout::{ID_BYTES, WIDE_FIELDS};
 use crate::inspect::WriteKind;
 
 /// The indices of what `rewrite` appended.
@@ -35,8 +35,6 @@ pub(super) struct Trace {
 enum Role {
     /// The record being written.
     Record,
-    /// Its end, for a record of variable size (i64).
-    WideEnd,
     /// The instruction's operand number n.
     Operand(u8),
 }
@@ -260,7 +258,7 @@ impl Emitter<'_> {
                 sink.local_get(dst).local_get(byte).local_get(len);
             }
             WriteKind::Copy => {
-                let Operator::MemoryCopy { src_mem, dst_mem } = *op else {
+                let Operator::MemoryCopy { src_mem, .. } = *op else {
                     bail!("{} at {:#x} is not a memory.copy", site.op, site.pc);
                 };
                 let src64 = self
@@ -273,20 +271,9 @@ impl Emitter<'_> {
                 let src = scratch.get(Role::Operand(1), index_type(src64));
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(src).local_set(dst);
-                let record = self.reserve_more(&mut sink, scratch, id, layout, len, len64);
+                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
                 self.wide(&mut sink, record, [(dst, m64), (src, src64), (len, len64)]);
                 sink.local_get(dst).local_get(src).local_get(len);
-                // What landed, copied from where it landed.
-                after
-                    .local_get(record)
-                    .i32_const(layout.fixed_bytes() as i32)
-                    .i32_add()
-                    .local_get(dst)
-                    .local_get(len);
-                if len64 {
-                    after.i32_wrap_i64();
-                }
-                after.memory_copy(self.trace.memory, dst_mem);
             }
             WriteKind::Init { .. } => {
                 let len = scratch.get(Role::Operand(2), ValType::I32);
@@ -349,44 +336,6 @@ impl Emitter<'_> {
             .i32_const(bytes as i32)
             .i32_add()
             .global_set(self.trace.end);
-        self.id(sink, record, id);
-        record
-    }
-
-    /// Like `reserve`, for a record followed by `len` (a local) bytes.
-    fn reserve_more(
-        &self,
-        sink: &mut InstructionSink<'_>,
-        scratch: &mut Scratch,
-        id: u32,
-        layout: Layout,
-        len: u32,
-        len64: bool,
-    ) -> u32 {
-        let record = scratch.get(Role::Record, ValType::I32);
-        let end = scratch.get(Role::WideEnd, ValType::I64);
-        let wide_end = |sink: &mut InstructionSink<'_>| {
-            sink.global_get(self.trace.end)
-                .i64_extend_i32_u()
-                .i64_const(i64::from(layout.fixed_bytes()))
-                .i64_add()
-                .local_get(len);
-            widen(sink, len64);
-            sink.i64_add();
-        };
-        wide_end(sink);
-        sink.local_tee(end)
-            .global_get(self.trace.limit)
-            .i64_extend_i32_u()
-            .i64_gt_u()
-            .if_(BlockType::Empty)
-            .local_get(end)
-            .call(self.trace.grow)
-            .end()
-            .global_get(self.trace.end)
-            .local_set(record);
-        wide_end(sink);
-        sink.i32_wrap_i64().global_set(self.trace.end);
         self.id(sink, record, id);
         record
     }

@@ -7,7 +7,7 @@
 //! | store  | address (u32, or u64 on a memory64), the value's bytes |
 //! | rmw    | address, the bytes there after the instruction ran     |
 //! | fill   | destination u64, length u64, the byte (u8)             |
-//! | copy   | destination u64, source u64, length u64, the bytes     |
+//! | copy   | destination u64, source u64, length u64                |
 //! | init   | destination u64, offset in the segment u64, length u64 |
 //! | grow   | pages asked for u64, pages before u64                  |
 
@@ -26,14 +26,13 @@ pub enum Layout {
         /// Bytes written.
         width: u32,
     },
-    /// u64 fields (`memory.fill` adds its byte, `memory.copy` the bytes copied).
+    /// u64 fields (`memory.fill` adds its byte). A copy's bytes are not recorded: a
+    /// replay copies them from where they were at that write.
     Wide {
         /// How many u64 fields.
         fields: u32,
         /// Bytes after the fields: 1 for a fill's byte, 0 otherwise.
         tail: u32,
-        /// Whether the bytes copied follow (their count is the third field).
-        copied: bool,
     },
 }
 
@@ -49,22 +48,17 @@ impl Layout {
                 address_bytes,
                 width: u32::from(width),
             },
-            WriteKind::Fill => Self::wide(2, 1, false),
-            WriteKind::Copy => Self::wide(3, 0, true),
-            WriteKind::Init { .. } => Self::wide(3, 0, false),
-            WriteKind::Grow => Self::wide(2, 0, false),
+            WriteKind::Fill => Self::wide(2, 1),
+            WriteKind::Copy | WriteKind::Init { .. } => Self::wide(3, 0),
+            WriteKind::Grow => Self::wide(2, 0),
         }
     }
 
-    fn wide(fields: u32, tail: u32, copied: bool) -> Self {
-        Self::Wide {
-            fields,
-            tail,
-            copied,
-        }
+    fn wide(fields: u32, tail: u32) -> Self {
+        Self::Wide { fields, tail }
     }
 
-    /// Bytes of the record before any copied bytes.
+    /// Bytes of the record.
     pub fn fixed_bytes(self) -> u32 {
         match self {
             Self::Value {

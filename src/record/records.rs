@@ -171,12 +171,7 @@ fn record_at<'s>(trace: &[u8], sites: &'s [RecordSite]) -> Result<(&'s RecordSit
     let Some(site) = sites.get(id as usize) else {
         bail!("a record names no writing instruction ({id})");
     };
-    let layout = site.layout();
-    let mut size = layout.fixed_bytes() as usize;
-    if let Layout::Wide { copied: true, .. } = layout {
-        let len = u64_at(trace, WIDE_FIELDS[2]).unwrap_or(u64::MAX);
-        size = size.saturating_add(usize::try_from(len).unwrap_or(usize::MAX));
-    }
+    let size = site.layout().fixed_bytes() as usize;
     if trace.len() < size {
         bail!("a record is cut short");
     }

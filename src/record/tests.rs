@@ -167,7 +167,6 @@ fn records_decode_to_writes() {
     for field in [0u64, 4, 2] {
         trace.extend(field.to_le_bytes());
     }
-    trace.extend([0xaa, 0xbb]);
     let sites = recording.sites.clone();
     let mut kept = Records::new(sites.clone());
     assert_eq!(kept.append(&trace, 3, 2).unwrap(), 1);
