@@ -1,0 +1,208 @@
+//! The WebAssembly spec testsuite's scripts that write memory (a sample in
+//! `tests/spec/`, Apache-2.0, from github.com/WebAssembly/testsuite), run twice: each
+//! module as it is, and as the recorder instruments it. Every call a script makes
+//! returns the same values (or traps alike) and leaves the same memory both ways, and
+//! the recorded one lists its writes. `WASMSCOPE_SPEC_DIR=DIR cargo test --test
+//! spec_record` runs every `.wast` in DIR (a checkout of the testsuite) instead.
+#![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use wasmscope::engine::{HostConfig, Limits, Session, StopHandle, Value, new_engine};
+use wast::core::WastArgCore;
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat};
+
+/// One module, both ways.
+struct Pair {
+    plain: Session,
+    recorded: Session,
+}
+
+/// What a script exercised.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Modules instantiated both ways.
+    modules: usize,
+    /// Modules skipped: they import (`spectest`, another script module) or fail to
+    /// instantiate as they are.
+    skipped: usize,
+    /// Calls that returned on both.
+    returned: usize,
+    /// Calls that trapped on both.
+    trapped: usize,
+    /// Writes the recorded calls listed.
+    writes: usize,
+    /// Scripts the parser could not read (a proposal it does not know yet).
+    unparsed: usize,
+}
+
+fn stop() -> StopHandle {
+    StopHandle::new(new_engine().unwrap())
+}
+
+/// The module's `$name`, if any.
+fn module_name(quote: &QuoteWat<'_>) -> Option<String> {
+    match quote {
+        QuoteWat::Wat(Wat::Module(module)) => module.id.map(|id| id.name().to_owned()),
+        _ => None,
+    }
+}
+
+/// The invocation's arguments, when they are all numbers.
+fn args(invoke: &WastInvoke<'_>) -> Option<Vec<Value>> {
+    invoke
+        .args
+        .iter()
+        .map(|arg| match arg {
+            WastArg::Core(WastArgCore::I32(v)) => Some(Value::I32(*v)),
+            WastArg::Core(WastArgCore::I64(v)) => Some(Value::I64(*v)),
+            WastArg::Core(WastArgCore::F32(v)) => Some(Value::F32(f32::from_bits(v.bits))),
+            WastArg::Core(WastArgCore::F64(v)) => Some(Value::F64(f64::from_bits(v.bits))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Memory as a session shows it: its size and bytes.
+fn memory(session: &mut Session) -> (u64, Vec<u8>) {
+    let snapshot = session.snapshot();
+    let len = snapshot.len_bytes();
+    (len, snapshot.read(0, len))
+}
+
+/// A script the parser cannot read, said so.
+fn unparsed(path: &Path, error: wast::Error) -> Counts {
+    eprintln!("{}: not parsed: {error}", path.display());
+    Counts {
+        unparsed: 1,
+        ..Counts::default()
+    }
+}
+
+/// Runs `path` both ways, failing at the first difference.
+fn run_script(path: &Path) -> Counts {
+    let text = std::fs::read_to_string(path).unwrap();
+    let buffer = match ParseBuffer::new(&text) {
+        Ok(buffer) => buffer,
+        Err(error) => return unparsed(path, error),
+    };
+    let script: Wast<'_> = match parser::parse(&buffer) {
+        Ok(script) => script,
+        Err(error) => return unparsed(path, error),
+    };
+    let (stop, limits, host) = (stop(), Limits::default(), HostConfig::default());
+    let mut counts = Counts::default();
+    let mut named: HashMap<String, usize> = HashMap::new();
+    let mut pairs: Vec<Option<Pair>> = Vec::new();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    for directive in script.directives {
+        let (line, _) = directive.span().linecol_in(&text);
+        let at = format!("{name}:{}", line + 1);
+        let invoke = match directive {
+            WastDirective::Module(mut quote) => {
+                let id = module_name(&quote);
+                let Ok(bytes) = quote.encode() else {
+                    pairs.push(None);
+                    continue;
+                };
+                let pair = match Session::from_checked_with(&stop, &bytes, limits, &host) {
+                    Ok(plain) => {
+                        let recorded = Session::recorded_from_checked(&stop, &bytes, limits, &host)
+                            .unwrap_or_else(|e| panic!("{at}: instrumented, it fails: {e:#}"));
+                        counts.modules += 1;
+                        Some(Pair { plain, recorded })
+                    }
+                    Err(_) => {
+                        counts.skipped += 1;
+                        None
+                    }
+                };
+                if let Some(id) = id {
+                    named.insert(id, pairs.len());
+                }
+                pairs.push(pair);
+                continue;
+            }
+            WastDirective::Invoke(invoke) => invoke,
+            WastDirective::AssertReturn {
+                exec: WastExecute::Invoke(invoke),
+                ..
+            }
+            | WastDirective::AssertTrap {
+                exec: WastExecute::Invoke(invoke),
+                ..
+            } => invoke,
+            _ => continue,
+        };
+        let index = match invoke.module {
+            Some(id) => named.get(id.name()).copied(),
+            None => pairs.len().checked_sub(1),
+        };
+        let (Some(Some(pair)), Some(args)) = (index.map(|i| &mut pairs[i]), args(&invoke)) else {
+            continue;
+        };
+        let plain = pair.plain.call(invoke.name, &args);
+        let recorded = pair.recorded.call(invoke.name, &args);
+        match (&plain, &recorded) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{at}: {}", invoke.name);
+                counts.returned += 1;
+            }
+            (Err(_), Err(_)) => counts.trapped += 1,
+            _ => panic!(
+                "{at}: {} gave {plain:?} as it is, {recorded:?} recorded",
+                invoke.name
+            ),
+        }
+        counts.writes += pair.recorded.take_writes().0.len();
+        assert!(
+            memory(&mut pair.plain) == memory(&mut pair.recorded),
+            "{at}: memory differs after {}",
+            invoke.name
+        );
+    }
+    counts
+}
+
+/// The scripts to run: the committed sample, or every one in `WASMSCOPE_SPEC_DIR`.
+fn scripts() -> Vec<PathBuf> {
+    let dir = std::env::var_os("WASMSCOPE_SPEC_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/spec"),
+        PathBuf::from,
+    );
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "wast"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn spec_scripts_behave_the_same_recorded() {
+    let scripts = scripts();
+    assert!(scripts.len() >= 15, "{scripts:?}");
+    let mut total = Counts::default();
+    for script in &scripts {
+        let counts = run_script(script);
+        eprintln!("{}: {counts:?}", script.display());
+        total.modules += counts.modules;
+        total.skipped += counts.skipped;
+        total.returned += counts.returned;
+        total.trapped += counts.trapped;
+        total.writes += counts.writes;
+        total.unparsed += counts.unparsed;
+    }
+    eprintln!("all: {total:?}");
+    if std::env::var_os("WASMSCOPE_SPEC_DIR").is_some() {
+        return;
+    }
+    // The sample exercises the recorder: thousands of calls, writes and traps.
+    assert_eq!(total.unparsed, 0);
+    assert!(total.modules >= 120, "{total:?}");
+    assert!(total.returned >= 5_000 && total.trapped >= 250, "{total:?}");
+    assert!(total.writes >= 700, "{total:?}");
+}
