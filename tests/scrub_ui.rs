@@ -98,7 +98,7 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
     let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
     harness.hover_at(pos);
     harness.run_steps(4);
-    harness.get_by_label("history (2 changes):");
+    harness.get_by_label("history (2 writes):");
     harness.get_by_label_contains("(memory.grow)  ?? -> 00");
     harness.get_by_label("step 3: append+0x0011 (i32.store8)  00 -> 67");
     harness.snapshot("byte_history");
@@ -176,7 +176,7 @@ fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
     harness.get_by_label("Writes of step 1:");
     let writers = &harness.state().state().doc.instance.writers;
     assert_eq!(
-        writers.writer_at(999).unwrap().what,
+        &*writers.writer_at(999).unwrap().what,
         "fill+0x0015 (i32.store8)"
     );
     assert!(writers.writer_at(1000).is_none());

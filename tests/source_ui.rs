@@ -62,7 +62,7 @@ fn each_byte_upper_wrote_names_its_line_in_poly_c() {
                 .writer_at(o)
                 .unwrap()
                 .what
-                .clone()
+                .to_string()
         })
         .collect();
     assert!(
@@ -77,7 +77,7 @@ fn each_byte_upper_wrote_names_its_line_in_poly_c() {
     assert!(!totals.is_empty());
     let line_31 = totals
         .iter()
-        .find(|t| t.what == "`upper` at poly.c:31 (`i32.store8`)")
+        .find(|t| &*t.what == "`upper` at poly.c:31 (`i32.store8`)")
         .unwrap();
     assert_eq!((line_31.bytes, line_31.first), (4, 16));
     assert!(

@@ -23,7 +23,7 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
     // The input: the host's write (step 2).
     let input = state.doc.instance.writers.writer_at(ptr).unwrap();
     assert_eq!(
-        (input.what.as_str(), input.step),
+        (input.what.as_ref(), input.step),
         ("the host (write 16 bytes at 0x110008)", 2)
     );
     // The suffix: LLVM compiled append into three i64 stores and one byte (step 3).
@@ -36,7 +36,7 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
                 .writer_at(offset)
                 .unwrap()
                 .what
-                .clone()
+                .to_string()
         })
         .collect();
     assert!(
@@ -133,7 +133,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     // at (append+0x001f, 8 bytes before it) has not written yet.
     let landed = state.doc.instance.writers.writer_at(ptr + 40).unwrap();
     assert_eq!(
-        (landed.what.as_str(), landed.step),
+        (landed.what.as_ref(), landed.step),
         ("append+0x0011 (i32.store8)", 3)
     );
     // (The recorder attributed it to the allocator's memory.grow in step 1.)
@@ -177,7 +177,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     assert_eq!(byte(harness.state()), b"g".to_vec());
     assert_eq!(state.doc.walk.new_len, Some(41));
     assert_eq!(
-        state.doc.instance.writers.writer_at(ptr + 40).unwrap().what,
+        &*state.doc.instance.writers.writer_at(ptr + 40).unwrap().what,
         "append+0x0011 (i32.store8)"
     );
 }

@@ -116,19 +116,32 @@ impl TracedWrite {
 }
 
 /// Who last wrote a byte: an instruction, or the host, in a step of the session.
+/// Shared text: a million writes of one instruction hold one copy of its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Writer {
     /// `append+0x004c (i32.store8)`, or `the host (write 16 bytes at 0x110008)`.
-    pub what: String,
+    pub what: Arc<str>,
+    /// What the writer belongs to, for colouring memory by writer: the function
+    /// (`append`), or `the host`.
+    pub group: Arc<str>,
     /// The session step (1-based, as the timeline numbers them).
     pub step: usize,
+}
+
+impl Writer {
+    /// Whether `self` and `other` are the same writer in the same step.
+    fn same(&self, other: &Self) -> bool {
+        self.step == other.step && (Arc::ptr_eq(&self.what, &other.what) || self.what == other.what)
+    }
 }
 
 /// How much of memory one writer last wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WriterTotal {
     /// The writer (`append+0x0011 (i32.store8)`).
-    pub what: String,
+    pub what: Arc<str>,
+    /// What it belongs to (`append`, `the host`).
+    pub group: Arc<str>,
     /// Bytes it wrote last.
     pub bytes: u64,
     /// In how many ranges.
@@ -145,8 +158,9 @@ pub struct WriteMap {
 }
 
 impl WriteMap {
-    /// Records that `writer` wrote `range`, replacing older writers of those bytes.
-    pub fn record(&mut self, range: Range<u64>, writer: Writer) {
+    /// Records that `writer` wrote `range`, replacing older writers of those bytes; a
+    /// range next to one of the same writer (in the same step) joins it.
+    pub fn record(&mut self, mut range: Range<u64>, writer: Writer) {
         if range.is_empty() {
             return;
         }
@@ -168,6 +182,20 @@ impl WriteMap {
                 }
             }
         }
+        if let Some((&start, (end, before))) = self.ranges.range(..range.start).next_back()
+            && *end == range.start
+            && before.same(&writer)
+        {
+            self.ranges.remove(&start);
+            range.start = start;
+        }
+        if let Some((end, after)) = self.ranges.get(&range.end)
+            && after.same(&writer)
+        {
+            let end = *end;
+            self.ranges.remove(&range.end);
+            range.end = end;
+        }
         self.ranges.insert(range.start, (range.end, writer));
     }
 
@@ -184,6 +212,7 @@ impl WriteMap {
         for (&start, (end, writer)) in &self.ranges {
             let total = totals.entry(&writer.what).or_insert_with(|| WriterTotal {
                 what: writer.what.clone(),
+                group: writer.group.clone(),
                 bytes: 0,
                 ranges: 0,
                 first: start,
@@ -215,6 +244,7 @@ mod tests {
     fn writer(what: &str, step: usize) -> Writer {
         Writer {
             what: what.into(),
+            group: what.split('+').next().unwrap().into(),
             step,
         }
     }
@@ -225,24 +255,37 @@ mod tests {
         map.record(0x100..0x110, writer("host", 2));
         map.record(0x108..0x118, writer("append+0x0040", 3));
         map.record(0x10c..0x10d, writer("append+0x004c", 3));
-        assert_eq!(map.writer_at(0x100).unwrap().what, "host");
-        assert_eq!(map.writer_at(0x107).unwrap().what, "host");
-        assert_eq!(map.writer_at(0x108).unwrap().what, "append+0x0040");
-        assert_eq!(map.writer_at(0x10c).unwrap().what, "append+0x004c");
-        assert_eq!(map.writer_at(0x10d).unwrap().what, "append+0x0040");
+        let what = |at| map.writer_at(at).unwrap().what.to_string();
+        assert_eq!(what(0x100), "host");
+        assert_eq!(what(0x107), "host");
+        assert_eq!(what(0x108), "append+0x0040");
+        assert_eq!(what(0x10c), "append+0x004c");
+        assert_eq!(what(0x10d), "append+0x0040");
         assert_eq!(map.writer_at(0x117).unwrap().step, 3);
         assert!(map.writer_at(0x118).is_none());
         assert!(map.writer_at(0xff).is_none());
         assert_eq!(map.len(), 4);
         let summary = map.summary();
-        assert_eq!(summary[0].what, "append+0x0040");
+        assert_eq!(&*summary[0].what, "append+0x0040");
         assert_eq!((summary[0].bytes, summary[0].ranges), (15, 2));
-        assert_eq!((summary[1].what.as_str(), summary[1].bytes), ("host", 8));
+        assert_eq!((&*summary[1].what, summary[1].bytes), ("host", 8));
         // A write over everything leaves one range.
         map.record(0..0x1000, writer("memory.fill", 4));
         assert_eq!(map.len(), 1);
         map.record(5..5, writer("empty", 5));
         assert_eq!(map.writer_at(5).unwrap().step, 4);
+        // The same writer's bytes next to its own, or inside them, join them; another
+        // step's do not.
+        map.record(0x1000..0x1001, writer("memory.fill", 4));
+        map.record(0x10..0x11, writer("memory.fill", 4));
+        assert_eq!(map.len(), 1);
+        map.record(0x1001..0x1002, writer("memory.fill", 5));
+        assert_eq!(map.len(), 2);
+        let byte_by_byte: WriteMap = (0..1000u64).fold(WriteMap::default(), |mut map, at| {
+            map.record(at..at + 1, writer("fill+0x0015", 1));
+            map
+        });
+        assert_eq!(byte_by_byte.len(), 1);
     }
 
     #[test]

@@ -406,6 +406,7 @@ mod tests {
             0..4,
             Writer {
                 what: "the host".into(),
+                group: "the host".into(),
                 step: 1,
             },
         );

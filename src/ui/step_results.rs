@@ -135,11 +135,12 @@ impl AppState {
         if let (Op::Write { .. }, Ok(StepOutput::Written), Some(range)) =
             (&report.step.op, &report.outcome, &report.target)
         {
-            let what = format!("the host ({})", report.label);
-            self.doc
-                .instance
-                .writers
-                .record(range.clone(), Writer { what, step });
+            let writer = Writer {
+                what: format!("the host ({})", report.label).into(),
+                group: "the host".into(),
+                step,
+            };
+            self.doc.instance.writers.record(range.clone(), writer);
         }
         self.record_traced(&report.writes, step);
     }
@@ -152,17 +153,21 @@ impl AppState {
         step: usize,
     ) {
         let dwarf = self.doc.module().and_then(|m| m.dwarf.clone());
-        // Writes repeat their instructions: each is looked up once.
-        let mut names: HashMap<u64, String> = HashMap::new();
+        // Writes repeat their instructions: each is named once.
+        let mut writers: HashMap<u64, Writer> = HashMap::new();
         for write in writes.into_iter().filter(|w| !w.trapped) {
-            let what = names
-                .entry(write.pc)
-                .or_insert_with(|| writer_name(&write, dwarf.as_deref()))
-                .clone();
+            let writer = writers.entry(write.pc).or_insert_with(|| {
+                let (what, group) = writer_of(&write, dwarf.as_deref());
+                Writer {
+                    what: what.into(),
+                    group: group.into(),
+                    step,
+                }
+            });
             self.doc
                 .instance
                 .writers
-                .record(write.range, Writer { what, step });
+                .record(write.range, writer.clone());
         }
         self.doc.instance.writer_totals = self.doc.instance.writers.summary();
     }
@@ -172,23 +177,26 @@ impl AppState {
 /// when DWARF covers its instruction (``\`upper\` at poly.c:12 (\`i32.store8\`)``),
 /// else by place (`append+0x004c (i32.store8)`).
 pub(in crate::ui) fn writer_name(write: &TracedWrite, dwarf: Option<&Dwarf>) -> String {
+    writer_of(write, dwarf).0
+}
+
+/// `write`'s writer name (`writer_name`) and the function it is in (`upper`,
+/// `append`), which colouring memory by writer groups by.
+fn writer_of(write: &TracedWrite, dwarf: Option<&Dwarf>) -> (String, String) {
+    let place = write.place.as_ref();
+    let in_place = place.split_once('+').map_or(place, |(name, _)| name);
     let frames = dwarf.map(|d| d.frames_at(write.pc)).unwrap_or_default();
     let Some((function, location)) = frames
         .into_iter()
         .find_map(|frame| Some((frame.function, frame.location?)))
     else {
-        return format!("{} ({})", write.place, write.op);
+        return (format!("{place} ({})", write.op), in_place.to_owned());
     };
-    let function = function.unwrap_or_else(|| {
-        let place = write.place.as_ref();
-        place
-            .split_once('+')
-            .map_or(place, |(name, _)| name)
-            .to_owned()
-    });
+    let function = function.unwrap_or_else(|| in_place.to_owned());
     let line = SourceLocation {
         column: 0,
         ..location
     };
-    format!("`{function}` at {line} (`{}`)", write.op)
+    let name = format!("`{function}` at {line} (`{}`)", write.op);
+    (name, function)
 }

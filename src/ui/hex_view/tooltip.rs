@@ -41,10 +41,10 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
     history_ui(ui, state, offset);
 }
 
-/// Most changes of a byte the tooltip lists (the newest).
+/// Most writes of a byte the tooltip lists (the newest).
 const HISTORY_LINES: usize = 8;
 
-/// Every change of the byte the timeline knows of, newest last.
+/// Every write of the byte the timeline knows of, newest last.
 fn history_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
     let timeline = &state.doc.instance.timeline;
     if timeline.calls.is_empty() {
@@ -61,10 +61,10 @@ fn history_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
             let title = match skipped {
                 0 => format!(
                     "history ({}):",
-                    crate::text::count(changes.len() as u64, "change")
+                    crate::text::count(changes.len() as u64, "write")
                 ),
                 n => format!(
-                    "history ({} changes, the last {HISTORY_LINES}):",
+                    "history ({} writes, the last {HISTORY_LINES}):",
                     n + HISTORY_LINES
                 ),
             };
