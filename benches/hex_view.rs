@@ -6,13 +6,16 @@
 //! shows memory after a past step, and while it compares two steps (their differences
 //! marked); `timeline_compare/4GiB`: what a Shift+click on a timeline entry costs
 //! (finding where two snapshots of 4 GiB differ). Same budget as live.
+//!
+//! `hex_view_frame/4GiB_by_writer`: the 4 GiB frame with bytes coloured by writer, over
+//! a write map of 100 k ranges by 16 functions (every byte on screen has a writer).
 
 use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use wasmscope::memory::Snapshot;
+use wasmscope::memory::{Snapshot, Writer};
 use wasmscope::ui::{AppState, HexView, StepMark, hex_view_ui};
 
 fn frame_input() -> egui::RawInput {
@@ -142,6 +145,32 @@ fn hex_view_frame(c: &mut Criterion) {
         view.go_to(len / 2);
         group.bench_function(name, |b| b.iter(|| frame(&ctx, &mut view, &state)));
     }
+    let len = 4u64 << 30;
+    let mut state = AppState::default();
+    state.doc.instance.snapshot = Arc::new(Snapshot::capture(None, &memory(len), 0x7f00_0000_0000));
+    let writers = &mut state.doc.instance.writers;
+    let names: Vec<Writer> = (0..16)
+        .map(|f| Writer {
+            what: format!("f{f}+0x0010 (i32.store8)").into(),
+            group: format!("f{f}").into(),
+            step: 1,
+        })
+        .collect();
+    // Byte by byte around the middle (on screen), and 16-byte stores all over.
+    for at in len / 2 - 4096..len / 2 + 4096 {
+        writers.record(at..at + 1, names[(at % 16) as usize].clone());
+    }
+    for i in 0..100_000u64 {
+        let at = i * (len / 100_000);
+        writers.record(at..at + 16, names[(i % 16) as usize].clone());
+    }
+    let ctx = egui::Context::default();
+    let mut view = HexView::default();
+    view.go_to(len / 2);
+    view.by_writer = true;
+    group.bench_function("4GiB_by_writer", |b| {
+        b.iter(|| frame(&ctx, &mut view, &state))
+    });
     group.finish();
 }
 

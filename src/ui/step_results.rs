@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::engine::{StepOutput, StepReport, changed_line};
 use crate::inspect::{Dwarf, SourceLocation};
-use crate::memory::{Region, RegionKind, TracedWrite, Writer, ranges_len_bytes, set_region};
+use crate::memory::{
+    Region, RegionKind, TracedWrite, Writer, Written, ranges_len_bytes, set_region,
+};
 use crate::recipe::Op;
 
 use super::state::{AppState, LogKind};
@@ -146,7 +148,7 @@ impl AppState {
     }
 
     /// Records who wrote each byte that `writes` (of step `step`, counted from 1)
-    /// wrote; a write that trapped wrote nothing.
+    /// wrote; a write that trapped wrote nothing, and a grow only made room.
     pub(super) fn record_traced(
         &mut self,
         writes: impl IntoIterator<Item = TracedWrite>,
@@ -155,7 +157,9 @@ impl AppState {
         let dwarf = self.doc.module().and_then(|m| m.dwarf.clone());
         // Writes repeat their instructions: each is named once.
         let mut writers: HashMap<u64, Writer> = HashMap::new();
-        for write in writes.into_iter().filter(|w| !w.trapped) {
+        // New pages are nobody's bytes (a byte's history still lists the grow).
+        let wrote = |w: &TracedWrite| !w.trapped && !matches!(w.written, Written::Grown { .. });
+        for write in writes.into_iter().filter(wrote) {
             let writer = writers.entry(write.pc).or_insert_with(|| {
                 let (what, group) = writer_of(&write, dwarf.as_deref());
                 Writer {

@@ -30,6 +30,12 @@ pub use picture::{PictureRows, picture_size, picture_ui};
 use rows::{Palette, RowMarks, row_job};
 pub use search::{SearchBar, SearchKind};
 pub use view::HexView;
+
+/// The colour the hex view gives bytes written by `group` (a function, `the host`) when
+/// it colours them by writer.
+pub fn writer_colour(visuals: &egui::Visuals, group: &str) -> egui::Color32 {
+    rows::Palette::new(visuals).writer(group)
+}
 use view::RowsLayout;
 
 /// Width of the memory-map gutter left of the rows.
@@ -106,6 +112,7 @@ pub fn hex_view_ui(
         selection: view.selection(),
         matches: &matches,
         outline: state.doc.instance.shown.clone(),
+        writers: view.by_writer.then_some(&state.doc.instance.writers),
     };
     let rows = view.first_row..(view.first_row + view.visible_rows).min(total_rows);
     map_gutter_ui(ui, rows.clone(), per_row, state, hidden, gutter, row_height);

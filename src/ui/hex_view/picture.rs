@@ -105,6 +105,7 @@ pub fn picture_ui(
             selection: None,
             matches: &[],
             outline: state.doc.instance.shown.clone(),
+            writers: None,
         };
         paint_rows(
             ui,

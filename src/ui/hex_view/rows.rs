@@ -3,10 +3,11 @@
 
 use std::ops::Range;
 
+use egui::ecolor::HsvaGamma;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, Stroke};
 
-use crate::memory::{Region, RegionKind, Snapshot, region_at};
+use crate::memory::{Region, RegionKind, Snapshot, WriteMap, region_at};
 
 use super::layout::Columns;
 
@@ -32,6 +33,8 @@ pub struct Palette {
     pub text: Color32,
     /// Host addresses and zero bytes.
     pub weak: Color32,
+    /// Whether the theme is dark (writers' colours follow it).
+    pub dark: bool,
 }
 
 impl Palette {
@@ -53,7 +56,30 @@ impl Palette {
             outline: visuals.strong_text_color(),
             text: visuals.text_color(),
             weak: visuals.weak_text_color(),
+            dark,
         }
+    }
+
+    /// The background of bytes written by `group` (a function, `the host`): a hue of
+    /// its own, the same in every frame and session.
+    pub fn writer(&self, group: &str) -> Color32 {
+        let hash = group.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let hue = (hash % 360) as f32 / 360.0;
+        // As dark (or light) as the region colours, so text reads the same on them.
+        let (saturation, value) = if self.dark {
+            (0.55, 0.36)
+        } else {
+            (0.22, 0.98)
+        };
+        HsvaGamma {
+            h: hue,
+            s: saturation,
+            v: value,
+            a: 1.0,
+        }
+        .into()
     }
 
     /// The background of a region kind.
@@ -84,14 +110,25 @@ pub struct RowMarks<'a> {
     pub matches: &'a [Range<u64>],
     /// Bytes framed rather than filled (a lesson's note points at them).
     pub outline: Option<Range<u64>>,
+    /// Who wrote each byte, when bytes are coloured by writer (instead of by region).
+    pub writers: Option<&'a WriteMap>,
 }
 
 impl RowMarks<'_> {
     /// The text format of the byte at `at`.
     fn format(&self, at: u64, plain: &TextFormat, palette: &Palette) -> TextFormat {
         let mut format = plain.clone();
-        if let Some(region) = region_at(self.regions, at) {
-            format.background = palette.region(region.kind);
+        match self.writers {
+            Some(writers) => {
+                if let Some(writer) = writers.writer_at(at) {
+                    format.background = palette.writer(&writer.group);
+                }
+            }
+            None => {
+                if let Some(region) = region_at(self.regions, at) {
+                    format.background = palette.region(region.kind);
+                }
+            }
         }
         if in_sorted(self.overruns, at) {
             format.background = palette.overrun;

@@ -3,7 +3,7 @@
 
 use super::HexView;
 use super::rows::Palette;
-use crate::memory::RegionKind;
+use crate::memory::{RegionKind, WriterTotal};
 use crate::ui::UiCommand;
 use crate::ui::state::{AppState, Changed, Memories};
 
@@ -36,7 +36,23 @@ pub fn toolbar_ui(
         } else {
             ui.strong("Linear memory");
         }
-        legend_ui(ui, palette);
+        match view.by_writer {
+            true => writers_legend_ui(ui, palette, &state.doc.instance.writer_totals),
+            false => legend_ui(ui, palette),
+        }
+        let recorded = !state.doc.instance.writers.is_empty();
+        let toggle = ui
+            .add_enabled(
+                recorded,
+                egui::Button::selectable(view.by_writer, "by writer"),
+            )
+            .on_hover_text(
+                "Colour each byte by the function that wrote it last, instead of by region",
+            )
+            .on_disabled_hover_text("Nothing recorded who wrote what yet: run a step");
+        if toggle.clicked() {
+            view.by_writer = !view.by_writer;
+        }
         ui.separator();
         changed_menu_ui(ui, view, state.shown_changes());
     });
@@ -75,6 +91,32 @@ pub(super) fn legend_ui(ui: &mut egui::Ui, palette: &Palette) {
             .color(palette.changed)
             .underline(),
     );
+}
+
+/// Most writers the legend names when bytes are coloured by writer (the Memory map
+/// lists them all).
+const LEGEND_WRITERS: usize = 4;
+
+/// The writers' colours, named: those that wrote the most bytes first.
+fn writers_legend_ui(ui: &mut egui::Ui, palette: &Palette, totals: &[WriterTotal]) {
+    let mut groups: Vec<(&str, u64)> = Vec::new();
+    for total in totals {
+        match groups.iter_mut().find(|(group, _)| *group == &*total.group) {
+            Some((_, bytes)) => *bytes += total.bytes,
+            None => groups.push((&total.group, total.bytes)),
+        }
+    }
+    groups.sort_by_key(|&(_, bytes)| std::cmp::Reverse(bytes));
+    for (group, _) in groups.iter().take(LEGEND_WRITERS) {
+        let name: String = group.chars().take(24).collect();
+        legend_chip(ui, &name, palette.writer(group), palette);
+    }
+    if groups.len() > LEGEND_WRITERS {
+        ui.weak(format!(
+            "+{} more (Memory map)",
+            groups.len() - LEGEND_WRITERS
+        ));
+    }
 }
 
 fn legend_chip(ui: &mut egui::Ui, name: &str, color: egui::Color32, palette: &Palette) {

@@ -30,6 +30,8 @@ pub struct HexView {
     pub goto_error: Option<String>,
     /// The search bar.
     pub search: SearchBar,
+    /// Whether bytes are coloured by who wrote them (the function) instead of by region.
+    pub by_writer: bool,
     /// Positions to go back to.
     pub(super) back: Vec<u64>,
     /// Positions to go forward to.
@@ -54,6 +56,7 @@ impl Default for HexView {
             goto: String::new(),
             goto_error: None,
             search: SearchBar::default(),
+            by_writer: false,
             back: Vec::new(),
             forward: Vec::new(),
             pending_reveal: None,

@@ -10,6 +10,7 @@ use crate::memory::{CHUNK_BYTES, MapKind};
 
 use crate::ui::UiCommand;
 use crate::ui::context::PanelContext;
+use crate::ui::hex_view::writer_colour;
 
 /// Every layer, in legend order.
 pub const LAYERS: [MapKind; 8] = [
@@ -134,7 +135,8 @@ fn writers_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         });
     ui.label(
         egui::RichText::new(
-            "(the host's writes always; instructions' with Settings > Trace writes)",
+            "(the host's writes, and every instruction's while Settings > Record every write \
+             is on; the hex view's \"by writer\" colours bytes like this)",
         )
         .weak()
         .small(),
@@ -157,6 +159,10 @@ fn writer_rows_ui(
                     cursor: true,
                 });
             }
+            // The colour "by writer" gives these bytes in the hex view.
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            let colour = writer_colour(ui.visuals(), &total.group);
+            ui.painter().rect_filled(swatch, 2.0, colour);
             ui.add(egui::Label::new(format!("{bytes} by {}", total.what)).truncate());
         });
     }
