@@ -157,6 +157,28 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     harness.get_by_label_contains("Paused at append+0x001f (pause 4)");
     harness.run_steps(2);
     harness.snapshot("paused_in_append");
+    // Step back: memory at pause 3 (timeline entry 4), then at pause 2.
+    let viewing = |app: &wasmscope::ui::App| app.state().doc.instance.timeline.viewing;
+    for entry in [4, 3] {
+        harness.get_by_label("Step back").click();
+        harness.run_steps(2);
+        assert_eq!(viewing(harness.state()), Some(entry));
+    }
+    // Run back to the write of the suffix's last byte, from the live pause: pause 3,
+    // at the byte store, before it wrote.
+    harness.state_mut().apply(UiCommand::ViewStep(None));
+    harness.state_mut().hex_mut().cursor = Some(ptr + 40);
+    harness.run_steps(1);
+    harness.get_by_label("Run back to write").click();
+    harness.run_steps(2);
+    assert_eq!(viewing(harness.state()), Some(4));
+    harness.get_by_label_contains("Viewing pause 3 at append+0x0011");
+    // No write of this call changed the byte before that.
+    harness.get_by_label("Run back to write").click();
+    harness.run_steps(2);
+    assert_eq!(viewing(harness.state()), Some(4));
+    assert!(log_text(harness.state()).contains("No earlier write of this call changed"));
+    harness.state_mut().apply(UiCommand::ViewStep(None));
     // Each pause is on the timeline after the two steps: scrub back to the third,
     // before the byte store ran.
     let timeline = &harness.state().state().doc.instance.timeline;

@@ -1,5 +1,6 @@
 //! What panels ask for, applied by the app after the frame is drawn.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use std::sync::Arc;
@@ -84,6 +85,10 @@ pub enum UiCommand {
     AnswerSession(Option<bool>),
     /// Show memory after step N instead of live memory (`None`: live again).
     ViewStep(Option<usize>),
+    /// While paused: memory at the pause before the one shown.
+    StepBack,
+    /// While paused: memory at the newest earlier pause at which these bytes changed.
+    RunBackToWrite(Range<u64>),
     /// Shows memory after write `at` of timeline entry `entry` (a step that recorded
     /// its writes): the scrubber.
     Scrub {
@@ -277,6 +282,8 @@ impl App {
                 }
             }
             UiCommand::ViewStep(index) => self.state.view_step(index),
+            UiCommand::StepBack => self.state.step_back(),
+            UiCommand::RunBackToWrite(range) => self.state.run_back_to_write(range),
             UiCommand::Scrub { entry, at } => self.state.scrub(entry, at),
             UiCommand::CompareWith(other) => self.state.compare_with(other),
             UiCommand::StepTimeline(delta) => self.state.step_timeline(delta),

@@ -1,5 +1,7 @@
 //! A stepped call, paused: `stepping.rs` applies each pause to the window's state
-//! (its memory, its timeline entry, its function's code), `panel.rs` draws it.
+//! (its memory, its timeline entry, its function's code), `back.rs` looks back at its
+//! earlier pauses, `panel.rs` draws it.
 
+mod back;
 pub(super) mod panel;
 mod stepping;

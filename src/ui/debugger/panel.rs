@@ -1,7 +1,8 @@
 //! A paused call: where it is (the function's code, its instruction highlighted), what
 //! its frame holds (locals and operand stack; values that point into memory are
 //! links), the call stack, and the controls — Step (F11), Step over (F10), Step out
-//! (Shift+F11), Run to the next write, Continue (F5), Stop.
+//! (Shift+F11), Run to the next write, Continue (F5), Stop; Step back and Run back to
+//! write (views of earlier pauses).
 
 use egui::RichText;
 
@@ -56,6 +57,25 @@ pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         }
         if ui.button("Stop").clicked() {
             ctx.push(UiCommand::Stop);
+        }
+        ui.separator();
+        // Back in time: views of earlier pauses (read-only, like the timeline's).
+        if ui
+            .button("Step back")
+            .on_hover_text("Memory at the pause before the one shown (the timeline's entry)")
+            .clicked()
+        {
+            ctx.push(UiCommand::StepBack);
+        }
+        let selection = ctx.selection.clone();
+        let back = ui
+            .add_enabled(selection.is_some(), egui::Button::new("Run back to write"))
+            .on_hover_text("Memory at the newest earlier pause where the selected bytes changed")
+            .on_disabled_hover_text("Select bytes in the hex view first");
+        if back.clicked()
+            && let Some(range) = selection
+        {
+            ctx.push(UiCommand::RunBackToWrite(range));
         }
     });
 
