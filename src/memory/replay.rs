@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::snapshot::{Snapshot, zero_chunk};
+use super::snapshot::{Snapshot, read_chunks, zero_chunk};
 use super::{CHUNK_BYTES, TracedWrite, Written};
 
 /// The passive data segments' bytes, by segment index (`memory.init` copies them).
@@ -47,7 +47,7 @@ impl MemoryImage {
             }
             Written::Copy { from } => {
                 if from.end <= self.len_bytes {
-                    let bytes = self.read(from.clone());
+                    let bytes = read_chunks(&self.chunks, from.clone());
                     self.put(range.start, &bytes);
                 }
             }
@@ -67,11 +67,6 @@ impl MemoryImage {
     /// The memory as a snapshot whose changed bytes are `changed`.
     pub fn snapshot(&self, changed: Vec<Range<u64>>) -> Snapshot {
         Snapshot::from_chunks(self.chunks.clone(), self.len_bytes, self.host_base, changed)
-    }
-
-    fn read(&self, range: Range<u64>) -> Vec<u8> {
-        self.snapshot(Vec::new())
-            .read(range.start, range.end - range.start)
     }
 
     fn put(&mut self, at: u64, bytes: &[u8]) {

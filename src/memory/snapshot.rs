@@ -110,22 +110,30 @@ impl Snapshot {
     /// Copies up to `len` bytes starting at `offset` (fewer at the end of memory).
     pub fn read(&self, offset: u64, len: u64) -> Vec<u8> {
         let end = offset.saturating_add(len).min(self.len_bytes);
-        let mut out = Vec::with_capacity(end.saturating_sub(offset) as usize);
-        let mut at = offset;
-        while at < end {
-            let index = (at / CHUNK_BYTES as u64) as usize;
-            let within = (at % CHUNK_BYTES as u64) as usize;
-            let take = (CHUNK_BYTES - within).min((end - at) as usize);
-            out.extend_from_slice(&self.chunks[index][within..within + take]);
-            at += take as u64;
-        }
-        out
+        read_chunks(&self.chunks, offset..end)
     }
 
     /// The chunks, in order; each covers `CHUNK_BYTES` (the last may be shorter).
     pub fn chunks(&self) -> &[Arc<[u8]>] {
         &self.chunks
     }
+}
+
+/// The bytes of `range` in memory cut into `chunks` (fewer where the chunks end).
+pub(super) fn read_chunks(chunks: &[Arc<[u8]>], range: Range<u64>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(range.end.saturating_sub(range.start) as usize);
+    let mut at = range.start;
+    while at < range.end {
+        let index = (at / CHUNK_BYTES as u64) as usize;
+        let within = (at % CHUNK_BYTES as u64) as usize;
+        let take = (CHUNK_BYTES - within).min((range.end - at) as usize);
+        match chunks.get(index).and_then(|c| c.get(within..within + take)) {
+            Some(bytes) => out.extend_from_slice(bytes),
+            None => break,
+        }
+        at += take as u64;
+    }
+    out
 }
 
 /// The byte ranges (sorted, merged) where `new` differs from `old`. Bytes past the end
