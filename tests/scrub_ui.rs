@@ -185,4 +185,12 @@ fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
         .apply(UiCommand::Scrub { entry: 0, at: 1000 });
     harness.run_steps(2);
     harness.get_by_label_contains("after write 1000 of 1000");
+    // Scrubbing brings the write into view.
+    harness.state_mut().hex_mut().first_row = 0x8000;
+    harness
+        .state_mut()
+        .apply(UiCommand::Scrub { entry: 0, at: 500 });
+    harness.run_steps(2);
+    let first = harness.state().hex().first_row * 16;
+    assert!((first..first + 160).contains(&499), "row {first:#x}");
 }

@@ -312,6 +312,11 @@ impl App {
             }
             self.send_breakpoints();
         }
+    }
+
+    /// Brings into view what the state asked to (a step's region, a scrubbed write),
+    /// once the events and commands that asked have been applied.
+    fn reveal_asked(&mut self) {
         if let Some(offset) = self.state.reveal.take() {
             self.apply(UiCommand::Reveal {
                 offset,
@@ -365,6 +370,7 @@ impl App {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.reveal_asked();
         menu::dropped_files(ctx, &mut self.commands);
         if self.state.running().is_some() {
             // Keep the elapsed time and spinner moving while a call runs.
@@ -457,6 +463,7 @@ impl eframe::App for App {
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }
+        self.reveal_asked();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -24,6 +24,11 @@ impl AppState {
             _ => Arc::from(Vec::new()),
         };
         doc.instance.timeline.scrub_to(entry, at, segments);
+        // Bring the write into view (the view stays where it is when it shows it).
+        let scrub = self.doc.instance.timeline.scrub.as_ref();
+        if let Some(write) = scrub.and_then(|s| s.write.as_ref()) {
+            self.reveal = Some(write.range.start);
+        }
         self.mark_viewed();
     }
 
