@@ -16,6 +16,7 @@ fn main() -> ExitCode {
             module: args.module,
             compile_cache: (!args.no_cache).then(default_cache_dir).flatten(),
             compiler: args.compiler,
+            source_dir: args.source_dir,
             ..AppOptions::default()
         }) {
             Ok(()) => ExitCode::SUCCESS,

@@ -96,3 +96,124 @@ fn each_byte_upper_wrote_names_its_line_in_poly_c() {
     ));
     harness.snapshot("hover_written_by_source_line");
 }
+
+/// Steps into `upper` of `assets/dwarf_c.wasm` (opened from its file) and settles on
+/// the first pause.
+fn paused_in_upper(module: Option<&str>) -> egui_kittest::Harness<'static, wasmscope::ui::App> {
+    let mut harness = harness(module, pinned());
+    harness.state_mut().apply(UiCommand::Call {
+        export: "upper".into(),
+        args: vec![Value::I32(16), Value::I32(4)],
+        step_into: true,
+    });
+    harness.step();
+    settle(&mut harness, "the pause", |app| {
+        app.state().doc.paused.is_some()
+    });
+    harness
+}
+
+#[test]
+fn a_paused_c_function_shows_its_source_line() {
+    let mut harness = paused_in_upper(Some("dwarf_c.wasm"));
+    // Found below the module's folder's parent: guests/dwarf_c/poly.c.
+    let source = harness
+        .state()
+        .state()
+        .doc
+        .paused
+        .as_ref()
+        .unwrap()
+        .source
+        .clone();
+    let source = source.expect("upper has line info");
+    assert!(
+        source.location.to_string().starts_with("poly.c:2"),
+        "{:?}",
+        source.location
+    );
+    let lines = source.lines.expect("the file is found");
+    assert_eq!(lines[23], "int upper(char *s, int len) {");
+    harness.get_by_label_contains("24  int upper(char *s, int len) {");
+    // Step until the loop's store: the line follows (an instruction at a time).
+    for _ in 0..300 {
+        let line = harness
+            .state()
+            .state()
+            .doc
+            .paused
+            .as_ref()
+            .unwrap()
+            .source
+            .as_ref()
+            .map(|s| s.location.line);
+        if line == Some(31) {
+            break;
+        }
+        harness.key_press(egui::Key::F10);
+        harness.step();
+        settle(&mut harness, "the next pause", |app| {
+            app.state().doc.paused.is_some()
+                && app
+                    .state()
+                    .running()
+                    .is_some_and(|r| r.label.starts_with("paused"))
+        });
+    }
+    harness.run_steps(2);
+    harness.get_by_label_contains("poly.c:31");
+    harness.get_by_label_contains("31          s[i] = c;");
+    harness.snapshot("paused_c_source");
+}
+
+#[test]
+fn a_source_not_found_says_where_it_was_looked_for() {
+    let mut harness = harness(None, pinned());
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_c.wasm")).unwrap();
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: "dwarf_c.wasm".into(),
+        bytes,
+    });
+    harness.step();
+    settle(&mut harness, "the load", |app| {
+        app.state()
+            .doc
+            .module()
+            .is_some_and(|m| m.name == "dwarf_c.wasm")
+    });
+    harness.state_mut().apply(UiCommand::Call {
+        export: "upper".into(),
+        args: vec![Value::I32(16), Value::I32(4)],
+        step_into: true,
+    });
+    harness.step();
+    settle(&mut harness, "the pause", |app| {
+        app.state().doc.paused.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label_contains("source not found: looked for /guests/dwarf_c/poly.c");
+    // Pointing Settings > Source folder at the repository finds it.
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    harness
+        .state_mut()
+        .apply(UiCommand::SetSourceDir(Some(root)));
+    harness.key_press(egui::Key::F11);
+    harness.step();
+    settle(&mut harness, "the next pause", |app| {
+        app.state()
+            .doc
+            .paused
+            .as_ref()
+            .is_some_and(|p| p.pause.count == 2)
+    });
+    let source = harness
+        .state()
+        .state()
+        .doc
+        .paused
+        .as_ref()
+        .unwrap()
+        .source
+        .clone();
+    assert!(source.unwrap().lines.is_ok());
+}

@@ -38,6 +38,10 @@ pub struct Cli {
     /// or `cranelift`.
     #[arg(long, value_enum)]
     pub compiler: Option<CompilerChoice>,
+    /// Where the window looks for the source files a module's DWARF names (as in
+    /// Settings > Source folder), when they are not at their recorded paths.
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
 }
 
 /// The subcommands.

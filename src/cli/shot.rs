@@ -40,6 +40,7 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
         compiler: Some(args.compiler),
         // A picture opens no file dialog: no need to look for one.
         system_dialog: Some(SystemDialog::Missing),
+        source_dir: None,
     };
     let mut app = App::with_context(egui::Context::default(), Settings::default(), options)?;
     settle(&mut app, args.allow_host_settings)?;

@@ -117,6 +117,8 @@ pub enum UiCommand {
     SetRecord(bool),
     /// Keep at most this many writes per step (later ones are only counted).
     SetWriteCap(usize),
+    /// Look for source files below this folder too (from the next pause on).
+    SetSourceDir(Option<PathBuf>),
     /// Compile the next loads with this compiler.
     SetCompiler(CompilerChoice),
     /// Compile the module shown again with Cranelift (faster code) and replay the
@@ -300,6 +302,7 @@ impl App {
             UiCommand::SetHost(host) => self.worker.send(Command::SetHost(host)),
             UiCommand::SetRecord(record) => self.worker.send(Command::SetRecord(record)),
             UiCommand::SetWriteCap(cap) => self.worker.send(Command::SetWriteCap(cap)),
+            UiCommand::SetSourceDir(dir) => self.state.source_dir = dir,
             UiCommand::SetCompiler(choice) => self.worker.send(Command::SetCompiler(choice)),
             UiCommand::RecompileOptimised => {
                 if self.state.can_step() {

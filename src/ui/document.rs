@@ -15,6 +15,7 @@ use crate::inspect::{CodeLine, Dwarf, ModuleInfo};
 use crate::memory::{Region, Snapshot, WriteMap, WriterTotal};
 use crate::recipe::Recipe;
 
+use super::debugger::SourceView;
 use super::lessons::LessonState;
 use super::marks::MemoryMarks;
 use super::module::component_view::LoadedComponent;
@@ -97,6 +98,8 @@ pub struct Paused {
     /// The shown frame's function as text, each line with its instruction's offset
     /// (shared by the pauses in the same function).
     pub code: Arc<[CodeLine]>,
+    /// The shown frame's source line, when DWARF has it.
+    pub source: Option<SourceView>,
 }
 
 /// The exported memories that can be shown.

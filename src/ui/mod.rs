@@ -87,6 +87,8 @@ pub struct AppOptions {
     pub compile_cache: Option<PathBuf>,
     /// The compiler, instead of the one in Settings.
     pub compiler: Option<CompilerChoice>,
+    /// The source folder, instead of the one in Settings.
+    pub source_dir: Option<PathBuf>,
     /// What system file dialog there is, instead of asking the session bus (tests, and
     /// `shot`, which opens none).
     pub system_dialog: Option<SystemDialog>,
@@ -161,6 +163,9 @@ impl App {
         if let Some(compiler) = options.compiler {
             settings.compiler = compiler;
         }
+        if let Some(dir) = &options.source_dir {
+            settings.source_dir = dir.display().to_string();
+        }
         let engine_setup = EngineSetup {
             cache_dir: options.compile_cache.clone(),
             ctx,
@@ -169,6 +174,7 @@ impl App {
         let mut app = Self {
             state: AppState {
                 presentation: options.presentation,
+                source_dir: settings.source_folder(),
                 ..AppState::default()
             },
             worker,

@@ -33,6 +33,8 @@ pub struct Settings {
     pub writes_per_step: usize,
     /// Which compiler loads use.
     pub compiler: CompilerChoice,
+    /// Where source files DWARF names are looked for (empty: only where DWARF says).
+    pub source_dir: String,
     /// Whether the side panel (Module, Inspector, Memory map) is shown.
     pub show_side: bool,
     /// Whether the step log is shown.
@@ -69,6 +71,7 @@ impl Default for Settings {
             record_writes: true,
             writes_per_step: TRACED_WRITES_PER_STEP,
             compiler: CompilerChoice::default(),
+            source_dir: String::new(),
             show_side: true,
             show_log: true,
             large_text: false,
@@ -91,6 +94,12 @@ impl Settings {
             timeout_ms: self.timeout_ms.max(1),
             memory_limit_bytes: self.memory_limit_mb.max(1).saturating_mul(1 << 20),
         }
+    }
+
+    /// The source folder, if one is set.
+    pub fn source_folder(&self) -> Option<PathBuf> {
+        let dir = self.source_dir.trim();
+        (!dir.is_empty()).then(|| PathBuf::from(dir))
     }
 
     /// How imports are provided, or why the WASI fields cannot be read.
@@ -218,6 +227,24 @@ pub fn settings_window_ui(
                 }
             });
             compiler_ui(ui, settings, cmds);
+            ui.horizontal(|ui| {
+                let label = ui.label("Source folder");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut settings.source_dir)
+                            .hint_text("where your sources are, if not where DWARF says")
+                            .desired_width(280.0),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "A paused function's source file is looked for at the path its \
+                         DWARF records, then below this folder (the build was elsewhere), \
+                         then below the module's folder and its parents.",
+                    );
+                if field.changed() {
+                    cmds.push(UiCommand::SetSourceDir(settings.source_folder()));
+                }
+            });
             file_chooser_ui(ui, settings, system);
             ui.separator();
             imports_ui(ui, settings, cmds);

@@ -82,6 +82,9 @@ pub struct AppState {
     pub reveal: Option<u64>,
     /// How host addresses are shown.
     pub presentation: Presentation,
+    /// Where the sources DWARF names are looked for besides their own paths (Settings >
+    /// Source folder).
+    pub source_dir: Option<PathBuf>,
 }
 
 impl AppState {

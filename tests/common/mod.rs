@@ -26,11 +26,10 @@ pub fn harness_scaled(
     let options = AppOptions {
         module,
         presentation,
-        compile_cache: None,
-        compiler: None,
         // As on a desktop without a portal, whatever this machine has: a file
         // question shows wasmscope's own chooser, never a real dialog.
         system_dialog: Some(SystemDialog::Missing),
+        ..AppOptions::default()
     };
     harness_with(options, pixels_per_point)
 }

@@ -4,4 +4,7 @@
 
 mod back;
 pub(super) mod panel;
+mod source;
 mod stepping;
+
+pub use source::SourceView;

@@ -12,6 +12,8 @@ use crate::ui::UiCommand;
 use crate::ui::context::PanelContext;
 use crate::ui::state::Paused;
 
+use super::SourceView;
+
 /// F11: step (or step into the walkthrough's call when nothing is paused).
 pub const STEP: egui::KeyboardShortcut =
     egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::F11);
@@ -27,6 +29,12 @@ pub const CONTINUE: egui::KeyboardShortcut =
 
 /// Rows of code shown (the hex view keeps the rest of the height).
 const CODE_ROWS: f32 = 7.0;
+
+/// Rows of source shown above the code.
+const SOURCE_ROWS: f32 = 5.0;
+
+/// Rows of code shown under the source.
+const CODE_ROWS_UNDER_SOURCE: f32 = 3.0;
 
 /// Draws the paused call, if one is.
 pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
@@ -86,9 +94,68 @@ pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         );
     }
     ui.columns(2, |columns| {
-        code_ui(&mut columns[0], paused, &doc.breakpoints, ctx);
+        // With line info the source comes first and the instructions shrink to a few
+        // rows, so that the hex view keeps its height.
+        let code_rows = match &paused.source {
+            Some(source) => {
+                source_ui(&mut columns[0], source);
+                CODE_ROWS_UNDER_SOURCE
+            }
+            None => CODE_ROWS,
+        };
+        code_ui(&mut columns[0], paused, &doc.breakpoints, code_rows, ctx);
         let memory_len = ctx.memory().len_bytes();
         frame_ui(&mut columns[1], paused, memory_len, ctx);
+    });
+}
+
+/// The source file around the frame's line, that line highlighted and kept in view; or
+/// why the file is not shown.
+fn source_ui(ui: &mut egui::Ui, source: &SourceView) {
+    let location = &source.location;
+    let lines = match &source.lines {
+        Ok(lines) => lines,
+        Err(why) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(location.to_string());
+                ui.weak(why);
+            });
+            return;
+        }
+    };
+    ui.horizontal(|ui| {
+        ui.strong(location.to_string());
+        ui.weak(&location.file);
+    });
+    let (row_height, row_pitch) = code_rows(ui);
+    let current = (location.line as usize).saturating_sub(1);
+    let shown_id = egui::Id::unique("wasmscope source view line");
+    let shown: Option<(String, u32)> = ui.data(|d| d.get_temp(shown_id));
+    let key = (location.file.clone(), location.line);
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("source view")
+        .max_height(row_pitch * SOURCE_ROWS)
+        .auto_shrink([false, true])
+        .animated(false);
+    if shown.as_ref() != Some(&key) {
+        // The current line a third of the way down.
+        let first = current.saturating_sub(SOURCE_ROWS as usize / 3);
+        area = area.vertical_scroll_offset(first as f32 * row_pitch);
+        ui.data_mut(|d| d.insert_temp(shown_id, key));
+    }
+    let width = lines.len().to_string().len();
+    let highlight = ui.visuals().selection.bg_fill;
+    area.show_rows(ui, row_height, lines.len(), |ui, rows| {
+        for index in rows {
+            ui.horizontal(|ui| {
+                let number = format!("{:>width$}", index + 1);
+                let text = RichText::new(format!("{number}  {}", lines[index])).monospace();
+                match index == current {
+                    true => ui.label(text.background_color(highlight).strong()),
+                    false => ui.label(text),
+                };
+            });
+        }
     });
 }
 
@@ -103,7 +170,13 @@ fn code_rows(ui: &egui::Ui) -> (f32, f32) {
 
 /// The function's code, the next instruction highlighted and kept in view; a click on
 /// an instruction's line sets or clears a breakpoint there (a red dot).
-fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], ctx: &mut PanelContext<'_>) {
+fn code_ui(
+    ui: &mut egui::Ui,
+    paused: &Paused,
+    breakpoints: &[u64],
+    rows: f32,
+    ctx: &mut PanelContext<'_>,
+) {
     let (row_height, row_pitch) = code_rows(ui);
     let pc = paused
         .pause
@@ -122,7 +195,7 @@ fn code_ui(ui: &mut egui::Ui, paused: &Paused, breakpoints: &[u64], ctx: &mut Pa
     let shown: Option<u64> = ui.data(|d| d.get_temp(shown_id));
     let mut area = egui::ScrollArea::vertical()
         .id_salt("code view")
-        .max_height(row_pitch * CODE_ROWS)
+        .max_height(row_pitch * rows)
         .auto_shrink([false, true])
         .animated(false);
     if shown != Some(pc)
@@ -181,7 +254,7 @@ fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, ctx: &mut Panel
     };
     egui::ScrollArea::vertical()
         .id_salt("frame values")
-        .max_height(code_rows(ui).1 * CODE_ROWS)
+        .max_height(code_rows(ui).1 * (CODE_ROWS + 1.0))
         .auto_shrink([false, true])
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {

@@ -60,28 +60,36 @@ impl AppState {
         if let Some(running) = self.running_mut() {
             running.label = format!("paused at {}", pause.top.place);
         }
+        let previous = self.doc.paused.as_ref().and_then(|p| p.source.as_ref());
+        let source = self.source_at(pause.top.pc, previous);
         self.doc.paused = Some(Paused {
             pause,
             frame: 0,
             code,
+            source,
         });
     }
 
     /// Shows frame `index` of the paused call's stack (0: the paused one).
     pub fn select_frame(&mut self, index: usize) {
-        let Some(func) = self
+        let Some((func, pc)) = self
             .doc
             .paused
             .as_ref()
             .and_then(|p| p.pause.frame(index))
-            .map(|f| f.func)
+            .map(|f| (f.func, f.pc))
         else {
             return;
         };
         let code = self.code_of(func);
+        let previous = self.doc.paused.as_ref().and_then(|p| p.source.as_ref());
+        // A caller's pc is where its call returns to: its line is the call's.
+        let at = if index == 0 { pc } else { pc.saturating_sub(1) };
+        let source = self.source_at(at, previous);
         if let Some(paused) = &mut self.doc.paused {
             paused.frame = index;
             paused.code = code;
+            paused.source = source;
         }
     }
 
