@@ -258,7 +258,7 @@ fn step(c: &mut Criterion) {
     session.write(ptr, b"The input string").expect("writes");
     let args = [Value::I32(ptr as i32), Value::I32(16)];
     let stepped_call = |session: &mut Session| {
-        debugger.arm(session.snapshot(), true);
+        debugger.arm(session.snapshot(), true, None);
         session.set_single_step(true).expect("steps");
         for _ in 0..1000 {
             steps_tx.send(DebugCommand::Step).expect("queues");

@@ -135,31 +135,37 @@ fn a_paused_c_function_shows_its_source_line() {
     let lines = source.lines.expect("the file is found");
     assert_eq!(lines[23], "int upper(char *s, int len) {");
     harness.get_by_label_contains("24  int upper(char *s, int len) {");
-    // Step until the loop's store: the line follows (an instruction at a time).
-    for _ in 0..300 {
-        let line = harness
+    // Step over line walks the function line by line, one pause a line: the zero
+    // bytes skip the upper-casing (line 29).
+    let line = |app: &wasmscope::ui::App| {
+        let paused = app.state().doc.paused.as_ref();
+        paused
+            .and_then(|p| p.source.as_ref())
+            .map(|s| s.location.line)
+    };
+    let mut lines = Vec::new();
+    for _ in 0..5 {
+        let count = harness
             .state()
             .state()
             .doc
             .paused
             .as_ref()
             .unwrap()
-            .source
-            .as_ref()
-            .map(|s| s.location.line);
-        if line == Some(31) {
-            break;
-        }
-        harness.key_press(egui::Key::F10);
+            .pause
+            .count;
+        harness.get_by_label("Step over line").click();
         harness.step();
-        settle(&mut harness, "the next pause", |app| {
-            app.state().doc.paused.is_some()
-                && app
-                    .state()
-                    .running()
-                    .is_some_and(|r| r.label.starts_with("paused"))
+        settle(&mut harness, "the next line", |app| {
+            app.state()
+                .doc
+                .paused
+                .as_ref()
+                .is_some_and(|p| p.pause.count > count)
         });
+        lines.push(line(harness.state()).unwrap());
     }
+    assert_eq!(lines, [25, 26, 27, 28, 31]);
     harness.run_steps(2);
     harness.get_by_label_contains("poly.c:31");
     harness.get_by_label_contains("31          s[i] = c;");

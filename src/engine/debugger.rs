@@ -13,7 +13,7 @@ use wasmtime::{AsContextMut, FrameHandle, StoreContextMut};
 
 use super::store::StoreData;
 use super::values::Value;
-use crate::inspect::WriteSites;
+use crate::inspect::{Dwarf, WriteSites};
 use crate::memory::{Snapshot, TracedWrite};
 
 /// What the user asks of a paused call.
@@ -25,6 +25,10 @@ pub enum DebugCommand {
     StepOver,
     /// Run until this function returns.
     StepOut,
+    /// Run to the next source line of this function (over calls), or until it returns.
+    StepLine,
+    /// Run to the next source line, into a called function that has line info.
+    StepIntoLine,
     /// Run to the next instruction that writes memory.
     RunToWrite,
     /// Run until an instruction writes into these bytes (a data watchpoint).
@@ -106,6 +110,12 @@ enum Mode {
     Out {
         depth: usize,
     },
+    /// Until the line (of the frame at `depth`) changes; `into` a call with lines too.
+    Line {
+        depth: usize,
+        from: Option<LineKey>,
+        into: bool,
+    },
     ToWrite,
     Watch {
         start: u64,
@@ -121,8 +131,21 @@ pub struct Debugger {
     on_pause: Box<dyn Fn(Pause) + Send + Sync>,
 }
 
+/// A source line, as line stepping compares them: its file's hash and its number.
+type LineKey = (u64, u32);
+
+/// The source line of the instruction at `pc`, if the line tables give one.
+fn line_key(dwarf: &Dwarf, pc: u64) -> Option<LineKey> {
+    let location = dwarf.location_at(pc).filter(|l| l.line > 0)?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&location.file, &mut hasher);
+    Some((std::hash::Hasher::finish(&hasher), location.line))
+}
+
 struct State {
     mode: Mode,
+    /// The module's DWARF, for stepping by source line.
+    lines: Option<Arc<Dwarf>>,
     previous: Arc<Snapshot>,
     count: u64,
     /// How many of the call's traced writes earlier pauses reported.
@@ -140,6 +163,7 @@ impl Debugger {
         Arc::new(Self {
             state: Mutex::new(State {
                 mode: Mode::Off,
+                lines: None,
                 previous: Arc::new(Snapshot::empty()),
                 count: 0,
                 writes_seen: 0,
@@ -153,7 +177,7 @@ impl Debugger {
     /// Makes the next call pause before its first instruction (`step_into`), or only
     /// at a breakpoint; `memory` is memory before it (pauses mark what changed since).
     /// Drops commands left from before.
-    pub fn arm(&self, memory: Arc<Snapshot>, step_into: bool) {
+    pub fn arm(&self, memory: Arc<Snapshot>, step_into: bool, lines: Option<Arc<Dwarf>>) {
         if let Ok(commands) = self.commands.lock() {
             while commands.try_recv().is_ok() {}
         }
@@ -164,6 +188,7 @@ impl Debugger {
                 } else {
                     Mode::Continue
                 },
+                lines,
                 previous: memory,
                 count: 0,
                 writes_seen: 0,
@@ -194,10 +219,10 @@ impl Debugger {
 
     /// At an instruction (a breakpoint or a single step): pauses if the mode says so.
     pub fn at_instruction(&self, store: &mut StoreContextMut<'_, StoreData>, sites: &WriteSites) {
-        let Ok((mode, has_breakpoints)) = self
+        let Ok((mode, has_breakpoints, lines)) = self
             .state
             .lock()
-            .map(|s| (s.mode, !s.breakpoints.is_empty()))
+            .map(|s| (s.mode, !s.breakpoints.is_empty(), s.lines.clone()))
         else {
             return;
         };
@@ -221,6 +246,16 @@ impl Debugger {
                 Mode::Step => true,
                 Mode::Over { depth: from } => depth <= from,
                 Mode::Out { depth: from } => depth < from,
+                Mode::Line {
+                    depth: from,
+                    from: line,
+                    into,
+                } => {
+                    let here = lines.as_deref().zip(pc).and_then(|(d, pc)| line_key(d, pc));
+                    depth < from
+                        || (depth == from && here.is_some() && here != line)
+                        || (into && depth > from && here.is_some())
+                }
                 Mode::ToWrite => at_write,
                 Mode::Watch { start, end } => at_write && writes_into(store, start..end),
                 Mode::Off | Mode::Continue => false,
@@ -258,6 +293,12 @@ impl Debugger {
             return;
         };
         let depth = pause.depth();
+        let line = self
+            .state
+            .lock()
+            .ok()
+            .and_then(|s| s.lines.clone())
+            .and_then(|d| line_key(&d, pause.top.pc));
         (self.on_pause)(pause);
         let waited = Instant::now();
         let command = self
@@ -272,6 +313,11 @@ impl Debugger {
             DebugCommand::Step => (Mode::Step, true),
             DebugCommand::StepOver => (Mode::Over { depth }, true),
             DebugCommand::StepOut => (Mode::Out { depth }, true),
+            DebugCommand::StepLine | DebugCommand::StepIntoLine => {
+                let into = command == DebugCommand::StepIntoLine;
+                let from = line;
+                (Mode::Line { depth, from, into }, true)
+            }
             DebugCommand::RunToWrite => (Mode::ToWrite, false),
             DebugCommand::Watch { start, end } => (Mode::Watch { start, end }, false),
             DebugCommand::Continue => (Mode::Continue, false),

@@ -324,6 +324,7 @@ impl WorkerState {
                 info,
                 allocators,
                 watch,
+                dwarf: dwarf.clone(),
             };
             (compiled, Some(compile_info))
         });

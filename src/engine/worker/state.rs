@@ -25,6 +25,7 @@ use crate::engine::runner::Runner;
 use crate::engine::session::Session;
 use crate::engine::trace::{Tracing, new_debug_engine};
 use crate::engine::trace_log::TRACED_WRITES_PER_STEP;
+use crate::inspect::Dwarf;
 use crate::inspect::{ComponentInfo, ModuleInfo, WriteSites};
 use crate::recipe::{self, HostSettings, Recipe};
 use crate::record::Recording;
@@ -38,6 +39,8 @@ pub(super) enum Compiled {
         allocators: Vec<Allocator>,
         /// How its writes are watched.
         watch: WriteWatch,
+        /// Its DWARF, when it has readable debug info (stepping by source line).
+        dwarf: Option<Arc<Dwarf>>,
     },
     /// A component (compiled for guest debugging: its canonical ABI is observed).
     Component {

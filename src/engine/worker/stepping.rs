@@ -39,6 +39,11 @@ impl WorkerState {
             });
             return false;
         }
+        // Line stepping reads the module's line tables.
+        let dwarf = match self.live.as_ref().map(|l| &l.compiled) {
+            Some(Compiled::Module { dwarf, .. }) => dwarf.clone(),
+            _ => None,
+        };
         let session = self.live.as_mut().and_then(|l| l.instance.core_mut());
         let (Some(session), Some(debugger)) = (session, &self.debugger) else {
             send(Event::CommandFailed {
@@ -46,7 +51,7 @@ impl WorkerState {
             });
             return false;
         };
-        debugger.arm(session.snapshot(), step_into);
+        debugger.arm(session.snapshot(), step_into, dwarf);
         if let Err(err) = session.set_single_step(step_into) {
             debugger.disarm();
             send(Event::CommandFailed {
@@ -104,13 +109,16 @@ impl WorkerState {
             return Ok(());
         };
         let Compiled::Module {
-            info, allocators, ..
+            info,
+            allocators,
+            dwarf,
+            ..
         } = &live.compiled
         else {
             self.live = Some(live);
             return Ok(());
         };
-        let (info, allocators) = (info.clone(), allocators.clone());
+        let (info, allocators, dwarf) = (info.clone(), allocators.clone(), dwarf.clone());
         let rebuilt = (|| {
             let (module, compile_info) = compile_timed(
                 &engine,
@@ -123,6 +131,7 @@ impl WorkerState {
                 info,
                 allocators,
                 watch: WriteWatch::Traced(Arc::new(write_sites(&live.binary)?)),
+                dwarf,
             };
             let instance = self.instantiate(&compiled, &live.binary, &live.recipe, &live.name)?;
             let compile_info = CompileInfo {

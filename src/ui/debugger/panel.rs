@@ -48,6 +48,27 @@ pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
             "Paused at {} (pause {})",
             pause.top.place, pause.count
         ));
+        // With line info, stepping by source line first.
+        if paused.source.is_some() {
+            let lines = [
+                (
+                    "Step over line",
+                    "Next line of this function, over calls",
+                    DebugCommand::StepLine,
+                ),
+                (
+                    "Step into line",
+                    "Next line, into a called function with line info",
+                    DebugCommand::StepIntoLine,
+                ),
+            ];
+            for (label, hover, command) in lines {
+                if ui.button(label).on_hover_text(hover).clicked() {
+                    ctx.push(UiCommand::Debug(command));
+                }
+            }
+            ui.separator();
+        }
         let buttons = [
             ("Step", "F11", DebugCommand::Step),
             ("Step over", "F10", DebugCommand::StepOver),
