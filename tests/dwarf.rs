@@ -54,6 +54,29 @@ fn the_c_guests_stores_are_its_assignments_in_poly_c() {
     // Outside the code, and before it, nothing.
     assert_eq!(dwarf.location_at(0), None);
     assert!(dwarf.frames_at(u64::MAX).is_empty());
+    // Line 31's code: each pc maps back to it; the store of `s[i] = c;` is among them.
+    let pcs = dwarf.pcs_of_line("poly.c", 31);
+    assert!(!pcs.is_empty());
+    for &pc in &pcs {
+        assert_eq!(dwarf.location_at(pc).unwrap().line, 31, "{pc:#x}");
+    }
+    let store = sites
+        .sites
+        .values()
+        .find(|s| dwarf.location_at(s.pc).is_some_and(|l| l.line == 31))
+        .unwrap();
+    assert!(
+        pcs.iter().any(|&pc| pc <= store.pc),
+        "{pcs:x?} {:#x}",
+        store.pc
+    );
+    assert_eq!(
+        dwarf.pcs_of_line("dwarf_c/poly.c", 31),
+        pcs,
+        "a longer tail"
+    );
+    assert!(dwarf.pcs_of_line("poly.c", 2).is_empty(), "a comment");
+    assert!(dwarf.pcs_of_line("other.c", 31).is_empty());
 }
 
 #[test]

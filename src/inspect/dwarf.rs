@@ -175,6 +175,29 @@ impl Dwarf {
         found
     }
 
+    /// The module offsets of the instructions at line `line` of `file` (a path, or its
+    /// last components: `poly.c`, `src/lib.rs`), where each run of them starts: where a
+    /// breakpoint on that line goes. Empty when no code is at that line.
+    pub fn pcs_of_line(&self, file: &str, line: u32) -> Vec<u64> {
+        let wanted = Path::new(file);
+        let lines = self.lines();
+        let Ok(rows) = lines.find_location_range(0, u64::MAX) else {
+            return Vec::new();
+        };
+        let mut pcs: Vec<u64> = rows
+            .filter(|(_, _, location)| {
+                location.line == Some(line)
+                    && location
+                        .file
+                        .is_some_and(|f| Path::new(f).ends_with(wanted))
+            })
+            .map(|(address, _, _)| address + self.code_start)
+            .collect();
+        pcs.sort_unstable();
+        pcs.dedup();
+        pcs
+    }
+
     /// The line tables (a lookup that panicked elsewhere left them as they were).
     fn lines(&self) -> MutexGuard<'_, addr2line::Context<Reader>> {
         self.lines
