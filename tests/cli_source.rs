@@ -94,3 +94,75 @@ fn damaged_debug_info_is_one_note_and_the_run_goes_on() {
     assert!(notes[0].starts_with("note: cannot read"), "{notes:?}");
     assert!(stdout(&out).contains(" <- "), "{}", stdout(&out));
 }
+
+#[test]
+fn break_pauses_at_a_source_line_prints_the_frame_and_goes_on() {
+    // `hello`: line 31 (`s[i] = c;`) runs once a byte, 38 (`return len;`) once, and
+    // line 45 (in `centroid`, never called) not at all.
+    let out = run_upper(&[
+        "--break",
+        "poly.c:31",
+        "--break",
+        "dwarf_c/poly.c:38",
+        "--break",
+        "poly.c:45",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let hits: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("break poly.c:31 (hit"))
+        .collect();
+    assert_eq!(hits.len(), 5, "{text}");
+    assert!(
+        text.contains("break poly.c:31 (hit 5):\n  in upper+0x"),
+        "{text}"
+    );
+    assert_eq!(source_line("dwarf_c/poly.c", 31).trim(), "s[i] = c;");
+    let frame = text
+        .lines()
+        .skip_while(|l| !l.starts_with("break poly.c:31 (hit 1)"))
+        .nth(1);
+    assert!(frame.unwrap().ends_with(" at poly.c:31:16"), "{text}");
+    assert!(text.contains("break dwarf_c/poly.c:38 (hit 1):"), "{text}");
+    assert!(text.contains("break poly.c:45 was never reached"), "{text}");
+    // The run prints what it prints without --break, breakpoint lines aside.
+    let plain = stdout(&run_upper(&[]));
+    let mut rest: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("break ") && !l.starts_with("  in "))
+        .filter(|l| !l.starts_with("Host memory pointer") && !l.starts_with("address for"))
+        .collect();
+    let mut expected: Vec<&str> = plain
+        .lines()
+        .filter(|l| !l.starts_with("Host memory pointer") && !l.starts_with("address for"))
+        .collect();
+    rest.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(rest, expected);
+}
+
+#[test]
+fn break_refuses_a_line_without_code_or_a_module_without_dwarf() {
+    let out = run_upper(&["--break", "poly.c:2"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--break poly.c:2: no code is at that line"),
+        "{}",
+        stderr(&out)
+    );
+    let module = asset("append.wasm");
+    let out = wasmscope(&["run", &module, "--input", "hi", "--break", "lib.rs:3"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--break needs the module's debug info (DWARF)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_upper(&["--break", "poly.c"]);
+    assert!(
+        stderr(&out).contains("`poly.c` is not FILE:LINE"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,6 +1,7 @@
 //! The command line: `wasmscope inspect` and `wasmscope run`, on the same engine as the
 //! window. Errors print their chain on stderr and exit non-zero.
 
+mod breaks;
 mod export;
 mod host;
 mod play;
@@ -253,6 +254,10 @@ pub struct RunArgs {
     /// With --trace-writes: most writes listed per step (later ones are counted).
     #[arg(long, value_name = "N", default_value_t = TRACED_WRITES_PER_STEP)]
     pub max_traced_writes: usize,
+    /// Pause at this source line (the module needs DWARF), print the frame — its
+    /// function, source location and call stack — and go on. Repeatable.
+    #[arg(long = "break", value_name = "FILE:LINE", value_parser = breaks::parse_break)]
+    pub breaks: Vec<breaks::BreakAt>,
     /// For a component: the arguments of `--call`, one WAVE value each
     /// (`'"The input string"'`, `'[1, 2, 3]'`, `'{name: "x", count: 3}'`).
     #[arg(long, num_args = 1.., value_name = "WAVE", allow_negative_numbers = true)]

@@ -17,6 +17,8 @@ use crate::inspect::{Dwarf, ModuleInfo, inspect, inspect_component, is_component
 use crate::recipe::{Recipe, fill_note};
 use crate::record::instrument;
 
+use super::breaks::{BreakAt, Breaks};
+
 /// How to play a session.
 pub struct PlayOptions<'a> {
     /// Where the module came from (its emscripten glue may sit beside it).
@@ -36,6 +38,8 @@ pub struct PlayOptions<'a> {
     pub max_traced_writes: usize,
     /// Print each step's note (a lesson's text), its placeholders filled in.
     pub notes: bool,
+    /// Pause at these source lines, print the frame, and go on (`run --break`).
+    pub breaks: Vec<BreakAt>,
 }
 
 /// What a played session left behind.
@@ -80,15 +84,42 @@ pub fn play(
     let limits = recipe.limits.map(Limits::from_settings).unwrap_or_default();
     let host = HostConfig::from_settings(&recipe.host, &crate::recipe::file_name(path));
     let cache = compile_cache(options.no_cache);
-    let (mut instance, info) = if is_component(bytes) {
+    let component = is_component(bytes);
+    if component && !options.breaks.is_empty() {
+        anyhow::bail!("--break works on modules; a component's calls cannot pause yet");
+    }
+    // Traced writes name their source line when the module has DWARF, and --break
+    // finds its lines there (a component's writes are in its core modules: not
+    // looked up).
+    let wants_dwarf = options.trace_writes || !options.breaks.is_empty();
+    let dwarf = (!component && wants_dwarf)
+        .then(|| read_dwarf(bytes))
+        .flatten()
+        .map(Arc::new);
+    let mut breaks = None;
+    let (mut instance, info) = if component {
         let component = open_component(bytes, &host, limits, cache.as_ref(), options.trace_writes)
             .with_context(cannot_load)?;
         (Instance::Component(component), None)
     } else {
         let info = inspect(bytes).with_context(cannot_load)?;
         check_imports(&info).with_context(cannot_load)?;
-        let mut session = open_module(bytes, &host, limits, cache.as_ref(), &options)
-            .with_context(cannot_load)?;
+        let mut session = match options.breaks.is_empty() {
+            true => open_module(bytes, &host, limits, cache.as_ref(), &options),
+            false => Breaks::open(
+                bytes,
+                dwarf.clone(),
+                &options.breaks,
+                &host,
+                limits,
+                cache.as_ref(),
+            )
+            .map(|(session, found)| {
+                breaks = Some(found);
+                session
+            }),
+        }
+        .with_context(cannot_load)?;
         let mut known = options.allocators;
         known.extend(glue_allocator(path, &info));
         session.set_known_allocators(known);
@@ -106,15 +137,11 @@ pub fn play(
             quote(out, intro)?;
         }
     }
-    // Traced writes name their source line when the module has DWARF (a component's
-    // writes are in its core modules: not looked up).
-    let dwarf = match &instance {
-        Instance::Core(_) if options.trace_writes => read_dwarf(bytes),
-        _ => None,
-    };
     let mut printer = Printer {
         out,
         dwarf,
+        breaks,
+        trace_writes: options.trace_writes,
         after_failure: options.after_failure,
         first_error: None,
         notes: options.notes,
@@ -127,6 +154,11 @@ pub fn play(
         options.after_failure,
         &mut printer,
     )?;
+    if let Some(breaks) = &printer.breaks {
+        for line in breaks.never_reached() {
+            writeln!(printer.out, "{line}")?;
+        }
+    }
     Ok(Played {
         end,
         first_error: printer.first_error,
@@ -217,7 +249,11 @@ fn compile_noted(
 struct Printer<'a, W: Write> {
     out: &'a mut W,
     /// The module's DWARF, for traced writes' source locations.
-    dwarf: Option<Dwarf>,
+    dwarf: Option<Arc<Dwarf>>,
+    /// The `--break` breakpoints, whose pauses are printed after their step.
+    breaks: Option<Breaks>,
+    /// Whether writes are listed (`--trace-writes`).
+    trace_writes: bool,
     after_failure: AfterFailure,
     first_error: Option<String>,
     notes: bool,
@@ -233,8 +269,17 @@ fn quote(out: &mut impl Write, text: &str) -> Result<()> {
 }
 
 impl<W: Write> RunObserver for Printer<'_, W> {
-    fn done(&mut self, report: StepReport) -> Result<()> {
-        let failed = print_report(self.out, &report, self.dwarf.as_ref())?;
+    fn done(&mut self, mut report: StepReport) -> Result<()> {
+        // A --break run traces writes (it runs on the debugger); they are listed only
+        // when asked for.
+        if !self.trace_writes {
+            report.writes = Default::default();
+            report.writes_unlisted = 0;
+        }
+        let failed = print_report(self.out, &report, self.dwarf.as_deref())?;
+        for line in self.breaks.iter().flat_map(Breaks::take_lines) {
+            writeln!(self.out, "{line}")?;
+        }
         if self.notes {
             self.note(&report)?;
         }

@@ -72,6 +72,7 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
         allocators: Vec::new(),
         trace_writes: args.trace_writes,
         max_traced_writes: args.max_traced_writes,
+        breaks: Vec::new(),
         notes: args.notes,
     };
     let played = play(&recipe, &bytes, options, out)?;

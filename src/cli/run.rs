@@ -66,6 +66,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         allocators: vec![allocator.clone()],
         trace_writes: args.trace_writes,
         max_traced_writes: args.max_traced_writes,
+        breaks: args.breaks.clone(),
         notes: false,
     };
     let played = play(&recipe, &bytes, options, out)?;

@@ -54,6 +54,8 @@ pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Resu
         trace_writes: args.trace_writes,
         max_traced_writes: args.max_traced_writes,
         notes: false,
+        // play() refuses --break on a component, with why.
+        breaks: args.breaks.clone(),
     };
     let played = play(&session, bytes, options, out)?;
     if let Some(path) = &args.save {

@@ -175,26 +175,35 @@ impl Dwarf {
         found
     }
 
-    /// The module offsets of the instructions at line `line` of `file` (a path, or its
-    /// last components: `poly.c`, `src/lib.rs`), where each run of them starts: where a
-    /// breakpoint on that line goes. Empty when no code is at that line.
+    /// The module offsets where the code of line `line` of `file` (a path, or its last
+    /// components: `poly.c`, `src/lib.rs`) is entered: the first instruction of each
+    /// run of that line's instructions, where a breakpoint on the line goes (once per
+    /// arrival, whatever the columns). Empty when no code is at that line.
     pub fn pcs_of_line(&self, file: &str, line: u32) -> Vec<u64> {
         let wanted = Path::new(file);
         let lines = self.lines();
         let Ok(rows) = lines.find_location_range(0, u64::MAX) else {
             return Vec::new();
         };
-        let mut pcs: Vec<u64> = rows
-            .filter(|(_, _, location)| {
-                location.line == Some(line)
-                    && location
-                        .file
-                        .is_some_and(|f| Path::new(f).ends_with(wanted))
+        let mut rows: Vec<(u64, u64, bool)> = rows
+            .map(|(address, len, location)| {
+                let file_matches = location
+                    .file
+                    .is_some_and(|f| Path::new(f).ends_with(wanted));
+                (address, len, file_matches && location.line == Some(line))
             })
-            .map(|(address, _, _)| address + self.code_start)
             .collect();
-        pcs.sort_unstable();
-        pcs.dedup();
+        rows.sort_unstable_by_key(|&(address, _, _)| address);
+        let mut pcs = Vec::new();
+        let mut previous: Option<(u64, bool)> = None;
+        for (address, len, here) in rows {
+            // A row of the line right after another of it (same run) is no entry.
+            let continues = previous.is_some_and(|(end, was)| was && end == address);
+            if here && !continues {
+                pcs.push(address + self.code_start);
+            }
+            previous = Some((address + len, here));
+        }
         pcs
     }
 

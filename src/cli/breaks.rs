@@ -1,0 +1,194 @@
+//! `run … --break FILE:LINE` (repeatable): the module runs compiled for the debugger
+//! with a breakpoint at each line's code; every time one is hit the frame is printed —
+//! the function, its source location, the call stack — and the call goes on. A
+//! breakpoint never hit is said at the end.
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Result, bail};
+
+use crate::engine::{
+    CompileCache, DebugCommand, Debugger, FrameView, HostConfig, Limits, Session, StopHandle,
+    Tracing, compile, new_debug_engine,
+};
+use crate::inspect::{Dwarf, write_sites};
+
+/// One `--break FILE:LINE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreakAt {
+    /// `poly.c`, or more of its path.
+    pub file: String,
+    /// From 1.
+    pub line: u32,
+}
+
+impl std::fmt::Display for BreakAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// `poly.c:31` as a breakpoint (clap's parser for `--break`).
+pub fn parse_break(text: &str) -> Result<BreakAt, String> {
+    let bad = || format!("`{text}` is not FILE:LINE (like poly.c:31)");
+    let (file, line) = text.rsplit_once(':').ok_or_else(bad)?;
+    let line: u32 = line.parse().map_err(|_| bad())?;
+    if file.is_empty() || line == 0 {
+        return Err(bad());
+    }
+    Ok(BreakAt {
+        file: file.to_owned(),
+        line,
+    })
+}
+
+/// The breakpoints of a run, and what their pauses printed.
+pub struct Breaks {
+    wanted: Vec<(BreakAt, Vec<u64>)>,
+    /// Lines of the pauses not printed yet, and how often each breakpoint was hit.
+    heard: Arc<Mutex<Heard>>,
+}
+
+#[derive(Default)]
+struct Heard {
+    lines: Vec<String>,
+    hits: Vec<usize>,
+}
+
+impl Breaks {
+    /// A session of `bytes` compiled for the debugger, pausing at `wanted` (each must
+    /// have code, which `dwarf` says).
+    pub fn open(
+        bytes: &[u8],
+        dwarf: Option<Arc<Dwarf>>,
+        wanted: &[BreakAt],
+        host: &HostConfig,
+        limits: Limits,
+        cache: Option<&CompileCache>,
+    ) -> Result<(Session, Self)> {
+        let Some(dwarf) = dwarf else {
+            bail!("--break needs the module's debug info (DWARF): it has none");
+        };
+        let mut found = Vec::new();
+        for at in wanted {
+            let pcs = dwarf.pcs_of_line(&at.file, at.line);
+            if pcs.is_empty() {
+                bail!("--break {at}: no code is at that line");
+            }
+            found.push((at.clone(), pcs));
+        }
+        let heard = Arc::new(Mutex::new(Heard {
+            lines: Vec::new(),
+            hits: vec![0; found.len()],
+        }));
+        let (continue_tx, continue_rx) = mpsc::channel();
+        let on_pause = {
+            let (heard, found, dwarf) = (heard.clone(), found.clone(), dwarf.clone());
+            move |pause: crate::engine::Pause| {
+                if let Ok(mut heard) = heard.lock() {
+                    let hit = found
+                        .iter()
+                        .position(|(_, pcs)| pcs.contains(&pause.top.pc));
+                    if let Some(index) = hit {
+                        heard.hits[index] += 1;
+                        let at = &found[index].0;
+                        let count = heard.hits[index];
+                        heard.lines.push(format!("break {at} (hit {count}):"));
+                    }
+                    let frames = std::iter::once(&pause.top).chain(&pause.callers);
+                    for (depth, frame) in frames.enumerate() {
+                        let how = if depth == 0 { "  in" } else { "  called from" };
+                        heard
+                            .lines
+                            .push(format!("{how} {}", frame_line(frame, &dwarf, depth)));
+                    }
+                }
+                // Headless: the call goes on at once.
+                let _ = continue_tx.send(DebugCommand::Continue);
+            }
+        };
+        let debugger = Debugger::new(continue_rx, on_pause);
+        let engine = new_debug_engine(cache)?;
+        let module = compile(&engine, bytes)?;
+        let stop = StopHandle::new(engine);
+        let tracing = Tracing {
+            sites: Arc::new(write_sites(bytes)?),
+            debugger: Some(debugger.clone()),
+        };
+        let mut session = Session::traced(&stop, &module, limits, host, tracing)?;
+        let pcs: Vec<u64> = found
+            .iter()
+            .flat_map(|(_, pcs)| pcs.iter().copied())
+            .collect();
+        session.edit_breakpoints(&pcs, &[])?;
+        debugger.set_breakpoints(&pcs);
+        debugger.arm(session.snapshot(), false, Some(dwarf));
+        Ok((
+            session,
+            Self {
+                wanted: found,
+                heard,
+            },
+        ))
+    }
+
+    /// The lines the pauses since the last call printed.
+    pub fn take_lines(&self) -> Vec<String> {
+        self.heard
+            .lock()
+            .map(|mut h| std::mem::take(&mut h.lines))
+            .unwrap_or_default()
+    }
+
+    /// `break poly.c:99 was never reached`, for each breakpoint that was not.
+    pub fn never_reached(&self) -> Vec<String> {
+        let hits = self
+            .heard
+            .lock()
+            .map(|h| h.hits.clone())
+            .unwrap_or_default();
+        self.wanted
+            .iter()
+            .zip(hits)
+            .filter(|(_, hits)| *hits == 0)
+            .map(|((at, _), _)| format!("break {at} was never reached"))
+            .collect()
+    }
+}
+
+/// `upper+0x013e at poly.c:31:16`: a frame's place and source location (a caller's is
+/// its call's).
+fn frame_line(frame: &FrameView, dwarf: &Dwarf, depth: usize) -> String {
+    let pc = if depth == 0 {
+        frame.pc
+    } else {
+        frame.pc.saturating_sub(1)
+    };
+    match dwarf.location_at(pc) {
+        Some(location) => format!("{} at {location}", frame.place),
+        None => frame.place.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_and_line_read_and_bad_ones_say_so() {
+        assert_eq!(
+            parse_break("src/lib.rs:12"),
+            Ok(BreakAt {
+                file: "src/lib.rs".into(),
+                line: 12
+            })
+        );
+        for bad in ["poly.c", "poly.c:", ":3", "poly.c:0", "poly.c:x"] {
+            assert!(
+                parse_break(bad).unwrap_err().contains("is not FILE:LINE"),
+                "{bad}"
+            );
+        }
+    }
+}
