@@ -167,7 +167,7 @@ fn a_paused_c_function_shows_its_source_line() {
     }
     assert_eq!(lines, [25, 26, 27, 28, 31]);
     harness.run_steps(2);
-    harness.get_by_label_contains("poly.c:31");
+    harness.get_by_label("poly.c:31:16");
     harness.get_by_label_contains("31          s[i] = c;");
     harness.snapshot("paused_c_source");
 }
@@ -222,4 +222,46 @@ fn a_source_not_found_says_where_it_was_looked_for() {
         .source
         .clone();
     assert!(source.unwrap().lines.is_ok());
+}
+
+#[test]
+fn a_source_line_takes_a_breakpoint_and_run_to_line_stops_there() {
+    let mut harness = paused_in_upper(Some("dwarf_c.wasm"));
+    harness.run_steps(2);
+    let paused = |app: &wasmscope::ui::App| app.state().doc.paused.clone();
+    let line =
+        |app: &wasmscope::ui::App| paused(app).and_then(|p| p.source).map(|s| s.location.line);
+    assert_eq!(line(harness.state()), Some(24));
+    // Right-click line 27 (`char c = s[i];`), Run to this line.
+    harness
+        .get_by_label_contains("char c = s[i];")
+        .click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Run to this line").click();
+    harness.step();
+    settle(&mut harness, "line 27", |app| line(app) == Some(27));
+    // Its breakpoints went with the pause: only the user's stay.
+    settle(&mut harness, "the breakpoints", |app| {
+        app.state().doc.breakpoints.is_empty()
+    });
+    // A click on line 28 (in view) sets a breakpoint there; Continue stops at it, then
+    // again for the next byte.
+    harness.get_by_label_contains("if (c >= 'a'").click();
+    harness.run_steps(2);
+    let set = harness.state().state().doc.breakpoints.clone();
+    assert!(!set.is_empty());
+    for _ in 0..2 {
+        let count = paused(harness.state()).unwrap().pause.count;
+        harness.key_press(egui::Key::F5);
+        harness.step();
+        settle(&mut harness, "the breakpoint", |app| {
+            paused(app).is_some_and(|p| p.pause.count > count)
+        });
+        assert_eq!(line(harness.state()), Some(28));
+    }
+    harness.snapshot("paused_c_line_breakpoint");
+    // A second click clears it.
+    harness.get_by_label_contains("if (c >= 'a'").click();
+    harness.run_steps(2);
+    assert!(harness.state().state().doc.breakpoints.is_empty());
 }

@@ -160,12 +160,7 @@ impl Breaks {
 /// `upper+0x013e at poly.c:31:16`: a frame's place and source location (a caller's is
 /// its call's).
 fn frame_line(frame: &FrameView, dwarf: &Dwarf, depth: usize) -> String {
-    let pc = if depth == 0 {
-        frame.pc
-    } else {
-        frame.pc.saturating_sub(1)
-    };
-    match dwarf.location_at(pc) {
+    match dwarf.location_at(frame.line_pc(depth)) {
         Some(location) => format!("{} at {location}", frame.place),
         None => frame.place.clone(),
     }

@@ -17,7 +17,7 @@ use crate::inspect::{Dwarf, WriteSites};
 use crate::memory::{Snapshot, TracedWrite};
 
 /// What the user asks of a paused call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DebugCommand {
     /// Run one instruction (into a called function).
     Step,
@@ -38,6 +38,11 @@ pub enum DebugCommand {
         /// Past the last byte watched.
         end: u64,
     },
+    /// The breakpoints (module offsets) are these from now on; the call stays paused.
+    SetBreakpoints(Vec<u64>),
+    /// Run to the end of the call (or a trap), pausing at the breakpoints and at
+    /// these module offsets (a source line's entries: run to that line).
+    RunTo(Vec<u64>),
     /// Run to the end of the call (or a trap).
     Continue,
     /// End the call (Stop also sets the stop flag, which interrupts it).
@@ -98,6 +103,18 @@ pub struct FrameView {
     pub stack: Vec<Option<Value>>,
 }
 
+impl FrameView {
+    /// The module offset whose source line is the frame's: its next instruction, or
+    /// for a caller (frame `index` > 0 of a pause), the call (its pc is where the call
+    /// returns to).
+    pub fn line_pc(&self, index: usize) -> u64 {
+        match index {
+            0 => self.pc,
+            _ => self.pc.saturating_sub(1),
+        }
+    }
+}
+
 /// When the next event pauses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -152,6 +169,8 @@ struct State {
     writes_seen: usize,
     /// Module offsets where any debugged call pauses.
     breakpoints: std::collections::BTreeSet<u64>,
+    /// Where a Run to pauses besides them (breakpoints of the store until then).
+    run_to: Vec<u64>,
 }
 
 impl Debugger {
@@ -168,6 +187,7 @@ impl Debugger {
                 count: 0,
                 writes_seen: 0,
                 breakpoints: std::collections::BTreeSet::new(),
+                run_to: Vec::new(),
             }),
             commands: Mutex::new(commands),
             on_pause: Box::new(on_pause),
@@ -193,6 +213,7 @@ impl Debugger {
                 count: 0,
                 writes_seen: 0,
                 breakpoints: std::mem::take(&mut state.breakpoints),
+                run_to: Vec::new(),
             };
         }
     }
@@ -203,6 +224,32 @@ impl Debugger {
         if let Ok(mut state) = self.state.lock() {
             state.breakpoints = pcs.iter().copied().collect();
         }
+    }
+
+    /// The module offsets calls pause at (as the store of a stepped call has them).
+    pub fn breakpoints(&self) -> Vec<u64> {
+        self.state
+            .lock()
+            .map(|s| s.breakpoints.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// While paused at `frame`: the store's breakpoints (and ours) become `pcs`.
+    fn move_breakpoints(
+        &self,
+        store: &mut StoreContextMut<'_, StoreData>,
+        frame: &FrameHandle,
+        pcs: &[u64],
+    ) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let wanted: std::collections::BTreeSet<u64> = pcs.iter().copied().collect();
+        let added: Vec<u64> = wanted.difference(&state.breakpoints).copied().collect();
+        let removed: Vec<u64> = state.breakpoints.difference(&wanted).copied().collect();
+        edit_store_breakpoints(store, frame, &removed, false);
+        edit_store_breakpoints(store, frame, &added, true);
+        state.breakpoints = wanted;
     }
 
     /// Ends stepping (after the call).
@@ -219,11 +266,10 @@ impl Debugger {
 
     /// At an instruction (a breakpoint or a single step): pauses if the mode says so.
     pub fn at_instruction(&self, store: &mut StoreContextMut<'_, StoreData>, sites: &WriteSites) {
-        let Ok((mode, has_breakpoints, lines)) = self
-            .state
-            .lock()
-            .map(|s| (s.mode, !s.breakpoints.is_empty(), s.lines.clone()))
-        else {
+        let Ok((mode, has_breakpoints, lines)) = self.state.lock().map(|s| {
+            let any = !s.breakpoints.is_empty() || !s.run_to.is_empty();
+            (s.mode, any, s.lines.clone())
+        }) else {
             return;
         };
         if mode == Mode::Off || (mode == Mode::Continue && !has_breakpoints) {
@@ -238,8 +284,11 @@ impl Debugger {
             .flatten()
             .map(|(_, pc)| u64::from(pc.raw()));
         let at_write = pc.is_some_and(|pc| sites.sites.contains_key(&pc));
-        let at_breakpoint =
-            pc.is_some_and(|pc| self.state.lock().is_ok_and(|s| s.breakpoints.contains(&pc)));
+        let at_breakpoint = pc.is_some_and(|pc| {
+            self.state
+                .lock()
+                .is_ok_and(|s| s.breakpoints.contains(&pc) || s.run_to.contains(&pc))
+        });
         let depth = depth(store, &frame);
         let pause = at_breakpoint
             || match mode {
@@ -289,6 +338,13 @@ impl Debugger {
         sites: &WriteSites,
         trap: Option<String>,
     ) {
+        // A Run to ends at any pause: its breakpoints go.
+        let run_to = self
+            .state
+            .lock()
+            .map(|mut s| std::mem::take(&mut s.run_to))
+            .unwrap_or_default();
+        edit_store_breakpoints(store, frame, &run_to, false);
         let Some(pause) = self.describe(store, frame, sites, trap) else {
             return;
         };
@@ -301,14 +357,22 @@ impl Debugger {
             .and_then(|d| line_key(&d, pause.top.pc));
         (self.on_pause)(pause);
         let waited = Instant::now();
-        let command = self
-            .commands
-            .lock()
-            .ok()
-            .and_then(|commands| commands.recv().ok())
-            .unwrap_or(DebugCommand::Stop);
+        // Breakpoints set while paused apply at once; anything else resumes.
+        let command = loop {
+            let command = self
+                .commands
+                .lock()
+                .ok()
+                .and_then(|commands| commands.recv().ok())
+                .unwrap_or(DebugCommand::Stop);
+            match command {
+                DebugCommand::SetBreakpoints(pcs) => self.move_breakpoints(store, frame, &pcs),
+                command => break command,
+            }
+        };
         // Time spent paused does not count against the call's time limit.
         store.data_mut().deadline.started += waited.elapsed();
+        let stop = command == DebugCommand::Stop;
         let (mode, single_step) = match command {
             DebugCommand::Step => (Mode::Step, true),
             DebugCommand::StepOver => (Mode::Over { depth }, true),
@@ -320,7 +384,14 @@ impl Debugger {
             }
             DebugCommand::RunToWrite => (Mode::ToWrite, false),
             DebugCommand::Watch { start, end } => (Mode::Watch { start, end }, false),
-            DebugCommand::Continue => (Mode::Continue, false),
+            DebugCommand::RunTo(pcs) => {
+                edit_store_breakpoints(store, frame, &pcs, true);
+                if let Ok(mut state) = self.state.lock() {
+                    state.run_to = pcs;
+                }
+                (Mode::Continue, false)
+            }
+            DebugCommand::Continue | DebugCommand::SetBreakpoints(_) => (Mode::Continue, false),
             DebugCommand::Stop => (Mode::Off, false),
         };
         if let Ok(mut state) = self.state.lock() {
@@ -330,7 +401,7 @@ impl Debugger {
             // Without single-stepping, only the write breakpoints stop the guest.
             let _ = edit.single_step(single_step);
         }
-        if command == DebugCommand::Stop {
+        if stop {
             // The next epoch check (a loop's back edge, a call) sees the Stop flag and
             // ends the call; straight-line code before it runs to its end.
             store.set_epoch_deadline(0);
@@ -374,6 +445,32 @@ impl Debugger {
             count: state.count,
             writes,
         })
+    }
+}
+
+/// Adds (or removes) breakpoints at module offsets `pcs` of `frame`'s module in the
+/// store (wasmtime counts them: the user's and the write tracer's stay).
+fn edit_store_breakpoints(
+    store: &mut StoreContextMut<'_, StoreData>,
+    frame: &FrameHandle,
+    pcs: &[u64],
+    add: bool,
+) {
+    if pcs.is_empty() {
+        return;
+    }
+    let Ok(Some(module)) = frame.module(store.as_context_mut()).map(|m| m.cloned()) else {
+        return;
+    };
+    let Some(mut edit) = store.as_context_mut().edit_breakpoints() else {
+        return;
+    };
+    for pc in pcs.iter().filter_map(|&pc| u32::try_from(pc).ok()) {
+        let pc = wasmtime::ModulePC::new(pc);
+        let _ = match add {
+            true => edit.add_breakpoint(&module, pc),
+            false => edit.remove_breakpoint(&module, pc),
+        };
     }
 }
 

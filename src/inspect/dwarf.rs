@@ -8,7 +8,7 @@
 //! gimli reads the sections, addr2line the line tables and inlined frames. Damaged
 //! DWARF is an error or a missing answer, never a panic.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -180,31 +180,40 @@ impl Dwarf {
     /// run of that line's instructions, where a breakpoint on the line goes (once per
     /// arrival, whatever the columns). Empty when no code is at that line.
     pub fn pcs_of_line(&self, file: &str, line: u32) -> Vec<u64> {
+        self.line_entries(file).remove(&line).unwrap_or_default()
+    }
+
+    /// [`Dwarf::pcs_of_line`] for every line of `file` that has code, in one pass over
+    /// the line tables.
+    pub fn line_entries(&self, file: &str) -> BTreeMap<u32, Vec<u64>> {
         let wanted = Path::new(file);
         let lines = self.lines();
         let Ok(rows) = lines.find_location_range(0, u64::MAX) else {
-            return Vec::new();
+            return BTreeMap::new();
         };
-        let mut rows: Vec<(u64, u64, bool)> = rows
+        let mut rows: Vec<(u64, u64, Option<u32>)> = rows
             .map(|(address, len, location)| {
                 let file_matches = location
                     .file
                     .is_some_and(|f| Path::new(f).ends_with(wanted));
-                (address, len, file_matches && location.line == Some(line))
+                (address, len, location.line.filter(|_| file_matches))
             })
             .collect();
         rows.sort_unstable_by_key(|&(address, _, _)| address);
-        let mut pcs = Vec::new();
-        let mut previous: Option<(u64, bool)> = None;
-        for (address, len, here) in rows {
+        let mut entries: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
+        let mut previous: Option<(u64, Option<u32>)> = None;
+        for (address, len, line) in rows {
             // A row of the line right after another of it (same run) is no entry.
-            let continues = previous.is_some_and(|(end, was)| was && end == address);
-            if here && !continues {
-                pcs.push(address + self.code_start);
+            let continues = previous.is_some_and(|(end, was)| was == line && end == address);
+            if let Some(line) = line.filter(|&l| l > 0 && !continues) {
+                entries
+                    .entry(line)
+                    .or_default()
+                    .push(address + self.code_start);
             }
-            previous = Some((address + len, here));
+            previous = Some((address + len, line));
         }
-        pcs
+        entries
     }
 
     /// The line tables (a lookup that panicked elsewhere left them as they were).

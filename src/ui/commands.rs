@@ -65,6 +65,11 @@ pub enum UiCommand {
     SelectFrame(usize),
     /// Set or clear the breakpoint at this module offset (remembered per module).
     ToggleBreakpoint(u64),
+    /// Set breakpoints at all these module offsets (a source line's entries), or clear
+    /// them when all are set.
+    ToggleLineBreakpoint(Vec<u64>),
+    /// While paused: continue until one of these (a source line's entries) is reached.
+    RunToLine(Vec<u64>),
     /// Write bytes into linear memory (an edit in the hex view), as a step.
     WriteBytes {
         /// Guest offset.
@@ -232,6 +237,23 @@ impl App {
                 }
                 self.send_breakpoints();
             }
+            UiCommand::ToggleLineBreakpoint(line) => {
+                let Some(sha) = self.state.doc.instance.session.module.sha256.clone() else {
+                    return;
+                };
+                let pcs = self.settings.breakpoints.entry(sha).or_default();
+                if line.iter().all(|pc| pcs.contains(pc)) {
+                    pcs.retain(|pc| !line.contains(pc));
+                } else {
+                    pcs.extend(
+                        line.iter()
+                            .filter(|&pc| !pcs.contains(pc))
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                self.send_breakpoints();
+            }
+            UiCommand::RunToLine(line) => self.apply(UiCommand::Debug(DebugCommand::RunTo(line))),
             UiCommand::Debug(command) => {
                 if self.state.doc.paused.is_some() {
                     self.worker.debug(command);
@@ -374,6 +396,10 @@ impl App {
             .cloned()
             .unwrap_or_default();
         self.state.doc.breakpoints = pcs.clone();
+        // A paused call takes them at once (the worker waits for its end).
+        if self.state.doc.paused.is_some() {
+            self.worker.debug(DebugCommand::SetBreakpoints(pcs.clone()));
+        }
         self.worker.send(Command::SetBreakpoints(pcs));
     }
 

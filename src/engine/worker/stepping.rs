@@ -64,13 +64,17 @@ impl WorkerState {
 
     /// The user's breakpoints are `pcs` (module offsets) from now on.
     pub(super) fn set_breakpoints(&mut self, pcs: Vec<u64>, send: &impl Fn(Event)) {
+        // The store has the debugger's (it may have moved them during a pause).
+        let current = match &self.debugger {
+            Some(debugger) => debugger.breakpoints(),
+            None => self.breakpoints.clone(),
+        };
         let added: Vec<u64> = pcs
             .iter()
-            .filter(|pc| !self.breakpoints.contains(pc))
+            .filter(|pc| !current.contains(pc))
             .copied()
             .collect();
-        let removed: Vec<u64> = self
-            .breakpoints
+        let removed: Vec<u64> = current
             .iter()
             .filter(|pc| !pcs.contains(pc))
             .copied()

@@ -119,7 +119,7 @@ pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         // rows, so that the hex view keeps its height.
         let code_rows = match &paused.source {
             Some(source) => {
-                source_ui(&mut columns[0], source);
+                source_ui(&mut columns[0], source, &doc.breakpoints, ctx);
                 CODE_ROWS_UNDER_SOURCE
             }
             None => CODE_ROWS,
@@ -132,7 +132,12 @@ pub fn debugger_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
 
 /// The source file around the frame's line, that line highlighted and kept in view; or
 /// why the file is not shown.
-fn source_ui(ui: &mut egui::Ui, source: &SourceView) {
+fn source_ui(
+    ui: &mut egui::Ui,
+    source: &SourceView,
+    breakpoints: &[u64],
+    ctx: &mut PanelContext<'_>,
+) {
     let location = &source.location;
     let lines = match &source.lines {
         Ok(lines) => lines,
@@ -168,13 +173,39 @@ fn source_ui(ui: &mut egui::Ui, source: &SourceView) {
     let highlight = ui.visuals().selection.bg_fill;
     area.show_rows(ui, row_height, lines.len(), |ui, rows| {
         for index in rows {
+            let entries = source.entries.get(&(index as u32 + 1));
             ui.horizontal(|ui| {
+                let (dot, _) = ui.allocate_exact_size(
+                    egui::vec2(row_height * 0.8, row_height),
+                    egui::Sense::hover(),
+                );
+                if entries.is_some_and(|pcs| pcs.iter().any(|pc| breakpoints.contains(pc))) {
+                    let colour = ui.visuals().error_fg_color;
+                    ui.painter()
+                        .circle_filled(dot.center(), row_height * 0.3, colour);
+                }
                 let number = format!("{:>width$}", index + 1);
-                let text = RichText::new(format!("{number}  {}", lines[index])).monospace();
-                match index == current {
-                    true => ui.label(text.background_color(highlight).strong()),
-                    false => ui.label(text),
+                let mut text = RichText::new(format!("{number}  {}", lines[index])).monospace();
+                if index == current {
+                    text = text.background_color(highlight).strong();
+                }
+                let label = ui.add(egui::Label::new(text).sense(egui::Sense::click()));
+                // Only a line with code takes a breakpoint.
+                let Some(pcs) = entries else {
+                    return;
                 };
+                let label = label.on_hover_text(
+                    "Click: set or clear a breakpoint on this line; right-click: run to it",
+                );
+                if label.clicked() {
+                    ctx.push(UiCommand::ToggleLineBreakpoint(pcs.clone()));
+                }
+                label.context_menu(|ui| {
+                    if ui.button("Run to this line").clicked() {
+                        ctx.push(UiCommand::RunToLine(pcs.clone()));
+                        ui.close();
+                    }
+                });
             });
         }
     });
@@ -280,8 +311,14 @@ fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, ctx: &mut Panel
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.strong("Call stack");
+                let dwarf = ctx.doc.module().and_then(|m| m.dwarf.clone());
                 for (index, caller) in pause.frames().enumerate() {
-                    let text = RichText::new(&caller.place).monospace();
+                    let pc = caller.line_pc(index);
+                    let text = match dwarf.as_deref().and_then(|d| d.location_at(pc)) {
+                        Some(location) => format!("{} {location}", caller.place),
+                        None => caller.place.clone(),
+                    };
+                    let text = RichText::new(text).monospace();
                     if ui
                         .selectable_label(index == paused.frame, text)
                         .on_hover_text("Show this frame's code and values")

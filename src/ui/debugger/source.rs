@@ -4,6 +4,7 @@
 //! not found says which path was looked for; a Rust standard library path is named,
 //! greyed, unless a folder holds it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,6 +24,9 @@ pub struct SourceView {
     pub location: SourceLocation,
     /// The file's lines, or why they are not shown.
     pub lines: Result<Arc<[String]>, String>,
+    /// Where each line of the file that has code is entered (a breakpoint there is
+    /// one on the line).
+    pub entries: Arc<BTreeMap<u32, Vec<u64>>>,
 }
 
 impl AppState {
@@ -34,10 +38,8 @@ impl AppState {
         previous: Option<&SourceView>,
     ) -> Option<SourceView> {
         let module = self.doc.module()?;
-        let location = module
-            .dwarf
-            .as_deref()
-            .and_then(|d: &Dwarf| d.location_at(pc))?;
+        let dwarf: &Dwarf = module.dwarf.as_deref()?;
+        let location = dwarf.location_at(pc)?;
         if location.line == 0 {
             return None;
         }
@@ -48,6 +50,7 @@ impl AppState {
             return Some(SourceView {
                 location,
                 lines: previous.lines.clone(),
+                entries: previous.entries.clone(),
             });
         }
         let mut folders: Vec<PathBuf> = self.source_dir.iter().cloned().collect();
@@ -59,7 +62,12 @@ impl AppState {
             );
         }
         let lines = read_source(&location.file, &folders);
-        Some(SourceView { location, lines })
+        let entries = Arc::new(dwarf.line_entries(&location.file));
+        Some(SourceView {
+            location,
+            lines,
+            entries,
+        })
     }
 }
 

@@ -77,15 +77,13 @@ impl AppState {
             .paused
             .as_ref()
             .and_then(|p| p.pause.frame(index))
-            .map(|f| (f.func, f.pc))
+            .map(|f| (f.func, f.line_pc(index)))
         else {
             return;
         };
         let code = self.code_of(func);
         let previous = self.doc.paused.as_ref().and_then(|p| p.source.as_ref());
-        // A caller's pc is where its call returns to: its line is the call's.
-        let at = if index == 0 { pc } else { pc.saturating_sub(1) };
-        let source = self.source_at(at, previous);
+        let source = self.source_at(pc, previous);
         if let Some(paused) = &mut self.doc.paused {
             paused.frame = index;
             paused.code = code;
