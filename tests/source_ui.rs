@@ -265,3 +265,54 @@ fn a_source_line_takes_a_breakpoint_and_run_to_line_stops_there() {
     harness.run_steps(2);
     assert!(harness.state().state().doc.breakpoints.is_empty());
 }
+
+#[test]
+fn a_paused_rust_function_shows_its_source_line() {
+    let mut harness = harness(Some("dwarf_rust.wasm"), pinned());
+    for stage in ["2 Alloc", "3 Write"] {
+        common::click_and_settle(&mut harness, stage);
+    }
+    harness.get_by_label("Step into").click();
+    harness.step();
+    settle(&mut harness, "the pause", |app| {
+        app.state().doc.paused.is_some()
+    });
+    let source = |app: &wasmscope::ui::App| {
+        app.state()
+            .doc
+            .paused
+            .as_ref()
+            .and_then(|p| p.source.clone())
+    };
+    let first = source(harness.state()).expect("append has line info");
+    assert!(
+        first.location.file.ends_with("dwarf_rust/src/lib.rs"),
+        "{first:?}"
+    );
+    assert_eq!(first.location.line, 46);
+    // Over line 48 (the slice) to the copy of the suffix.
+    for expected in [48, 49] {
+        let count = harness
+            .state()
+            .state()
+            .doc
+            .paused
+            .as_ref()
+            .unwrap()
+            .pause
+            .count;
+        harness.get_by_label("Step over line").click();
+        harness.step();
+        settle(&mut harness, "the next line", |app| {
+            app.state()
+                .doc
+                .paused
+                .as_ref()
+                .is_some_and(|p| p.pause.count > count)
+        });
+        assert_eq!(source(harness.state()).unwrap().location.line, expected);
+    }
+    harness.run_steps(2);
+    harness.get_by_label_contains("out.copy_from_slice(SUFFIX);");
+    harness.snapshot("paused_rust_source");
+}

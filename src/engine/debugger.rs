@@ -153,7 +153,7 @@ type LineKey = (u64, u32);
 
 /// The source line of the instruction at `pc`, if the line tables give one.
 fn line_key(dwarf: &Dwarf, pc: u64) -> Option<LineKey> {
-    let location = dwarf.location_at(pc).filter(|l| l.line > 0)?;
+    let location = dwarf.function_line_at(pc).filter(|l| l.line > 0)?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&location.file, &mut hasher);
     Some((std::hash::Hasher::finish(&hasher), location.line))

@@ -136,6 +136,33 @@ impl Dwarf {
         convert(&location)
     }
 
+    /// The source location to show for the instruction at `pc`: the innermost frame's
+    /// (an inlined function's), unless that is the Rust standard library's (code of
+    /// `ptr::add` or `copy_from_slice` inlined into yours), then the first frame out
+    /// from it that is not — your line that called it.
+    pub fn shown_location_at(&self, pc: u64) -> Option<SourceLocation> {
+        let frames = self.frames_at(pc);
+        let mut locations = frames.into_iter().filter_map(|f| f.location);
+        let innermost = locations.next()?;
+        if !super::is_rust_std(&innermost.file) {
+            return Some(innermost);
+        }
+        Some(
+            locations
+                .find(|l| !super::is_rust_std(&l.file))
+                .unwrap_or(innermost),
+        )
+    }
+
+    /// The line of the function the instruction at `pc` is in (its outermost frame:
+    /// inlined code counts as the line that called it), as stepping by line sees it.
+    pub fn function_line_at(&self, pc: u64) -> Option<SourceLocation> {
+        self.frames_at(pc)
+            .into_iter()
+            .rev()
+            .find_map(|f| f.location)
+    }
+
     /// `write`'s trace line (`TracedWrite::line`), ending with its source location when
     /// the line tables cover its instruction: `… <- 47 upper.c:12:14`.
     pub fn write_line(dwarf: Option<&Self>, write: &crate::memory::TracedWrite) -> String {

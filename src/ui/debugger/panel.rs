@@ -189,7 +189,11 @@ fn source_ui(
                 if index == current {
                     text = text.background_color(highlight).strong();
                 }
-                let label = ui.add(egui::Label::new(text).sense(egui::Sense::click()));
+                let label = ui.add(
+                    egui::Label::new(text)
+                        .truncate()
+                        .sense(egui::Sense::click()),
+                );
                 // Only a line with code takes a breakpoint.
                 let Some(pcs) = entries else {
                     return;

@@ -39,7 +39,7 @@ impl AppState {
     ) -> Option<SourceView> {
         let module = self.doc.module()?;
         let dwarf: &Dwarf = module.dwarf.as_deref()?;
-        let location = dwarf.location_at(pc)?;
+        let location = dwarf.shown_location_at(pc)?;
         if location.line == 0 {
             return None;
         }
