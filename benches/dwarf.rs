@@ -43,7 +43,13 @@ fn module() -> (Vec<u8>, String) {
     if !wasm.is_file() {
         std::fs::write(&c, c_source()).expect("the C file");
         let built = Command::new("clang")
-            .args(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry"])
+            .args([
+                "--target=wasm32",
+                "-g",
+                "-O0",
+                "-nostdlib",
+                "-Wl,--no-entry",
+            ])
             .args(["-Wl,--export-all", "-o"])
             .arg(&wasm)
             .arg(&c)
@@ -51,7 +57,10 @@ fn module() -> (Vec<u8>, String) {
         if !built.is_ok_and(|s| s.success()) {
             let rust = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_rust.wasm");
             eprintln!("clang cannot build wasm32 here: measuring {rust} instead");
-            return (std::fs::read(rust).expect("the Rust guest"), rust.to_owned());
+            return (
+                std::fs::read(rust).expect("the Rust guest"),
+                rust.to_owned(),
+            );
         }
     }
     let bytes = std::fs::read(&wasm).expect("the built module");
@@ -61,7 +70,9 @@ fn module() -> (Vec<u8>, String) {
 fn bench(c: &mut Criterion) {
     let (bytes, what) = module();
     eprintln!("{what}: {} bytes", bytes.len());
-    let dwarf = Dwarf::parse(&bytes).expect("readable DWARF").expect("DWARF");
+    let dwarf = Dwarf::parse(&bytes)
+        .expect("readable DWARF")
+        .expect("DWARF");
     // Every writing instruction's pc, spread over the whole module.
     let pcs: Vec<u64> = write_sites(&bytes)
         .expect("sites")
@@ -70,7 +81,12 @@ fn bench(c: &mut Criterion) {
         .copied()
         .collect();
     assert!(pcs.len() > 100, "{} sites", pcs.len());
-    let file = dwarf.summary().files.first().cloned().expect("a source file");
+    let file = dwarf
+        .summary()
+        .files
+        .first()
+        .cloned()
+        .expect("a source file");
     let mut group = c.benchmark_group("dwarf");
     group.sample_size(10);
     group.bench_function("parse/30MB", |b| {

@@ -264,6 +264,16 @@ fn a_source_line_takes_a_breakpoint_and_run_to_line_stops_there() {
     harness.get_by_label_contains("if (c >= 'a'").click();
     harness.run_steps(2);
     assert!(harness.state().state().doc.breakpoints.is_empty());
+    // A line without code (a comment) takes none, and says so.
+    harness
+        .state_mut()
+        .apply(UiCommand::ToggleLineBreakpoint(wasmscope::ui::SourceLine {
+            file: "/guests/dwarf_c/poly.c".into(),
+            line: 2,
+        }));
+    harness.run_steps(1);
+    assert!(log_text(harness.state()).contains("No code is at poly.c:2."));
+    assert!(harness.state().state().doc.breakpoints.is_empty());
 }
 
 #[test]

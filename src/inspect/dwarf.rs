@@ -218,15 +218,25 @@ impl Dwarf {
         let Ok(rows) = lines.find_location_range(0, u64::MAX) else {
             return BTreeMap::new();
         };
+        // Rows name their file from the unit's table: the same `&str` row after row, so
+        // the last answer is kept (a path comparison per row would dominate).
+        let mut last: Option<(&str, bool)> = None;
         let mut rows: Vec<(u64, u64, Option<u32>)> = rows
             .map(|(address, len, location)| {
-                let file_matches = location
-                    .file
-                    .is_some_and(|f| Path::new(f).ends_with(wanted));
+                let file_matches = location.file.is_some_and(|f| match last {
+                    Some((seen, matches)) if std::ptr::eq(seen, f) => matches,
+                    _ => {
+                        let matches = Path::new(f).ends_with(wanted);
+                        last = Some((f, matches));
+                        matches
+                    }
+                });
                 (address, len, location.line.filter(|_| file_matches))
             })
             .collect();
-        rows.sort_unstable_by_key(|&(address, _, _)| address);
+        if !rows.is_sorted_by_key(|&(address, _, _)| address) {
+            rows.sort_unstable_by_key(|&(address, _, _)| address);
+        }
         let mut entries: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
         let mut previous: Option<(u64, Option<u32>)> = None;
         for (address, len, line) in rows {

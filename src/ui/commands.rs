@@ -12,6 +12,7 @@ use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
 use super::App;
+use super::debugger::SourceLine;
 use super::file_chooser::FileRequest;
 use super::state::{LogKind, Running};
 use super::walkthrough::{Stage, Walkthrough};
@@ -65,11 +66,10 @@ pub enum UiCommand {
     SelectFrame(usize),
     /// Set or clear the breakpoint at this module offset (remembered per module).
     ToggleBreakpoint(u64),
-    /// Set breakpoints at all these module offsets (a source line's entries), or clear
-    /// them when all are set.
-    ToggleLineBreakpoint(Vec<u64>),
-    /// While paused: continue until one of these (a source line's entries) is reached.
-    RunToLine(Vec<u64>),
+    /// Set a breakpoint on this source line (where its code is entered), or clear it.
+    ToggleLineBreakpoint(SourceLine),
+    /// While paused: continue until this source line is reached.
+    RunToLine(SourceLine),
     /// Write bytes into linear memory (an edit in the hex view), as a step.
     WriteBytes {
         /// Guest offset.
@@ -237,10 +237,21 @@ impl App {
                 }
                 self.send_breakpoints();
             }
-            UiCommand::ToggleLineBreakpoint(line) => {
+            UiCommand::ToggleLineBreakpoint(at) => {
+                let line = self.state.pcs_of(&at);
                 let Some(sha) = self.state.doc.instance.session.module.sha256.clone() else {
                     return;
                 };
+                if line.is_empty() {
+                    let name = crate::inspect::SourceLocation {
+                        file: at.file,
+                        line: at.line,
+                        column: 0,
+                    };
+                    self.state
+                        .push_log(LogKind::Info, format!("No code is at {name}."));
+                    return;
+                }
                 let pcs = self.settings.breakpoints.entry(sha).or_default();
                 if line.iter().all(|pc| pcs.contains(pc)) {
                     pcs.retain(|pc| !line.contains(pc));
@@ -253,7 +264,10 @@ impl App {
                 }
                 self.send_breakpoints();
             }
-            UiCommand::RunToLine(line) => self.apply(UiCommand::Debug(DebugCommand::RunTo(line))),
+            UiCommand::RunToLine(at) => {
+                let line = self.state.pcs_of(&at);
+                self.apply(UiCommand::Debug(DebugCommand::RunTo(line)));
+            }
             UiCommand::Debug(command) => {
                 if self.state.doc.paused.is_some() {
                     self.worker.debug(command);

@@ -7,4 +7,4 @@ pub(super) mod panel;
 mod source;
 mod stepping;
 
-pub use source::SourceView;
+pub use source::{SourceLine, SourceView};

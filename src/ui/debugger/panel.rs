@@ -12,7 +12,7 @@ use crate::ui::UiCommand;
 use crate::ui::context::PanelContext;
 use crate::ui::state::Paused;
 
-use super::SourceView;
+use super::{SourceLine, SourceView};
 
 /// F11: step (or step into the walkthrough's call when nothing is paused).
 pub const STEP: egui::KeyboardShortcut =
@@ -171,15 +171,23 @@ fn source_ui(
     }
     let width = lines.len().to_string().len();
     let highlight = ui.visuals().selection.bg_fill;
+    // The lines of this file that have a breakpoint (a few lookups, every frame).
+    let dwarf = ctx.doc.module().and_then(|m| m.dwarf.clone());
+    let marked: std::collections::BTreeSet<u32> = breakpoints
+        .iter()
+        .filter_map(|&pc| dwarf.as_deref()?.shown_location_at(pc))
+        .filter(|l| l.file == location.file)
+        .map(|l| l.line)
+        .collect();
     area.show_rows(ui, row_height, lines.len(), |ui, rows| {
         for index in rows {
-            let entries = source.entries.get(&(index as u32 + 1));
+            let line = index as u32 + 1;
             ui.horizontal(|ui| {
                 let (dot, _) = ui.allocate_exact_size(
                     egui::vec2(row_height * 0.8, row_height),
                     egui::Sense::hover(),
                 );
-                if entries.is_some_and(|pcs| pcs.iter().any(|pc| breakpoints.contains(pc))) {
+                if marked.contains(&line) {
                     let colour = ui.visuals().error_fg_color;
                     ui.painter()
                         .circle_filled(dot.center(), row_height * 0.3, colour);
@@ -194,19 +202,19 @@ fn source_ui(
                         .truncate()
                         .sense(egui::Sense::click()),
                 );
-                // Only a line with code takes a breakpoint.
-                let Some(pcs) = entries else {
-                    return;
-                };
                 let label = label.on_hover_text(
                     "Click: set or clear a breakpoint on this line; right-click: run to it",
                 );
+                let at = || SourceLine {
+                    file: location.file.clone(),
+                    line,
+                };
                 if label.clicked() {
-                    ctx.push(UiCommand::ToggleLineBreakpoint(pcs.clone()));
+                    ctx.push(UiCommand::ToggleLineBreakpoint(at()));
                 }
                 label.context_menu(|ui| {
                     if ui.button("Run to this line").clicked() {
-                        ctx.push(UiCommand::RunToLine(pcs.clone()));
+                        ctx.push(UiCommand::RunToLine(at()));
                         ui.close();
                     }
                 });

@@ -4,7 +4,6 @@
 //! not found says which path was looked for; a Rust standard library path is named,
 //! greyed, unless a folder holds it.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,12 +23,27 @@ pub struct SourceView {
     pub location: SourceLocation,
     /// The file's lines, or why they are not shown.
     pub lines: Result<Arc<[String]>, String>,
-    /// Where each line of the file that has code is entered (a breakpoint there is
-    /// one on the line).
-    pub entries: Arc<BTreeMap<u32, Vec<u64>>>,
+}
+
+/// A line of a source file, as DWARF names the file (a breakpoint, Run to line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLine {
+    /// The file, as DWARF records it.
+    pub file: String,
+    /// From 1.
+    pub line: u32,
 }
 
 impl AppState {
+    /// Where the code of `at` is entered (none: no code is at that line). Walks the
+    /// line tables once, when the line is clicked.
+    pub(in crate::ui) fn pcs_of(&self, at: &SourceLine) -> Vec<u64> {
+        let dwarf = self.doc.module().and_then(|m| m.dwarf.as_deref());
+        dwarf
+            .map(|d| d.pcs_of_line(&at.file, at.line))
+            .unwrap_or_default()
+    }
+
     /// The source at module offset `pc`, when DWARF's line tables cover it; the lines
     /// of `previous` are reused when it is the same file.
     pub(in crate::ui) fn source_at(
@@ -50,7 +64,6 @@ impl AppState {
             return Some(SourceView {
                 location,
                 lines: previous.lines.clone(),
-                entries: previous.entries.clone(),
             });
         }
         let mut folders: Vec<PathBuf> = self.source_dir.iter().cloned().collect();
@@ -62,12 +75,7 @@ impl AppState {
             );
         }
         let lines = read_source(&location.file, &folders);
-        let entries = Arc::new(dwarf.line_entries(&location.file));
-        Some(SourceView {
-            location,
-            lines,
-            entries,
-        })
+        Some(SourceView { location, lines })
     }
 }
 
