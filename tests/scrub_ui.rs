@@ -144,19 +144,7 @@ fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
     );
     let bytes = wat::parse_file(fixture).unwrap();
     harness.state_mut().apply(UiCommand::SetWriteCap(1000));
-    harness.state_mut().apply(UiCommand::LoadBytes {
-        name: "store8_loop.wasm".into(),
-        bytes,
-    });
-    harness.step();
-    settle(&mut harness, "the load", |app| {
-        app.state().ready()
-            && app
-                .state()
-                .doc
-                .module()
-                .is_some_and(|m| m.name == "store8_loop.wasm")
-    });
+    common::load_bytes(&mut harness, "store8_loop.wasm", bytes);
     harness.state_mut().apply(UiCommand::Call {
         export: "fill".into(),
         args: vec![Value::I32(5000)],

@@ -14,19 +14,7 @@ use wasmscope::ui::UiCommand;
 fn each_byte_upper_wrote_names_its_line_in_poly_c() {
     let mut harness = harness(None, pinned());
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_c.wasm")).unwrap();
-    harness.state_mut().apply(UiCommand::LoadBytes {
-        name: "dwarf_c.wasm".into(),
-        bytes,
-    });
-    harness.step();
-    settle(&mut harness, "the load", |app| {
-        app.state().ready()
-            && app
-                .state()
-                .doc
-                .module()
-                .is_some_and(|m| m.name == "dwarf_c.wasm")
-    });
+    common::load_bytes(&mut harness, "dwarf_c.wasm", bytes);
     let log = log_text(harness.state());
     assert!(
         log.contains("dwarf_c.wasm has debug info (DWARF): 1 compile unit naming 1 source file"),
@@ -145,24 +133,7 @@ fn a_paused_c_function_shows_its_source_line() {
     };
     let mut lines = Vec::new();
     for _ in 0..5 {
-        let count = harness
-            .state()
-            .state()
-            .doc
-            .paused
-            .as_ref()
-            .unwrap()
-            .pause
-            .count;
-        harness.get_by_label("Step over line").click();
-        harness.step();
-        settle(&mut harness, "the next line", |app| {
-            app.state()
-                .doc
-                .paused
-                .as_ref()
-                .is_some_and(|p| p.pause.count > count)
-        });
+        common::click_to_next_pause(&mut harness, "Step over line");
         lines.push(line(harness.state()).unwrap());
     }
     assert_eq!(lines, [25, 26, 27, 28, 31]);
@@ -176,17 +147,7 @@ fn a_paused_c_function_shows_its_source_line() {
 fn a_source_not_found_says_where_it_was_looked_for() {
     let mut harness = harness(None, pinned());
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_c.wasm")).unwrap();
-    harness.state_mut().apply(UiCommand::LoadBytes {
-        name: "dwarf_c.wasm".into(),
-        bytes,
-    });
-    harness.step();
-    settle(&mut harness, "the load", |app| {
-        app.state()
-            .doc
-            .module()
-            .is_some_and(|m| m.name == "dwarf_c.wasm")
-    });
+    common::load_bytes(&mut harness, "dwarf_c.wasm", bytes);
     harness.state_mut().apply(UiCommand::Call {
         export: "upper".into(),
         args: vec![Value::I32(16), Value::I32(4)],
@@ -302,24 +263,7 @@ fn a_paused_rust_function_shows_its_source_line() {
     assert_eq!(first.location.line, 46);
     // Over line 48 (the slice) to the copy of the suffix.
     for expected in [48, 49] {
-        let count = harness
-            .state()
-            .state()
-            .doc
-            .paused
-            .as_ref()
-            .unwrap()
-            .pause
-            .count;
-        harness.get_by_label("Step over line").click();
-        harness.step();
-        settle(&mut harness, "the next line", |app| {
-            app.state()
-                .doc
-                .paused
-                .as_ref()
-                .is_some_and(|p| p.pause.count > count)
-        });
+        common::click_to_next_pause(&mut harness, "Step over line");
         assert_eq!(source(harness.state()).unwrap().location.line, expected);
     }
     harness.run_steps(2);

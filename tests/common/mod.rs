@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use wasmscope::ui::{App, AppOptions, Presentation, SystemDialog};
+use wasmscope::ui::{App, AppOptions, Presentation, SystemDialog, UiCommand};
 
 pub const RESULT: &str = "The input string<---- This is your string";
 /// The host base that screenshots show instead of the real (ASLR-random) one.
@@ -155,4 +155,28 @@ pub fn copied_texts(harness: &Harness<'static, App>) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Loads `bytes` as the module `name` (as a drop or the demo does) and waits for it.
+pub fn load_bytes(harness: &mut Harness<'static, App>, name: &str, bytes: Vec<u8>) {
+    harness.state_mut().apply(UiCommand::LoadBytes {
+        name: name.into(),
+        bytes,
+    });
+    harness.step();
+    settle(harness, name, |app| {
+        app.state().ready() && app.state().doc.module().is_some_and(|m| m.name == name)
+    });
+}
+
+/// Clicks the paused call's control `label` (Step over line…) and waits for the next
+/// pause.
+pub fn click_to_next_pause(harness: &mut Harness<'static, App>, label: &str) {
+    let count = |app: &App| app.state().doc.paused.as_ref().map(|p| p.pause.count);
+    let before = count(harness.state());
+    harness.get_by_label(label).click();
+    harness.step();
+    settle(harness, label, |app| {
+        count(app).is_some_and(|now| Some(now) > before)
+    });
 }
