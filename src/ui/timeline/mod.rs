@@ -138,6 +138,7 @@ impl Timeline {
         };
         let ranges = changed_ranges(&a.snapshot, &b.snapshot);
         self.viewing = Some(to);
+        self.scrub = None;
         self.comparison = Some(Comparison { from, to, ranges });
     }
 
