@@ -81,6 +81,11 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
         next.accesskit_node().is_disabled(),
         "no write after the last"
     );
+    // While the past is shown, who wrote a byte last is said of live memory.
+    let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+    harness.get_by_label("written by append+0x0011 (i32.store8) in step 3 (in live memory)");
     // Back to live memory.
     harness.get_by_label("Back to live").click();
     harness.run_steps(2);

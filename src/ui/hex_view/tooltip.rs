@@ -33,8 +33,13 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
         ui.label(format!("changed by {}", state.shown_changes().step));
     }
     if let Some(writer) = state.doc.instance.writers.writer_at(offset) {
+        // Who wrote it last is about live memory, also while the past is shown.
+        let live = match state.doc.instance.timeline.viewing {
+            Some(_) => " (in live memory)",
+            None => "",
+        };
         ui.label(format!(
-            "written by {} in step {}",
+            "written by {} in step {}{live}",
             writer.what, writer.step
         ));
     }
