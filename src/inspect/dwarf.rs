@@ -8,7 +8,7 @@
 //! gimli reads the sections, addr2line the line tables and inlined frames. Damaged
 //! DWARF is an error or a missing answer, never a panic.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -27,7 +27,12 @@ pub struct Dwarf {
     /// Module offset of the Code section's payload: DWARF address 0.
     code_start: u64,
     summary: DwarfSummary,
+    /// `line_entries` of the files asked for so far (each is a walk over every row).
+    entries: Mutex<HashMap<String, Arc<LineEntries>>>,
 }
+
+/// Where each line of a file that has code is entered (module offsets), by line.
+pub type LineEntries = BTreeMap<u32, Vec<u64>>;
 
 /// What `inspect` says about a module's DWARF.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -117,6 +122,7 @@ impl Dwarf {
             lines: Mutex::new(lines),
             code_start: sections.code_start,
             summary,
+            entries: Mutex::new(HashMap::new()),
         };
         found.summary.files = found.files();
         Ok(Some(found))
@@ -207,12 +213,28 @@ impl Dwarf {
     /// run of that line's instructions, where a breakpoint on the line goes (once per
     /// arrival, whatever the columns). Empty when no code is at that line.
     pub fn pcs_of_line(&self, file: &str, line: u32) -> Vec<u64> {
-        self.line_entries(file).remove(&line).unwrap_or_default()
+        self.line_entries(file)
+            .get(&line)
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// [`Dwarf::pcs_of_line`] for every line of `file` that has code, in one pass over
-    /// the line tables.
-    pub fn line_entries(&self, file: &str) -> BTreeMap<u32, Vec<u64>> {
+    /// [`Dwarf::pcs_of_line`] for every line of `file` that has code: one pass over
+    /// the line tables the first time a file is asked for, remembered after.
+    pub fn line_entries(&self, file: &str) -> Arc<LineEntries> {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = entries.get(file) {
+            return found.clone();
+        }
+        let found = Arc::new(self.walk_line_entries(file));
+        entries.insert(file.to_owned(), found.clone());
+        found
+    }
+
+    fn walk_line_entries(&self, file: &str) -> LineEntries {
         let wanted = Path::new(file);
         let lines = self.lines();
         let Ok(rows) = lines.find_location_range(0, u64::MAX) else {
