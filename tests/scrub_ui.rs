@@ -187,3 +187,57 @@ fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
     let first = harness.state().hex().first_row * 16;
     assert!((first..first + 160).contains(&499), "row {first:#x}");
 }
+
+#[test]
+fn a_step_of_more_than_a_million_writes_is_replayed_aside_then_scrubbed() {
+    let mut harness = harness(None, pinned());
+    settle(&mut harness, "the demo", |app| app.state().ready());
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/store8_loop.wat"
+    );
+    harness.state_mut().apply(UiCommand::SetWriteCap(2_000_000));
+    common::load_bytes(
+        &mut harness,
+        "store8_loop.wasm",
+        wat::parse_file(fixture).unwrap(),
+    );
+    harness.state_mut().apply(UiCommand::Call {
+        export: "fill".into(),
+        args: vec![Value::I32(1_200_000)],
+        step_into: false,
+    });
+    harness.step();
+    settle(&mut harness, "the call", |app| {
+        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 1
+    });
+    // More writes than are replayed at once: the replay is built on its own thread
+    // while the window goes on, then the scrubber lands where it was asked to.
+    harness.state_mut().apply(UiCommand::Scrub {
+        entry: 0,
+        at: 600_000,
+    });
+    assert!(
+        harness
+            .state()
+            .state()
+            .doc
+            .instance
+            .timeline
+            .building
+            .is_some()
+    );
+    settle(&mut harness, "the replay", |app| {
+        app.state()
+            .doc
+            .instance
+            .timeline
+            .scrub
+            .as_ref()
+            .is_some_and(|s| s.at == 600_000)
+    });
+    let memory = harness.state().state().snapshot().clone();
+    assert_eq!(memory.byte(599_999), Some((599_999 & 0xff) as u8));
+    assert_eq!(memory.byte(600_000), Some(0), "not written yet");
+    harness.get_by_label_contains("after write 600000 of 1200000");
+}

@@ -377,6 +377,11 @@ impl App {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.state.poll_scrub();
+        if self.state.doc.instance.timeline.building.is_some() {
+            // A scrubber's replay is being built: look again soon.
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
         self.reveal_asked();
         menu::dropped_files(ctx, &mut self.commands);
         if self.state.running().is_some() {

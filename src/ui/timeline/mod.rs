@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::memory::{History, Region, Segments, Snapshot, changed_ranges, set_region};
 
 pub use byte_history::change_line;
-pub use scrub::{RecordedCall, RecordedCalls, Scrub};
+pub use scrub::{Building, RecordedCall, RecordedCalls, Scrub, Scrubbing};
 
 /// What the strip shows for one entry: a step of the session, or a pause inside a
 /// stepped call (the pauses of a call come before the call's own entry).
@@ -61,6 +61,8 @@ pub struct Timeline {
     pub calls: RecordedCalls,
     /// Where inside the viewed step's writes the view is, if it was scrubbed.
     pub scrub: Option<Scrub>,
+    /// A step's replay being built for the scrubber (a step of many writes).
+    pub building: Option<Building>,
     /// Entries pushed so far (what a memo of the past is keyed on).
     pushes: u64,
     /// The byte history hovering asked for last.
@@ -112,16 +114,39 @@ impl Timeline {
         self.viewing = index.filter(|&i| i < self.len());
         self.comparison = None;
         self.scrub = None;
+        self.building = None;
     }
 
     /// Shows memory after write `at` of step `entry`'s kept writes (nothing happens
     /// when it kept none); `segments` are the module's data segments, for a new replay.
     pub fn scrub_to(&mut self, entry: usize, at: usize, segments: impl FnOnce() -> Segments) {
-        if let Some(scrub) = self.calls.scrub(self.scrub.as_ref(), entry, at, segments) {
-            self.viewing = Some(entry);
-            self.comparison = None;
-            self.scrub = Some(scrub);
+        if let Some(building) = self.building.as_mut().filter(|b| b.entry == entry) {
+            building.at = at;
+            return;
         }
+        let Some(scrubbing) = self.calls.scrub(self.scrub.as_ref(), entry, at, segments) else {
+            return;
+        };
+        self.viewing = Some(entry);
+        self.comparison = None;
+        match scrubbing {
+            Scrubbing::Ready(scrub) => self.scrub = Some(scrub),
+            Scrubbing::Building(building) => {
+                self.scrub = None;
+                self.building = Some(building);
+            }
+        }
+    }
+
+    /// Takes up a replay built on its own thread, once it is ready: whether it was.
+    pub fn poll_building(&mut self) -> bool {
+        let Some(scrub) = self.building.as_ref().and_then(Building::ready) else {
+            return false;
+        };
+        self.building = None;
+        self.viewing = Some(scrub.entry);
+        self.scrub = Some(scrub);
+        true
     }
 
     /// Compares the step viewed (or the last one) with step `other`.
@@ -139,6 +164,7 @@ impl Timeline {
         let ranges = changed_ranges(&a.snapshot, &b.snapshot);
         self.viewing = Some(to);
         self.scrub = None;
+        self.building = None;
         self.comparison = Some(Comparison { from, to, ranges });
     }
 

@@ -4,7 +4,7 @@
 //! draws the scrubber.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::engine::{CallReplay, Writes};
 use crate::memory::{Segments, Snapshot, TracedWrite};
@@ -105,34 +105,89 @@ impl RecordedCalls {
     }
 
     /// Scrubs entry `entry` to write `at`, reusing `current`'s replay when it is of
-    /// the same entry; `segments` gives a new replay the module's data segments.
+    /// the same entry; `segments` gives a new replay the module's data segments. A
+    /// step of more than `BACKGROUND_REPLAY_WRITES` writes is replayed on a thread of
+    /// its own: `Building` then says when it is ready.
     pub fn scrub(
         &self,
         current: Option<&Scrub>,
         entry: usize,
         at: usize,
         segments: impl FnOnce() -> Segments,
-    ) -> Option<Scrub> {
-        let replay = match current {
-            Some(scrub) if scrub.entry == entry => scrub.replay.clone(),
-            _ => {
-                let call = self.get(entry)?;
-                Arc::new(CallReplay::new(
-                    &call.before,
-                    call.writes.clone(),
-                    segments(),
-                ))
-            }
-        };
+    ) -> Option<Scrubbing> {
+        if let Some(scrub) = current.filter(|s| s.entry == entry) {
+            return Some(Scrubbing::Ready(Scrub::new(
+                scrub.replay.clone(),
+                entry,
+                at,
+            )));
+        }
+        let call = self.get(entry)?;
+        let (before, writes) = (call.before.clone(), call.writes.clone());
+        if writes.len() <= BACKGROUND_REPLAY_WRITES {
+            let replay = Arc::new(CallReplay::new(&before, writes, segments()));
+            return Some(Scrubbing::Ready(Scrub::new(replay, entry, at)));
+        }
+        let done = Arc::new(OnceLock::new());
+        let (filled, segments) = (done.clone(), segments());
+        let count = writes.len();
+        std::thread::spawn(move || {
+            let _ = filled.set(Arc::new(CallReplay::new(&before, writes, segments)));
+        });
+        Some(Scrubbing::Building(Building {
+            entry,
+            at,
+            writes: count,
+            done,
+        }))
+    }
+}
+
+/// Most writes of a step replayed at once when its scrubber is first used (about
+/// 30 ms); a step of more is replayed on a thread of its own.
+pub const BACKGROUND_REPLAY_WRITES: usize = 1_000_000;
+
+/// A scrub: ready, or its replay still being built.
+#[derive(Clone, Debug)]
+pub enum Scrubbing {
+    /// Memory after the write asked for.
+    Ready(Scrub),
+    /// The replay is on its way.
+    Building(Building),
+}
+
+/// A replay being built on its own thread, and where the scrubber wants to be.
+#[derive(Clone, Debug)]
+pub struct Building {
+    /// The timeline entry.
+    pub entry: usize,
+    /// The position asked for last.
+    pub at: usize,
+    /// How many writes are being replayed.
+    pub writes: usize,
+    done: Arc<OnceLock<Arc<CallReplay>>>,
+}
+
+impl Building {
+    /// The scrub asked for, once the replay is built.
+    pub fn ready(&self) -> Option<Scrub> {
+        let replay = self.done.get()?.clone();
+        Some(Scrub::new(replay, self.entry, self.at))
+    }
+}
+
+impl Scrub {
+    /// Memory after write `at` (at most the last) of `replay`, of entry `entry`.
+    fn new(replay: Arc<CallReplay>, entry: usize, at: usize) -> Self {
         let at = at.min(replay.len());
         let (snapshot, write) = replay.at(at);
-        Some(Scrub {
+        Self {
             entry,
             at,
             snapshot: Arc::new(snapshot),
             write,
             replay,
-        })
+        }
     }
 }
 

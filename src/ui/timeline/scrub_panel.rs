@@ -25,6 +25,17 @@ pub fn scrubber_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         return;
     };
     let len = call.writes.len();
+    if let Some(building) = timeline.building.as_ref().filter(|b| b.entry == entry) {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Preparing the scrubber: replaying the {} writes of {}…",
+                building.writes,
+                timeline.name(entry)
+            ));
+        });
+        return;
+    }
     let scrub = timeline.scrub.as_ref().filter(|s| s.entry == entry);
     let at = scrub.map_or(len, |s| s.at);
     let mut to = None;

@@ -32,6 +32,17 @@ impl AppState {
         self.mark_viewed();
     }
 
+    /// Takes up a scrubber's replay built on its own thread, once it is ready.
+    pub fn poll_scrub(&mut self) {
+        if self.doc.instance.timeline.poll_building() {
+            let scrub = self.doc.instance.timeline.scrub.as_ref();
+            if let Some(write) = scrub.and_then(|s| s.write.as_ref()) {
+                self.reveal = Some(write.range.start);
+            }
+            self.mark_viewed();
+        }
+    }
+
     /// Compares the step viewed (or the newest) with step `other`.
     pub fn compare_with(&mut self, other: usize) {
         self.doc.instance.timeline.compare_with(other);
