@@ -225,15 +225,16 @@ mod tests {
             calls.scrub(None, 1, 0, none).is_none(),
             "entry 1 wrote nothing"
         );
-        let second = calls.scrub(None, 2, 2, none).unwrap();
+        let ready = |scrubbing: Option<Scrubbing>| match scrubbing {
+            Some(Scrubbing::Ready(scrub)) => scrub,
+            other => panic!("{other:?}"),
+        };
+        let second = ready(calls.scrub(None, 2, 2, none));
         assert_eq!((second.at, second.len()), (2, 3));
         assert_eq!(second.snapshot.read(5, 2), [1, 2]);
         assert_eq!(second.snapshot.changed(), &[6..7]);
-        let last = calls
-            .scrub(Some(&second), 2, 99, || {
-                unreachable!("the replay is reused")
-            })
-            .unwrap();
+        let reused = || unreachable!("the replay is reused");
+        let last = ready(calls.scrub(Some(&second), 2, 99, reused));
         assert_eq!((last.at, last.snapshot.read(5, 2)), (3, vec![3, 2]));
         assert_eq!(last.write.unwrap().range, 5..6);
     }
