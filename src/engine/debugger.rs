@@ -9,7 +9,8 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use wasmtime::{AsContextMut, FrameHandle, StoreContextMut};
+use anyhow::{Context as _, Result};
+use wasmtime::{AsContextMut, FrameHandle, Module, ModulePC, StoreContextMut};
 
 use super::store::StoreData;
 use super::values::Value;
@@ -449,7 +450,7 @@ impl Debugger {
 }
 
 /// Adds (or removes) breakpoints at module offsets `pcs` of `frame`'s module in the
-/// store (wasmtime counts them: the user's and the write tracer's stay).
+/// store. A pause cannot fail: an offset the store refuses is left as it is.
 fn edit_store_breakpoints(
     store: &mut StoreContextMut<'_, StoreData>,
     frame: &FrameHandle,
@@ -459,19 +460,34 @@ fn edit_store_breakpoints(
     if pcs.is_empty() {
         return;
     }
-    let Ok(Some(module)) = frame.module(store.as_context_mut()).map(|m| m.cloned()) else {
-        return;
-    };
-    let Some(mut edit) = store.as_context_mut().edit_breakpoints() else {
-        return;
-    };
-    for pc in pcs.iter().filter_map(|&pc| u32::try_from(pc).ok()) {
-        let pc = wasmtime::ModulePC::new(pc);
-        let _ = match add {
-            true => edit.add_breakpoint(&module, pc),
-            false => edit.remove_breakpoint(&module, pc),
-        };
+    if let Ok(Some(module)) = frame.module(store.as_context_mut()).map(|m| m.cloned()) {
+        let _ = edit_breakpoints(store, &module, pcs, add);
     }
+}
+
+/// Adds (or removes) breakpoints at module offsets `pcs` of `module` in `store`, which
+/// must be compiled for guest debugging (wasmtime counts them, so the write tracer's
+/// and the user's share offsets safely).
+pub(super) fn edit_breakpoints(
+    mut store: impl AsContextMut,
+    module: &Module,
+    pcs: &[u64],
+    add: bool,
+) -> Result<()> {
+    let store = store.as_context_mut();
+    let mut edit = store
+        .edit_breakpoints()
+        .context("this session is not compiled for stepping")?;
+    for &pc in pcs {
+        let pc = ModulePC::new(u32::try_from(pc).context("a breakpoint past 4 GiB of module")?);
+        let done = match add {
+            true => edit.add_breakpoint(module, pc),
+            false => edit.remove_breakpoint(module, pc),
+        };
+        done.map_err(anyhow::Error::from)
+            .context("cannot set the breakpoint")?;
+    }
+    Ok(())
 }
 
 /// Whether the write just recorded (the tracer records before the debugger looks)

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, anyhow, bail, ensure};
 use wasmtime::{Engine, Func, FuncType, Instance, Memory, Module, Store, Val, ValType};
 
 use super::compiler::compile;
+use super::debugger::edit_breakpoints;
 use super::imports::{HostConfig, check_imports};
 use super::instantiate::instantiate;
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
@@ -219,23 +220,8 @@ impl Session {
     /// (wasmtime counts them, so the write tracer's stay).
     pub fn edit_breakpoints(&mut self, added: &[u64], removed: &[u64]) -> Result<()> {
         let module = self.instance.module(&self.store).clone();
-        let mut edit = self
-            .store
-            .edit_breakpoints()
-            .context("this session is not compiled for stepping")?;
         for (pcs, add) in [(removed, false), (added, true)] {
-            for &pc in pcs {
-                let pc = wasmtime::ModulePC::new(
-                    u32::try_from(pc).context("a breakpoint past 4 GiB of module")?,
-                );
-                let done = if add {
-                    edit.add_breakpoint(&module, pc)
-                } else {
-                    edit.remove_breakpoint(&module, pc)
-                };
-                done.map_err(anyhow::Error::from)
-                    .context("cannot set the breakpoint")?;
-            }
+            edit_breakpoints(&mut self.store, &module, pcs, add)?;
         }
         Ok(())
     }

@@ -147,8 +147,7 @@ impl Dwarf {
     /// `ptr::add` or `copy_from_slice` inlined into yours), then the first frame out
     /// from it that is not — your line that called it.
     pub fn shown_location_at(&self, pc: u64) -> Option<SourceLocation> {
-        let frames = self.frames_at(pc);
-        let mut locations = frames.into_iter().filter_map(|f| f.location);
+        let mut locations = self.locations_at(pc).into_iter();
         let innermost = locations.next()?;
         if !super::is_rust_std(&innermost.file) {
             return Some(innermost);
@@ -163,10 +162,7 @@ impl Dwarf {
     /// The line of the function the instruction at `pc` is in (its outermost frame:
     /// inlined code counts as the line that called it), as stepping by line sees it.
     pub fn function_line_at(&self, pc: u64) -> Option<SourceLocation> {
-        self.frames_at(pc)
-            .into_iter()
-            .rev()
-            .find_map(|f| f.location)
+        self.locations_at(pc).pop()
     }
 
     /// `write`'s trace line (`TracedWrite::line`), ending with its source location when
@@ -182,6 +178,30 @@ impl Dwarf {
     /// inlined functions, then the function the code is in. Empty when DWARF does not
     /// cover it.
     pub fn frames_at(&self, pc: u64) -> Vec<SourceFrame> {
+        self.walk_frames(pc, |frame| SourceFrame {
+            // Demangled as write_sites names functions (`dwarf_rust::summarize`).
+            function: frame
+                .function
+                .as_ref()
+                .and_then(|f| f.raw_name().ok())
+                .map(|name| format!("{:#}", rustc_demangle::demangle(&name))),
+            location: frame.location.as_ref().and_then(convert),
+        })
+    }
+
+    /// The frames' source locations at `pc`, innermost first, without their names
+    /// (what a single step asks: no demangling per instruction).
+    fn locations_at(&self, pc: u64) -> Vec<SourceLocation> {
+        let locations = self.walk_frames(pc, |frame| frame.location.as_ref().and_then(convert));
+        locations.into_iter().flatten().collect()
+    }
+
+    /// `each` of the frames at module offset `pc`, innermost first.
+    fn walk_frames<T>(
+        &self,
+        pc: u64,
+        mut each: impl FnMut(&addr2line::Frame<'_, Reader>) -> T,
+    ) -> Vec<T> {
         let Some(address) = pc.checked_sub(self.code_start) else {
             return Vec::new();
         };
@@ -195,15 +215,7 @@ impl Dwarf {
             let Ok(Some(frame)) = frames.next() else {
                 break;
             };
-            found.push(SourceFrame {
-                // Demangled as write_sites names functions (`dwarf_rust::summarize`).
-                function: frame
-                    .function
-                    .as_ref()
-                    .and_then(|f| f.raw_name().ok())
-                    .map(|name| format!("{:#}", rustc_demangle::demangle(&name))),
-                location: frame.location.as_ref().and_then(convert),
-            });
+            found.push(each(&frame));
         }
         found
     }

@@ -113,6 +113,11 @@ impl Timeline {
     pub fn view(&mut self, index: Option<usize>) {
         self.viewing = index.filter(|&i| i < self.len());
         self.comparison = None;
+        self.stop_scrubbing();
+    }
+
+    /// Leaves the position inside a step's writes (and a replay on its way).
+    fn stop_scrubbing(&mut self) {
         self.scrub = None;
         self.building = None;
     }
@@ -129,12 +134,10 @@ impl Timeline {
         };
         self.viewing = Some(entry);
         self.comparison = None;
+        self.stop_scrubbing();
         match scrubbing {
             Scrubbing::Ready(scrub) => self.scrub = Some(scrub),
-            Scrubbing::Building(building) => {
-                self.scrub = None;
-                self.building = Some(building);
-            }
+            Scrubbing::Building(building) => self.building = Some(building),
         }
     }
 
@@ -163,8 +166,7 @@ impl Timeline {
         };
         let ranges = changed_ranges(&a.snapshot, &b.snapshot);
         self.viewing = Some(to);
-        self.scrub = None;
-        self.building = None;
+        self.stop_scrubbing();
         self.comparison = Some(Comparison { from, to, ranges });
     }
 

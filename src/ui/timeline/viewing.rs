@@ -24,23 +24,24 @@ impl AppState {
             _ => Arc::from(Vec::new()),
         };
         doc.instance.timeline.scrub_to(entry, at, segments);
-        // Bring the write into view (the view stays where it is when it shows it).
-        let scrub = self.doc.instance.timeline.scrub.as_ref();
-        if let Some(write) = scrub.and_then(|s| s.write.as_ref()) {
-            self.reveal = Some(write.range.start);
-        }
-        self.mark_viewed();
+        self.show_scrubbed();
     }
 
     /// Takes up a scrubber's replay built on its own thread, once it is ready.
     pub fn poll_scrub(&mut self) {
         if self.doc.instance.timeline.poll_building() {
-            let scrub = self.doc.instance.timeline.scrub.as_ref();
-            if let Some(write) = scrub.and_then(|s| s.write.as_ref()) {
-                self.reveal = Some(write.range.start);
-            }
-            self.mark_viewed();
+            self.show_scrubbed();
         }
+    }
+
+    /// Marks what the scrubbed position shows and brings its write into view (the
+    /// view stays where it is when it shows it).
+    fn show_scrubbed(&mut self) {
+        let scrub = self.doc.instance.timeline.scrub.as_ref();
+        if let Some(write) = scrub.and_then(|s| s.write.as_ref()) {
+            self.reveal = Some(write.range.start);
+        }
+        self.mark_viewed();
     }
 
     /// Compares the step viewed (or the newest) with step `other`.
