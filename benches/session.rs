@@ -109,7 +109,7 @@ fn session_for(bytes: &[u8], listing: Listing) -> Session {
     match listing {
         Listing::Traced => {
             let stop = StopHandle::new(new_debug_engine(None).expect("a debug engine"));
-            Session::traced_from_checked(&stop, bytes, limits, &host)
+            Session::traced_from_checked(&stop, bytes, limits, &host, None)
         }
         Listing::Recorded => {
             let stop = StopHandle::new(new_engine().expect("an engine"));

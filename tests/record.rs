@@ -61,7 +61,14 @@ fn steps_on(
 
 fn traced(bytes: &[u8]) -> Session {
     let stop = StopHandle::new(new_debug_engine(None).unwrap());
-    Session::traced_from_checked(&stop, bytes, Limits::default(), &HostConfig::default()).unwrap()
+    Session::traced_from_checked(
+        &stop,
+        bytes,
+        Limits::default(),
+        &HostConfig::default(),
+        None,
+    )
+    .unwrap()
 }
 
 fn recorded(bytes: &[u8], compiler: Compiler) -> Session {

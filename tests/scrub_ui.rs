@@ -139,26 +139,34 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
     assert_eq!(scrub.at, 2, "the view is back where it was");
 }
 
-#[test]
-fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
-    let mut harness = harness(None, pinned());
-    settle(&mut harness, "the demo", |app| app.state().ready());
+/// `store8_loop.wat` loaded with `cap` writes kept per step, and `fill(stores)` run.
+fn fill(harness: &mut egui_kittest::Harness<'static, wasmscope::ui::App>, cap: usize, stores: i32) {
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/store8_loop.wat"
     );
-    let bytes = wat::parse_file(fixture).unwrap();
-    harness.state_mut().apply(UiCommand::SetWriteCap(1000));
-    common::load_bytes(&mut harness, "store8_loop.wasm", bytes);
+    harness.state_mut().apply(UiCommand::SetWriteCap(cap));
+    common::load_bytes(
+        harness,
+        "store8_loop.wasm",
+        wat::parse_file(fixture).unwrap(),
+    );
     harness.state_mut().apply(UiCommand::Call {
         export: "fill".into(),
-        args: vec![Value::I32(5000)],
+        args: vec![Value::I32(stores)],
         step_into: false,
     });
     harness.step();
-    settle(&mut harness, "the call", |app| {
+    settle(harness, "the call", |app| {
         app.state().running().is_none() && app.state().doc.instance.timeline.len() == 1
     });
+}
+
+#[test]
+fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
+    let mut harness = harness(None, pinned());
+    settle(&mut harness, "the demo", |app| app.state().ready());
+    fill(&mut harness, 1000, 5000);
     let log = log_text(harness.state());
     assert!(
         log.contains("Recorded the first 1000 of its writes; 4000 more were only counted"),
@@ -192,25 +200,7 @@ fn past_the_writes_kept_per_step_the_rest_are_counted_and_said_so() {
 fn a_step_of_more_than_a_million_writes_is_replayed_aside_then_scrubbed() {
     let mut harness = harness(None, pinned());
     settle(&mut harness, "the demo", |app| app.state().ready());
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/store8_loop.wat"
-    );
-    harness.state_mut().apply(UiCommand::SetWriteCap(2_000_000));
-    common::load_bytes(
-        &mut harness,
-        "store8_loop.wasm",
-        wat::parse_file(fixture).unwrap(),
-    );
-    harness.state_mut().apply(UiCommand::Call {
-        export: "fill".into(),
-        args: vec![Value::I32(1_200_000)],
-        step_into: false,
-    });
-    harness.step();
-    settle(&mut harness, "the call", |app| {
-        app.state().running().is_none() && app.state().doc.instance.timeline.len() == 1
-    });
+    fill(&mut harness, 2_000_000, 1_200_000);
     // More writes than are replayed at once: the replay is built on its own thread
     // while the window goes on, then the scrubber lands where it was asked to.
     harness.state_mut().apply(UiCommand::Scrub {

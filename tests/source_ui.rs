@@ -85,6 +85,20 @@ fn each_byte_upper_wrote_names_its_line_in_poly_c() {
     harness.snapshot("hover_written_by_source_line");
 }
 
+/// The paused frame's source view, if any.
+fn shown_source(app: &wasmscope::ui::App) -> Option<wasmscope::ui::SourceView> {
+    app.state()
+        .doc
+        .paused
+        .as_ref()
+        .and_then(|p| p.source.clone())
+}
+
+/// The paused frame's source line, if any.
+fn line(app: &wasmscope::ui::App) -> Option<u32> {
+    shown_source(app).map(|s| s.location.line)
+}
+
 /// Steps into `upper` of `assets/dwarf_c.wasm` (opened from its file) and settles on
 /// the first pause.
 fn paused_in_upper(module: Option<&str>) -> egui_kittest::Harness<'static, wasmscope::ui::App> {
@@ -105,15 +119,7 @@ fn paused_in_upper(module: Option<&str>) -> egui_kittest::Harness<'static, wasms
 fn a_paused_c_function_shows_its_source_line() {
     let mut harness = paused_in_upper(Some("dwarf_c.wasm"));
     // Found below the module's folder's parent: guests/dwarf_c/poly.c.
-    let source = harness
-        .state()
-        .state()
-        .doc
-        .paused
-        .as_ref()
-        .unwrap()
-        .source
-        .clone();
+    let source = shown_source(harness.state());
     let source = source.expect("upper has line info");
     assert!(
         source.location.to_string().starts_with("poly.c:2"),
@@ -125,12 +131,6 @@ fn a_paused_c_function_shows_its_source_line() {
     harness.get_by_label_contains("24  int upper(char *s, int len) {");
     // Step over line walks the function line by line, one pause a line: the zero
     // bytes skip the upper-casing (line 29).
-    let line = |app: &wasmscope::ui::App| {
-        let paused = app.state().doc.paused.as_ref();
-        paused
-            .and_then(|p| p.source.as_ref())
-            .map(|s| s.location.line)
-    };
     let mut lines = Vec::new();
     for _ in 0..5 {
         common::click_to_next_pause(&mut harness, "Step over line");
@@ -164,24 +164,10 @@ fn a_source_not_found_says_where_it_was_looked_for() {
     harness
         .state_mut()
         .apply(UiCommand::SetSourceDir(Some(root)));
-    harness.key_press(egui::Key::F11);
-    harness.step();
-    settle(&mut harness, "the next pause", |app| {
-        app.state()
-            .doc
-            .paused
-            .as_ref()
-            .is_some_and(|p| p.pause.count == 2)
-    });
-    let source = harness
-        .state()
-        .state()
-        .doc
-        .paused
-        .as_ref()
-        .unwrap()
-        .source
-        .clone();
+    common::key_to_next_pause(&mut harness, egui::Key::F11);
+    let pause = &harness.state().state().doc.paused.as_ref().unwrap().pause;
+    assert_eq!(pause.count, 2);
+    let source = shown_source(harness.state());
     assert!(source.unwrap().lines.is_ok());
 }
 
@@ -189,9 +175,6 @@ fn a_source_not_found_says_where_it_was_looked_for() {
 fn a_source_line_takes_a_breakpoint_and_run_to_line_stops_there() {
     let mut harness = paused_in_upper(Some("dwarf_c.wasm"));
     harness.run_steps(2);
-    let paused = |app: &wasmscope::ui::App| app.state().doc.paused.clone();
-    let line =
-        |app: &wasmscope::ui::App| paused(app).and_then(|p| p.source).map(|s| s.location.line);
     assert_eq!(line(harness.state()), Some(24));
     // Right-click line 27 (`char c = s[i];`), Run to this line.
     harness
@@ -212,12 +195,7 @@ fn a_source_line_takes_a_breakpoint_and_run_to_line_stops_there() {
     let set = harness.state().state().doc.breakpoints.clone();
     assert!(!set.is_empty());
     for _ in 0..2 {
-        let count = paused(harness.state()).unwrap().pause.count;
-        harness.key_press(egui::Key::F5);
-        harness.step();
-        settle(&mut harness, "the breakpoint", |app| {
-            paused(app).is_some_and(|p| p.pause.count > count)
-        });
+        common::key_to_next_pause(&mut harness, egui::Key::F5);
         assert_eq!(line(harness.state()), Some(28));
     }
     harness.snapshot("paused_c_line_breakpoint");
@@ -248,14 +226,7 @@ fn a_paused_rust_function_shows_its_source_line() {
     settle(&mut harness, "the pause", |app| {
         app.state().doc.paused.is_some()
     });
-    let source = |app: &wasmscope::ui::App| {
-        app.state()
-            .doc
-            .paused
-            .as_ref()
-            .and_then(|p| p.source.clone())
-    };
-    let first = source(harness.state()).expect("append has line info");
+    let first = shown_source(harness.state()).expect("append has line info");
     assert!(
         first.location.file.ends_with("dwarf_rust/src/lib.rs"),
         "{first:?}"
@@ -264,7 +235,10 @@ fn a_paused_rust_function_shows_its_source_line() {
     // Over line 48 (the slice) to the copy of the suffix.
     for expected in [48, 49] {
         common::click_to_next_pause(&mut harness, "Step over line");
-        assert_eq!(source(harness.state()).unwrap().location.line, expected);
+        assert_eq!(
+            shown_source(harness.state()).unwrap().location.line,
+            expected
+        );
     }
     harness.run_steps(2);
     harness.get_by_label_contains("out.copy_from_slice(SUFFIX);");

@@ -106,15 +106,9 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     assert_eq!(pause.count, 1);
     assert!(pause.top.place.starts_with("append+"));
     // F11 steps one instruction.
-    harness.key_press(egui::Key::F11);
-    harness.step();
-    settle(&mut harness, "the second pause", |app| {
-        app.state()
-            .doc
-            .paused
-            .as_ref()
-            .is_some_and(|p| p.pause.count == 2)
-    });
+    common::key_to_next_pause(&mut harness, egui::Key::F11);
+    let pause = &harness.state().state().doc.paused.as_ref().unwrap().pause;
+    assert_eq!(pause.count, 2);
     // Run to the stores: the first lands the suffix's last byte.
     for count in [3, 4] {
         harness.get_by_label_contains("Run to next write").click();
@@ -246,24 +240,7 @@ fn a_callers_frame_shows_its_code_and_values() {
         {
             break;
         }
-        let count = harness
-            .state()
-            .state()
-            .doc
-            .paused
-            .as_ref()
-            .unwrap()
-            .pause
-            .count;
-        harness.key_press(egui::Key::F11);
-        harness.step();
-        settle(&mut harness, "the next pause", |app| {
-            app.state()
-                .doc
-                .paused
-                .as_ref()
-                .is_some_and(|p| p.pause.count > count)
-        });
+        common::key_to_next_pause(&mut harness, egui::Key::F11);
     }
     let paused = harness.state().state().doc.paused.as_ref().unwrap();
     assert!(

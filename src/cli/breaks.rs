@@ -10,9 +10,9 @@ use anyhow::{Result, bail};
 
 use crate::engine::{
     CompileCache, DebugCommand, Debugger, FrameView, HostConfig, Limits, Session, StopHandle,
-    Tracing, compile, new_debug_engine,
+    new_debug_engine,
 };
-use crate::inspect::{Dwarf, write_sites};
+use crate::inspect::Dwarf;
 
 /// One `--break FILE:LINE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,14 +109,10 @@ impl Breaks {
             }
         };
         let debugger = Debugger::new(continue_rx, on_pause);
-        let engine = new_debug_engine(cache)?;
-        let module = compile(&engine, bytes)?;
-        let stop = StopHandle::new(engine);
-        let tracing = Tracing {
-            sites: Arc::new(write_sites(bytes)?),
-            debugger: Some(debugger.clone()),
-        };
-        let mut session = Session::traced(&stop, &module, limits, host, tracing)?;
+        let stop = StopHandle::new(new_debug_engine(cache)?);
+        let traced =
+            Session::traced_from_checked(&stop, bytes, limits, host, Some(debugger.clone()));
+        let mut session = traced?;
         let pcs: Vec<u64> = found
             .iter()
             .flat_map(|(_, pcs)| pcs.iter().copied())

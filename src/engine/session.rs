@@ -6,7 +6,7 @@ use anyhow::{Context, Result, anyhow, bail, ensure};
 use wasmtime::{Engine, Func, FuncType, Instance, Memory, Module, Store, Val, ValType};
 
 use super::compiler::compile;
-use super::debugger::edit_breakpoints;
+use super::debugger::{Debugger, edit_breakpoints};
 use super::imports::{HostConfig, check_imports};
 use super::instantiate::instantiate;
 use super::limits::{Limits, StopHandle, human_bytes, with_ticker};
@@ -91,19 +91,18 @@ impl Session {
     }
 
     /// Like [`Session::from_checked_with`], tracing every write (see
-    /// [`Session::traced`]); `stop`'s engine must come from `new_debug_engine`.
+    /// [`Session::traced`]) and pausing calls with `debugger`, when given; `stop`'s
+    /// engine must come from `new_debug_engine`.
     pub fn traced_from_checked(
         stop: &StopHandle,
         bytes: &[u8],
         limits: Limits,
         host: &HostConfig,
+        debugger: Option<Arc<Debugger>>,
     ) -> Result<Self> {
         let sites = Arc::new(crate::inspect::write_sites(bytes)?);
         let module = compile(stop.engine(), bytes)?;
-        let tracing = Tracing {
-            sites,
-            debugger: None,
-        };
+        let tracing = Tracing { sites, debugger };
         Self::traced(stop, &module, limits, host, tracing)
     }
 

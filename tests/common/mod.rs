@@ -172,11 +172,25 @@ pub fn load_bytes(harness: &mut Harness<'static, App>, name: &str, bytes: Vec<u8
 /// Clicks the paused call's control `label` (Step over line…) and waits for the next
 /// pause.
 pub fn click_to_next_pause(harness: &mut Harness<'static, App>, label: &str) {
+    next_pause(harness, label, |h| h.get_by_label(label).click());
+}
+
+/// Presses `key` (F11: Step…) while paused and waits for the next pause.
+pub fn key_to_next_pause(harness: &mut Harness<'static, App>, key: egui::Key) {
+    next_pause(harness, &format!("{key:?}"), |h| h.key_press(key));
+}
+
+/// Does `act` and waits until the call pauses again.
+fn next_pause(
+    harness: &mut Harness<'static, App>,
+    what: &str,
+    act: impl FnOnce(&mut Harness<'static, App>),
+) {
     let count = |app: &App| app.state().doc.paused.as_ref().map(|p| p.pause.count);
     let before = count(harness.state());
-    harness.get_by_label(label).click();
+    act(harness);
     harness.step();
-    settle(harness, label, |app| {
+    settle(harness, what, |app| {
         count(app).is_some_and(|now| Some(now) > before)
     });
 }
