@@ -82,9 +82,7 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
         "no write after the last"
     );
     // While the past is shown, who wrote a byte last is said of live memory.
-    let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
-    harness.hover_at(pos);
-    harness.run_steps(4);
+    common::hover_byte(&mut harness, ptr + 40);
     harness.get_by_label("written by append+0x0011 (i32.store8) in step 3 (in live memory)");
     // Back to live memory.
     harness.get_by_label("Back to live").click();
@@ -100,17 +98,13 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
             .is_none()
     );
     // Hovering a byte lists its history: the page alloc grew, then append's store.
-    let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
-    harness.hover_at(pos);
-    harness.run_steps(4);
+    common::hover_byte(&mut harness, ptr + 40);
     harness.get_by_label("history (2 writes):");
     harness.get_by_label_contains("(memory.grow)  ?? -> 00");
     harness.get_by_label("step 3: append+0x0011 (i32.store8)  00 -> 67");
     harness.snapshot("byte_history");
     // The input's bytes were the host's.
-    let pos = harness.state().hex().byte_pos(ptr).unwrap();
-    harness.hover_at(pos);
-    harness.run_steps(4);
+    common::hover_byte(&mut harness, ptr);
     harness.get_by_label("step 2: write 16 bytes at 0x110008  00 -> 54"); // File > Save animation: a frame before the writes and one after each.
     harness
         .state_mut()

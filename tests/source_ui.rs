@@ -76,9 +76,7 @@ fn each_byte_upper_wrote_names_its_line_in_poly_c() {
         "the points' stores: {totals:?}"
     );
     // Hovering the first of them says so.
-    let pos = harness.state().hex().byte_pos(16).unwrap();
-    harness.hover_at(pos);
-    harness.run_steps(4);
+    common::hover_byte(&mut harness, 16);
     harness.get_by_label(&format!(
         "written by `upper` at poly.c:31 (`i32.store8`) in step {step}"
     ));

@@ -59,9 +59,7 @@ fn every_byte_of_the_suffix_says_which_instruction_wrote_it() {
         "all in step 3"
     );
     // Hovering the last byte of the suffix says who wrote it.
-    let pos = harness.state().hex().byte_pos(ptr + 40).unwrap();
-    harness.hover_at(pos);
-    harness.run_steps(4);
+    common::hover_byte(&mut harness, ptr + 40);
     harness.get_by_label("written by append+0x0011 (i32.store8) in step 3");
     harness.snapshot("hover_written_by");
     // The memory map sums up who wrote what.

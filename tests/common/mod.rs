@@ -194,3 +194,10 @@ fn next_pause(
         count(app).is_some_and(|now| Some(now) > before)
     });
 }
+
+/// Rests the pointer on the hex view's byte at `offset` until its tooltip shows.
+pub fn hover_byte(harness: &mut Harness<'static, App>, offset: u64) {
+    let pos = harness.state().hex().byte_pos(offset).unwrap();
+    harness.hover_at(pos);
+    harness.run_steps(4);
+}
