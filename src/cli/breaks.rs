@@ -1,7 +1,8 @@
 //! `run … --break FILE:LINE` (repeatable): the module runs compiled for the debugger
 //! with a breakpoint at each line's code; every time one is hit the frame is printed —
-//! the function, its source location, the call stack — and the call goes on. A
-//! breakpoint never hit is said at the end.
+//! the function, its source location, the call stack, the paused frame's variables
+//! with their types, values and addresses — and the call goes on (with `--json`, as
+//! one line of JSON per pause). A breakpoint never hit is said at the end.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -9,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Result, bail};
 
 use crate::engine::{
-    CompileCache, DebugCommand, Debugger, FrameView, HostConfig, Limits, Session, StopHandle,
-    new_debug_engine,
+    CompileCache, DebugCommand, Debugger, FrameView, HostConfig, Limits, Pause, Session,
+    StopHandle, new_debug_engine,
 };
 use crate::inspect::Dwarf;
 
@@ -63,6 +64,7 @@ impl Breaks {
         bytes: &[u8],
         dwarf: Option<Arc<Dwarf>>,
         wanted: &[BreakAt],
+        json: bool,
         host: &HostConfig,
         limits: Limits,
         cache: Option<&CompileCache>,
@@ -90,19 +92,15 @@ impl Breaks {
                     let hit = found
                         .iter()
                         .position(|(_, pcs)| pcs.contains(&pause.top.pc));
-                    if let Some(index) = hit {
+                    let at = hit.map(|index| {
                         heard.hits[index] += 1;
-                        let at = &found[index].0;
-                        let count = heard.hits[index];
-                        heard.lines.push(format!("break {at} (hit {count}):"));
-                    }
-                    let frames = std::iter::once(&pause.top).chain(&pause.callers);
-                    for (depth, frame) in frames.enumerate() {
-                        let how = if depth == 0 { "  in" } else { "  called from" };
-                        heard
-                            .lines
-                            .push(format!("{how} {}", frame_line(frame, &dwarf, depth)));
-                    }
+                        (found[index].0.clone(), heard.hits[index])
+                    });
+                    let lines = match json {
+                        true => vec![pause_json(&pause, at.as_ref(), &dwarf)],
+                        false => pause_lines(&pause, at.as_ref(), &dwarf),
+                    };
+                    heard.lines.extend(lines);
                 }
                 // Headless: the call goes on at once.
                 let _ = continue_tx.send(DebugCommand::Continue);
@@ -151,6 +149,50 @@ impl Breaks {
             .map(|((at, _), _)| format!("break {at} was never reached"))
             .collect()
     }
+}
+
+/// A pause as text: the breakpoint and hit (when it is one), the call stack, then
+/// the paused frame's variables.
+fn pause_lines(pause: &Pause, at: Option<&(BreakAt, usize)>, dwarf: &Dwarf) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some((at, count)) = at {
+        lines.push(format!("break {at} (hit {count}):"));
+    }
+    for (depth, frame) in pause.frames().enumerate() {
+        let how = if depth == 0 { "  in" } else { "  called from" };
+        lines.push(format!("{how} {}", frame_line(frame, dwarf, depth)));
+    }
+    let variables = pause.variables(0, dwarf);
+    if !variables.variables.is_empty() || variables.note.is_some() {
+        lines.push("  variables:".to_owned());
+        lines.extend(variables.lines().into_iter().map(|l| format!("    {l}")));
+    }
+    lines
+}
+
+/// A pause as one line of JSON: `{"break": "poly.c:47", "hit": 1, "frames": […],
+/// "variables": […]}`.
+fn pause_json(pause: &Pause, at: Option<&(BreakAt, usize)>, dwarf: &Dwarf) -> String {
+    let frames: Vec<_> = pause
+        .frames()
+        .enumerate()
+        .map(|(depth, frame)| {
+            serde_json::json!({
+                "place": frame.place,
+                "location": dwarf.location_at(frame.line_pc(depth)).map(|l| l.to_string()),
+            })
+        })
+        .collect();
+    let variables = pause.variables(0, dwarf);
+    let json = serde_json::json!({
+        "break": at.map(|(at, _)| at.to_string()),
+        "hit": at.map(|(_, count)| count),
+        "frames": frames,
+        "function": variables.function,
+        "variables": variables.variables,
+        "note": variables.note,
+    });
+    json.to_string()
 }
 
 /// `upper+0x013e at poly.c:31:16`: a frame's place and source location (a caller's is

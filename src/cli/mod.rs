@@ -258,6 +258,10 @@ pub struct RunArgs {
     /// function, source location and call stack — and go on. Repeatable.
     #[arg(long = "break", value_name = "FILE:LINE", value_parser = breaks::parse_break)]
     pub breaks: Vec<breaks::BreakAt>,
+    /// With --break: print each pause as one line of JSON (its breakpoint, hit,
+    /// frames and the paused frame's variables) instead of the text lines.
+    #[arg(long)]
+    pub json: bool,
     /// For a component: the arguments of `--call`, one WAVE value each
     /// (`'"The input string"'`, `'[1, 2, 3]'`, `'{name: "x", count: 3}'`).
     #[arg(long, num_args = 1.., value_name = "WAVE", allow_negative_numbers = true)]

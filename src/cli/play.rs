@@ -40,6 +40,8 @@ pub struct PlayOptions<'a> {
     pub notes: bool,
     /// Pause at these source lines, print the frame, and go on (`run --break`).
     pub breaks: Vec<BreakAt>,
+    /// Print each pause as one line of JSON (`run --break … --json`).
+    pub break_json: bool,
 }
 
 /// What a played session left behind.
@@ -110,6 +112,7 @@ pub fn play(
                 bytes,
                 dwarf.clone(),
                 &options.breaks,
+                options.break_json,
                 &host,
                 limits,
                 cache.as_ref(),

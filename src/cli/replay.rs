@@ -73,6 +73,7 @@ pub fn replay(args: &ReplayArgs, out: &mut impl Write) -> Result<()> {
         trace_writes: args.trace_writes,
         max_traced_writes: args.max_traced_writes,
         breaks: Vec::new(),
+        break_json: false,
         notes: args.notes,
     };
     let played = play(&recipe, &bytes, options, out)?;

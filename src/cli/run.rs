@@ -17,6 +17,9 @@ use crate::recipe::{self, Expr, Input, ModuleRef, Recipe, Returns, SeedChoice, s
 /// Runs the walkthrough and writes its lines to `out`; with `--save`, writes the
 /// session it ran.
 pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
+    if args.json && args.breaks.is_empty() {
+        bail!("--json prints the pauses of --break FILE:LINE: give one");
+    }
     let bytes = load_module_bytes(&args.module)?;
     if is_component(&bytes) {
         return super::run_component::run_component(args, &bytes, out);
@@ -67,6 +70,7 @@ pub fn run(args: &RunArgs, out: &mut impl Write) -> Result<()> {
         trace_writes: args.trace_writes,
         max_traced_writes: args.max_traced_writes,
         breaks: args.breaks.clone(),
+        break_json: args.json,
         notes: false,
     };
     let played = play(&recipe, &bytes, options, out)?;

@@ -56,6 +56,7 @@ pub fn run_component(args: &RunArgs, bytes: &[u8], out: &mut impl Write) -> Resu
         notes: false,
         // play() refuses --break on a component, with why.
         breaks: args.breaks.clone(),
+        break_json: args.json,
     };
     let played = play(&session, bytes, options, out)?;
     if let Some(path) = &args.save {

@@ -66,6 +66,8 @@ pub struct Pause {
     /// The writes made since the previous pause (traced: the instruction paused at
     /// has not written yet).
     pub writes: Vec<TracedWrite>,
+    /// The instance's globals, by index (`None` for values without a number).
+    pub globals: Vec<Option<Value>>,
 }
 
 impl Pause {
@@ -419,6 +421,7 @@ impl Debugger {
     ) -> Option<Pause> {
         let mut frames = frames(store, frame, sites).into_iter();
         let top = frames.next()?;
+        let globals = globals(store, frame);
         let memory = store.data().memory;
         let mut state = self.state.lock().ok()?;
         let snapshot = match memory {
@@ -445,6 +448,7 @@ impl Debugger {
             snapshot,
             count: state.count,
             writes,
+            globals,
         })
     }
 }
@@ -509,6 +513,25 @@ fn depth(store: &mut StoreContextMut<'_, StoreData>, frame: &FrameHandle) -> usi
         current = parent.parent(&mut *store).ok().flatten();
     }
     depth
+}
+
+/// The globals of `frame`'s instance, by index (every one, defined or imported).
+fn globals(store: &mut StoreContextMut<'_, StoreData>, frame: &FrameHandle) -> Vec<Option<Value>> {
+    let Ok(instance) = frame.instance(&mut *store) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    // A bound: a module can declare up to a million globals.
+    while found.len() < 1 << 16 {
+        let Ok(index) = u32::try_from(found.len()) else {
+            break;
+        };
+        let Some(global) = instance.debug_global(&mut *store, index) else {
+            break;
+        };
+        found.push(Value::from_val(&global.get(&mut *store)));
+    }
+    found
 }
 
 /// The call stack, innermost first, each frame with its values.

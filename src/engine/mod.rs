@@ -11,6 +11,7 @@ mod component;
 mod component_abi;
 mod component_stubs;
 mod debugger;
+mod frame_variables;
 mod glue;
 mod guest_errors;
 mod imports;

@@ -134,6 +134,17 @@ impl Value {
         }
     }
 
+    /// The value's raw bits and width, as DWARF locations read a Wasm slot.
+    pub fn slot(self) -> crate::inspect::Slot {
+        let (bits, bytes) = match self {
+            Self::I32(v) => (u64::from(v as u32), 4),
+            Self::I64(v) => (v as u64, 8),
+            Self::F32(v) => (u64::from(v.to_bits()), 4),
+            Self::F64(v) => (v.to_bits(), 8),
+        };
+        crate::inspect::Slot { bits, bytes }
+    }
+
     /// Converts to a wasmtime value.
     pub fn to_val(self) -> Val {
         match self {

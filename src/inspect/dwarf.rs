@@ -16,6 +16,8 @@ use anyhow::{Context as _, Result};
 use gimli::{EndianArcSlice, LittleEndian, Reader as _};
 use serde::Serialize;
 
+use super::variables::{FrameState, FrameVariables, Limits, Node, ReadMemory, TypeRef, Variables};
+
 /// The reader over section bytes the DWARF owns.
 type Reader = EndianArcSlice<LittleEndian>;
 
@@ -29,6 +31,8 @@ pub struct Dwarf {
     summary: DwarfSummary,
     /// `line_entries` of the files asked for so far (each is a walk over every row).
     entries: Mutex<HashMap<String, Arc<LineEntries>>>,
+    /// Variables and types (`.debug_info` read by a reader of its own).
+    variables: Variables,
 }
 
 /// Where each line of a file that has code is entered (module offsets), by line.
@@ -114,7 +118,9 @@ impl Dwarf {
         if !sections.has_debug_info {
             return Ok(None);
         }
-        let dwarf = gimli::Dwarf::load(|id| -> Result<Reader> { Ok(sections.get(id.name())) })?;
+        let load = || gimli::Dwarf::load(|id| -> Result<Reader> { Ok(sections.get(id.name())) });
+        let dwarf = load()?;
+        let variables = Variables::new(load()?, sections.code_start);
         let summary = summarize(&dwarf).context("cannot read the DWARF compile units")?;
         let lines = addr2line::Context::from_dwarf(dwarf)
             .map_err(|err| anyhow::anyhow!("cannot read the DWARF line tables: {err}"))?;
@@ -123,6 +129,7 @@ impl Dwarf {
             code_start: sections.code_start,
             summary,
             entries: Mutex::new(HashMap::new()),
+            variables,
         };
         found.summary.files = found.files();
         Ok(Some(found))
@@ -285,6 +292,23 @@ impl Dwarf {
             previous = Some((address + len, line));
         }
         entries
+    }
+
+    /// The variables in scope at `frame`'s instruction (parameters, locals, the
+    /// compile unit's statics) with their types and values in `memory`.
+    pub fn frame_variables(
+        &self,
+        frame: &FrameState<'_>,
+        memory: &dyn ReadMemory,
+        limits: Limits,
+    ) -> FrameVariables {
+        self.variables.frame(frame, memory, limits)
+    }
+
+    /// The value at guest address `at` seen as type `ty` (a pointer followed).
+    pub fn value_at(&self, ty: TypeRef, at: u64, name: &str, memory: &dyn ReadMemory) -> Node {
+        self.variables
+            .value_at(ty, at, name, memory, Limits::default())
     }
 
     /// The line tables (a lookup that panicked elsewhere left them as they were).

@@ -31,6 +31,7 @@ mod render_dwarf;
 mod resolve;
 mod toolchain;
 mod types;
+mod variables;
 mod wat_text;
 mod write_ops;
 mod write_sites;
@@ -61,6 +62,10 @@ pub use render_component::render_component_text;
 pub use render_dwarf::{DwarfReport, is_rust_std};
 pub use toolchain::{ToolchainImport, classify_import};
 pub use types::{ConstValue, FuncSignature, GlobalType, MemoryType, TableType, ValType};
+pub use variables::{
+    FrameState, FrameVariables, Label as OverlayLabel, Limits as VariableLimits, Node as ValueNode,
+    Overlay, ReadMemory, Root as OverlayRoot, Slot, Span, TypeRef, Variable, VariableKind,
+};
 pub use wat_text::{CodeLine, MAX_WAT_BYTES, function_code, function_wat};
 pub use write_ops::{WriteKind, WriteOp, write_op};
 pub use write_sites::{WriteSite, WriteSites, write_sites};
