@@ -42,6 +42,14 @@ if [ "$only" = all ] || [ "$only" = rust ]; then
     --manifest-path "$here/Cargo.toml" --target-dir "$target"
   cp "$target/wasm32-unknown-unknown/debug/dwarf_rust.wasm" "$out/dwarf_rust.wasm"
   echo "$out/dwarf_rust.wasm"
+  # The same guest optimised, with its DWARF kept: variables live in Wasm locals or
+  # are optimised out, as in a release build someone debugs.
+  cargo build --quiet --release --target wasm32-unknown-unknown -p dwarf_rust \
+    --config 'profile.release.debug=true' --config 'profile.release.strip="none"' \
+    --manifest-path "$here/Cargo.toml" --target-dir "$target/release-dwarf"
+  cp "$target/release-dwarf/wasm32-unknown-unknown/release/dwarf_rust.wasm" \
+    "$out/dwarf_rust_release.wasm"
+  echo "$out/dwarf_rust_release.wasm"
 fi
 
 if [ "$only" = all ] || [ "$only" = c ]; then

@@ -130,7 +130,7 @@ fn break_pauses_at_a_source_line_prints_the_frame_and_goes_on() {
     let plain = stdout(&run_upper(&[]));
     let mut rest: Vec<&str> = text
         .lines()
-        .filter(|l| !l.starts_with("break ") && !l.starts_with("  in "))
+        .filter(|l| !l.starts_with("break ") && !l.starts_with("  "))
         .filter(|l| !l.starts_with("Host memory pointer") && !l.starts_with("address for"))
         .collect();
     let mut expected: Vec<&str> = plain

@@ -121,3 +121,88 @@ fn json_without_break_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_rust_debug_frame_reads_as_rust_with_string_vec_and_enum() {
+    let module = asset("dwarf_rust.wasm");
+    let input = "The input string";
+    assert_eq!(
+        source_line("dwarf_rust/src/lib.rs", 80).trim(),
+        "let summary = describe(&shape, points.len());"
+    );
+    let out = wasmscope(&[
+        "run",
+        &module,
+        "--call",
+        "summarize",
+        "--input",
+        input,
+        "--break",
+        "lib.rs:80",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let line = |start: &str| {
+        let found = text.lines().find(|l| l.trim_start().starts_with(start));
+        found
+            .unwrap_or_else(|| panic!("no `{start}` in {text}"))
+            .trim_start()
+            .to_owned()
+    };
+    assert!(line("local  text: String = ").starts_with(&format!(
+        "local  text: String = {input:?} (capacity 16) @ 0x"
+    )));
+    assert!(line("local  text:").ends_with(", 16 bytes)"), "{text}");
+    assert!(
+        line("local  points: Vec<dwarf_rust::Point> = 16 items [Point { x: 0, y: 84 }, ")
+            .contains("(heap 0x")
+    );
+    assert_eq!(
+        line("local  shape: Shape = ").split(" @ ").next().unwrap(),
+        "local  shape: Shape = Line { from: Point { x: 0, y: 84 }, to: Point { x: 15, y: 103 } }"
+    );
+    // Each item of the Vec is a Point made from a byte of the input.
+    for (i, b) in input.bytes().enumerate() {
+        assert!(
+            text.contains(&format!("[{i}]: Point = Point {{ x: {i}, y: {b} }} @ 0x")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn an_optimised_rust_frame_shows_what_is_there_and_says_what_is_not() {
+    let module = asset("dwarf_rust_release.wasm");
+    let out = wasmscope(&[
+        "run",
+        &module,
+        "--call",
+        "summarize",
+        "--input",
+        "The input string",
+        "--break",
+        "lib.rs:106",
+        "--break",
+        "lib.rs:113",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("break lib.rs:106 (hit 1):"), "{text}");
+    assert!(text.contains("break lib.rs:113 (hit 2):"), "{text}");
+    // In Wasm locals: a value, no address.
+    assert!(text.contains("    param  len: usize = 16\n"), "{text}");
+    // Gone at this instruction: said so.
+    assert!(
+        text.contains("local  points: Vec<dwarf_rust::Point> = <optimised out"),
+        "{text}"
+    );
+    // A reference held in a local, followed into the shadow stack and the heap.
+    assert!(
+        text.contains("*out: String = \"line 0,84 -> 15,\" (capacity 16) @ 0x"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("not supported") && !stderr(&out).contains("error"),
+        "{text}"
+    );
+}

@@ -120,6 +120,7 @@ fn rust_guests_match_their_sources() {
             "component.wasm",
             "hello_p2.wasm",
             "dwarf_rust.wasm",
+            "dwarf_rust_release.wasm",
         ],
     );
 }
