@@ -12,7 +12,7 @@ use crate::recipe::file_name;
 use crate::recipe::{self, Data, Expr, HostSettings, Input, Op, Recipe, Returns};
 
 use super::App;
-use super::debugger::SourceLine;
+use super::debugger::{Follow, SourceLine};
 use super::file_chooser::FileRequest;
 use super::state::{LogKind, Running};
 use super::walkthrough::{Stage, Walkthrough};
@@ -64,6 +64,8 @@ pub enum UiCommand {
     },
     /// Show frame N of the paused call's stack (0: the paused one).
     SelectFrame(usize),
+    /// Show (and paint) what a pointer variable points at, as its type.
+    FollowPointer(Follow),
     /// Set or clear the breakpoint at this module offset (remembered per module).
     ToggleBreakpoint(u64),
     /// Set a breakpoint on this source line (where its code is entered), or clear it.
@@ -224,6 +226,7 @@ impl App {
                 false => self.hex.reveal(offset),
             },
             UiCommand::SelectFrame(index) => self.state.select_frame(index),
+            UiCommand::FollowPointer(follow) => self.state.follow_pointer(follow),
             UiCommand::ToggleBreakpoint(pc) => {
                 let Some(sha) = self.state.doc.instance.session.module.sha256.clone() else {
                     return;

@@ -15,7 +15,7 @@ use crate::inspect::{CodeLine, Dwarf, ModuleInfo};
 use crate::memory::{Region, Snapshot, WriteMap, WriterTotal};
 use crate::recipe::Recipe;
 
-use super::debugger::SourceView;
+use super::debugger::{ShownVariables, SourceView};
 use super::lessons::LessonState;
 use super::marks::MemoryMarks;
 use super::module::component_view::LoadedComponent;
@@ -100,6 +100,8 @@ pub struct Paused {
     pub code: Arc<[CodeLine]>,
     /// The shown frame's source line, when DWARF has it.
     pub source: Option<SourceView>,
+    /// The shown frame's variables, when DWARF describes them.
+    pub variables: Option<ShownVariables>,
 }
 
 /// The exported memories that can be shown.

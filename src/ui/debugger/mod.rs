@@ -6,5 +6,8 @@ mod back;
 pub(super) mod panel;
 mod source;
 mod stepping;
+mod variables;
+mod variables_panel;
 
 pub use source::{SourceLine, SourceView};
+pub use variables::{Follow, ShownVariables};

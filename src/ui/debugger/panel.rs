@@ -340,6 +340,9 @@ fn frame_ui(ui: &mut egui::Ui, paused: &Paused, memory_len: u64, ctx: &mut Panel
                     }
                 }
             });
+            if let Some(shown) = &paused.variables {
+                super::variables_panel::variables_ui(ui, shown, ctx);
+            }
             ui.strong(format!("Locals of {}", frame.place));
             values_ui(ui, "local", &frame.locals, memory_len, ctx);
             ui.strong("Operand stack (top last)");

@@ -62,11 +62,14 @@ impl AppState {
         }
         let previous = self.doc.paused.as_ref().and_then(|p| p.source.as_ref());
         let source = self.source_at(pause.top.pc, previous);
+        let previous = self.doc.paused.as_ref().and_then(|p| p.variables.as_ref());
+        let variables = self.variables_of(&pause, 0, previous);
         self.doc.paused = Some(Paused {
             pause,
             frame: 0,
             code,
             source,
+            variables,
         });
     }
 
@@ -84,10 +87,16 @@ impl AppState {
         let code = self.code_of(func);
         let previous = self.doc.paused.as_ref().and_then(|p| p.source.as_ref());
         let source = self.source_at(pc, previous);
+        let variables = self
+            .doc
+            .paused
+            .as_ref()
+            .and_then(|p| self.variables_of(&p.pause, index, p.variables.as_ref()));
         if let Some(paused) = &mut self.doc.paused {
             paused.frame = index;
             paused.code = code;
             paused.source = source;
+            paused.variables = variables;
         }
     }
 

@@ -6,6 +6,7 @@
 mod copy;
 mod goto;
 mod layout;
+mod overlay;
 mod picture;
 mod rows;
 mod scroll;
@@ -113,6 +114,7 @@ pub fn hex_view_ui(
         matches: &matches,
         outline: state.doc.instance.shown.clone(),
         writers: view.by_writer.then_some(&state.doc.instance.writers),
+        variables: state.variable_overlay(),
     };
     let rows = view.first_row..(view.first_row + view.visible_rows).min(total_rows);
     map_gutter_ui(ui, rows.clone(), per_row, state, hidden, gutter, row_height);
@@ -224,24 +226,22 @@ fn paint_rows(
         let pos = rect.min + egui::vec2(0.0, i as f32 * row_height);
         painter.galley(pos, galley, palette.text);
         let offset = row * per_row;
+        let place = overlay::RowPlace {
+            painter,
+            pos,
+            columns,
+            char_width,
+            row_height,
+        };
+        if let Some(variables) = marks.variables {
+            overlay::paint_row(&place, variables, offset, palette, font);
+        }
         if let Some(outline) = &marks.outline {
             let start = outline.start.max(offset);
             let end = outline.end.min(offset + per_row);
             if start < end {
                 let (first, last) = ((start - offset) as usize, (end - offset - 1) as usize);
-                let char_x = |col: usize| pos.x + col as f32 * char_width;
-                let stroke = egui::Stroke::new(1.5, palette.outline);
-                let frame = |from: usize, to: usize| {
-                    let x = egui::Rangef::new(char_x(from) - 1.0, char_x(to) + 1.0);
-                    let y = egui::Rangef::new(pos.y, pos.y + row_height);
-                    let rect = egui::Rect::from_x_y_ranges(x, y);
-                    painter.rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Inside);
-                };
-                frame(columns.hex_char(first), columns.hex_char(last) + 2);
-                frame(
-                    columns.ascii_start() + first,
-                    columns.ascii_start() + last + 1,
-                );
+                place.frame_bytes(first, last, egui::Stroke::new(1.5, palette.outline));
             }
         }
         if offset.is_multiple_of(CHUNK_BYTES as u64)

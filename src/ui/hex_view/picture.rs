@@ -106,6 +106,7 @@ pub fn picture_ui(
             matches: &[],
             outline: state.doc.instance.shown.clone(),
             writers: None,
+            variables: state.variable_overlay(),
         };
         paint_rows(
             ui,

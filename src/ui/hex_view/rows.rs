@@ -7,6 +7,7 @@ use egui::ecolor::HsvaGamma;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, Stroke};
 
+use crate::inspect::Overlay;
 use crate::memory::{Region, RegionKind, Snapshot, WriteMap, region_at};
 
 use super::layout::Columns;
@@ -63,10 +64,7 @@ impl Palette {
     /// The background of bytes written by `group` (a function, `the host`): a hue of
     /// its own, the same in every frame and session.
     pub fn writer(&self, group: &str) -> Color32 {
-        let hash = group.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
-        let hue = (hash % 360) as f32 / 360.0;
+        let hue = hue(group);
         // As dark (or light) as the region colours, so text reads the same on them.
         let (saturation, value) = if self.dark {
             (0.55, 0.36)
@@ -82,6 +80,23 @@ impl Palette {
         .into()
     }
 
+    /// The frame and chip colour of a variable painted over memory: a hue of its own
+    /// (by name), stronger than the writers' backgrounds so it reads over them.
+    pub fn variable(&self, name: &str) -> Color32 {
+        let (saturation, value) = if self.dark {
+            (0.65, 0.95)
+        } else {
+            (0.85, 0.62)
+        };
+        HsvaGamma {
+            h: hue(name),
+            s: saturation,
+            v: value,
+            a: 1.0,
+        }
+        .into()
+    }
+
     /// The background of a region kind.
     pub fn region(&self, kind: RegionKind) -> Color32 {
         match kind {
@@ -90,6 +105,14 @@ impl Palette {
             RegionKind::Output => self.output,
         }
     }
+}
+
+/// A hue of `name`'s own (FNV-1a), the same in every frame and session.
+fn hue(name: &str) -> f32 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % 360) as f32 / 360.0
 }
 
 /// Everything a row needs to know about the memory and the marks on it.
@@ -112,6 +135,8 @@ pub struct RowMarks<'a> {
     pub outline: Option<Range<u64>>,
     /// Who wrote each byte, when bytes are coloured by writer (instead of by region).
     pub writers: Option<&'a WriteMap>,
+    /// The paused frame's variables, framed and titled over their bytes.
+    pub variables: Option<&'a Overlay>,
 }
 
 impl RowMarks<'_> {

@@ -26,6 +26,18 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
         .next()
         .map_or(String::new(), |c| format!("{c:?}"));
     ui.monospace(format!("UTF-8 {utf8}"));
+    let variable = state.variable_overlay().and_then(|o| o.at(offset));
+    if let Some(label) = variable {
+        let host = state.host_base().wrapping_add(label.range.start);
+        ui.label(
+            egui::RichText::new(format!(
+                "{}: {} = {} at {:#x} (host {host:#x})",
+                label.path, label.type_name, label.value, label.range.start
+            ))
+            .monospace()
+            .strong(),
+        );
+    }
     if let Some(region) = region_at(state.regions(), offset) {
         ui.label(format!("{}: {}", region.kind.name(), region.label));
     }
@@ -38,8 +50,9 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
             Some(_) => " (in live memory)",
             None => "",
         };
+        let into = variable.map_or(String::new(), |l| format!(" into `{}`", l.path));
         ui.label(format!(
-            "written by {} in step {}{live}",
+            "written by {}{into} in step {}{live}",
             writer.what, writer.step
         ));
     }
