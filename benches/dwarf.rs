@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use wasmscope::inspect::{Dwarf, write_sites};
+use wasmscope::inspect::{Dwarf, FrameState, Overlay, VariableLimits, write_sites};
+use wasmscope::memory::Snapshot;
+
+mod frame_c;
 
 /// Functions in the generated C.
 const FUNCTIONS: usize = 42_000;
@@ -121,5 +124,39 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// `dwarf/variables_50_nested`: a pause's variables evaluated (50 structs, each with
+/// an array of structs, a string and a pointer) and their overlay built — what the
+/// window does at each pause.
+fn variables(c: &mut Criterion) {
+    let Some(frame) = frame_c::frame(0x8000) else {
+        return;
+    };
+    let memory = Snapshot::capture(None, &vec![7u8; 1 << 17], 0x7f00_0000_0000);
+    let state = FrameState {
+        pc: frame.pc,
+        locals: &frame.locals,
+        stack: &[],
+        globals: &[],
+    };
+    let vars = frame
+        .dwarf
+        .frame_variables(&state, &memory, VariableLimits::default());
+    assert!(
+        vars.variables.len() > frame_c::VARIABLES,
+        "{:?}",
+        vars.lines()
+    );
+    let mut group = c.benchmark_group("dwarf");
+    group.bench_function("variables_50_nested", |b| {
+        b.iter(|| {
+            let vars = frame
+                .dwarf
+                .frame_variables(&state, &memory, VariableLimits::default());
+            black_box(Overlay::new(vars.variables.iter().map(|v| &v.node)))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, variables);
 criterion_main!(benches);

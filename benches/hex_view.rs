@@ -15,8 +15,11 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use wasmscope::engine::{FrameView, Pause, Value};
 use wasmscope::memory::{Snapshot, Writer};
-use wasmscope::ui::{AppState, HexView, StepMark, hex_view_ui};
+use wasmscope::ui::{AppState, HexView, Paused, ShownVariables, StepMark, hex_view_ui};
+
+mod frame_c;
 
 fn frame_input() -> egui::RawInput {
     egui::RawInput {
@@ -174,5 +177,61 @@ fn hex_view_frame(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hex_view_frame, hex_view_frame_past);
+/// `hex_view_frame/4GiB_variables`: a pause's 50 variables (nested structs) painted
+/// over the rows on screen — framed, field ticks, title chips — at 4 GiB.
+fn hex_view_frame_variables(c: &mut Criterion) {
+    let len = 4u64 << 30;
+    // The frame sits on screen: the view is at its base.
+    let base = len / 2;
+    let Some(paused) = frame_c::frame(base) else {
+        return;
+    };
+    let snapshot = Arc::new(Snapshot::capture(None, &memory(len), 0x7f00_0000_0000));
+    let pause = Pause {
+        top: FrameView {
+            func: 0,
+            pc: paused.pc,
+            place: "many+0x0100".into(),
+            locals: paused
+                .locals
+                .iter()
+                .map(|s| s.map(|s| Value::I32(s.bits as i32)))
+                .collect(),
+            stack: Vec::new(),
+        },
+        callers: Vec::new(),
+        trap: None,
+        snapshot: snapshot.clone(),
+        count: 1,
+        writes: Vec::new(),
+        globals: Vec::new(),
+    };
+    let variables = ShownVariables::evaluate(&pause, 0, &paused.dwarf, None);
+    assert!(variables.overlay.roots().len() >= frame_c::VARIABLES);
+    let mut state = AppState::default();
+    state.doc.instance.snapshot = snapshot;
+    state.doc.paused = Some(Paused {
+        pause,
+        frame: 0,
+        code: Arc::from(Vec::new()),
+        source: None,
+        variables: Some(variables),
+    });
+    let ctx = egui::Context::default();
+    let mut view = HexView::default();
+    view.go_to(base);
+    let mut group = c.benchmark_group("hex_view_frame");
+    group.sample_size(30);
+    group.bench_function("4GiB_variables", |b| {
+        b.iter(|| frame(&ctx, &mut view, &state))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    hex_view_frame,
+    hex_view_frame_past,
+    hex_view_frame_variables
+);
 criterion_main!(benches);

@@ -30,7 +30,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 pub use commands::UiCommand;
-pub use debugger::{SourceLine, SourceView};
+pub use debugger::{ShownVariables, SourceLine, SourceView};
 pub use file_chooser::{ChooserChoice, NO_PORTAL, SystemDialog};
 pub use hex_view::{
     CopyAs, HexView, PictureRows, SearchBar, SearchKind, hex_view_ui, resolve_offset,
