@@ -95,6 +95,20 @@ fn a_c_frame_lists_its_variables_and_paints_the_struct_array_over_memory() {
         ("*s", "84 'T'")
     );
     harness.get_by_label_contains("Followed pointers");
+    // The Memory map lists the frame's variables; the data inspector reads the bytes
+    // at the cursor as the variable's type.
+    harness.get_by_label("Memory map").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Variables of upper (");
+    harness.get_by_label(&format!("{:#x}..{:#x}", y2 - 10, y2 - 10 + 32));
+    harness.state_mut().apply(UiCommand::Reveal {
+        offset: y2,
+        cursor: true,
+    });
+    harness.get_by_label("Inspector").click();
+    harness.hover_at(egui::pos2(5.0, 790.0));
+    harness.run_steps(3);
+    harness.get_by_label("pts[2].y: short = 69");
 }
 
 #[test]

@@ -18,6 +18,16 @@ pub fn decode_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>, cursor: u64, end
         ui.selectable_value(endian, Endian::Little, "little endian");
         ui.selectable_value(endian, Endian::Big, "big endian");
     });
+    // Inside a variable of the paused frame: the bytes as its type first.
+    let variable = ctx.doc.paused.as_ref().and_then(|p| p.variables.as_ref());
+    if let Some(label) = variable.and_then(|v| v.overlay.at(cursor)) {
+        ui.label(
+            RichText::new(format!("{}: {} = {}", label.path, label.type_name, label.value))
+                .monospace()
+                .strong(),
+        )
+        .on_hover_text("The bytes at the cursor as the variable's type (DWARF)");
+    }
     let rows = decode(ctx.memory(), cursor, *endian).rows();
     let (pointers, values): (Vec<&DecodedRow>, Vec<&DecodedRow>) =
         rows.iter().partition(|r| r.label.starts_with("ptr"));

@@ -81,6 +81,7 @@ pub fn memory_map_ui(
         ));
     }
     writers_ui(ui, ctx);
+    variables_ui(ui, ctx);
     ui.separator();
     let entries: Vec<_> = instance
         .marks
@@ -116,6 +117,40 @@ pub fn memory_map_ui(
             if entries.len() > LISTED_MAX {
                 ui.weak(format!("… and {} more", entries.len() - LISTED_MAX));
             }
+        });
+}
+
+/// The paused frame's variables in memory (what the hex view paints), by address.
+fn variables_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
+    let Some(shown) = ctx.doc.paused.as_ref().and_then(|p| p.variables.as_ref()) else {
+        return;
+    };
+    let roots = shown.overlay.roots();
+    if roots.is_empty() {
+        return;
+    }
+    let function = shown.frame.function.as_deref().unwrap_or("the paused frame");
+    egui::CollapsingHeader::new(format!("Variables of {function} ({})", roots.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("variables in memory")
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for root in roots.iter().take(LISTED_MAX) {
+                        ui.horizontal(|ui| {
+                            let range = format!("{:#x}..{:#x}", root.range.start, root.range.end);
+                            let link = ui.link(egui::RichText::new(range).monospace());
+                            if link.on_hover_text("Go there").clicked() {
+                                ctx.push(UiCommand::Reveal {
+                                    offset: root.range.start,
+                                    cursor: true,
+                                });
+                            }
+                            ui.add(egui::Label::new(&root.title).truncate());
+                        });
+                    }
+                });
         });
 }
 
