@@ -214,3 +214,36 @@ fn limits_bound_items_and_nodes() {
 fn count_nodes(node: &Node) -> usize {
     1 + node.children.iter().map(count_nodes).sum::<usize>()
 }
+
+#[test]
+fn damaged_debug_info_gives_answers_or_reasons_never_a_panic() {
+    let path = format!("{}/assets/dwarf_c.wasm", env!("CARGO_MANIFEST_DIR"));
+    let module = std::fs::read(path).unwrap();
+    let name = b".debug_info";
+    let info = module.windows(name.len()).position(|w| w == name).unwrap() + name.len();
+    let mut memory = Memory::new(0x3000);
+    memory.put(0x2000, &[0xff; 0x100]);
+    let locals = [i32_slot(0x2000); 8];
+    let mut evaluated = 0;
+    // Each byte of the first part of .debug_info flipped in turn (types, locations,
+    // references, attribute forms: the DIEs of poly.c), every instruction asked.
+    for at in (info..info + 0x1c0).step_by(3) {
+        let mut damaged = module.clone();
+        damaged[at] ^= 0xa5;
+        let Ok(Some(dwarf)) = crate::inspect::Dwarf::parse(&damaged) else {
+            continue;
+        };
+        for pc in (0x100..0x600).step_by(37) {
+            let frame = FrameState {
+                pc,
+                locals: &locals,
+                stack: &locals,
+                globals: &locals,
+            };
+            let vars = dwarf.frame_variables(&frame, &memory, Limits::default());
+            evaluated += vars.variables.len();
+            let _ = vars.lines();
+        }
+    }
+    assert!(evaluated > 100, "{evaluated} variables evaluated");
+}

@@ -22,9 +22,12 @@ pub fn decode_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>, cursor: u64, end
     let variable = ctx.doc.paused.as_ref().and_then(|p| p.variables.as_ref());
     if let Some(label) = variable.and_then(|v| v.overlay.at(cursor)) {
         ui.label(
-            RichText::new(format!("{}: {} = {}", label.path, label.type_name, label.value))
-                .monospace()
-                .strong(),
+            RichText::new(format!(
+                "{}: {} = {}",
+                label.path, label.type_name, label.value
+            ))
+            .monospace()
+            .strong(),
         )
         .on_hover_text("The bytes at the cursor as the variable's type (DWARF)");
     }

@@ -129,7 +129,11 @@ fn variables_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
     if roots.is_empty() {
         return;
     }
-    let function = shown.frame.function.as_deref().unwrap_or("the paused frame");
+    let function = shown
+        .frame
+        .function
+        .as_deref()
+        .unwrap_or("the paused frame");
     egui::CollapsingHeader::new(format!("Variables of {function} ({})", roots.len()))
         .default_open(true)
         .show(ui, |ui| {
