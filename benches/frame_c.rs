@@ -44,7 +44,7 @@ pub struct Frame {
 /// put at `base`.
 pub fn frame(base: u64) -> Option<Frame> {
     let dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(std::env::temp_dir, Into::into);
-    let dir = std::path::PathBuf::from(dir);
+
     let (c, wasm) = (dir.join("frame-bench.c"), dir.join("frame-bench.wasm"));
     let (source, line) = c_source();
     std::fs::write(&c, source).ok()?;
