@@ -287,7 +287,8 @@ pub(super) fn little_endian(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(n)
 }
 
-/// `DW_OP_call` for `Operation::Call { … }` (its debug name, shortened).
+/// `the operation Call` for `Operation::Call { … }`: gimli's variant name, for the
+/// reason an unsupported operation gives.
 fn op_name(operation: &Operation<Reader>) -> String {
     let debug = format!("{operation:?}");
     let name = debug.split([' ', '{', '(']).next().unwrap_or("?");

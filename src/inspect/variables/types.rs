@@ -255,8 +255,8 @@ impl Types {
     }
 }
 
-/// The unit-relative offset an attribute refers to within `unit_start..` (a
-/// reference into another unit is not followed).
+/// The unit-relative offset an attribute refers to (a reference into another unit,
+/// rare in the compilers seen here, is not followed).
 pub(super) fn unit_offset(value: AttributeValue<Reader>) -> Option<UnitOffset<usize>> {
     match value {
         AttributeValue::UnitRef(offset) => Some(offset),
