@@ -9,7 +9,6 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::process::Command;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use wasmscope::inspect::{Dwarf, FrameState, Overlay, VariableLimits, write_sites};
@@ -46,19 +45,7 @@ fn module() -> (Vec<u8>, String) {
     let (c, wasm) = (dir.join("dwarf-bench.c"), dir.join("dwarf-bench.wasm"));
     if !wasm.is_file() {
         std::fs::write(&c, c_source()).expect("the C file");
-        let built = Command::new("clang")
-            .args([
-                "--target=wasm32",
-                "-g",
-                "-O0",
-                "-nostdlib",
-                "-Wl,--no-entry",
-            ])
-            .args(["-Wl,--export-all", "-o"])
-            .arg(&wasm)
-            .arg(&c)
-            .status();
-        if !built.is_ok_and(|s| s.success()) {
+        if !frame_c::clang_wasm(&c, &wasm) {
             let rust = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dwarf_rust.wasm");
             eprintln!("clang cannot build wasm32 here: measuring {rust} instead");
             return (

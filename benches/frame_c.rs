@@ -32,6 +32,24 @@ fn c_source() -> (String, u32) {
     (c, line)
 }
 
+/// Builds C file `c` into `wasm` with `clang -g -O0` (every function exported);
+/// `false` when clang cannot build wasm32 here.
+pub fn clang_wasm(c: &std::path::Path, wasm: &std::path::Path) -> bool {
+    let built = Command::new("clang")
+        .args([
+            "--target=wasm32",
+            "-g",
+            "-O0",
+            "-nostdlib",
+            "-Wl,--no-entry",
+        ])
+        .args(["-Wl,--export-all", "-o"])
+        .arg(wasm)
+        .arg(c)
+        .status();
+    built.is_ok_and(|s| s.success())
+}
+
 /// The frame: the module's DWARF, the pc of the `return`, and the frame base (every
 /// local holds it, whichever the frame base names).
 pub struct Frame {
@@ -48,19 +66,7 @@ pub fn frame(base: u64) -> Option<Frame> {
     let (c, wasm) = (dir.join("frame-bench.c"), dir.join("frame-bench.wasm"));
     let (source, line) = c_source();
     std::fs::write(&c, source).ok()?;
-    let built = Command::new("clang")
-        .args([
-            "--target=wasm32",
-            "-g",
-            "-O0",
-            "-nostdlib",
-            "-Wl,--no-entry",
-        ])
-        .args(["-Wl,--export-all", "-o"])
-        .arg(&wasm)
-        .arg(&c)
-        .status();
-    if !built.is_ok_and(|s| s.success()) {
+    if !clang_wasm(&c, &wasm) {
         eprintln!("clang cannot build wasm32 here: no variables benchmark");
         return None;
     }
