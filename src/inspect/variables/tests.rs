@@ -45,6 +45,16 @@ fn i32_slot(v: u32) -> Option<Slot> {
     })
 }
 
+/// A frame at `pc` holding `locals` (no operands, no globals).
+fn frame_at(pc: u64, locals: &[Option<Slot>]) -> FrameState<'_> {
+    FrameState {
+        pc,
+        locals,
+        stack: &[],
+        globals: &[],
+    }
+}
+
 fn find<'a>(vars: &'a FrameVariables, name: &str) -> &'a Node {
     let found = vars.variables.iter().find(|v| v.node.name == name);
     &found
@@ -70,12 +80,7 @@ fn c_frame_reads_params_locals_and_statics_from_the_shadow_stack() {
         memory.put(at + 2, &y.to_le_bytes());
     }
     let locals = [None, None, None, i32_slot(base as u32)];
-    let frame = FrameState {
-        pc,
-        locals: &locals,
-        stack: &[],
-        globals: &[],
-    };
+    let frame = frame_at(pc, &locals);
     let vars = dwarf.frame_variables(&frame, &memory, Limits::default());
     assert_eq!(vars.function.as_deref(), Some("centroid"));
     let at = find(&vars, "at");
@@ -135,12 +140,7 @@ fn c_char_pointer_reads_as_a_string_and_a_block_out_of_scope_is_not_listed() {
     memory.put(0x2000 + 12, &0x1000u32.to_le_bytes());
     memory.put(0x1000, b"hello\0");
     let locals = [None, None, None, None, i32_slot(0x2000)];
-    let frame = FrameState {
-        pc,
-        locals: &locals,
-        stack: &[],
-        globals: &[],
-    };
+    let frame = frame_at(pc, &locals);
     let vars = dwarf.frame_variables(&frame, &memory, Limits::default());
     assert_eq!(find(&vars, "s").value, "0x1000 \"hello\"");
     assert!(
@@ -155,12 +155,7 @@ fn missing_frame_values_and_memory_say_why_and_never_panic() {
     let pc = pc_of(&dwarf, "poly.c", 48);
     let memory = Memory::new(16);
     // No locals at all: the frame base is unknown.
-    let frame = FrameState {
-        pc,
-        locals: &[],
-        stack: &[],
-        globals: &[],
-    };
+    let frame = frame_at(pc, &[]);
     let vars = dwarf.frame_variables(&frame, &memory, Limits::default());
     let sx = find(&vars, "sx");
     assert!(
@@ -188,12 +183,7 @@ fn limits_bound_items_and_nodes() {
     let pc = pc_of(&dwarf, "poly.c", 48);
     let memory = Memory::new(0x3000);
     let locals = [None, None, None, i32_slot(0x2000)];
-    let frame = FrameState {
-        pc,
-        locals: &locals,
-        stack: &[],
-        globals: &[],
-    };
+    let frame = frame_at(pc, &locals);
     let limits = Limits {
         items: 3,
         ..Limits::default()

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use gimli::{AttributeValue, DebuggingInformationEntry, DwAte, UnitOffset};
 
-use super::index::{Lang, Units};
+use super::index::Units;
 use super::{Reader, TypeRef};
 
 /// How deep an anonymous type's name is built (`int ***`), and a type alias followed.
@@ -262,9 +262,4 @@ pub(super) fn unit_offset(value: AttributeValue<Reader>) -> Option<UnitOffset<us
         AttributeValue::UnitRef(offset) => Some(offset),
         _ => None,
     }
-}
-
-/// Whether a unit's language shows `char *` as a string.
-pub(super) fn c_like(lang: Lang) -> bool {
-    lang == Lang::C
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::index::{Lang, Units};
 use super::location::{Place, little_endian};
-use super::types::{Aggregate, Kind, Member, Type, Types, c_like};
+use super::types::{Aggregate, Kind, Member, Type, Types};
 use super::{Node, ReadMemory, TypeRef};
 
 /// Bounds on one evaluation.
@@ -213,7 +213,8 @@ impl<'a> Builder<'a> {
                     self.aggregate(&mut node, aggregate, source, depth);
                 }
             }
-            Kind::Alias(_) | Kind::Opaque => node.value = String::new(),
+            // No value to show (`void`, a function).
+            Kind::Alias(_) | Kind::Opaque => {}
         }
         node
     }
@@ -244,7 +245,7 @@ impl<'a> Builder<'a> {
         }
         node.target = Some((address, target));
         let pointee = self.ty(target);
-        if c_like(self.lang) && is_char(&pointee) {
+        if self.lang == Lang::C && is_char(&pointee) {
             if let Some(text) = self.c_string(address) {
                 node.value = format!("{address:#x} {text}");
             }
@@ -304,7 +305,7 @@ impl<'a> Builder<'a> {
             node.size = element_size.saturating_mul(count);
         }
         let element_type = self.ty(element);
-        if c_like(self.lang) && is_char(&element_type) && element_size == 1 {
+        if self.lang == Lang::C && is_char(&element_type) && element_size == 1 {
             let shown = count.min(self.limits.string);
             match self.read(source, shown) {
                 Some(bytes) => {
