@@ -207,6 +207,66 @@ fn a_call_with_millions_of_writes_is_drained_as_it_runs() {
         "the trace memory is hidden"
     );
     assert!(session.globals().is_empty());
+    // Every write kept: the records the host drained mid-call and those the module
+    // moved to the start of its trace memory to make room read back in order.
+    let n = 8_000_000usize;
+    session.set_write_cap(n);
+    session.call("fill", &[Value::I32(n as i32)]).unwrap();
+    let (writes, unlisted) = session.take_writes();
+    assert_eq!((writes.len(), unlisted), (n, 0));
+    let mut seen = 0usize;
+    for (i, write) in writes.iter().enumerate() {
+        let at = (i & 0xffff) as u64;
+        assert_eq!(write.range, at..at + 1, "write {i}");
+        assert_eq!(write.written, Written::bytes(&[i as u8]), "write {i}");
+        seen += 1;
+    }
+    assert_eq!(seen, n);
+}
+
+/// Writing functions keep the trace's end in a local: after a call (its callee wrote
+/// too) and where a caught exception lands, they must load it again, or their next
+/// record would overwrite the callee's.
+const CALLS_AND_CATCHES: &str = r#"(module
+    (memory (export "memory") 1)
+    (tag $oops)
+    (func $inner (param $at i32)
+      (i32.store8 (local.get $at) (i32.const 0xaa))
+      (i32.store8 offset=1 (local.get $at) (i32.const 0xbb))
+      (if (i32.eq (local.get $at) (i32.const 32)) (then (throw $oops))))
+    (func (export "outer") (local $i i32)
+      (loop $again
+        (i32.store8 (local.get $i) (local.get $i))
+        (block $caught
+          (try_table (catch_all $caught)
+            (call $inner (i32.mul (local.get $i) (i32.const 16)))))
+        (i32.store8 offset=100 (local.get $i) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 4))))))"#;
+
+#[test]
+fn writes_around_calls_and_caught_exceptions_stay_in_order() {
+    let bytes = wat::parse_str(CALLS_AND_CATCHES).unwrap();
+    let mut expected = Vec::new();
+    for i in 0..4u64 {
+        expected.push((i, i as u8));
+        expected.push((16 * i, 0xaa));
+        expected.push((16 * i + 1, 0xbb));
+        expected.push((100 + i, i as u8));
+    }
+    // Cranelift: Winch does not take the exceptions proposal.
+    let mut session = recorded(&bytes, Compiler::Cranelift);
+    session.call("outer", &[]).unwrap();
+    let (writes, unlisted) = session.take_writes();
+    assert_eq!(unlisted, 0);
+    let got: Vec<(u64, u8)> = writes
+        .iter()
+        .map(|w| match &w.written {
+            Written::Bytes(bytes) => (w.range.start, bytes.as_slice()[0]),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, expected);
 }
 
 /// Every other kind of write, run: memory64, a second memory, SIMD and atomics.

@@ -1,8 +1,11 @@
-//! Running a module instrumented by `crate::record`: its trace memory and end pointer
-//! (found by their exports), drained into the store's `TraceLog` after each call and,
-//! while a long call runs, at every epoch tick, so the trace memory stays small and a
-//! call with any number of writes works. A trap at the instruction of the last record
-//! marks that write as not done.
+//! Running a module instrumented by `crate::record`: its trace memory, end pointer and
+//! drained mark (found by their exports), drained into the store's `TraceLog` after
+//! each call and, while a long call runs, at every epoch tick, so the trace memory
+//! stays small and a call with any number of writes works. While a call runs the
+//! writing functions keep the end in their locals, so a drain then only moves the
+//! drained mark (the module's code reuses the drained space); after the call it
+//! empties the trace. A trap at the instruction of the last record marks that write as
+//! not done.
 
 use std::sync::Arc;
 
@@ -20,7 +23,7 @@ pub struct Recorder {
     recording: Arc<Recording>,
     memory: Memory,
     end: Global,
-    count: Global,
+    drained: Global,
 }
 
 impl Recorder {
@@ -40,12 +43,12 @@ impl Recorder {
             instance.get_global(store, name).with_context(missing)
         };
         let end = global(&mut *store, &recording.trace_end)?;
-        let count = global(&mut *store, &recording.trace_count)?;
+        let drained = global(&mut *store, &recording.trace_drained)?;
         store.data_mut().recorder = Some(Self {
             recording,
             memory,
             end,
-            count,
+            drained,
         });
         drain(&mut *store);
         store.data_mut().trace.take();
@@ -60,38 +63,52 @@ impl Recorder {
     /// The export names the recorder added (hidden from the user's lists).
     pub fn hides(&self, name: &str) -> bool {
         let r = &self.recording;
-        [&r.trace_memory, &r.trace_end, &r.trace_count]
+        [&r.trace_memory, &r.trace_end, &r.trace_drained]
             .iter()
             .any(|ours| *ours == name)
     }
 }
 
 /// Copies the records made since the last drain into the store's trace log (up to its
-/// cap; the rest are counted) and empties the trace memory.
+/// cap; the rest are counted) and empties the trace memory: between calls.
 pub fn drain(mut store: impl AsContextMut<Data = StoreData>) {
+    let mut store = store.as_context_mut();
+    drain_running(&mut store);
+    let Some(recorder) = store.data().recorder.clone() else {
+        return;
+    };
+    // Globals the module itself declared mutable: setting them cannot fail.
+    let _ = recorder.end.set(&mut store, Val::I64(0));
+    let _ = recorder.drained.set(&mut store, Val::I64(0));
+}
+
+/// Copies the records made since the last drain into the store's trace log and moves
+/// the drained mark past them: safe while a call runs (at an epoch tick), as the end
+/// itself is the running code's.
+pub fn drain_running(mut store: impl AsContextMut<Data = StoreData>) {
     let mut store = store.as_context_mut();
     let Some(recorder) = store.data().recorder.clone() else {
         return;
     };
     let read = |global: Global, store: &mut StoreContextMut<'_, StoreData>| match global.get(store)
     {
-        Val::I32(value) => value as u32 as usize,
+        Val::I64(value) => value as u64,
         _ => 0,
     };
     let end = read(recorder.end, &mut store);
-    if end == 0 {
-        return;
+    let drained = read(recorder.drained, &mut store);
+    let low = |value: u64| (value & 0xffff_ffff) as usize;
+    let (from, to) = (low(drained), low(end));
+    if to > from {
+        let count = (end >> 32).saturating_sub(drained >> 32) as usize;
+        let (memory, data) = recorder.memory.data_and_store_mut(&mut store);
+        let trace = memory.get(from..to.min(memory.len())).unwrap_or_default();
+        if let Err(err) = data.trace.recorded(trace, count, &recorder.recording.sites) {
+            data.notes
+                .info(format!("cannot read the recorded writes: {err:#}"));
+        }
+        let _ = recorder.drained.set(&mut store, Val::I64(end as i64));
     }
-    let count = read(recorder.count, &mut store);
-    let (memory, data) = recorder.memory.data_and_store_mut(&mut store);
-    let trace = &memory[..end.min(memory.len())];
-    if let Err(err) = data.trace.recorded(trace, count, &recorder.recording.sites) {
-        data.notes
-            .info(format!("cannot read the recorded writes: {err:#}"));
-    }
-    // Globals the module itself declared mutable: setting them cannot fail.
-    let _ = recorder.end.set(&mut store, Val::I32(0));
-    let _ = recorder.count.set(&mut store, Val::I32(0));
 }
 
 /// After a call that failed with `err`: drains, and marks the last write as not done

@@ -8,7 +8,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 
 use super::limits::{Deadline, Limiter, Limits, StopHandle};
 use super::notes::Notes;
-use super::recorder::{Recorder, drain};
+use super::recorder::{Recorder, drain_running};
 use super::trace_log::TraceLog;
 use super::wasi::{self, WasiConfig};
 use super::wasi_sleep::PollGuard;
@@ -78,7 +78,7 @@ impl Guarded for StoreData {
     }
 
     fn tick(store: StoreContextMut<'_, Self>) {
-        drain(store);
+        drain_running(store);
     }
 }
 

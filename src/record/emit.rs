@@ -1,9 +1,18 @@
-//! The code added around one writing instruction, and the function that grows the
-//! trace memory. Each writing instruction's operands go to scratch locals, a record is
-//! reserved (growing the trace memory when it is full) and filled in, the operands
+//! The code added around one writing instruction, and the function that makes room in
+//! the trace memory. Each writing instruction's operands go to scratch locals, a record
+//! is reserved (making room when the trace memory is full) and filled in, the operands
 //! come back and the original instruction (its own bytes) runs. A record is written
 //! before its instruction runs, so a trap there leaves the record last; what an atomic
 //! read-modify-write wrote is copied in after it ran.
+//!
+//! **The end pointer lives in a local.** A function that writes keeps the trace's end
+//! (and record count) in a local, loaded at its entry and again after every call (the
+//! callee may have recorded, or made room), and stores it to the global after each
+//! record — a store nothing waits for, so the loop-carried chain of a writing loop is
+//! one register add, not a global's store and load. The global is therefore always
+//! exact (a trap keeps every record before it), and the host never writes it while a
+//! call runs: a drain mid-call only moves the *drained* mark, and the function that
+//! makes room moves the undrained tail to the start before it grows anything.
 
 use std::collections::HashMap;
 
@@ -20,19 +29,27 @@ use crate::inspect::WriteKind;
 pub(super) struct Trace {
     /// The trace memory.
     pub memory: u32,
-    /// The global holding the end of the records (bytes).
+    /// The i64 global holding the end of the records (bytes, low half) and how many
+    /// there are (high half).
     pub end: u32,
     /// The global holding the trace memory's size (bytes).
     pub limit: u32,
-    /// The global counting the records.
-    pub count: u32,
-    /// The function that grows the trace memory.
+    /// The i64 global marking what the host has copied out (the same two halves).
+    pub drained: u32,
+    /// The function that makes room in the trace memory.
     pub grow: u32,
 }
+
+/// One more record in an end global's high half.
+const ONE_RECORD: i64 = 1 << 32;
 
 /// What a scratch local is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Role {
+    /// The trace's end and count (the end global's copy).
+    End,
+    /// The trace memory's size (the limit global's copy).
+    Limit,
     /// The record being written.
     Record,
     /// The instruction's operand number n.
@@ -199,8 +216,8 @@ impl Emitter<'_> {
                 let value = scratch.get(Role::Operand(1), restore.value_type());
                 let address = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(value).local_set(address);
-                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
-                self.address(&mut sink, record, address, m64);
+                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
+                self.id_and_address(&mut sink, record, id, address, m64);
                 sink.local_get(record).local_get(value);
                 restore.store(&mut sink, self.at(layout.value_at()));
                 sink.local_get(address).local_get(value);
@@ -225,8 +242,8 @@ impl Emitter<'_> {
                     sink.local_set(local);
                 }
                 sink.local_set(address);
-                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
-                self.address(&mut sink, record, address, m64);
+                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
+                self.id_and_address(&mut sink, record, id, address, m64);
                 sink.local_get(address);
                 for &local in locals.iter().rev() {
                     sink.local_get(local);
@@ -251,7 +268,8 @@ impl Emitter<'_> {
                 let byte = scratch.get(Role::Operand(1), ValType::I32);
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(byte).local_set(dst);
-                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
+                self.id(&mut sink, record, id);
                 self.wide(&mut sink, record, [(dst, m64), (len, m64)]);
                 sink.local_get(record).local_get(byte);
                 sink.i32_store8(self.at(layout.fixed_bytes() - 1));
@@ -271,7 +289,8 @@ impl Emitter<'_> {
                 let src = scratch.get(Role::Operand(1), index_type(src64));
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(src).local_set(dst);
-                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
+                self.id(&mut sink, record, id);
                 self.wide(&mut sink, record, [(dst, m64), (src, src64), (len, len64)]);
                 sink.local_get(dst).local_get(src).local_get(len);
             }
@@ -280,7 +299,8 @@ impl Emitter<'_> {
                 let offset = scratch.get(Role::Operand(1), ValType::I32);
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(offset).local_set(dst);
-                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
+                self.id(&mut sink, record, id);
                 self.wide(
                     &mut sink,
                     record,
@@ -291,7 +311,8 @@ impl Emitter<'_> {
             WriteKind::Grow => {
                 let pages = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(pages);
-                let record = self.reserve(&mut sink, scratch, id, layout.fixed_bytes());
+                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
+                self.id(&mut sink, record, id);
                 self.wide(&mut sink, record, [(pages, m64)]);
                 sink.local_get(record).memory_size(site.memory);
                 widen(&mut sink, m64);
@@ -305,59 +326,85 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// Reserves `bytes` of record (growing the trace memory when they do not fit),
-    /// writes the id and leaves the record's start in the returned local. The end is
-    /// read again only after the grow function ran: the host may have drained the records
-    /// meanwhile (at the epoch check of its entry).
-    fn reserve(
-        &self,
-        sink: &mut InstructionSink<'_>,
-        scratch: &mut Scratch,
-        id: u32,
-        bytes: u32,
-    ) -> u32 {
-        let record = scratch.get(Role::Record, ValType::I32);
+    /// Loads the end and limit globals into the function's locals: at its entry and
+    /// after anything that may have moved them (a call).
+    pub fn reload(&self, sink: &mut InstructionSink<'_>, scratch: &mut Scratch) {
+        let (end, limit) = (self.end_local(scratch), self.limit_local(scratch));
         sink.global_get(self.trace.end)
+            .local_set(end)
+            .global_get(self.trace.limit)
+            .local_set(limit);
+    }
+
+    fn end_local(&self, scratch: &mut Scratch) -> u32 {
+        scratch.get(Role::End, ValType::I64)
+    }
+
+    fn limit_local(&self, scratch: &mut Scratch) -> u32 {
+        scratch.get(Role::Limit, ValType::I32)
+    }
+
+    /// Reserves `bytes` of record (making room when they do not fit) and leaves the
+    /// record's start in the returned local; the end global then counts the record.
+    fn reserve(&self, sink: &mut InstructionSink<'_>, scratch: &mut Scratch, bytes: u32) -> u32 {
+        let (end, limit) = (self.end_local(scratch), self.limit_local(scratch));
+        let record = scratch.get(Role::Record, ValType::I32);
+        sink.local_get(end)
+            .i32_wrap_i64()
             .local_tee(record)
             .i32_const(bytes as i32)
             .i32_add()
-            .global_get(self.trace.limit)
+            .local_get(limit)
             .i32_gt_u()
             .if_(BlockType::Empty)
             .local_get(record)
             .i32_const(bytes as i32)
             .i32_add()
             .i64_extend_i32_u()
-            .call(self.trace.grow)
-            .global_get(self.trace.end)
+            .call(self.trace.grow);
+        self.reload(sink, scratch);
+        sink.local_get(end)
+            .i32_wrap_i64()
             .local_set(record)
             .end()
-            .local_get(record)
-            .i32_const(bytes as i32)
-            .i32_add()
+            .local_get(end)
+            .i64_const(ONE_RECORD + i64::from(bytes))
+            .i64_add()
+            .local_tee(end)
             .global_set(self.trace.end);
-        self.id(sink, record, id);
         record
     }
 
-    /// Writes the record's id and counts it.
+    /// A record's id.
     fn id(&self, sink: &mut InstructionSink<'_>, record: u32, id: u32) {
         sink.local_get(record)
             .i32_const(id as i32)
-            .i32_store(self.at(0))
-            .global_get(self.trace.count)
-            .i32_const(1)
-            .i32_add()
-            .global_set(self.trace.count);
+            .i32_store(self.at(0));
     }
 
-    /// A value record's address field.
-    fn address(&self, sink: &mut InstructionSink<'_>, record: u32, address: u32, m64: bool) {
-        sink.local_get(record).local_get(address);
+    /// A value record's id and address field: one i64 store on a 32-bit memory.
+    fn id_and_address(
+        &self,
+        sink: &mut InstructionSink<'_>,
+        record: u32,
+        id: u32,
+        address: u32,
+        m64: bool,
+    ) {
         if m64 {
-            sink.i64_store(self.at(ID_BYTES));
+            self.id(sink, record, id);
+            sink.local_get(record)
+                .local_get(address)
+                .i64_store(self.at(ID_BYTES));
         } else {
-            sink.i32_store(self.at(ID_BYTES));
+            sink.local_get(record)
+                .local_get(address)
+                .i64_extend_i32_u()
+                .i64_const(32)
+                .i64_shl()
+                .i64_const(i64::from(id))
+                .i64_or()
+                .i64_store(self.at(0));
         }
     }
 
@@ -376,16 +423,50 @@ impl Emitter<'_> {
     }
 }
 
-/// The body of the function (param $end i64) that grows the trace memory so that
-/// `$end` bytes fit: by as many pages as it has (doubling), else by what is needed;
+/// The body of the function (param $end i64) that makes room in the trace memory for
+/// records up to `$end`: first it moves the records the host has not copied yet (past
+/// the drained mark) to the start, then, if they still do not fit, it grows the trace
+/// memory by as many pages as it has (doubling), else by what is needed;
 /// `unreachable` when even that fails (past 4 GiB of records between two drains).
 pub(super) fn grow_body(trace: Trace) -> Vec<u8> {
-    let need = 1; // local 1: pages needed (i64)
+    let (want, drained, need) = (0, 1, 2); // param $end; locals: i64 drained, i64 pages
+    let low = |sink: &mut InstructionSink<'_>, local: u32| {
+        sink.local_get(local).i64_const(0xffff_ffff).i64_and();
+    };
     let mut body = Vec::new();
-    // One local group: one i64.
-    body.extend([1, 1, 0x7e]);
+    // One local group: two i64s.
+    body.extend([1, 2, 0x7e]);
     let mut sink = InstructionSink::new(&mut body);
-    sink.local_get(0)
+    sink.global_get(trace.drained)
+        .local_tee(drained)
+        .i64_eqz()
+        .i32_eqz()
+        .if_(BlockType::Empty);
+    // memory.copy(0, drained, end - drained) on the trace memory
+    sink.i32_const(0).local_get(drained).i32_wrap_i64();
+    sink.global_get(trace.end)
+        .i32_wrap_i64()
+        .local_get(drained)
+        .i32_wrap_i64()
+        .i32_sub()
+        .memory_copy(trace.memory, trace.memory);
+    sink.global_get(trace.end)
+        .local_get(drained)
+        .i64_sub()
+        .global_set(trace.end)
+        .i64_const(0)
+        .global_set(trace.drained)
+        .local_get(want);
+    low(&mut sink, drained);
+    sink.i64_sub().local_set(want).end();
+    sink.local_get(want)
+        .global_get(trace.limit)
+        .i64_extend_i32_u()
+        .i64_le_u()
+        .if_(BlockType::Empty)
+        .return_()
+        .end();
+    sink.local_get(want)
         .global_get(trace.limit)
         .i64_extend_i32_u()
         .i64_sub()

@@ -1,13 +1,14 @@
 //! Recording every write by instrumenting the module: `instrument` rewrites a module
 //! so that each writing instruction (`inspect::write_op`) first appends a record — its
 //! site, the address, and what it writes — to a **trace memory** appended after the
-//! module's own memories, at a bump pointer kept in a global appended after the
-//! module's globals with a record count beside it (any scratch locals come after each function's own, and one small
-//! function that grows the trace memory after the module's functions). Appending
-//! shifts no existing index, so function indices, names and `write_sites` offsets stay
-//! valid. The host copies the records out as they are (`Records`: after each call, and
-//! while a long call runs), resets the bump pointer and the count, and decodes a record
-//! into a `TracedWrite` only when someone looks at it.
+//! module's own memories, at an end pointer (with a record count beside it) kept in a
+//! global appended after the module's globals and, while a writing function runs, in
+//! one of its locals (scratch locals come after each function's own; one small
+//! function that makes room in the trace memory comes after the module's functions).
+//! Appending shifts no existing index, so function indices, names and `write_sites`
+//! offsets stay valid. The host copies the records out as they are (`Records`: while a
+//! long call runs it moves a *drained* mark; after each call it empties the trace), and
+//! decodes a record into a `TracedWrite` only when someone looks at it.
 //!
 //! Pure: wasmparser reads, wasm-encoder writes, `inspect` says which instructions
 //! write; no wasmtime. `engine::recorder` runs the result.
@@ -65,10 +66,12 @@ pub struct Recording {
     pub sites: Arc<[RecordSite]>,
     /// The export name of the trace memory.
     pub trace_memory: String,
-    /// The export name of the bump pointer (an i32 global: bytes of records so far).
+    /// The export name of the end pointer: an i64 global, bytes of records so far in
+    /// its low half, how many records in its high half.
     pub trace_end: String,
-    /// The export name of the record count (an i32 global: records so far).
-    pub trace_count: String,
+    /// The export name of the drained mark: an i64 global, what the host has copied
+    /// out of that (the same halves).
+    pub trace_drained: String,
     /// The trace memory's maximum in pages: a size no memory of the module declares,
     /// so the host's memory limiter can tell the trace memory apart.
     pub trace_max_pages: u64,

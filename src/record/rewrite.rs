@@ -1,13 +1,14 @@
 //! The module rewrite: every section is copied as it is, except that the trace
-//! memory, the three trace globals, their exports, one function type and the function
-//! that grows the trace memory are appended to their sections (a section the module
+//! memory, the three trace globals, exports of the memory and of the end and drained
+//! globals, one function type and the function that makes room in the trace memory
+//! are appended to their sections (a section the module
 //! lacks is added in its place), and every function body that writes memory is
 //! rewritten (`emit`). DWARF sections are left out: their code offsets would be wrong.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, bail, ensure};
-use wasm_encoder::{ConstExpr, Encode, GlobalType, MemoryType, ValType};
+use wasm_encoder::{ConstExpr, Encode, GlobalType, InstructionSink, MemoryType, ValType};
 use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use super::emit::{Emitter, Scratch, Trace, grow_body};
@@ -149,14 +150,14 @@ pub fn instrument(bytes: &[u8]) -> Result<Option<Recording>> {
         memory: survey.memory64.len() as u32,
         end: survey.globals,
         limit: survey.globals + 1,
-        count: survey.globals + 2,
+        drained: survey.globals + 2,
         grow: survey.imported_funcs + defined_funcs,
     };
     let sites = record_sites(&found, &survey.memory64);
     let names = [
         survey.free_name("wasmscope-trace-memory"),
         survey.free_name("wasmscope-trace-end"),
-        survey.free_name("wasmscope-trace-count"),
+        survey.free_name("wasmscope-trace-drained"),
     ];
     let mut rewrite = Rewrite {
         bytes,
@@ -173,13 +174,13 @@ pub fn instrument(bytes: &[u8]) -> Result<Option<Recording>> {
     rewrite.run()?;
     let instrumented = rewrite.out.finish();
     let instrumented_pcs = instrumented_pcs(&instrumented, &sites, trace.memory)?;
-    let [trace_memory, trace_end, trace_count] = names;
+    let [trace_memory, trace_end, trace_drained] = names;
     Ok(Some(Recording {
         bytes: instrumented,
         sites: sites.into(),
         trace_memory,
         trace_end,
-        trace_count,
+        trace_drained,
         trace_max_pages,
         instrumented_pcs,
     }))
@@ -211,7 +212,7 @@ struct Rewrite<'a> {
     bytes: &'a [u8],
     survey: &'a Survey,
     /// Record ids by original pc.
-    ids: HashMap<u64, u32>,
+    ids: BTreeMap<u64, u32>,
     sites: &'a [RecordSite],
     trace: Trace,
     trace_max_pages: u64,
@@ -323,20 +324,25 @@ impl Rewrite<'_> {
                 }
                 .encode(s)
             })],
-            GLOBAL => [0, (TRACE_INITIAL_PAGES << 16) as i32, 0]
-                .into_iter()
-                .map(|init| {
-                    encoded(&|s| {
-                        GlobalType {
-                            val_type: ValType::I32,
-                            mutable: true,
-                            shared: false,
-                        }
-                        .encode(s);
-                        ConstExpr::i32_const(init).encode(s);
-                    })
+            GLOBAL => [
+                ConstExpr::i64_const(0),
+                ConstExpr::i32_const((TRACE_INITIAL_PAGES << 16) as i32),
+                ConstExpr::i64_const(0),
+            ]
+            .into_iter()
+            .zip([ValType::I64, ValType::I32, ValType::I64])
+            .map(|(init, val_type)| {
+                encoded(&|s| {
+                    GlobalType {
+                        val_type,
+                        mutable: true,
+                        shared: false,
+                    }
+                    .encode(s);
+                    init.encode(s);
                 })
-                .collect(),
+            })
+            .collect(),
             EXPORT => vec![
                 encoded(&|s| {
                     self.names[0].as_str().encode(s);
@@ -351,7 +357,7 @@ impl Rewrite<'_> {
                 encoded(&|s| {
                     self.names[2].as_str().encode(s);
                     s.push(0x03);
-                    self.trace.count.encode(s);
+                    self.trace.drained.encode(s);
                 }),
             ],
             _ => Vec::new(),
@@ -397,24 +403,36 @@ impl Rewrite<'_> {
         };
         let mut scratch = Scratch::new(params + declared);
         let mut code = Vec::new();
+        let writes = self
+            .ids
+            .range(range.start as u64..range.end as u64)
+            .next()
+            .is_some();
+        if writes {
+            emitter.reload(&mut InstructionSink::new(&mut code), &mut scratch);
+        }
+        let handlers = writes && catches(body)?;
         let mut copied_to = ops_start;
         while !ops.eof() {
             let (op, offset) = ops.read_with_offset()?;
             let end = ops.original_position();
-            let Some(id) = self.site_id(offset as u64) else {
-                continue;
-            };
-            code.extend_from_slice(&self.bytes[copied_to..offset]);
-            let site = &self.sites[id as usize];
-            emitter.write(
-                &mut code,
-                &mut scratch,
-                &op,
-                &self.bytes[offset..end],
-                id,
-                site,
-            )?;
-            copied_to = end;
+            if let Some(id) = self.site_id(offset as u64) {
+                code.extend_from_slice(&self.bytes[copied_to..offset]);
+                let site = &self.sites[id as usize];
+                emitter.write(
+                    &mut code,
+                    &mut scratch,
+                    &op,
+                    &self.bytes[offset..end],
+                    id,
+                    site,
+                )?;
+                copied_to = end;
+            } else if writes && moves_the_end(&op, handlers) && !ops.eof() {
+                code.extend_from_slice(&self.bytes[copied_to..end]);
+                emitter.reload(&mut InstructionSink::new(&mut code), &mut scratch);
+                copied_to = end;
+            }
         }
         code.extend_from_slice(&self.bytes[copied_to..range.end]);
         let added = scratch.added();
@@ -431,6 +449,33 @@ impl Rewrite<'_> {
 
     fn site_id(&self, pc: u64) -> Option<u32> {
         self.ids.get(&pc).copied()
+    }
+}
+
+/// Whether a function catches exceptions (legacy `try` or `try_table`).
+fn catches(body: &FunctionBody<'_>) -> Result<bool> {
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        if matches!(
+            ops.read()?,
+            Operator::Try { .. } | Operator::TryTable { .. }
+        ) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether the trace's end may have moved once `op` is done, so a writing function
+/// loads it again: after a call (the callee may have recorded), and, in a function that
+/// catches (`handlers`), wherever a caught exception may land — a handler's start, a
+/// block's end, a loop's start.
+fn moves_the_end(op: &Operator<'_>, handlers: bool) -> bool {
+    use Operator as O;
+    match op {
+        O::Call { .. } | O::CallIndirect { .. } | O::CallRef { .. } => true,
+        O::Catch { .. } | O::CatchAll | O::End | O::Loop { .. } => handlers,
+        _ => false,
     }
 }
 
