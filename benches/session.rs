@@ -328,9 +328,9 @@ fn scrub(c: &mut Criterion) {
     let mut group = c.benchmark_group("scrub/store8_10M");
     group.sample_size(10);
     group.bench_function("replay", |b| {
-        b.iter(|| black_box(CallReplay::new(&before, writes.clone(), no_segments())));
+        b.iter(|| black_box(CallReplay::new(&before, 0, writes.clone(), no_segments())));
     });
-    let replay = CallReplay::new(&before, writes.clone(), no_segments());
+    let replay = CallReplay::new(&before, 0, writes.clone(), no_segments());
     // Positions all over the call, the worst (just before a checkpoint) among them.
     let mut at = 0usize;
     group.bench_function("seek", |b| {

@@ -9,7 +9,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use wasmscope::engine::{HostConfig, Limits, Session, StopHandle, Value, new_engine};
+use std::sync::Arc;
+
+use wasmscope::engine::{CallReplay, HostConfig, Limits, Session, StopHandle, Value, new_engine};
+use wasmscope::inspect::{ExportKind, ModuleInfo, inspect};
+use wasmscope::memory::Segments;
 use wast::core::WastArgCore;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat};
@@ -18,6 +22,24 @@ use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat}
 struct Pair {
     plain: Session,
     recorded: Session,
+    /// The index of the memory a session shows (see `shown_memory`).
+    memory: u32,
+    /// The module's data segments, for replaying `memory.init`.
+    segments: Segments,
+}
+
+/// The index of the memory a session shows: the export `memory`, else the first
+/// memory exported, else the memory it imports; none (`u32::MAX`: no write replays
+/// onto it) when it exports and imports none.
+fn shown_memory(info: &ModuleInfo) -> u32 {
+    let memories = || info.exports.iter().filter(|e| e.kind == ExportKind::Memory);
+    let imported = info.memories.first().filter(|m| m.imported).map(|m| m.index);
+    memories()
+        .find(|e| e.name == "memory")
+        .or_else(|| memories().next())
+        .map(|e| e.index)
+        .or(imported)
+        .unwrap_or(u32::MAX)
 }
 
 /// What a script exercised.
@@ -112,7 +134,13 @@ fn run_script(path: &Path) -> Counts {
                         let recorded = Session::recorded_from_checked(&stop, &bytes, limits, &host)
                             .unwrap_or_else(|e| panic!("{at}: instrumented, it fails: {e:#}"));
                         counts.modules += 1;
-                        Some(Pair { plain, recorded })
+                        let info = inspect(&bytes).unwrap();
+                        Some(Pair {
+                            plain,
+                            recorded,
+                            memory: shown_memory(&info),
+                            segments: info.segment_bytes(&bytes).into(),
+                        })
                     }
                     Err(_) => {
                         counts.skipped += 1;
@@ -143,6 +171,7 @@ fn run_script(path: &Path) -> Counts {
         let (Some(Some(pair)), Some(args)) = (index.map(|i| &mut pairs[i]), args(&invoke)) else {
             continue;
         };
+        let before = pair.recorded.snapshot();
         let plain = pair.plain.call(invoke.name, &args);
         let recorded = pair.recorded.call(invoke.name, &args);
         match (&plain, &recorded) {
@@ -156,10 +185,23 @@ fn run_script(path: &Path) -> Counts {
                 invoke.name
             ),
         }
-        counts.writes += pair.recorded.take_writes().0.len();
+        let (writes, unlisted) = pair.recorded.take_writes();
+        assert_eq!(unlisted, 0, "{at}");
+        counts.writes += writes.len();
+        let after = memory(&mut pair.recorded);
         assert!(
-            memory(&mut pair.plain) == memory(&mut pair.recorded),
+            memory(&mut pair.plain) == after,
             "{at}: memory differs after {}",
+            invoke.name
+        );
+        // The writes recorded, replayed over memory as it was, make memory as it is.
+        let writes = Arc::new(writes);
+        let replay = CallReplay::new(&before, pair.memory, writes.clone(), pair.segments.clone());
+        let (replayed, _) = replay.at(writes.len());
+        let replayed = (replayed.len_bytes(), replayed.read(0, replayed.len_bytes()));
+        assert!(
+            replayed == after,
+            "{at}: the writes {} recorded do not replay to its memory",
             invoke.name
         );
     }

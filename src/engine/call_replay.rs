@@ -26,11 +26,12 @@ pub struct CallReplay {
 }
 
 impl CallReplay {
-    /// The call that made `writes` from memory `before`; `segments` are the module's
-    /// passive data segments (`memory.init` copies from them). Replays every write once.
-    pub fn new(before: &Snapshot, writes: Arc<Writes>, segments: Segments) -> Self {
+    /// The call that made `writes`, on memory number `memory` of the module, from
+    /// `before` (that memory before the call); `segments` are the module's passive
+    /// data segments (`memory.init` copies from them). Replays every write once.
+    pub fn new(before: &Snapshot, memory: u32, writes: Arc<Writes>, segments: Segments) -> Self {
         let spacing = writes.len().div_ceil(MAX_CHECKPOINTS).max(MIN_SPACING);
-        let mut image = MemoryImage::new(before);
+        let mut image = MemoryImage::new(before, memory);
         let mut checkpoints = vec![(image.clone(), WritePos::default())];
         let mut iter = writes.iter();
         let mut done = 0;
@@ -98,11 +99,12 @@ mod tests {
                 place: "f+0x0001".into(),
                 pc: 1,
                 op: "i32.store8",
+                memory: 0,
                 written: Written::bytes(&[(i / 1000) as u8]),
                 trapped: false,
             })
             .collect();
-        let replay = CallReplay::new(&before, Arc::new(writes.into()), Arc::from(Vec::new()));
+        let replay = CallReplay::new(&before, 0, Arc::new(writes.into()), Arc::from(Vec::new()));
         assert_eq!((replay.len(), replay.checkpoints.len()), (count, 4));
         let (start, none) = replay.at(0);
         assert!(none.is_none() && start.changed().is_empty());

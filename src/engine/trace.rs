@@ -181,6 +181,7 @@ pub(super) fn write_at<T>(
         place: sites.place(site).into(),
         pc: site.pc,
         op: site.op,
+        memory: site.memory,
         written,
         trapped: false,
     })

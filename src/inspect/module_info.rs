@@ -7,6 +7,7 @@ use super::model::{
 use super::types::FuncSignature;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Everything `inspect` learned about a module.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -48,6 +49,24 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// Every data segment's bytes, by index, read from `bytes` (the module this
+    /// describes): what `memory.init` copies, so what a replay of a call needs. A
+    /// segment that lies outside `bytes` reads as empty.
+    pub fn segment_bytes(&self, bytes: &[u8]) -> Vec<Arc<[u8]>> {
+        self.data_segments
+            .iter()
+            .map(|segment| {
+                let start = usize::try_from(segment.file_offset).unwrap_or(usize::MAX);
+                let len = usize::try_from(segment.len_bytes).unwrap_or(usize::MAX);
+                let data = start
+                    .checked_add(len)
+                    .and_then(|end| bytes.get(start..end))
+                    .unwrap_or_default();
+                Arc::from(data)
+            })
+            .collect()
+    }
+
     /// The signature of the exported function `name`.
     pub fn export_func(&self, name: &str) -> Option<&FuncSignature> {
         self.exports

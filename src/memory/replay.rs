@@ -17,23 +17,26 @@ pub struct MemoryImage {
     chunks: Vec<Arc<[u8]>>,
     len_bytes: u64,
     host_base: u64,
+    /// Which of the module's memories this is (writes to the others pass it by).
+    memory: u32,
 }
 
 impl MemoryImage {
-    /// Memory as `snapshot` holds it.
-    pub fn new(snapshot: &Snapshot) -> Self {
+    /// Memory number `memory` of the module, as `snapshot` holds it.
+    pub fn new(snapshot: &Snapshot, memory: u32) -> Self {
         Self {
             chunks: snapshot.chunks().to_vec(),
             len_bytes: snapshot.len_bytes(),
             host_base: snapshot.host_base(),
+            memory,
         }
     }
 
     /// Applies `write` as the guest made it; `segments` gives `memory.init` its bytes.
     /// A write that trapped, or that reaches past the end of memory, changes nothing
-    /// (the guest's would have trapped too).
+    /// (the guest's would have trapped too), nor does one to another memory.
     pub fn apply(&mut self, write: &TracedWrite, segments: &[Arc<[u8]>]) {
-        if write.trapped {
+        if write.trapped || write.memory != self.memory {
             return;
         }
         let range = &write.range;
@@ -122,6 +125,7 @@ mod tests {
             place: "f+0x0001".into(),
             pc: 1,
             op: "i32.store",
+            memory: 0,
             written,
             trapped: false,
         }
@@ -132,7 +136,7 @@ mod tests {
         let mut data = vec![0u8; CHUNK_BYTES];
         data[10..14].copy_from_slice(b"abcd");
         let before = Snapshot::capture(None, &data, 0x7f00_0000);
-        let mut image = MemoryImage::new(&before);
+        let mut image = MemoryImage::new(&before, 0);
         let segments: Vec<Arc<[u8]>> = vec![Arc::from(&b"segment"[..])];
         // A store across the chunk boundary is cut off: it would trap.
         image.apply(
@@ -153,6 +157,9 @@ mod tests {
         let mut trapped = write(40..41, Written::bytes(b"!"));
         trapped.trapped = true;
         image.apply(&trapped, &segments);
+        let mut elsewhere = write(41..42, Written::bytes(b"?"));
+        elsewhere.memory = 1;
+        image.apply(&elsewhere, &segments);
         let grown = write(
             CHUNK_BYTES as u64..2 * CHUNK_BYTES as u64,
             Written::Grown { pages: 1 },
@@ -170,6 +177,7 @@ mod tests {
         assert_eq!(after.read(20, 4), b"abcd");
         assert_eq!(after.read(30, 4), b"ment");
         assert_eq!(after.byte(40), Some(0));
+        assert_eq!(after.byte(41), Some(0), "a write to another memory");
         assert_eq!(after.read(CHUNK_BYTES as u64 - 2, 3), b"\0\0g");
         assert_eq!(after.len_bytes(), 2 * CHUNK_BYTES as u64);
         assert_eq!(

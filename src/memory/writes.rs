@@ -84,6 +84,8 @@ pub struct TracedWrite {
     pub pc: u64,
     /// The instruction: `i32.store8`.
     pub op: &'static str,
+    /// The memory it wrote (its index in the module).
+    pub memory: u32,
     /// What it wrote.
     pub written: Written,
     /// Whether the instruction trapped instead (then nothing was written).
@@ -92,7 +94,7 @@ pub struct TracedWrite {
 
 impl TracedWrite {
     /// `append+0x004c i32.store8 [0x110018..0x110019] <- 3c`, as `--trace-writes`
-    /// prints it.
+    /// prints it (`… i32.store8 memory 1 [0x10..0x11] …` on a memory but the first).
     pub fn line(&self) -> String {
         let what = match &self.written {
             Written::Bytes(bytes) => format_hex(bytes.as_slice()),
@@ -106,8 +108,12 @@ impl TracedWrite {
         } else {
             ""
         };
+        let memory = match self.memory {
+            0 => String::new(),
+            index => format!(" memory {index}"),
+        };
         format!(
-            "{} {} {} <- {what}{trapped}",
+            "{} {}{memory} {} <- {what}{trapped}",
             self.place,
             self.op,
             format_range(&self.range)
@@ -295,6 +301,7 @@ mod tests {
             place: "append+0x004c".into(),
             pc: 0x1234,
             op: "i32.store8",
+            memory: 0,
             written: Written::bytes(&[0x3c]),
             trapped: false,
         };
@@ -312,6 +319,11 @@ mod tests {
         assert_eq!(
             fill.line(),
             "append+0x004c memory.fill [0x100..0x104] <- 00 x 4 (trapped: nothing written)"
+        );
+        let second = TracedWrite { memory: 1, ..write };
+        assert_eq!(
+            second.line(),
+            "append+0x004c i32.store8 memory 1 [0x110018..0x110019] <- 3c"
         );
     }
 }

@@ -249,6 +249,7 @@ fn write_of(record: &[u8], site: &RecordSite) -> Option<TracedWrite> {
         place: site.place.clone(),
         pc: site.pc,
         op: site.op,
+        memory: site.memory,
         written,
         trapped: false,
     })

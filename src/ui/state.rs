@@ -245,23 +245,34 @@ impl AppState {
             return;
         };
         let info = module.info.clone();
+        let memory_index = self.shown_memory();
         let instance = &mut self.doc.instance;
-        let memory_index = info
-            .exports
-            .iter()
-            .find(|e| e.kind == ExportKind::Memory && e.name == instance.memories.shown)
-            .map_or(0, |e| e.index);
         let len = instance.snapshot.len_bytes();
         instance
             .marks
             .rebuild_map(&info, &instance.globals, memory_index, len);
     }
 
-    /// Whether the memory is 64-bit (i64 pointers).
+    /// The index in the module of the memory shown (0 when it exports none by that
+    /// name, or for a component).
+    pub fn shown_memory(&self) -> u32 {
+        let shown = &self.doc.instance.memories.shown;
+        self.doc
+            .module()
+            .and_then(|m| {
+                m.info
+                    .exports
+                    .iter()
+                    .find(|e| e.kind == ExportKind::Memory && e.name == *shown)
+            })
+            .map_or(0, |e| e.index)
+    }
+
+    /// Whether the memory shown is 64-bit (i64 pointers).
     pub fn memory_is_64(&self) -> bool {
         self.doc
             .module()
-            .and_then(|m| m.info.memories.first())
+            .and_then(|m| m.info.memories.get(self.shown_memory() as usize))
             .is_some_and(|m| m.memory64)
     }
 

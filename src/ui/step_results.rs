@@ -94,7 +94,12 @@ impl AppState {
         if !report.writes.is_empty() && report.abi.is_none() {
             let entry = self.doc.instance.timeline.len();
             let writes = Arc::new(std::mem::take(&mut report.writes));
-            let call = RecordedCall { before, writes };
+            let memory = self.shown_memory();
+            let call = RecordedCall {
+                before,
+                memory,
+                writes,
+            };
             self.doc.instance.timeline.calls.insert(entry, call);
         }
         let changed_bytes = ranges_len_bytes(report.snapshot.changed());
@@ -157,8 +162,12 @@ impl AppState {
         let dwarf = self.doc.module().and_then(|m| m.dwarf.clone());
         // Writes repeat their instructions: each is named once.
         let mut writers: HashMap<u64, Writer> = HashMap::new();
-        // New pages are nobody's bytes (a byte's history still lists the grow).
-        let wrote = |w: &TracedWrite| !w.trapped && !matches!(w.written, Written::Grown { .. });
+        // New pages are nobody's bytes (a byte's history still lists the grow); the
+        // writes to a memory not shown are not its bytes.
+        let memory = self.shown_memory();
+        let wrote = |w: &TracedWrite| {
+            !w.trapped && w.memory == memory && !matches!(w.written, Written::Grown { .. })
+        };
         for write in writes.into_iter().filter(wrote) {
             let writer = writers.entry(write.pc).or_insert_with(|| {
                 let (what, group) = writer_of(&write, dwarf.as_deref());

@@ -80,7 +80,7 @@ impl Timeline {
             };
             let mut value = call.before.byte(offset);
             for write in call.writes.iter() {
-                if write.trapped || !write.range.contains(&offset) {
+                if write.trapped || write.memory != call.memory || !write.range.contains(&offset) {
                     continue;
                 }
                 let new = match &write.written {

@@ -18,6 +18,8 @@ pub const KEPT_WRITES_BYTES: usize = 512 << 20;
 pub struct RecordedCall {
     /// Memory before the step.
     pub before: Arc<Snapshot>,
+    /// Which of the module's memories that is (the one shown then).
+    pub memory: u32,
     /// Its writes, in order.
     pub writes: Arc<Writes>,
 }
@@ -123,16 +125,16 @@ impl RecordedCalls {
             )));
         }
         let call = self.get(entry)?;
-        let (before, writes) = (call.before.clone(), call.writes.clone());
+        let (before, writes, memory) = (call.before.clone(), call.writes.clone(), call.memory);
         if writes.len() <= BACKGROUND_REPLAY_WRITES {
-            let replay = Arc::new(CallReplay::new(&before, writes, segments()));
+            let replay = Arc::new(CallReplay::new(&before, memory, writes, segments()));
             return Some(Scrubbing::Ready(Scrub::new(replay, entry, at)));
         }
         let done = Arc::new(OnceLock::new());
         let (filled, segments) = (done.clone(), segments());
         let count = writes.len();
         std::thread::spawn(move || {
-            let _ = filled.set(Arc::new(CallReplay::new(&before, writes, segments)));
+            let _ = filled.set(Arc::new(CallReplay::new(&before, memory, writes, segments)));
         });
         Some(Scrubbing::Building(Building {
             entry,
@@ -202,6 +204,7 @@ mod tests {
             place: "f+0x0001".into(),
             pc: 1,
             op: "i32.store8",
+            memory: 0,
             written: Written::bytes(&[byte]),
             trapped: false,
         }
@@ -210,6 +213,7 @@ mod tests {
     fn call(writes: Vec<TracedWrite>) -> RecordedCall {
         RecordedCall {
             before: Arc::new(Snapshot::capture(None, &[0; 64], 0)),
+            memory: 0,
             writes: Arc::new(writes.into()),
         }
     }

@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use crate::inspect::ModuleInfo;
-use crate::memory::Segments;
 use crate::ui::document::Wasm;
 use crate::ui::state::{AppState, Changed};
 
@@ -20,7 +18,7 @@ impl AppState {
     pub fn scrub(&mut self, entry: usize, at: usize) {
         let doc = &mut self.doc;
         let segments = || match &doc.wasm {
-            Some(Wasm::Module(module)) => data_segments(&module.info, &module.bytes),
+            Some(Wasm::Module(module)) => module.info.segment_bytes(&module.bytes).into(),
             _ => Arc::from(Vec::new()),
         };
         doc.instance.timeline.scrub_to(entry, at, segments);
@@ -84,21 +82,4 @@ impl AppState {
             (changed, timeline.regions_at(index))
         });
     }
-}
-
-/// Every data segment's bytes, by index (`memory.init` copies them; a replay needs
-/// them). A segment that lies outside `bytes` reads as empty.
-fn data_segments(info: &ModuleInfo, bytes: &[u8]) -> Segments {
-    info.data_segments
-        .iter()
-        .map(|segment| {
-            let start = usize::try_from(segment.file_offset).unwrap_or(usize::MAX);
-            let len = usize::try_from(segment.len_bytes).unwrap_or(usize::MAX);
-            let data = start
-                .checked_add(len)
-                .and_then(|end| bytes.get(start..end))
-                .unwrap_or_default();
-            Arc::from(data)
-        })
-        .collect()
 }
