@@ -33,7 +33,11 @@ struct Pair {
 /// onto it) when it exports and imports none.
 fn shown_memory(info: &ModuleInfo) -> u32 {
     let memories = || info.exports.iter().filter(|e| e.kind == ExportKind::Memory);
-    let imported = info.memories.first().filter(|m| m.imported).map(|m| m.index);
+    let imported = info
+        .memories
+        .first()
+        .filter(|m| m.imported)
+        .map(|m| m.index);
     memories()
         .find(|e| e.name == "memory")
         .or_else(|| memories().next())

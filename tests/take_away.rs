@@ -349,6 +349,18 @@ fn apng_frames(bytes: &[u8]) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The frames of a GIF, decoded to RGBA.
+fn gif_frames(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(std::io::Cursor::new(bytes)).unwrap();
+    let mut frames = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().unwrap() {
+        frames.push(frame.buffer.to_vec());
+    }
+    frames
+}
+
 #[test]
 fn shot_animates_the_writes_of_a_step_one_frame_each() {
     let dir = temp_dir("shot-animate");
@@ -377,6 +389,28 @@ fn shot_animates_the_writes_of_a_step_one_frame_each() {
     assert!(out.status.success(), "{}", cli_support::stderr(&out));
     let frames = apng_frames(&std::fs::read(&apng).unwrap());
     assert_eq!(frames.len(), stores.div_ceil(2) + 1);
+    // The same as a GIF, by the file's name; anything else is refused.
+    let gif = dir.join("writes.gif");
+    let out = cli_support::wasmscope(&[
+        "shot",
+        &session,
+        "-o",
+        gif.to_str().unwrap(),
+        "--animate",
+        "--step",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", cli_support::stderr(&out));
+    let frames = gif_frames(&std::fs::read(&gif).unwrap());
+    assert_eq!(frames.len(), stores + 1);
+    for pair in frames.windows(2) {
+        assert_ne!(pair[0], pair[1], "each GIF frame shows one more write");
+    }
+    let jpg = dir.join("writes.jpg");
+    let out = cli_support::wasmscope(&["shot", &session, "-o", jpg.to_str().unwrap(), "--animate"]);
+    assert!(!out.status.success());
+    assert!(cli_support::stderr(&out).contains(".gif"));
+    assert!(!jpg.exists());
     // A step that kept no writes of its own (the host's write) says so.
     let out = shot(&["--step", "2"]);
     assert!(!out.status.success());

@@ -115,8 +115,9 @@ pub struct ShotArgs {
     /// Which compiler makes machine code (`auto`, `winch`, `cranelift`).
     #[arg(long, value_enum, default_value_t = CompilerChoice::Auto)]
     pub compiler: CompilerChoice,
-    /// Write an animated PNG of a step's writes instead (the step --step names,
-    /// default the newest that wrote): a frame per write, or per --every writes.
+    /// Write an animation of a step's writes instead — an animated PNG, or a GIF when
+    /// the output ends in .gif (the step --step names, default the newest that
+    /// wrote): a frame per write, or per --every writes.
     #[arg(long)]
     pub animate: bool,
     /// Writes per frame of --animate (default: as few as keep it to 240 frames).

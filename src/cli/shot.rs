@@ -11,8 +11,8 @@ use crate::engine::default_cache_dir;
 use crate::memory::RegionKind;
 use crate::recipe::write_atomically;
 use crate::ui::{
-    Animation, App, AppOptions, LogKind, PictureRows, Presentation, Settings, SystemDialog,
-    UiCommand, encode_apng, encode_png, resolve_offset,
+    Animation, AnimationFormat, App, AppOptions, LogKind, PictureRows, Presentation, Settings,
+    SystemDialog, UiCommand, encode_png, resolve_offset,
 };
 
 /// How long the module may take to load and the session to replay.
@@ -59,10 +59,10 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
         }
         app.apply(UiCommand::ViewStep(Some(step - 1)));
     }
-    let extension = args.output.extension().and_then(|e| e.to_str());
-    if args.animate && !matches!(extension, Some("png" | "apng")) {
-        bail!("--animate writes an animated PNG: name the output .png or .apng");
-    }
+    let format = match args.animate {
+        true => Some(AnimationFormat::of(&args.output).context("--animate")?),
+        false => None,
+    };
     let animation = match args.animate {
         true => Some(Animation {
             entry: app.animated_entry().with_context(|| match args.step {
@@ -88,14 +88,14 @@ pub fn shot(args: &ShotArgs) -> Result<()> {
         args.bytes_per_row,
         app.state().snapshot().len_bytes(),
     );
-    let png = match animation {
-        Some(animation) => encode_apng(
+    let bytes = match animation.zip(format) {
+        Some((animation, format)) => format.encode(
             &app.animation_frames(animation, &rows, args.scale)?,
             animation.frame_ms,
         )?,
         None => encode_png(&app.picture(&rows, args.scale))?,
     };
-    write_atomically(&args.output, &png)?;
+    write_atomically(&args.output, &bytes)?;
     Ok(())
 }
 

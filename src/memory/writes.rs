@@ -320,10 +320,13 @@ mod tests {
             fill.line(),
             "append+0x004c memory.fill [0x100..0x104] <- 00 x 4 (trapped: nothing written)"
         );
-        let second = TracedWrite { memory: 1, ..write };
+        let second = TracedWrite {
+            memory: 1,
+            ..fill.clone()
+        };
         assert_eq!(
             second.line(),
-            "append+0x004c i32.store8 memory 1 [0x110018..0x110019] <- 3c"
+            "append+0x004c memory.fill memory 1 [0x100..0x104] <- 00 x 4 (trapped: nothing written)"
         );
     }
 }

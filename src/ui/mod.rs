@@ -43,7 +43,8 @@ pub use state::{
     AppState, Changed, Document, Instance, LoadedModule, Loading, LogEntry, LogKind, Memories,
     Paused, Presentation, Running, SEED_INPUT, SessionOffer, Wasm,
 };
-pub use take_away::animation::{Animation, MAX_FRAMES, encode_apng};
+pub use take_away::animated::AnimationFormat;
+pub use take_away::animation::{Animation, MAX_FRAMES};
 pub use take_away::raster::{decode_png, encode_png};
 pub use timeline::{Comparison, StepMark, Timeline};
 pub use walkthrough::{Stage, Walkthrough, allocator_exports, pointer_len_callables};

@@ -1,13 +1,14 @@
 //! A step's writes as a moving picture: one frame of the hex view per write (or per
 //! `every` writes), from memory as the step found it to memory as it left it, the
 //! frame's write outlined. `wasmscope shot --animate` and File ▸ Save animation make
-//! the same APNG (any browser, and GitHub, plays it in an `<img>`).
+//! the same file: an APNG, or a GIF when its name ends in `.gif` (`animated.rs`).
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
-use egui::{Color32, ColorImage};
+use anyhow::{Result, bail};
+use egui::ColorImage;
 
+use super::animated::AnimationFormat;
 use crate::engine::worker::Command;
 use crate::ui::file_chooser::FileRequest;
 use crate::ui::hex_view::PictureRows;
@@ -17,9 +18,6 @@ use crate::ui::{App, UiCommand};
 /// Most frames an animation has (without `every`, the step's writes are spread over
 /// them).
 pub const MAX_FRAMES: usize = 240;
-
-/// How long the last frame stays, in milliseconds, before the animation starts over.
-const LAST_FRAME_MS: u16 = 2_000;
 
 /// Which writes of which step an animation shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,14 +98,27 @@ impl App {
             "writes.png",
             UiCommand::SaveAnimation,
         );
-        self.choose_file(request.filter("Animated PNG", &["png", "apng"]));
+        let request = request
+            .filter("Animated PNG", &["png", "apng"])
+            .filter("GIF", &["gif"]);
+        self.choose_file(request);
     }
 
-    /// Has the worker save the animation of the rows on screen to `path` (APNG,
-    /// atomically); the log says when it is written (or why not).
+    /// Has the worker save the animation of the rows on screen to `path` (APNG, or
+    /// GIF by its extension; atomically); the log says when it is written (or why not).
     pub(in crate::ui) fn save_animation(&mut self, path: PathBuf) {
         let Some(entry) = self.animated_entry() else {
             return;
+        };
+        let format = match AnimationFormat::of(&path) {
+            Ok(format) => format,
+            Err(err) => {
+                self.state.push_log(
+                    LogKind::Error,
+                    format!("cannot save the animation: {err:#}"),
+                );
+                return;
+            }
         };
         let animation = Animation {
             entry,
@@ -116,7 +127,7 @@ impl App {
         };
         let rows = self.rows_on_screen();
         let frames = self.animation_frames(animation, &rows, self.screen_scale());
-        match frames.and_then(|frames| encode_apng(&frames, animation.frame_ms)) {
+        match frames.and_then(|frames| format.encode(&frames, animation.frame_ms)) {
             Ok(bytes) => self.worker.send(Command::WriteFile {
                 path,
                 bytes,
@@ -128,44 +139,4 @@ impl App {
             ),
         }
     }
-}
-
-/// `frames` as an animated PNG that plays forever, `frame_ms` a frame (the last one
-/// stays longer). Frames of different sizes are padded to the largest with the first
-/// frame's corner colour.
-pub fn encode_apng(frames: &[ColorImage], frame_ms: u16) -> Result<Vec<u8>> {
-    let (Some(first), Some(last)) = (frames.first(), frames.len().checked_sub(1)) else {
-        bail!("an animation needs a frame");
-    };
-    let width = frames.iter().map(|f| f.size[0]).max().unwrap_or(0);
-    let height = frames.iter().map(|f| f.size[1]).max().unwrap_or(0);
-    let background = first.pixels.first().copied().unwrap_or(Color32::BLACK);
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, u32::try_from(width)?, u32::try_from(height)?);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_animated(u32::try_from(frames.len())?, 0)?;
-    encoder.set_frame_delay(frame_ms, 1000)?;
-    let mut writer = encoder.write_header().context("writing the APNG header")?;
-    for (index, frame) in frames.iter().enumerate() {
-        if index == last {
-            writer.set_frame_delay(LAST_FRAME_MS.max(frame_ms), 1000)?;
-        }
-        let mut data = Vec::with_capacity(width * height * 4);
-        for y in 0..height {
-            for x in 0..width {
-                let pixel = if x < frame.size[0] && y < frame.size[1] {
-                    frame.pixels[y * frame.size[0] + x]
-                } else {
-                    background
-                };
-                data.extend_from_slice(&pixel.to_srgba_unmultiplied());
-            }
-        }
-        writer
-            .write_image_data(&data)
-            .with_context(|| format!("writing frame {}", index + 1))?;
-    }
-    writer.finish().context("finishing the APNG")?;
-    Ok(bytes)
 }

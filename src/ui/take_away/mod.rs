@@ -1,6 +1,7 @@
 //! What leaves the window: the session as a host program (File ▸ Export as) and the
 //! hex view as a picture (File ▸ Save picture, `wasmscope shot`), saved or copied.
 
+pub(super) mod animated;
 pub(super) mod animation;
 pub(super) mod raster;
 
