@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
 use wasmscope::engine::{
-    AbiTrace, ComponentSession, HostConfig, Limits, StopHandle, compile_component, new_debug_engine,
+    AbiTrace, ComponentSession, ComponentWrites, HostConfig, Limits, StopHandle, compile_component,
+    new_debug_engine,
 };
 use wasmscope::inspect::inspect_component;
 use wasmscope::memory::changed_ranges;
+use wasmscope::record::instrument_component;
 
 fn asset(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -15,6 +17,17 @@ fn asset(name: &str) -> Vec<u8> {
 
 /// Calls `name(args)` on a traced instance: results (WAVE) and the trace.
 fn traced(bytes: &[u8], name: &str, args: &[&str]) -> (Vec<String>, AbiTrace) {
+    called(bytes, ComponentWrites::Traced, name, args)
+}
+
+/// Calls `name(args)` on an instance of `bytes` whose writes are listed as `writes`
+/// says (when recorded, `bytes` are the instrumented component's).
+fn called(
+    bytes: &[u8],
+    writes: ComponentWrites<'_>,
+    name: &str,
+    args: &[&str],
+) -> (Vec<String>, AbiTrace) {
     let info = inspect_component(bytes).unwrap();
     let engine = new_debug_engine(None).unwrap();
     let component = compile_component(&engine, bytes).unwrap();
@@ -26,7 +39,7 @@ fn traced(bytes: &[u8], name: &str, args: &[&str]) -> (Vec<String>, AbiTrace) {
         &info,
         Limits::default(),
         &HostConfig::default(),
-        true,
+        writes,
     )
     .unwrap();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
@@ -132,4 +145,44 @@ fn what_memory_shows_agrees_with_wasmtimes_own_call() {
             );
         }
     }
+}
+
+/// The recorder (each core module instrumented) lists the debugger's writes, core call
+/// by core call, write for write, with the same results.
+#[test]
+fn a_recorded_component_lists_the_debuggers_writes() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("component_upper.wasm", "upper", &["\"héllo wörld\""]),
+        ("component.wasm", "append", &["\"The input string\""]),
+        ("component.wasm", "label", &["{name: \"abc\", count: 3}"]),
+        ("component.wasm", "sum", &["[1, 2, 3, 4]"]),
+    ];
+    let mut compared = 0;
+    for (asset_name, name, args) in cases {
+        let bytes = asset(asset_name);
+        let recording = instrument_component(&bytes).unwrap().unwrap();
+        assert!(!recording.modules.is_empty());
+        let (results, trace) = traced(&bytes, name, args);
+        let recorded = ComponentWrites::Recorded(&recording);
+        let (recorded_results, recorded_trace) = called(&recording.bytes, recorded, name, args);
+        assert_eq!(results, recorded_results, "{name}");
+        let calls = |trace: &AbiTrace| -> Vec<(String, Vec<(String, u64)>)> {
+            trace
+                .events
+                .iter()
+                .map(|e| {
+                    let writes = e.writes.iter().map(|w| (w.line(), w.pc)).collect();
+                    (e.call_text(), writes)
+                })
+                .collect()
+        };
+        let (expected, got) = (calls(&trace), calls(&recorded_trace));
+        assert!(
+            expected.iter().any(|(_, writes)| !writes.is_empty()),
+            "{name} wrote nothing"
+        );
+        assert_eq!(got, expected, "{asset_name} {name}");
+        compared += expected.len();
+    }
+    assert!(compared >= 8, "{compared} core calls");
 }

@@ -47,6 +47,24 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
     assert_eq!(region(RegionKind::Output), Some(0x1010..0x1020));
     assert_eq!(region(RegionKind::Allocation), Some(0x100..0x108));
     assert_eq!(state.snapshot().read(0x1010, 16), b"THE INPUT STRING");
+    // Recorded by default (its core module instrumented): who wrote each output byte,
+    // with no setting turned on.
+    let writer = state
+        .doc
+        .instance
+        .writers
+        .writer_at(0x1015)
+        .map(|w| w.what.clone());
+    assert!(
+        writer
+            .as_deref()
+            .is_some_and(|w| w.contains("upper+0x") && w.contains("i32.store8")),
+        "{writer:?}"
+    );
+    assert!(
+        !log.contains("i32.store8 ["),
+        "recorded writes stay out of the log"
+    );
     harness.snapshot("component_upper_called");
 }
 

@@ -8,14 +8,14 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 
 use crate::engine::{
-    AfterFailure, Allocator, Bindings, CompileCache, CompilerChoice, ComponentSession, Engines,
-    HostConfig, Instance, Limits, RunEnd, RunObserver, Runner, Session, StepReport, StopHandle,
-    changed_line, check_imports, compile_component, default_cache_dir, glue_allocator,
-    new_debug_engine, run_steps,
+    AfterFailure, Allocator, Bindings, CompileCache, CompilerChoice, ComponentSession,
+    ComponentWrites, Engines, HostConfig, Instance, Limits, RunEnd, RunObserver, Runner, Session,
+    StepReport, StopHandle, changed_line, check_imports, compile_component, default_cache_dir,
+    glue_allocator, new_debug_engine, run_steps,
 };
 use crate::inspect::{Dwarf, ModuleInfo, inspect, inspect_component, is_component};
 use crate::recipe::{Recipe, fill_note};
-use crate::record::instrument;
+use crate::record::{instrument, instrument_component};
 
 use super::breaks::{BreakAt, Breaks};
 
@@ -219,7 +219,8 @@ fn open_module(
 
 /// Describes, compiles (for guest debugging: the canonical ABI is observed at
 /// breakpoints) and instantiates the component in `bytes`; with `trace_writes`, every
-/// write the guest's instructions make is listed too.
+/// write the guest's instructions make is listed too (recorded: its core modules
+/// instrumented as a module's are).
 pub fn open_component(
     bytes: &[u8],
     host: &HostConfig,
@@ -227,11 +228,29 @@ pub fn open_component(
     cache: Option<&CompileCache>,
     trace_writes: bool,
 ) -> Result<ComponentSession> {
-    let info = inspect_component(bytes)?;
     let engine = new_debug_engine(cache)?;
+    let stop = StopHandle::new(engine.clone());
+    let recording = match trace_writes.then(|| instrument_component(bytes)) {
+        Some(Ok(recording)) => recording,
+        Some(Err(err)) => {
+            eprintln!(
+                "note: cannot record this component's writes ({err:#}); running it without \
+                 --trace-writes"
+            );
+            None
+        }
+        None => None,
+    };
+    let (bytes, writes) = match &recording {
+        Some(recording) => (&recording.bytes[..], ComponentWrites::Recorded(recording)),
+        None => (bytes, ComponentWrites::Off),
+    };
+    let info = inspect_component(bytes)?;
     let component = compile_component(&engine, bytes)?;
-    let stop = StopHandle::new(engine);
-    ComponentSession::traced(&stop, &component, bytes, &info, limits, host, trace_writes)
+    let mut session =
+        ComponentSession::traced(&stop, &component, bytes, &info, limits, host, writes)?;
+    session.list_writes(trace_writes);
+    Ok(session)
 }
 
 /// Compiles `bytes` as `choice` says; when Winch refuses the module, says why on

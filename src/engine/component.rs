@@ -15,16 +15,18 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use std::sync::Arc;
 
-use super::component_abi::{AbiEvent, AbiObserver, AbiRoles};
+use super::component_abi::{AbiEvent, AbiObserver, AbiRoles, ComponentWrites};
 use super::component_stubs::stub_imports;
 use super::imports::HostConfig;
 use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
 use super::notes::Notes;
 use super::store::{Guarded, guard, start_clock};
 use super::trace::block_on;
+use super::trace_log::TRACED_WRITES_PER_STEP;
 use super::traps::explain;
 use crate::inspect::ComponentInfo;
 use crate::memory::Snapshot;
+use crate::record::{RecordSite, Records};
 
 /// What a component's store carries.
 pub struct ComponentHost {
@@ -39,6 +41,23 @@ pub struct ComponentHost {
     /// The memory before that call (what the first recorded call's changes are
     /// counted from).
     pub(super) abi_before: Option<Arc<Snapshot>>,
+}
+
+impl ComponentHost {
+    /// Adds the `count` records of `trace` (one drain of a core instance's trace
+    /// memory, its writing instructions `sites`) to the newest event, up to the cap.
+    pub(super) fn recorded(&mut self, trace: &[u8], count: usize, sites: &Arc<[RecordSite]>) {
+        let Some(event) = self.abi.last_mut() else {
+            return;
+        };
+        let room = TRACED_WRITES_PER_STEP.saturating_sub(event.writes.len());
+        let mut records = Records::new(sites.clone());
+        if let Err(err) = records.append(trace, count, room) {
+            self.notes
+                .info(format!("cannot read the recorded writes: {err:#}"));
+        }
+        event.writes.extend(records.iter());
+    }
 }
 
 impl Guarded for ComponentHost {
@@ -76,6 +95,10 @@ pub struct ComponentSession {
     shown: Option<wasmtime::Instance>,
     /// The memory as the last snapshot saw it.
     last: Arc<Snapshot>,
+    /// The debug handler (kept to drain the recorded writes after each call).
+    observer: AbiObserver,
+    /// Whether a call's lines list each write (see [`AbiTrace::lists_writes`]).
+    lists_writes: bool,
 }
 
 /// What a call did: its results in WAVE (or why it failed), and what the canonical
@@ -101,6 +124,9 @@ pub struct AbiTrace {
     pub events: Vec<AbiEvent>,
     /// The core memory after the call.
     pub after: Arc<Snapshot>,
+    /// Whether its lines list each write (`--trace-writes`, or traced by the
+    /// debugger) or leave them to the timeline (recorded in the window).
+    pub lists_writes: bool,
 }
 
 /// An exported function: its full name (`append`, `wasi:cli/run@0.2.0#run`) and WIT
@@ -125,7 +151,7 @@ pub fn compile_component(engine: &Engine, bytes: &[u8]) -> Result<Component> {
 impl ComponentSession {
     /// Instantiates `component` (compiled by an engine with guest debugging, from
     /// `bytes`, which `info` describes) and observes the canonical ABI of each call;
-    /// with `trace_writes`, every write the guest's instructions make too. WASI
+    /// every write the guest's instructions make too, as `writes` says. WASI
     /// preview 2 (configured by `host.wasi`, folders included, output into the notes)
     /// is provided when it imports any `wasi:` interface, a stub for every other
     /// import (zeros or a trap, as `host` says, each call noted).
@@ -136,7 +162,7 @@ impl ComponentSession {
         info: &ComponentInfo,
         limits: Limits,
         host: &HostConfig,
-        trace_writes: bool,
+        writes: ComponentWrites<'_>,
     ) -> Result<Self> {
         let engine = component.engine();
         let mut linker: Linker<ComponentHost> = Linker::new(engine);
@@ -179,8 +205,10 @@ impl ComponentSession {
         if !stubbed.is_empty() {
             notes.info(format!("stubbed imports: {}", stubbed.join(", ")));
         }
-        let observer = AbiObserver::arm(&mut store, bytes, info, trace_writes)?;
-        store.set_debug_handler(observer);
+        let observer = AbiObserver::arm(&mut store, bytes, info, writes)?;
+        // What instantiation recorded belongs to no step.
+        observer.reset(&mut store);
+        store.set_debug_handler(observer.clone());
         let shown = store
             .debug_all_instances()
             .into_iter()
@@ -193,10 +221,18 @@ impl ComponentSession {
             limits,
             shown,
             last: Arc::new(Snapshot::empty()),
+            observer,
+            lists_writes: matches!(writes, ComponentWrites::Traced),
         };
         // What instantiation wrote belongs to no step.
         session.snapshot();
         Ok(session)
+    }
+
+    /// Whether a call's lines list each write it made (by default only when they are
+    /// traced by the debugger; recorded ones are for the timeline).
+    pub fn list_writes(&mut self, list: bool) {
+        self.lists_writes = list;
     }
 
     /// The limits of the calls from now on.
@@ -321,6 +357,8 @@ impl ComponentSession {
             block_on(func.call_async(&mut self.store, &values, &mut results))
         })
         .map_err(|err| explain(err, &format!("`{name}`")));
+        self.observer.drain(&mut self.store);
+        self.observer.reset(&mut self.store);
         let after = self.snapshot();
         let events = std::mem::take(&mut self.store.data_mut().abi);
         let trace = AbiTrace {
@@ -329,6 +367,7 @@ impl ComponentSession {
             before,
             events,
             after,
+            lists_writes: self.lists_writes,
         };
         let results = called.and_then(|()| {
             results

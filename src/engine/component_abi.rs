@@ -10,13 +10,15 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use wasmtime::{DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut, Val};
+use wasmtime::{AsContextMut, DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut, Val};
 
 use super::component::ComponentHost;
+use super::recorder::Recorder;
 use super::trace::write_at;
 use super::trace_log::TRACED_WRITES_PER_STEP;
 use crate::inspect::{ComponentInfo, WriteSites, list, write_sites};
 use crate::memory::{Snapshot, TracedWrite};
+use crate::record::{ComponentRecording, Recording};
 
 /// One core function wasmtime called during a component call (not those the guest
 /// calls itself).
@@ -86,21 +88,36 @@ struct Entries {
     modules: Vec<ModuleEntries>,
 }
 
-/// The debug handler: records an [`AbiEvent`] at each breakpoint.
+/// How a component call's writes are listed.
+#[derive(Clone, Copy, Debug)]
+pub enum ComponentWrites<'a> {
+    /// Not at all.
+    Off,
+    /// By the debugger, a breakpoint on every writing instruction.
+    Traced,
+    /// By the recorder: the component was instrumented so.
+    Recorded(&'a ComponentRecording),
+}
+
+/// The debug handler: records an [`AbiEvent`] at each breakpoint (with the writes
+/// recorded since the one before, when the component is recorded).
 #[derive(Clone)]
 pub struct AbiObserver {
     entries: Arc<Entries>,
+    /// The recorded core instances' trace memories.
+    recorders: Arc<[Recorder]>,
 }
 
 impl AbiObserver {
     /// Matches the store's core modules (an instance compiled for guest debugging) with
-    /// those `info` lists in `bytes`, and sets a breakpoint at the entry of every
-    /// function they export; with `trace_writes`, at every writing instruction too.
+    /// those `info` lists in `bytes` (what was compiled), and sets a breakpoint at the
+    /// entry of every function they export; with `ComponentWrites::Traced`, at every
+    /// writing instruction too.
     pub fn arm(
         store: &mut wasmtime::Store<ComponentHost>,
         bytes: &[u8],
         info: &ComponentInfo,
-        trace_writes: bool,
+        writes: ComponentWrites<'_>,
     ) -> Result<Self> {
         let mut ours = Vec::new();
         for module in &info.core_modules {
@@ -108,19 +125,27 @@ impl AbiObserver {
             let Some(module_bytes) = bytes.get(range) else {
                 continue;
             };
-            let sites = match trace_writes {
-                true => Some(write_sites(module_bytes)?),
-                false => None,
+            let sites = match writes {
+                ComponentWrites::Traced => Some(write_sites(module_bytes)?),
+                _ => None,
             };
-            ours.push((export_entries(module_bytes)?, sites));
+            let recording = match writes {
+                ComponentWrites::Recorded(recorded) => recorded.of_module(module_bytes).cloned(),
+                _ => None,
+            };
+            ours.push((export_entries(module_bytes)?, sites, recording));
         }
         let mut modules = Vec::new();
+        let mut recordings = Vec::new();
         for module in store.debug_all_modules() {
             let names: Vec<&str> = module.exports().map(|e| e.name()).collect();
-            let matching = ours.iter().find(|((exports, _, _), _)| {
+            let matching = ours.iter().find(|((exports, _, _), _, _)| {
                 exports.len() == names.len() && exports.iter().zip(&names).all(|(a, b)| a == b)
             });
-            if let Some(((_, entries, exits), sites)) = matching {
+            if let Some(((_, entries, exits), sites, recording)) = matching {
+                if let Some(recording) = recording {
+                    recordings.push((module.clone(), recording.clone()));
+                }
                 modules.push(ModuleEntries {
                     module,
                     entries: entries.clone(),
@@ -129,6 +154,7 @@ impl AbiObserver {
                 });
             }
         }
+        let recorders = recorders(store, &recordings);
         let mut edit = store
             .edit_breakpoints()
             .context("this engine cannot set breakpoints (guest debugging is off)")?;
@@ -150,10 +176,29 @@ impl AbiObserver {
         drop(edit);
         Ok(Self {
             entries: Arc::new(Entries { modules }),
+            recorders: recorders.into(),
         })
     }
 
+    /// Adds the writes recorded since the last drain to the newest event.
+    pub fn drain(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
+        for recorder in self.recorders.iter() {
+            recorder.drain_with(&mut store, |host, trace, count| {
+                host.recorded(trace, count, recorder.sites());
+            });
+        }
+    }
+
+    /// Empties the trace memories: between calls only.
+    pub fn reset(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
+        for recorder in self.recorders.iter() {
+            recorder.reset(&mut store);
+        }
+    }
+
     fn record(&self, store: &mut StoreContextMut<'_, ComponentHost>) -> Option<()> {
+        // What was written before this breakpoint belongs to the event before it.
+        self.drain(&mut *store);
         let frame = store.debug_exit_frames().next()?;
         let (_, pc) = frame.wasm_function_index_and_pc(&mut *store).ok()??;
         let module = frame.module(&mut *store).ok()??.clone();
@@ -253,6 +298,30 @@ impl DebugHandler for AbiObserver {
         }
         std::future::ready(())
     }
+}
+
+/// A recorder for every core instance of a module in `recordings`, its trace memory
+/// and globals found by index (a component's core instances export nothing to the
+/// host).
+fn recorders(
+    store: &mut wasmtime::Store<ComponentHost>,
+    recordings: &[(Module, Arc<Recording>)],
+) -> Vec<Recorder> {
+    let mut found = Vec::new();
+    for instance in store.debug_all_instances() {
+        let module = instance.module(&*store).clone();
+        let Some((_, recording)) = recordings.iter().find(|(m, _)| Module::same(m, &module)) else {
+            continue;
+        };
+        let items = recording.items;
+        let memory = instance.debug_memory(&mut *store, items.memory);
+        let end = instance.debug_global(&mut *store, items.end);
+        let drained = instance.debug_global(&mut *store, items.drained);
+        if let (Some(memory), Some(end), Some(drained)) = (memory, end, drained) {
+            found.push(Recorder::new(recording.clone(), memory, end, drained));
+        }
+    }
+    found
 }
 
 /// A core module's export names in order, `entry pc -> (names, parameter count)` of
@@ -407,7 +476,9 @@ impl super::component::AbiTrace {
                 "[{call}] {}{role}",
                 super::steps::changed_line(&changed)
             ));
-            lines.extend(event.writes.iter().map(TracedWrite::line));
+            if self.lists_writes {
+                lines.extend(event.writes.iter().map(TracedWrite::line));
+            }
             previous = &event.snapshot;
         }
         let changed = crate::memory::changed_ranges(previous, &self.after);

@@ -40,7 +40,7 @@ pub use compiler::{CompileInfo, Compiler, CompilerChoice, Engines, compile};
 pub use component::{
     AbiTrace, ComponentExport, ComponentSession, TracedCall, compile_component, results_text,
 };
-pub use component_abi::{AbiEvent, AbiRoles, ReturnArea, export_name};
+pub use component_abi::{AbiEvent, AbiRoles, ComponentWrites, ReturnArea, export_name};
 pub use debugger::{DebugCommand, Debugger, FrameView, Pause, PauseGeneration};
 pub use glue::{glue_allocator, malloc_from_glue};
 pub use imports::{HostConfig, StubPolicy, StubTrapped, check_imports, import_name};

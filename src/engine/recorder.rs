@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use wasmtime::{
-    AsContextMut, Global, Instance, Memory, Store, StoreContextMut, Val, WasmBacktrace,
+    AsContext, AsContextMut, Global, Instance, Memory, Store, StoreContextMut, Val, WasmBacktrace,
 };
 
 use super::store::StoreData;
-use crate::record::Recording;
+use crate::record::{RecordSite, Recording};
 
 /// A recorded instance's trace memory and what its records mean.
 #[derive(Clone)]
@@ -27,6 +27,17 @@ pub struct Recorder {
 }
 
 impl Recorder {
+    /// The recorder of an instance of `recording`'s module, whose trace memory and
+    /// globals are `memory`, `end` and `drained` (found by export name, or by index).
+    pub fn new(recording: Arc<Recording>, memory: Memory, end: Global, drained: Global) -> Self {
+        Self {
+            recording,
+            memory,
+            end,
+            drained,
+        }
+    }
+
     /// Finds the trace memory and end pointer of `instance`, instantiated from
     /// `recording`'s bytes, and records into `store`'s trace log from now on (what the
     /// start function recorded is dropped).
@@ -44,19 +55,19 @@ impl Recorder {
         };
         let end = global(&mut *store, &recording.trace_end)?;
         let drained = global(&mut *store, &recording.trace_drained)?;
-        store.data_mut().recorder = Some(Self {
-            recording,
-            memory,
-            end,
-            drained,
-        });
+        store.data_mut().recorder = Some(Self::new(recording, memory, end, drained));
         drain(&mut *store);
         store.data_mut().trace.take();
         Ok(())
     }
 
+    /// The writing instructions its records name.
+    pub fn sites(&self) -> &Arc<[RecordSite]> {
+        &self.recording.sites
+    }
+
     /// The trace memory's size.
-    pub fn memory_bytes(&self, store: &Store<StoreData>) -> u64 {
+    pub fn memory_bytes<T: 'static>(&self, store: impl AsContext<Data = T>) -> u64 {
         self.memory.data_size(store) as u64
     }
 
@@ -67,6 +78,43 @@ impl Recorder {
             .iter()
             .any(|ours| *ours == name)
     }
+
+    /// Hands `take` the records made since the last drain (the trace memory from the
+    /// drained mark to the end, and how many records that is), then moves the mark
+    /// past them: safe while a call runs (the end itself is the running code's).
+    pub fn drain_with<T: 'static>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        take: impl FnOnce(&mut T, &[u8], usize),
+    ) {
+        let mut store = store.as_context_mut();
+        let read = |global: Global, store: &mut StoreContextMut<'_, T>| match global.get(store) {
+            Val::I64(value) => value as u64,
+            _ => 0,
+        };
+        let end = read(self.end, &mut store);
+        let drained = read(self.drained, &mut store);
+        let low = |value: u64| (value & 0xffff_ffff) as usize;
+        let (from, to) = (low(drained), low(end));
+        if to <= from {
+            return;
+        }
+        let count = (end >> 32).saturating_sub(drained >> 32) as usize;
+        let (memory, data) = self.memory.data_and_store_mut(&mut store);
+        take(
+            data,
+            memory.get(from..to.min(memory.len())).unwrap_or_default(),
+            count,
+        );
+        // Globals the module itself declared mutable: setting them cannot fail.
+        let _ = self.drained.set(&mut store, Val::I64(end as i64));
+    }
+
+    /// Empties the trace memory: between calls only, when no function holds the end.
+    pub fn reset<T: 'static>(&self, mut store: impl AsContextMut<Data = T>) {
+        let _ = self.end.set(&mut store, Val::I64(0));
+        let _ = self.drained.set(&mut store, Val::I64(0));
+    }
 }
 
 /// Copies the records made since the last drain into the store's trace log (up to its
@@ -74,41 +122,24 @@ impl Recorder {
 pub fn drain(mut store: impl AsContextMut<Data = StoreData>) {
     let mut store = store.as_context_mut();
     drain_running(&mut store);
-    let Some(recorder) = store.data().recorder.clone() else {
-        return;
-    };
-    // Globals the module itself declared mutable: setting them cannot fail.
-    let _ = recorder.end.set(&mut store, Val::I64(0));
-    let _ = recorder.drained.set(&mut store, Val::I64(0));
+    if let Some(recorder) = store.data().recorder.clone() {
+        recorder.reset(&mut store);
+    }
 }
 
-/// Copies the records made since the last drain into the store's trace log and moves
-/// the drained mark past them: safe while a call runs (at an epoch tick), as the end
-/// itself is the running code's.
+/// Copies the records made since the last drain into the store's trace log: safe
+/// while a call runs (at an epoch tick).
 pub fn drain_running(mut store: impl AsContextMut<Data = StoreData>) {
     let mut store = store.as_context_mut();
     let Some(recorder) = store.data().recorder.clone() else {
         return;
     };
-    let read = |global: Global, store: &mut StoreContextMut<'_, StoreData>| match global.get(store)
-    {
-        Val::I64(value) => value as u64,
-        _ => 0,
-    };
-    let end = read(recorder.end, &mut store);
-    let drained = read(recorder.drained, &mut store);
-    let low = |value: u64| (value & 0xffff_ffff) as usize;
-    let (from, to) = (low(drained), low(end));
-    if to > from {
-        let count = (end >> 32).saturating_sub(drained >> 32) as usize;
-        let (memory, data) = recorder.memory.data_and_store_mut(&mut store);
-        let trace = memory.get(from..to.min(memory.len())).unwrap_or_default();
-        if let Err(err) = data.trace.recorded(trace, count, &recorder.recording.sites) {
+    recorder.drain_with(&mut store, |data, trace, count| {
+        if let Err(err) = data.trace.recorded(trace, count, recorder.sites()) {
             data.notes
                 .info(format!("cannot read the recorded writes: {err:#}"));
         }
-        let _ = recorder.drained.set(&mut store, Val::I64(end as i64));
-    }
+    });
 }
 
 /// After a call that failed with `err`: drains, and marks the last write as not done

@@ -13,6 +13,7 @@
 //! Pure: wasmparser reads, wasm-encoder writes, `inspect` says which instructions
 //! write; no wasmtime. `engine::recorder` runs the result.
 
+mod component;
 mod emit;
 mod layout;
 mod records;
@@ -23,6 +24,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use component::{ComponentRecording, instrument_component};
 pub use layout::Layout;
 pub use records::{RecordPos, Records, RecordsIter};
 pub use rewrite::instrument;
@@ -64,6 +66,8 @@ pub struct Recording {
     pub bytes: Vec<u8>,
     /// The writing instructions, by record id (shared with the records read).
     pub sites: Arc<[RecordSite]>,
+    /// The indices of the trace memory and globals.
+    pub items: TraceItems,
     /// The export name of the trace memory.
     pub trace_memory: String,
     /// The export name of the end pointer: an i64 global, bytes of records so far in
@@ -78,6 +82,18 @@ pub struct Recording {
     /// Where each original writing instruction sits in the instrumented module (what
     /// a trap's backtrace reports), to its record id.
     pub instrumented_pcs: BTreeMap<u64, u32>,
+}
+
+/// Where the recorder's items are in the instrumented module's index spaces (a host
+/// that cannot reach them by export name, as a component's, uses these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceItems {
+    /// The trace memory.
+    pub memory: u32,
+    /// The end global (i64: bytes of records in its low half, records in its high).
+    pub end: u32,
+    /// The drained mark (i64, the same halves).
+    pub drained: u32,
 }
 
 impl Recording {

@@ -12,7 +12,7 @@ use wasm_encoder::{ConstExpr, Encode, GlobalType, InstructionSink, MemoryType, V
 use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use super::emit::{Emitter, Scratch, Trace, grow_body};
-use super::{RecordSite, Recording, TRACE_INITIAL_PAGES};
+use super::{RecordSite, Recording, TRACE_INITIAL_PAGES, TraceItems};
 use crate::inspect::{WriteSites, write_op, write_sites};
 
 /// Memories a module may have (wasmparser's and wasmtime's limit).
@@ -103,7 +103,7 @@ impl Survey {
 }
 
 /// A ULEB128 u32 at the start of `data`, and the bytes after it.
-fn leading_count(data: &[u8]) -> Result<(u32, &[u8])> {
+pub(super) fn leading_count(data: &[u8]) -> Result<(u32, &[u8])> {
     let mut value = 0u64;
     for (i, &byte) in data.iter().enumerate().take(5) {
         value |= u64::from(byte & 0x7f) << (7 * i);
@@ -178,6 +178,11 @@ pub fn instrument(bytes: &[u8]) -> Result<Option<Recording>> {
     Ok(Some(Recording {
         bytes: instrumented,
         sites: sites.into(),
+        items: TraceItems {
+            memory: trace.memory,
+            end: trace.end,
+            drained: trace.drained,
+        },
         trace_memory,
         trace_end,
         trace_drained,

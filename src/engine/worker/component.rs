@@ -15,14 +15,50 @@ use super::state::{Compiled, WorkerState};
 use crate::engine::component::{compile_component, component_exports};
 use crate::inspect::{ComponentInfo, inspect_component};
 use crate::recipe::{self, Recipe};
+use crate::record::{ComponentRecording, instrument_component};
 
 /// A component being compiled, and what its load needs afterwards.
 pub struct PendingComponent {
     name: String,
     bytes: Arc<[u8]>,
     info: ComponentInfo,
+    /// The component instrumented to record its writes (what is compiled then).
+    recorded: Option<Arc<RecordedComponent>>,
     path: Option<PathBuf>,
     session: Option<Box<Recipe>>,
+    /// What the log says of the load (why its writes are not recorded).
+    notes: Vec<String>,
+}
+
+/// A component instrumented to record its writes, and what `inspect_component` says
+/// of the instrumented bytes (where its core modules are, for the breakpoints).
+pub struct RecordedComponent {
+    /// The instrumented component and its modules' recordings.
+    pub recording: ComponentRecording,
+    /// The instrumented component, described.
+    pub info: ComponentInfo,
+}
+
+/// `bytes` instrumented and described, or why not (`None` with no note: nothing in
+/// it writes memory).
+fn recorded(bytes: &[u8]) -> (Option<Arc<RecordedComponent>>, Option<String>) {
+    let recorded = instrument_component(bytes).and_then(|recording| {
+        recording
+            .map(|recording| {
+                let info = inspect_component(&recording.bytes)?;
+                Ok(Arc::new(RecordedComponent { recording, info }))
+            })
+            .transpose()
+    });
+    match recorded {
+        Ok(recorded) => (recorded, None),
+        Err(err) => (
+            None,
+            Some(format!(
+                "Its writes are not recorded: cannot instrument it ({err:#})."
+            )),
+        ),
+    }
 }
 
 impl WorkerState {
@@ -43,15 +79,25 @@ impl WorkerState {
             Ok(started) => started,
             Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
         };
+        let (recorded, note) = match self.record && !self.trace {
+            true => recorded(bytes),
+            false => (None, None),
+        };
         let pending = Box::new(PendingComponent {
             name: name.clone(),
             bytes: bytes.into(),
             info,
+            recorded,
             path,
             session,
+            notes: note.into_iter().collect(),
         });
         self.spawn_compile(generation, &name, send, move || {
-            let component = compile_component(&engine, &pending.bytes);
+            let compiled = match &pending.recorded {
+                Some(recorded) => &recorded.recording.bytes[..],
+                None => &pending.bytes[..],
+            };
+            let component = compile_component(&engine, compiled);
             Message::ComponentCompiled {
                 generation,
                 component,
@@ -77,8 +123,10 @@ impl WorkerState {
             name,
             bytes,
             info,
+            recorded,
             path,
             session,
+            notes,
         } = pending;
         let info = Arc::new(info);
         let compiled = component.map(|component| {
@@ -91,7 +139,12 @@ impl WorkerState {
                     exports: component_exports(&component),
                 },
             });
-            (Compiled::Component { component, info }, None)
+            let compiled = Compiled::Component {
+                component,
+                info,
+                recorded,
+            };
+            (compiled, None)
         });
         let arrival = Arrival {
             name,
@@ -99,7 +152,7 @@ impl WorkerState {
             sha256: recipe::sha256_hex(&bytes),
             binary: bytes,
             session,
-            notes: Vec::new(),
+            notes,
         };
         self.arrived(generation, arrival, compiled, send);
     }

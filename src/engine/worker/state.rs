@@ -10,9 +10,11 @@ use anyhow::{Result, anyhow};
 use wasmtime::Module;
 
 use super::Message;
+use super::component::RecordedComponent;
 use super::files::{save_session, write_file};
 use super::load::LoadOptions;
 use super::protocol::{Command, Event};
+use crate::engine::ComponentWrites;
 use crate::engine::allocators::Allocator;
 use crate::engine::cache::CompileCache;
 use crate::engine::compiler::{CompileInfo, CompilerChoice, Engines};
@@ -46,6 +48,9 @@ pub(super) enum Compiled {
     Component {
         component: wasmtime::component::Component,
         info: Arc<ComponentInfo>,
+        /// When its writes are recorded: the component compiled is the instrumented
+        /// one, which this describes.
+        recorded: Option<Arc<RecordedComponent>>,
     },
 }
 
@@ -269,12 +274,31 @@ impl WorkerState {
                 allocators,
                 ..
             } => (module, watch, allocators),
-            Compiled::Component { component, info } => {
-                // The recorder does not rewrite components yet: their writes are
-                // traced (by the debugger, a breakpoint per write) only when asked.
-                let session = ComponentSession::traced(
-                    &self.stop, component, binary, info, limits, &host, self.trace,
-                )?;
+            Compiled::Component {
+                component,
+                info,
+                recorded,
+            } => {
+                let session = match recorded {
+                    Some(recorded) => ComponentSession::traced(
+                        &self.stop,
+                        component,
+                        &recorded.recording.bytes,
+                        &recorded.info,
+                        limits,
+                        &host,
+                        ComponentWrites::Recorded(&recorded.recording),
+                    )?,
+                    None => {
+                        let writes = match self.trace {
+                            true => ComponentWrites::Traced,
+                            false => ComponentWrites::Off,
+                        };
+                        ComponentSession::traced(
+                            &self.stop, component, binary, info, limits, &host, writes,
+                        )?
+                    }
+                };
                 return Ok(Instance::Component(session));
             }
         };
