@@ -186,3 +186,49 @@ fn a_recorded_component_lists_the_debuggers_writes() {
     }
     assert!(compared >= 8, "{compared} core calls");
 }
+
+/// A recorded component call that traps at a store keeps the writes before it and
+/// marks that store's write as not done.
+#[test]
+fn a_recorded_component_call_that_traps_marks_its_last_write() {
+    let bytes = wat::parse_str(
+        r#"(component
+          (core module $m
+            (memory (export "memory") 1)
+            (func (export "poke") (param i32)
+              (i32.store8 (i32.const 5) (i32.const 1))
+              (i32.store8 (local.get 0) (i32.const 2))))
+          (core instance $i (instantiate $m))
+          (func (export "poke") (param "at" u32)
+            (canon lift (core func $i "poke"))))"#,
+    )
+    .unwrap();
+    let recording = instrument_component(&bytes).unwrap().unwrap();
+    let info = inspect_component(&recording.bytes).unwrap();
+    let engine = new_debug_engine(None).unwrap();
+    let component = compile_component(&engine, &recording.bytes).unwrap();
+    let stop = StopHandle::new(engine.clone());
+    let mut session = ComponentSession::traced(
+        &stop,
+        &component,
+        &recording.bytes,
+        &info,
+        Limits::default(),
+        &HostConfig::default(),
+        ComponentWrites::Recorded(&recording),
+    )
+    .unwrap();
+    let called = session.call_traced("poke", &["6".to_owned()]).unwrap();
+    assert!(called.results.is_ok());
+    let writes: Vec<_> = called.trace.events.iter().flat_map(|e| &e.writes).collect();
+    assert_eq!(writes.len(), 2);
+    assert!(writes.iter().all(|w| !w.trapped));
+    let called = session.call_traced("poke", &["70000".to_owned()]).unwrap();
+    let error = called.results.unwrap_err().to_string();
+    assert!(error.contains("out-of-bounds"), "{error}");
+    let writes: Vec<_> = called.trace.events.iter().flat_map(|e| &e.writes).collect();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    assert!(!writes[0].trapped);
+    assert!(writes[1].trapped, "{:?}", writes[1]);
+    assert_eq!(writes[1].range, 70000..70001);
+}

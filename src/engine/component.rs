@@ -355,10 +355,13 @@ impl ComponentSession {
         let engine = self.store.engine().clone();
         let called = with_ticker(&engine, || {
             block_on(func.call_async(&mut self.store, &values, &mut results))
-        })
-        .map_err(|err| explain(err, &format!("`{name}`")));
+        });
         self.observer.drain(&mut self.store);
         self.observer.reset(&mut self.store);
+        if let Err(err) = &called {
+            self.observer.trapped(&mut self.store, err);
+        }
+        let called = called.map_err(|err| explain(err, &format!("`{name}`")));
         let after = self.snapshot();
         let events = std::mem::take(&mut self.store.data_mut().abi);
         let trace = AbiTrace {

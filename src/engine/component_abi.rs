@@ -105,7 +105,15 @@ pub enum ComponentWrites<'a> {
 pub struct AbiObserver {
     entries: Arc<Entries>,
     /// The recorded core instances' trace memories.
-    recorders: Arc<[Recorder]>,
+    recorders: Arc<[InstanceRecorder]>,
+}
+
+/// A recorded core instance's trace memory, its module, and where that module starts
+/// in the (instrumented) component.
+struct InstanceRecorder {
+    module: Module,
+    offset: u64,
+    recorder: Recorder,
 }
 
 impl AbiObserver {
@@ -130,7 +138,9 @@ impl AbiObserver {
                 _ => None,
             };
             let recording = match writes {
-                ComponentWrites::Recorded(recorded) => recorded.of_module(module_bytes).cloned(),
+                ComponentWrites::Recorded(recorded) => recorded
+                    .of_module(module_bytes)
+                    .map(|recording| (recording.clone(), module.offset)),
                 _ => None,
             };
             ours.push((export_entries(module_bytes)?, sites, recording));
@@ -182,7 +192,7 @@ impl AbiObserver {
 
     /// Adds the writes recorded since the last drain to the newest event.
     pub fn drain(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
-        for recorder in self.recorders.iter() {
+        for InstanceRecorder { recorder, .. } in self.recorders.iter() {
             recorder.drain_with(&mut store, |host, trace, count| {
                 host.recorded(trace, count, recorder.sites());
             });
@@ -191,8 +201,37 @@ impl AbiObserver {
 
     /// Empties the trace memories: between calls only.
     pub fn reset(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
-        for recorder in self.recorders.iter() {
+        for InstanceRecorder { recorder, .. } in self.recorders.iter() {
             recorder.reset(&mut store);
+        }
+    }
+
+    /// After a call that failed with `err` (and a drain): marks the newest write as
+    /// not done when the trap was at its instruction (a record is made before its
+    /// instruction runs).
+    pub fn trapped(&self, store: &mut wasmtime::Store<ComponentHost>, err: &wasmtime::Error) {
+        let Some(frame) = err
+            .downcast_ref::<wasmtime::WasmBacktrace>()
+            .and_then(|trace| trace.frames().first())
+        else {
+            return;
+        };
+        // A backtrace counts a core module's offsets from the component's start.
+        let site = self
+            .recorders
+            .iter()
+            .find(|r| Module::same(&r.module, frame.module()))
+            .zip(frame.module_offset())
+            .and_then(|(r, pc)| r.recorder.site_at((pc as u64).checked_sub(r.offset)?));
+        let last = store
+            .data_mut()
+            .abi
+            .last_mut()
+            .and_then(|e| e.writes.last_mut());
+        if let (Some(site), Some(last)) = (site, last)
+            && last.pc == site.pc
+        {
+            last.trapped = true;
         }
     }
 
@@ -305,12 +344,14 @@ impl DebugHandler for AbiObserver {
 /// host).
 fn recorders(
     store: &mut wasmtime::Store<ComponentHost>,
-    recordings: &[(Module, Arc<Recording>)],
-) -> Vec<Recorder> {
+    recordings: &[(Module, (Arc<Recording>, u64))],
+) -> Vec<InstanceRecorder> {
     let mut found = Vec::new();
     for instance in store.debug_all_instances() {
         let module = instance.module(&*store).clone();
-        let Some((_, recording)) = recordings.iter().find(|(m, _)| Module::same(m, &module)) else {
+        let Some((_, (recording, offset))) =
+            recordings.iter().find(|(m, _)| Module::same(m, &module))
+        else {
             continue;
         };
         let items = recording.items;
@@ -318,7 +359,11 @@ fn recorders(
         let end = instance.debug_global(&mut *store, items.end);
         let drained = instance.debug_global(&mut *store, items.drained);
         if let (Some(memory), Some(end), Some(drained)) = (memory, end, drained) {
-            found.push(Recorder::new(recording.clone(), memory, end, drained));
+            found.push(InstanceRecorder {
+                module,
+                offset: *offset,
+                recorder: Recorder::new(recording.clone(), memory, end, drained),
+            });
         }
     }
     found

@@ -66,6 +66,13 @@ impl Recorder {
         &self.recording.sites
     }
 
+    /// The writing instruction at `pc` in the instrumented module (where a trap's
+    /// backtrace points).
+    pub fn site_at(&self, instrumented_pc: u64) -> Option<&RecordSite> {
+        let id = self.recording.site_at(instrumented_pc)?;
+        self.recording.sites.get(id as usize)
+    }
+
     /// The trace memory's size.
     pub fn memory_bytes<T: 'static>(&self, store: impl AsContext<Data = T>) -> u64 {
         self.memory.data_size(store) as u64
