@@ -22,11 +22,9 @@ use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
 use super::notes::Notes;
 use super::store::{Guarded, guard, start_clock};
 use super::trace::block_on;
-use super::trace_log::TRACED_WRITES_PER_STEP;
 use super::traps::explain;
 use crate::inspect::ComponentInfo;
 use crate::memory::Snapshot;
-use crate::record::{RecordSite, Records};
 
 /// What a component's store carries.
 pub struct ComponentHost {
@@ -41,23 +39,6 @@ pub struct ComponentHost {
     /// The memory before that call (what the first recorded call's changes are
     /// counted from).
     pub(super) abi_before: Option<Arc<Snapshot>>,
-}
-
-impl ComponentHost {
-    /// Adds the `count` records of `trace` (one drain of a core instance's trace
-    /// memory, its writing instructions `sites`) to the newest event, up to the cap.
-    pub(super) fn recorded(&mut self, trace: &[u8], count: usize, sites: &Arc<[RecordSite]>) {
-        let Some(event) = self.abi.last_mut() else {
-            return;
-        };
-        let room = TRACED_WRITES_PER_STEP.saturating_sub(event.writes.len());
-        let mut records = Records::new(sites.clone());
-        if let Err(err) = records.append(trace, count, room) {
-            self.notes
-                .info(format!("cannot read the recorded writes: {err:#}"));
-        }
-        event.writes.extend(records.iter());
-    }
 }
 
 impl Guarded for ComponentHost {

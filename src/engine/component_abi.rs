@@ -13,12 +13,12 @@ use anyhow::{Context as _, Result};
 use wasmtime::{AsContextMut, DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut, Val};
 
 use super::component::ComponentHost;
-use super::recorder::Recorder;
+use super::component_record::ComponentRecorders;
 use super::trace::write_at;
 use super::trace_log::TRACED_WRITES_PER_STEP;
 use crate::inspect::{ComponentInfo, WriteSites, list, write_sites};
 use crate::memory::{Snapshot, TracedWrite};
-use crate::record::{ComponentRecording, Recording};
+use crate::record::ComponentRecording;
 
 /// One core function wasmtime called during a component call (not those the guest
 /// calls itself).
@@ -105,15 +105,7 @@ pub enum ComponentWrites<'a> {
 pub struct AbiObserver {
     entries: Arc<Entries>,
     /// The recorded core instances' trace memories.
-    recorders: Arc<[InstanceRecorder]>,
-}
-
-/// A recorded core instance's trace memory, its module, and where that module starts
-/// in the (instrumented) component.
-struct InstanceRecorder {
-    module: Module,
-    offset: u64,
-    recorder: Recorder,
+    recorders: ComponentRecorders,
 }
 
 impl AbiObserver {
@@ -164,7 +156,7 @@ impl AbiObserver {
                 });
             }
         }
-        let recorders = recorders(store, &recordings);
+        let recorders = ComponentRecorders::find(store, &recordings);
         let mut edit = store
             .edit_breakpoints()
             .context("this engine cannot set breakpoints (guest debugging is off)")?;
@@ -186,53 +178,24 @@ impl AbiObserver {
         drop(edit);
         Ok(Self {
             entries: Arc::new(Entries { modules }),
-            recorders: recorders.into(),
+            recorders,
         })
     }
 
     /// Adds the writes recorded since the last drain to the newest event.
-    pub fn drain(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
-        for InstanceRecorder { recorder, .. } in self.recorders.iter() {
-            recorder.drain_with(&mut store, |host, trace, count| {
-                host.recorded(trace, count, recorder.sites());
-            });
-        }
+    pub fn drain(&self, store: impl AsContextMut<Data = ComponentHost>) {
+        self.recorders.drain(store);
     }
 
     /// Empties the trace memories: between calls only.
-    pub fn reset(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
-        for InstanceRecorder { recorder, .. } in self.recorders.iter() {
-            recorder.reset(&mut store);
-        }
+    pub fn reset(&self, store: impl AsContextMut<Data = ComponentHost>) {
+        self.recorders.reset(store);
     }
 
     /// After a call that failed with `err` (and a drain): marks the newest write as
-    /// not done when the trap was at its instruction (a record is made before its
-    /// instruction runs).
+    /// not done when the trap was at its instruction.
     pub fn trapped(&self, store: &mut wasmtime::Store<ComponentHost>, err: &wasmtime::Error) {
-        let Some(frame) = err
-            .downcast_ref::<wasmtime::WasmBacktrace>()
-            .and_then(|trace| trace.frames().first())
-        else {
-            return;
-        };
-        // A backtrace counts a core module's offsets from the component's start.
-        let site = self
-            .recorders
-            .iter()
-            .find(|r| Module::same(&r.module, frame.module()))
-            .zip(frame.module_offset())
-            .and_then(|(r, pc)| r.recorder.site_at((pc as u64).checked_sub(r.offset)?));
-        let last = store
-            .data_mut()
-            .abi
-            .last_mut()
-            .and_then(|e| e.writes.last_mut());
-        if let (Some(site), Some(last)) = (site, last)
-            && last.pc == site.pc
-        {
-            last.trapped = true;
-        }
+        self.recorders.trapped(store, err);
     }
 
     fn record(&self, store: &mut StoreContextMut<'_, ComponentHost>) -> Option<()> {
@@ -337,36 +300,6 @@ impl DebugHandler for AbiObserver {
         }
         std::future::ready(())
     }
-}
-
-/// A recorder for every core instance of a module in `recordings`, its trace memory
-/// and globals found by index (a component's core instances export nothing to the
-/// host).
-fn recorders(
-    store: &mut wasmtime::Store<ComponentHost>,
-    recordings: &[(Module, (Arc<Recording>, u64))],
-) -> Vec<InstanceRecorder> {
-    let mut found = Vec::new();
-    for instance in store.debug_all_instances() {
-        let module = instance.module(&*store).clone();
-        let Some((_, (recording, offset))) =
-            recordings.iter().find(|(m, _)| Module::same(m, &module))
-        else {
-            continue;
-        };
-        let items = recording.items;
-        let memory = instance.debug_memory(&mut *store, items.memory);
-        let end = instance.debug_global(&mut *store, items.end);
-        let drained = instance.debug_global(&mut *store, items.drained);
-        if let (Some(memory), Some(end), Some(drained)) = (memory, end, drained) {
-            found.push(InstanceRecorder {
-                module,
-                offset: *offset,
-                recorder: Recorder::new(recording.clone(), memory, end, drained),
-            });
-        }
-    }
-    found
 }
 
 /// A core module's export names in order, `entry pc -> (names, parameter count)` of

@@ -9,6 +9,7 @@ mod call_replay;
 mod compiler;
 mod component;
 mod component_abi;
+mod component_record;
 mod component_stubs;
 mod debugger;
 mod frame_variables;

@@ -268,8 +268,7 @@ impl Emitter<'_> {
                 let byte = scratch.get(Role::Operand(1), ValType::I32);
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(byte).local_set(dst);
-                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
-                self.id(&mut sink, record, id);
+                let record = self.reserve_with_id(&mut sink, scratch, id, layout.fixed_bytes());
                 self.wide(&mut sink, record, [(dst, m64), (len, m64)]);
                 sink.local_get(record).local_get(byte);
                 sink.i32_store8(self.at(layout.fixed_bytes() - 1));
@@ -289,8 +288,7 @@ impl Emitter<'_> {
                 let src = scratch.get(Role::Operand(1), index_type(src64));
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(src).local_set(dst);
-                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
-                self.id(&mut sink, record, id);
+                let record = self.reserve_with_id(&mut sink, scratch, id, layout.fixed_bytes());
                 self.wide(&mut sink, record, [(dst, m64), (src, src64), (len, len64)]);
                 sink.local_get(dst).local_get(src).local_get(len);
             }
@@ -299,8 +297,7 @@ impl Emitter<'_> {
                 let offset = scratch.get(Role::Operand(1), ValType::I32);
                 let dst = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(len).local_set(offset).local_set(dst);
-                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
-                self.id(&mut sink, record, id);
+                let record = self.reserve_with_id(&mut sink, scratch, id, layout.fixed_bytes());
                 self.wide(
                     &mut sink,
                     record,
@@ -311,8 +308,7 @@ impl Emitter<'_> {
             WriteKind::Grow => {
                 let pages = scratch.get(Role::Operand(0), index_type(m64));
                 sink.local_set(pages);
-                let record = self.reserve(&mut sink, scratch, layout.fixed_bytes());
-                self.id(&mut sink, record, id);
+                let record = self.reserve_with_id(&mut sink, scratch, id, layout.fixed_bytes());
                 self.wide(&mut sink, record, [(pages, m64)]);
                 sink.local_get(record).memory_size(site.memory);
                 widen(&mut sink, m64);
@@ -372,6 +368,19 @@ impl Emitter<'_> {
             .i64_add()
             .local_tee(end)
             .global_set(self.trace.end);
+        record
+    }
+
+    /// [`Emitter::reserve`]s a record and writes its id.
+    fn reserve_with_id(
+        &self,
+        sink: &mut InstructionSink<'_>,
+        scratch: &mut Scratch,
+        id: u32,
+        bytes: u32,
+    ) -> u32 {
+        let record = self.reserve(sink, scratch, bytes);
+        self.id(sink, record, id);
         record
     }
 

@@ -1,0 +1,119 @@
+//! A recorded component's writes: each of its core instances whose module
+//! `record::instrument_component` instrumented has a trace memory, reached by index
+//! through the debug API (a component's core instances export nothing to the host).
+//! `component_abi`'s observer drains them into the newest core call at each of its
+//! breakpoints and after the call.
+
+use std::sync::Arc;
+
+use wasmtime::{AsContextMut, Module, Store, WasmBacktrace};
+
+use super::component::ComponentHost;
+use super::recorder::Recorder;
+use super::trace_log::TRACED_WRITES_PER_STEP;
+use crate::record::{RecordSite, Recording, Records};
+
+/// A recorded core instance's trace memory, its module, and where that module starts
+/// in the (instrumented) component.
+struct InstanceRecorder {
+    module: Module,
+    offset: u64,
+    recorder: Recorder,
+}
+
+/// The trace memories of a component instance's recorded core instances.
+#[derive(Clone, Default)]
+pub struct ComponentRecorders(Arc<[InstanceRecorder]>);
+
+impl ComponentRecorders {
+    /// A recorder for every core instance in `store` of a module in `recordings`
+    /// (each with where its module starts in the component).
+    pub fn find(
+        store: &mut Store<ComponentHost>,
+        recordings: &[(Module, (Arc<Recording>, u64))],
+    ) -> Self {
+        let mut found = Vec::new();
+        for instance in store.debug_all_instances() {
+            let module = instance.module(&*store).clone();
+            let Some((_, (recording, offset))) =
+                recordings.iter().find(|(m, _)| Module::same(m, &module))
+            else {
+                continue;
+            };
+            let items = recording.items;
+            let memory = instance.debug_memory(&mut *store, items.memory);
+            let end = instance.debug_global(&mut *store, items.end);
+            let drained = instance.debug_global(&mut *store, items.drained);
+            if let (Some(memory), Some(end), Some(drained)) = (memory, end, drained) {
+                found.push(InstanceRecorder {
+                    module,
+                    offset: *offset,
+                    recorder: Recorder::new(recording.clone(), memory, end, drained),
+                });
+            }
+        }
+        Self(found.into())
+    }
+
+    /// Adds the writes recorded since the last drain to the newest event.
+    pub fn drain(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
+        for InstanceRecorder { recorder, .. } in self.0.iter() {
+            recorder.drain_with(&mut store, |host, trace, count| {
+                host.recorded(trace, count, recorder.sites());
+            });
+        }
+    }
+
+    /// Empties the trace memories: between calls only.
+    pub fn reset(&self, mut store: impl AsContextMut<Data = ComponentHost>) {
+        for InstanceRecorder { recorder, .. } in self.0.iter() {
+            recorder.reset(&mut store);
+        }
+    }
+
+    /// After a call that failed with `err` (and a drain): marks the newest write as
+    /// not done when the trap was at its instruction (a record is made before its
+    /// instruction runs).
+    pub fn trapped(&self, store: &mut Store<ComponentHost>, err: &wasmtime::Error) {
+        let Some(frame) = err
+            .downcast_ref::<WasmBacktrace>()
+            .and_then(|trace| trace.frames().first())
+        else {
+            return;
+        };
+        // A backtrace counts a core module's offsets from the component's start.
+        let site = self
+            .0
+            .iter()
+            .find(|r| Module::same(&r.module, frame.module()))
+            .zip(frame.module_offset())
+            .and_then(|(r, pc)| r.recorder.site_at((pc as u64).checked_sub(r.offset)?));
+        let last = store
+            .data_mut()
+            .abi
+            .last_mut()
+            .and_then(|e| e.writes.last_mut());
+        if let (Some(site), Some(last)) = (site, last)
+            && last.pc == site.pc
+        {
+            last.trapped = true;
+        }
+    }
+}
+
+impl ComponentHost {
+    /// Adds the `count` records of `trace` (one drain of a core instance's trace
+    /// memory, its writing instructions `sites`) to the newest event, up to the cap.
+    fn recorded(&mut self, trace: &[u8], count: usize, sites: &Arc<[RecordSite]>) {
+        let Some(event) = self.abi.last_mut() else {
+            return;
+        };
+        let room = TRACED_WRITES_PER_STEP.saturating_sub(event.writes.len());
+        let mut records = Records::new(sites.clone());
+        if let Err(err) = records.append(trace, count, room) {
+            self.notes
+                .info(format!("cannot read the recorded writes: {err:#}"));
+        }
+        event.writes.extend(records.iter());
+    }
+}
