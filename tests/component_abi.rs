@@ -3,9 +3,11 @@
 //! component, and checked against wasmtime's own component call on the same input.
 #![allow(clippy::unwrap_used)] // Tests may panic on the unexpected.
 
+use std::sync::Arc;
+
 use wasmscope::engine::{
-    AbiTrace, ComponentSession, ComponentWrites, HostConfig, Limits, StopHandle, compile_component,
-    new_debug_engine,
+    AbiTrace, CallReplay, ComponentSession, ComponentWrites, HostConfig, Limits, StopHandle,
+    compile_component, new_debug_engine,
 };
 use wasmscope::inspect::inspect_component;
 use wasmscope::memory::changed_ranges;
@@ -183,6 +185,23 @@ fn a_recorded_component_lists_the_debuggers_writes() {
         );
         assert_eq!(got, expected, "{asset_name} {name}");
         compared += expected.len();
+        // The call's writes in one list, the host's among them, replay memory from
+        // before the call to after it.
+        let writes = recorded_trace.call_writes();
+        assert!(writes.iter().any(|w| &*w.place == "wasmtime"), "{name}");
+        let replay = CallReplay::new(
+            &recorded_trace.before,
+            0,
+            Arc::new(writes.into()),
+            Arc::from(Vec::new()),
+        );
+        let (replayed, _) = replay.at(replay.len());
+        let after = &recorded_trace.after;
+        assert_eq!(
+            replayed.read(0, after.len_bytes()),
+            after.read(0, after.len_bytes()),
+            "{name}"
+        );
     }
     assert!(compared >= 8, "{compared} core calls");
 }

@@ -7,6 +7,7 @@ mod common;
 use common::{harness, log_text, pinned, settle};
 use egui_kittest::kittest::Queryable;
 use wasmscope::memory::RegionKind;
+use wasmscope::ui::UiCommand;
 
 #[test]
 fn calling_upper_shows_the_canonical_abi_in_memory() {
@@ -66,6 +67,18 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
         "recorded writes stay out of the log"
     );
     harness.snapshot("component_upper_called");
+    // The call's step scrubs through its writes: wasmtime copying the argument in
+    // first, then upper's stores.
+    harness.get_by_label_contains("1 upper(").click();
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .apply(UiCommand::Scrub { entry: 3, at: 1 });
+    harness.run_steps(2);
+    harness.get_by_label_contains("wasmtime canonical ABI [0x1000..0x1010] <- 54 68 65");
+    harness.get_by_label("write >").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("upper+0x0042 i32.store8");
 }
 
 #[test]

@@ -2,15 +2,17 @@
 //! `record::instrument_component` instrumented has a trace memory, reached by index
 //! through the debug API (a component's core instances export nothing to the host).
 //! `component_abi`'s observer drains them into the newest core call at each of its
-//! breakpoints and after the call.
+//! breakpoints and after the call; `AbiTrace::call_writes` puts a call's writes in one
+//! list, the host's among them, for the scrubber.
 
 use std::sync::Arc;
 
 use wasmtime::{AsContextMut, Module, Store, WasmBacktrace};
 
-use super::component::ComponentHost;
+use super::component::{AbiTrace, ComponentHost};
 use super::recorder::Recorder;
 use super::trace_log::TRACED_WRITES_PER_STEP;
+use crate::memory::{MemoryImage, Snapshot, TracedWrite, Written, changed_ranges};
 use crate::record::{RecordSite, Recording, Records};
 
 /// A recorded core instance's trace memory, its module, and where that module starts
@@ -115,5 +117,46 @@ impl ComponentHost {
                 .info(format!("cannot read the recorded writes: {err:#}"));
         }
         event.writes.extend(records.iter());
+    }
+}
+
+impl AbiTrace {
+    /// Every write of the call, in order, as one list that replays memory from
+    /// `before` to `after` (what a scrubber shows): each core call's recorded writes
+    /// and, before each core call and after the last, what the host (wasmtime's
+    /// lowering and lifting) wrote — the bytes the guest's writes do not explain.
+    /// Empty when no core call kept writes.
+    pub fn call_writes(&self) -> Vec<TracedWrite> {
+        if self.events.iter().all(|e| e.writes.is_empty()) {
+            return Vec::new();
+        }
+        let mut image = MemoryImage::new(&self.before, 0);
+        let mut writes = Vec::new();
+        let host: Arc<str> = Arc::from("wasmtime");
+        let host_writes = |image: &mut MemoryImage, to: &Snapshot, writes: &mut Vec<_>| {
+            for range in changed_ranges(&image.snapshot(Vec::new()), to) {
+                let bytes = to.read(range.start, range.end - range.start);
+                let write = TracedWrite {
+                    range,
+                    place: host.clone(),
+                    pc: 0,
+                    op: "canonical ABI",
+                    memory: 0,
+                    written: Written::bytes(&bytes),
+                    trapped: false,
+                };
+                image.apply(&write, &[]);
+                writes.push(write);
+            }
+        };
+        for event in &self.events {
+            host_writes(&mut image, &event.snapshot, &mut writes);
+            for write in &event.writes {
+                image.apply(write, &[]);
+                writes.push(write.clone());
+            }
+        }
+        host_writes(&mut image, &self.after, &mut writes);
+        writes
     }
 }

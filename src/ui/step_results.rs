@@ -90,15 +90,19 @@ impl AppState {
                 ),
             );
         }
-        // A component's call lists its writes per core call (its ABI entries).
-        if !report.writes.is_empty() && report.abi.is_none() {
+        // A component's call lists its writes per core call (its ABI entries); the
+        // scrubber replays them all, with the host's between them, from memory before.
+        let (before, writes) = match &report.abi {
+            Some(trace) => (trace.before.clone(), trace.call_writes().into()),
+            None => (before, std::mem::take(&mut report.writes)),
+        };
+        if !writes.is_empty() {
             let entry = self.doc.instance.timeline.len();
-            let writes = Arc::new(std::mem::take(&mut report.writes));
             let memory = self.shown_memory();
             let call = RecordedCall {
                 before,
                 memory,
-                writes,
+                writes: Arc::new(writes),
             };
             self.doc.instance.timeline.calls.insert(entry, call);
         }
