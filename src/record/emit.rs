@@ -48,8 +48,6 @@ const ONE_RECORD: i64 = 1 << 32;
 enum Role {
     /// The trace's end and count (the end global's copy).
     End,
-    /// The trace memory's size (the limit global's copy).
-    Limit,
     /// The record being written.
     Record,
     /// The instruction's operand number n.
@@ -322,35 +320,28 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// Loads the end and limit globals into the function's locals: at its entry and
-    /// after anything that may have moved them (a call).
+    /// Loads the end global into the function's local: at its entry and after
+    /// anything that may have moved it (a call).
     pub fn reload(&self, sink: &mut InstructionSink<'_>, scratch: &mut Scratch) {
-        let (end, limit) = (self.end_local(scratch), self.limit_local(scratch));
-        sink.global_get(self.trace.end)
-            .local_set(end)
-            .global_get(self.trace.limit)
-            .local_set(limit);
+        let end = self.end_local(scratch);
+        sink.global_get(self.trace.end).local_set(end);
     }
 
     fn end_local(&self, scratch: &mut Scratch) -> u32 {
         scratch.get(Role::End, ValType::I64)
     }
 
-    fn limit_local(&self, scratch: &mut Scratch) -> u32 {
-        scratch.get(Role::Limit, ValType::I32)
-    }
-
     /// Reserves `bytes` of record (making room when they do not fit) and leaves the
     /// record's start in the returned local; the end global then counts the record.
     fn reserve(&self, sink: &mut InstructionSink<'_>, scratch: &mut Scratch, bytes: u32) -> u32 {
-        let (end, limit) = (self.end_local(scratch), self.limit_local(scratch));
+        let end = self.end_local(scratch);
         let record = scratch.get(Role::Record, ValType::I32);
         sink.local_get(end)
             .i32_wrap_i64()
             .local_tee(record)
             .i32_const(bytes as i32)
             .i32_add()
-            .local_get(limit)
+            .global_get(self.trace.limit)
             .i32_gt_u()
             .if_(BlockType::Empty)
             .local_get(record)
