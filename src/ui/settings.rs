@@ -202,8 +202,9 @@ pub fn settings_window_ui(
                 .on_hover_text(
                     "Hovering a byte says which instruction wrote it, and the Memory map \
                      who wrote what, and a step's writes can be scrubbed through one by one. \
-                     The module is instrumented (calls run a few times slower; components \
-                     are not recorded yet). Applies when a module loads (Reload below).",
+                     The module (or each core module of a component) is instrumented: \
+                     calls run a few times slower. Applies when a module loads (Reload \
+                     below).",
                 );
             if recorded.changed() {
                 cmds.push(UiCommand::SetRecord(settings.record_writes));
