@@ -243,8 +243,11 @@ fn start_over_begins_on_a_fresh_instance() {
     });
     let first_ptr = harness.state().state().doc.walk.ptr.unwrap();
     click_and_settle(&mut harness, "Start over");
+    // The fresh instance's line comes after the timeline empties: wait for both.
     settle(&mut harness, "Start over", |app| {
-        app.state().running().is_none() && app.state().doc.instance.timeline.is_empty()
+        app.state().running().is_none()
+            && app.state().doc.instance.timeline.is_empty()
+            && log_text(app).ends_with("A fresh instance: memory as the module was loaded.")
     });
     assert!(
         harness
