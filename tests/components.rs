@@ -235,6 +235,27 @@ fn trace_writes_lists_each_instruction_that_wrote_during_the_call() {
                     upper+0x005d i32.store [0x104..0x108] <- 03 00 00 00\n\
                     [cabi_post_upper(0x100)]";
     assert!(out.contains(expected), "{out}");
+    // Past --max-traced-writes a call's writes are counted, and it says how many.
+    let (out, err, ok) = call(
+        &asset("component_upper.wasm"),
+        &[
+            "upper",
+            "--args",
+            "\"abc\"",
+            "--trace-writes",
+            "--max-traced-writes",
+            "2",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.matches("upper+0x").count(), 2, "{out}");
+    assert!(
+        out.contains(
+            "... and 3 more writes (not listed; --max-traced-writes lists more)\n\
+             [after the call]"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

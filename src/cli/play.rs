@@ -100,8 +100,10 @@ pub fn play(
         .map(Arc::new);
     let mut breaks = None;
     let (mut instance, info) = if component {
-        let component = open_component(bytes, &host, limits, cache.as_ref(), options.trace_writes)
-            .with_context(cannot_load)?;
+        let mut component =
+            open_component(bytes, &host, limits, cache.as_ref(), options.trace_writes)
+                .with_context(cannot_load)?;
+        component.set_write_cap(options.max_traced_writes);
         (Instance::Component(component), None)
     } else {
         let info = inspect(bytes).with_context(cannot_load)?;
@@ -364,7 +366,8 @@ fn print_report(
         for write in &report.writes {
             writeln!(out, "{}", Dwarf::write_line(dwarf, &write))?;
         }
-        if report.writes_unlisted > 0 {
+        // A component's call says it among its canonical ABI's lines.
+        if report.writes_unlisted > 0 && report.abi.is_none() {
             writeln!(
                 out,
                 "... and {} more writes (not listed; --max-traced-writes lists more)",

@@ -22,6 +22,7 @@ use super::limits::{Deadline, Limiter, Limits, StopHandle, with_ticker};
 use super::notes::Notes;
 use super::store::{Guarded, guard, start_clock};
 use super::trace::block_on;
+use super::trace_log::TRACED_WRITES_PER_STEP;
 use super::traps::explain;
 use crate::inspect::ComponentInfo;
 use crate::memory::Snapshot;
@@ -39,6 +40,29 @@ pub struct ComponentHost {
     /// The memory before that call (what the first recorded call's changes are
     /// counted from).
     pub(super) abi_before: Option<Arc<Snapshot>>,
+    /// How many writes a call keeps, how many it kept, how many it only counted.
+    pub(super) writes: WriteCount,
+}
+
+/// A call's writes kept within the cap (the window's *Writes kept per step*).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct WriteCount {
+    pub cap: usize,
+    pub kept: usize,
+    pub unlisted: u64,
+}
+
+impl WriteCount {
+    /// How many more writes the call may keep.
+    pub fn room(&self) -> usize {
+        self.cap.saturating_sub(self.kept)
+    }
+
+    /// Counts `kept` writes kept and `unlisted` only counted.
+    pub fn add(&mut self, kept: usize, unlisted: u64) {
+        self.kept += kept;
+        self.unlisted += unlisted;
+    }
 }
 
 impl Guarded for ComponentHost {
@@ -108,6 +132,8 @@ pub struct AbiTrace {
     /// Whether its lines list each write (`--trace-writes`, or traced by the
     /// debugger) or leave them to the timeline (recorded in the window).
     pub lists_writes: bool,
+    /// Writes past the cap, only counted.
+    pub writes_unlisted: u64,
 }
 
 /// An exported function: its full name (`append`, `wasi:cli/run@0.2.0#run`) and WIT
@@ -171,6 +197,11 @@ impl ComponentSession {
             notes,
             abi: Vec::new(),
             abi_before: None,
+            writes: WriteCount {
+                cap: TRACED_WRITES_PER_STEP,
+                kept: 0,
+                unlisted: 0,
+            },
         };
         let mut store = Store::new(engine, host);
         guard(&mut store, limits);
@@ -214,6 +245,11 @@ impl ComponentSession {
     /// traced by the debugger; recorded ones are for the timeline).
     pub fn list_writes(&mut self, list: bool) {
         self.lists_writes = list;
+    }
+
+    /// Most writes a call lists from now on (later ones are counted).
+    pub fn set_write_cap(&mut self, cap: usize) {
+        self.store.data_mut().writes.cap = cap;
     }
 
     /// The limits of the calls from now on.
@@ -331,8 +367,10 @@ impl ComponentSession {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         start_clock(&mut self.store, self.limits);
         let before = self.snapshot();
-        self.store.data_mut().abi.clear();
-        self.store.data_mut().abi_before = Some(before.clone());
+        let host = self.store.data_mut();
+        host.abi.clear();
+        host.abi_before = Some(before.clone());
+        (host.writes.kept, host.writes.unlisted) = (0, 0);
         let engine = self.store.engine().clone();
         let called = with_ticker(&engine, || {
             block_on(func.call_async(&mut self.store, &values, &mut results))
@@ -352,6 +390,7 @@ impl ComponentSession {
             events,
             after,
             lists_writes: self.lists_writes,
+            writes_unlisted: self.store.data().writes.unlisted,
         };
         let results = called.and_then(|()| {
             results

@@ -15,7 +15,6 @@ use wasmtime::{AsContextMut, DebugEvent, DebugHandler, Module, ModulePC, StoreCo
 use super::component::ComponentHost;
 use super::component_record::ComponentRecorders;
 use super::trace::write_at;
-use super::trace_log::TRACED_WRITES_PER_STEP;
 use crate::inspect::{ComponentInfo, WriteSites, list, write_sites};
 use crate::memory::{Snapshot, TracedWrite};
 use crate::record::ComponentRecording;
@@ -241,10 +240,16 @@ impl AbiObserver {
         if let Some(sites) = &found.sites
             && let Some(site) = sites.sites.get(&u64::from(pc.raw()))
             && let Some(write) = write_at(store, &frame, site, sites)
-            && let Some(event) = store.data_mut().abi.last_mut()
-            && event.writes.len() < TRACED_WRITES_PER_STEP
         {
-            event.writes.push(write);
+            let host = store.data_mut();
+            let room = host.writes.room() > 0;
+            if let Some(event) = host.abi.last_mut() {
+                match room {
+                    true => event.writes.push(write),
+                    false => host.writes.unlisted += 1,
+                }
+                host.writes.kept += usize::from(room);
+            }
         }
         Some(())
     }
@@ -458,6 +463,12 @@ impl super::component::AbiTrace {
                 lines.extend(event.writes.iter().map(TracedWrite::line));
             }
             previous = &event.snapshot;
+        }
+        if self.lists_writes && self.writes_unlisted > 0 {
+            lines.push(format!(
+                "... and {} more writes (not listed; --max-traced-writes lists more)",
+                self.writes_unlisted
+            ));
         }
         let changed = crate::memory::changed_ranges(previous, &self.after);
         lines.push(format!(

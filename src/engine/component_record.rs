@@ -11,7 +11,6 @@ use wasmtime::{AsContextMut, Module, Store, WasmBacktrace};
 
 use super::component::{AbiTrace, ComponentHost};
 use super::recorder::Recorder;
-use super::trace_log::TRACED_WRITES_PER_STEP;
 use crate::memory::{MemoryImage, Snapshot, TracedWrite, Written, changed_ranges};
 use crate::record::{RecordSite, Recording, Records};
 
@@ -110,11 +109,12 @@ impl ComponentHost {
         let Some(event) = self.abi.last_mut() else {
             return;
         };
-        let room = TRACED_WRITES_PER_STEP.saturating_sub(event.writes.len());
         let mut records = Records::new(sites.clone());
-        if let Err(err) = records.append(trace, count, room) {
-            self.notes
-                .info(format!("cannot read the recorded writes: {err:#}"));
+        match records.append(trace, count, self.writes.room()) {
+            Ok(unlisted) => self.writes.add(records.len(), unlisted),
+            Err(err) => self
+                .notes
+                .info(format!("cannot read the recorded writes: {err:#}")),
         }
         event.writes.extend(records.iter());
     }

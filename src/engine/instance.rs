@@ -54,6 +54,14 @@ impl Instance {
         }
     }
 
+    /// Most writes a step lists from now on (later ones are counted).
+    pub fn set_write_cap(&mut self, cap: usize) {
+        match self {
+            Self::Core(session) => session.set_write_cap(cap),
+            Self::Component(component) => component.set_write_cap(cap),
+        }
+    }
+
     /// The limits of the calls from now on.
     pub fn set_limits(&mut self, limits: Limits) {
         match self {

@@ -106,6 +106,14 @@ impl StepReport {
     pub fn failed(&self) -> bool {
         self.outcome.is_err()
     }
+
+    /// How many writes the step listed (a component's, in its core calls).
+    pub fn writes_listed(&self) -> usize {
+        match &self.abi {
+            Some(trace) => trace.events.iter().map(|e| e.writes.len()).sum(),
+            None => self.writes.len(),
+        }
+    }
 }
 
 /// Results of earlier steps, by name: integers (`ptr`, `result`) and bytes (`input`,
@@ -546,6 +554,7 @@ fn invoke(
         }
     };
     report.lines = called.trace.lines();
+    report.writes_unlisted = called.trace.writes_unlisted;
     report.snapshot = called.trace.after.clone();
     report.abi = Some(called.trace);
     report.outcome = match called.results {

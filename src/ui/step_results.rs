@@ -85,7 +85,7 @@ impl AppState {
                 format!(
                     "Recorded the first {} of its writes; {} more were only counted (who \
                      wrote those bytes is not known). Settings: Writes kept per step.",
-                    report.writes.len(),
+                    report.writes_listed(),
                     report.writes_unlisted
                 ),
             );

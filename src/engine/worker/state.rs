@@ -232,8 +232,8 @@ impl WorkerState {
             Command::SetRecord(record) => self.record = record,
             Command::SetWriteCap(cap) => {
                 self.write_cap = cap;
-                if let Some(session) = self.live.as_mut().and_then(|l| l.instance.core_mut()) {
-                    session.set_write_cap(cap);
+                if let Some(live) = self.live.as_mut() {
+                    live.instance.set_write_cap(cap);
                 }
             }
             Command::SetCompiler(choice) => self.compiler = choice,
@@ -299,7 +299,9 @@ impl WorkerState {
                         )?
                     }
                 };
-                return Ok(Instance::Component(session));
+                let mut instance = Instance::Component(session);
+                instance.set_write_cap(self.write_cap);
+                return Ok(instance);
             }
         };
         let mut session = match watch {
