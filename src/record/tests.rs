@@ -202,3 +202,27 @@ fn records_decode_to_writes() {
     assert!(records.append(&[9, 0, 0, 0], 3, 1).is_err());
     assert!(records.is_empty());
 }
+
+#[test]
+fn a_component_gets_its_core_modules_instrumented_and_still_validates() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/component_upper.wasm");
+    let bytes = std::fs::read(path).unwrap();
+    let recording = instrument_component(&bytes).unwrap().unwrap();
+    assert_eq!(recording.modules.len(), 1);
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&recording.bytes)
+        .unwrap();
+    // Its core module is the instrumented one, byte for byte.
+    let module = &recording.modules[0].bytes;
+    let at = recording
+        .bytes
+        .windows(module.len())
+        .position(|w| w == &module[..])
+        .unwrap();
+    assert!(recording.of_module(&recording.bytes[at..at + module.len()]).is_some());
+    // Not a component, or one cut short: an error, never a panic.
+    assert!(instrument_component(&wat("(module)")).is_err());
+    for cut in [9, bytes.len() / 2, bytes.len() - 1] {
+        assert!(instrument_component(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+}
