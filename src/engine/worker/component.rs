@@ -79,20 +79,23 @@ impl WorkerState {
             Ok(started) => started,
             Err(err) => return self.load_failed(generation, name, format!("{err:#}"), send),
         };
-        let (recorded, note) = match self.record && !self.trace {
-            true => recorded(bytes),
-            false => (None, None),
-        };
-        let pending = Box::new(PendingComponent {
+        let record = self.record && !self.trace;
+        let mut pending = Box::new(PendingComponent {
             name: name.clone(),
             bytes: bytes.into(),
             info,
-            recorded,
+            recorded: None,
             path,
             session,
-            notes: note.into_iter().collect(),
+            notes: Vec::new(),
         });
         self.spawn_compile(generation, &name, send, move || {
+            // Instrumenting a big component takes a while: here, not on the worker.
+            if record {
+                let (recorded, note) = recorded(&pending.bytes);
+                pending.recorded = recorded;
+                pending.notes.extend(note);
+            }
             let compiled = match &pending.recorded {
                 Some(recorded) => &recorded.recording.bytes[..],
                 None => &pending.bytes[..],
