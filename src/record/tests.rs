@@ -219,7 +219,11 @@ fn a_component_gets_its_core_modules_instrumented_and_still_validates() {
         .windows(module.len())
         .position(|w| w == &module[..])
         .unwrap();
-    assert!(recording.of_module(&recording.bytes[at..at + module.len()]).is_some());
+    assert!(
+        recording
+            .of_module(&recording.bytes[at..at + module.len()])
+            .is_some()
+    );
     // Not a component, or one cut short: an error, never a panic.
     assert!(instrument_component(&wat("(module)")).is_err());
     for cut in [9, bytes.len() / 2, bytes.len() - 1] {
