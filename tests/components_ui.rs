@@ -62,6 +62,14 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
             .is_some_and(|w| w.contains("upper+0x") && w.contains("i32.store8")),
         "{writer:?}"
     );
+    // The argument's bytes: wasmtime copied them in (the canonical ABI's lowering).
+    let copier = state
+        .doc
+        .instance
+        .writers
+        .writer_at(0x1000)
+        .map(|w| w.what.clone());
+    assert_eq!(copier.as_deref(), Some("wasmtime (canonical ABI)"));
     assert!(
         !log.contains("i32.store8 ["),
         "recorded writes stay out of the log"

@@ -363,11 +363,14 @@ fn print_report(
         Ok(())
     };
     let writes = |out: &mut dyn Write| -> Result<()> {
+        // A component's call lists its writes among its canonical ABI's lines.
+        if report.abi.is_some() {
+            return Ok(());
+        }
         for write in &report.writes {
             writeln!(out, "{}", Dwarf::write_line(dwarf, &write))?;
         }
-        // A component's call says it among its canonical ABI's lines.
-        if report.writes_unlisted > 0 && report.abi.is_none() {
+        if report.writes_unlisted > 0 {
             writeln!(
                 out,
                 "... and {} more writes (not listed; --max-traced-writes lists more)",

@@ -554,6 +554,8 @@ fn invoke(
         }
     };
     report.lines = called.trace.lines();
+    // The call's writes in one list, wasmtime's among them (what the timeline scrubs).
+    report.writes = called.trace.call_writes().into();
     report.writes_unlisted = called.trace.writes_unlisted;
     report.snapshot = called.trace.after.clone();
     report.abi = Some(called.trace);

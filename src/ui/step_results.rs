@@ -77,7 +77,7 @@ impl AppState {
         }
         self.refresh_map();
         if let Some(trace) = &report.abi {
-            self.abi_entries(trace, report.index + 1);
+            self.abi_entries(trace);
         }
         if report.writes_unlisted > 0 {
             self.push_log(
@@ -90,19 +90,13 @@ impl AppState {
                 ),
             );
         }
-        // A component's call lists its writes per core call (its ABI entries); the
-        // scrubber replays them all, with the host's between them, from memory before.
-        let (before, writes) = match &report.abi {
-            Some(trace) => (trace.before.clone(), trace.call_writes().into()),
-            None => (before, std::mem::take(&mut report.writes)),
-        };
-        if !writes.is_empty() {
+        if !report.writes.is_empty() {
             let entry = self.doc.instance.timeline.len();
             let memory = self.shown_memory();
             let call = RecordedCall {
                 before,
                 memory,
-                writes: Arc::new(writes),
+                writes: Arc::new(std::mem::take(&mut report.writes)),
             };
             self.doc.instance.timeline.calls.insert(entry, call);
         }

@@ -25,10 +25,10 @@ pub struct LoadedComponent {
 }
 
 impl AppState {
-    /// The canonical ABI's steps of the call in step `step` (counted from 1): one
-    /// timeline entry for each core function entered, who wrote what, and the
-    /// argument and result highlighted.
-    pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace, step: usize) {
+    /// The canonical ABI's steps of a call: one timeline entry for each core function
+    /// entered, and the argument and result highlighted (who wrote what comes from the
+    /// step's writes, as a module's).
+    pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace) {
         for event in &trace.events {
             let (label, _) = trace.roles.describe(event);
             self.doc.instance.timeline.push(
@@ -36,8 +36,6 @@ impl AppState {
                 event.snapshot.clone(),
                 abi_mark(&event.snapshot),
             );
-            // Hovering a byte says which instruction wrote it, in which step.
-            self.record_traced(event.writes.iter().cloned(), step);
         }
         self.highlight(trace);
     }
