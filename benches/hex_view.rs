@@ -100,8 +100,7 @@ fn hex_view_frame_past(c: &mut Criterion) {
                 .doc
                 .instance
                 .timeline
-                .comparison
-                .as_ref()
+                .comparison()
                 .map(|c| c.ranges.len()),
             Some(1)
         );
@@ -123,8 +122,7 @@ fn hex_view_frame_past(c: &mut Criterion) {
                     .doc
                     .instance
                     .timeline
-                    .comparison
-                    .as_ref()
+                    .comparison()
                     .map(|c| c.ranges.len()),
             )
         });

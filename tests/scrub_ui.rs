@@ -94,7 +94,7 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
             .doc
             .instance
             .timeline
-            .scrub
+            .scrub()
             .is_none()
     );
     // Hovering a byte lists its history: the page alloc grew, then append's store.
@@ -127,8 +127,7 @@ fn the_scrubber_walks_appends_stores_and_the_hex_view_follows() {
         .doc
         .instance
         .timeline
-        .scrub
-        .as_ref()
+        .scrub()
         .unwrap();
     assert_eq!(scrub.at, 2, "the view is back where it was");
 }
@@ -208,7 +207,7 @@ fn a_step_of_more_than_a_million_writes_is_replayed_aside_then_scrubbed() {
             .doc
             .instance
             .timeline
-            .building
+            .building()
             .is_some()
     );
     settle(&mut harness, "the replay", |app| {
@@ -216,8 +215,7 @@ fn a_step_of_more_than_a_million_writes_is_replayed_aside_then_scrubbed() {
             .doc
             .instance
             .timeline
-            .scrub
-            .as_ref()
+            .scrub()
             .is_some_and(|s| s.at == 600_000)
     });
     let memory = harness.state().state().snapshot().clone();

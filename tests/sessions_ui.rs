@@ -176,7 +176,7 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     harness.step();
     harness.step();
     let state = harness.state().state();
-    assert_eq!(state.doc.instance.timeline.viewing, Some(1));
+    assert_eq!(state.doc.instance.timeline.viewing(), Some(1));
     let ptr = state.doc.walk.ptr.unwrap();
     assert_eq!(state.changed(), &[ptr..ptr + 16]);
     let past = memory_of(harness.state());
@@ -195,20 +195,23 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
     harness.key_press(egui::Key::F8);
     harness.step();
     assert_eq!(
-        harness.state().state().doc.instance.timeline.viewing,
+        harness.state().state().doc.instance.timeline.viewing(),
         Some(2)
     );
     harness.key_press(egui::Key::F8);
     harness.step();
     harness.key_press(egui::Key::F8);
     harness.step();
-    assert_eq!(harness.state().state().doc.instance.timeline.viewing, None);
+    assert_eq!(
+        harness.state().state().doc.instance.timeline.viewing(),
+        None
+    );
     assert_eq!(memory_of(harness.state()), live);
     // F7 from live memory goes to the newest step.
     harness.key_press(egui::Key::F7);
     harness.step();
     assert_eq!(
-        harness.state().state().doc.instance.timeline.viewing,
+        harness.state().state().doc.instance.timeline.viewing(),
         Some(3)
     );
     harness.state_mut().apply(UiCommand::ViewStep(None));
@@ -224,8 +227,8 @@ fn the_timeline_shows_a_past_step_and_what_differs_between_two() {
         .doc
         .instance
         .timeline
-        .comparison
-        .clone()
+        .comparison()
+        .cloned()
         .unwrap();
     assert_eq!((comparison.from, comparison.to), (0, 3));
     assert_eq!(comparison.ranges, vec![ptr..ptr + 41]);
@@ -253,7 +256,7 @@ fn continue_from_a_past_step_replays_up_to_it_and_drops_the_rest() {
     let state = harness.state().state();
     assert_eq!(state.doc.instance.timeline.len(), 2);
     assert_eq!(state.doc.instance.session.steps.len(), 2);
-    assert_eq!(state.doc.instance.timeline.viewing, None);
+    assert_eq!(state.doc.instance.timeline.viewing(), None);
     let memory = memory_of(harness.state());
     assert_eq!(&memory[ptr..ptr + 16], b"The input string");
     assert_eq!(memory[ptr + 16], 0, "append has not run in the replay");

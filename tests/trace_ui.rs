@@ -150,7 +150,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
     harness.run_steps(2);
     harness.snapshot("paused_in_append");
     // Step back: memory at pause 3 (timeline entry 4), then at pause 2.
-    let viewing = |app: &wasmscope::ui::App| app.state().doc.instance.timeline.viewing;
+    let viewing = |app: &wasmscope::ui::App| app.state().doc.instance.timeline.viewing();
     for entry in [4, 3] {
         harness.get_by_label("Step back").click();
         harness.run_steps(2);
@@ -189,7 +189,7 @@ fn stepping_into_append_shows_the_code_the_frame_and_each_store_landing() {
         app.state().running().is_none() && app.state().doc.paused.is_none()
     });
     let state = harness.state().state();
-    assert_eq!(state.doc.instance.timeline.viewing, None);
+    assert_eq!(state.doc.instance.timeline.viewing(), None);
     assert_eq!(state.doc.instance.timeline.step_index(6), Some(2));
     assert_eq!(byte(harness.state()), b"g".to_vec());
     assert_eq!(state.doc.walk.new_len, Some(41));

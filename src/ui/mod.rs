@@ -379,7 +379,7 @@ impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.state.poll_scrub();
-        if self.state.doc.instance.timeline.building.is_some() {
+        if self.state.doc.instance.timeline.building().is_some() {
             // A scrubber's replay is being built: look again soon.
             ctx.request_repaint_after(Duration::from_millis(50));
         }

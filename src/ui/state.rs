@@ -137,7 +137,7 @@ impl AppState {
     /// The log line of the step viewed (the log scrolls there).
     pub fn log_focus(&self) -> Option<usize> {
         let timeline = &self.doc.instance.timeline;
-        let index = timeline.viewing?;
+        let index = timeline.viewing()?;
         timeline.marks.get(index).and_then(|m| m.log_line)
     }
 
@@ -235,7 +235,7 @@ impl AppState {
         self.ready()
             && self.running().is_none()
             && self.loading.is_none()
-            && self.doc.instance.timeline.viewing.is_none()
+            && self.doc.instance.timeline.viewing().is_none()
             && self.engine_stopped.is_none()
     }
 

@@ -18,7 +18,7 @@ use super::timeline::{RecordedCall, StepMark};
 impl AppState {
     /// Applies a step's report.
     pub(super) fn step_done(&mut self, mut report: StepReport) {
-        if self.doc.instance.timeline.viewing.is_some() {
+        if self.doc.instance.timeline.viewing().is_some() {
             self.view_step(None);
         }
         let log_line = self.log.len();

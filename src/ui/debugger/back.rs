@@ -20,7 +20,7 @@ impl AppState {
     /// The pause shown: the one viewed on the timeline, else the live one.
     fn pause_shown(&self, pauses: &Range<usize>) -> Option<usize> {
         let timeline = &self.doc.instance.timeline;
-        let shown = timeline.viewing.or(pauses.end.checked_sub(1))?;
+        let shown = timeline.viewing().or(pauses.end.checked_sub(1))?;
         pauses.contains(&shown).then_some(shown)
     }
 

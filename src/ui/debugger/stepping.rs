@@ -16,7 +16,7 @@ impl AppState {
     /// pause when it is the same function). The pause joins the timeline, so that the
     /// call can be scrubbed back through, during it and after.
     pub(in crate::ui) fn paused_at(&mut self, pause: Pause) {
-        if self.doc.instance.timeline.viewing.is_some() {
+        if self.doc.instance.timeline.viewing().is_some() {
             self.view_step(None);
         }
         let code = self.code_of(pause.top.func);

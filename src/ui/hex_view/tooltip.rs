@@ -46,7 +46,7 @@ pub fn byte_tooltip_ui(ui: &mut egui::Ui, state: &AppState, offset: u64) {
     }
     if let Some(writer) = state.doc.instance.writers.writer_at(offset) {
         // Who wrote it last is about live memory, also while the past is shown.
-        let live = match state.doc.instance.timeline.viewing {
+        let live = match state.doc.instance.timeline.viewing() {
             Some(_) => " (in live memory)",
             None => "",
         };

@@ -35,7 +35,7 @@ impl App {
     /// told otherwise (the step viewed, in the window).
     pub fn animated_entry(&self) -> Option<usize> {
         let timeline = &self.state.doc.instance.timeline;
-        match timeline.viewing {
+        match timeline.viewing() {
             Some(entry) => timeline.calls.get(entry).map(|_| entry),
             None => timeline.calls.at_or_before(timeline.len().checked_sub(1)?),
         }
@@ -68,7 +68,7 @@ impl App {
                 writes.div_ceil(MAX_FRAMES - 1)
             );
         }
-        let (viewing, scrub) = (timeline.viewing, timeline.scrub.as_ref().map(|s| s.at));
+        let (viewing, scrub) = (timeline.viewing(), timeline.scrub().map(|s| s.at));
         let mut images = Vec::with_capacity(frames);
         for frame in 0..frames {
             let at = (frame * every).min(writes);

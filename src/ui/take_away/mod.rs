@@ -152,7 +152,7 @@ impl App {
         let module = self.module_file_name();
         let timeline = &self.state.doc.instance.timeline;
         let when = match timeline.viewed() {
-            Some((index, _, label)) => match &timeline.scrub {
+            Some((index, _, label)) => match timeline.scrub() {
                 Some(scrub) => format!(
                     "after write {} of {} of {}: {label}",
                     scrub.at,

@@ -46,6 +46,22 @@ pub struct Comparison {
     pub ranges: Vec<Range<u64>>,
 }
 
+/// What the hex view shows of a timeline: one of these at a time.
+#[derive(Clone, Debug, Default)]
+enum Shown {
+    /// Live memory.
+    #[default]
+    Live,
+    /// Memory after an entry.
+    Entry(usize),
+    /// Two entries compared (the later one shown).
+    Comparison(Comparison),
+    /// Inside an entry's writes: memory after some of them.
+    Scrub(Scrub),
+    /// An entry, while its replay for the scrubber is built (a step of many writes).
+    Building(Building),
+}
+
 /// The timeline of one instance.
 #[derive(Clone, Debug, Default)]
 pub struct Timeline {
@@ -53,16 +69,10 @@ pub struct Timeline {
     pub history: History,
     /// What each step did (same order as `history`).
     pub marks: Vec<StepMark>,
-    /// The step shown instead of live memory, if any.
-    pub viewing: Option<usize>,
-    /// Two steps compared, if any (the view shows the later one).
-    pub comparison: Option<Comparison>,
+    /// What the view shows: live memory or an entry, and how.
+    shown: Shown,
     /// The writes of the steps that recorded theirs.
     pub calls: RecordedCalls,
-    /// Where inside the viewed step's writes the view is, if it was scrubbed.
-    pub scrub: Option<Scrub>,
-    /// A step's replay being built for the scrubber (a step of many writes).
-    pub building: Option<Building>,
     /// Entries pushed so far (what a memo of the past is keyed on).
     pushes: u64,
     /// The byte history hovering asked for last.
@@ -109,52 +119,79 @@ impl Timeline {
         self.marks.is_empty()
     }
 
-    /// Shows step `index` (None: live memory). Ends a comparison.
-    pub fn view(&mut self, index: Option<usize>) {
-        self.viewing = index.filter(|&i| i < self.len());
-        self.comparison = None;
-        self.stop_scrubbing();
+    /// The entry shown instead of live memory, if any.
+    pub fn viewing(&self) -> Option<usize> {
+        match &self.shown {
+            Shown::Live => None,
+            Shown::Entry(index) => Some(*index),
+            Shown::Comparison(comparison) => Some(comparison.to),
+            Shown::Scrub(scrub) => Some(scrub.entry),
+            Shown::Building(building) => Some(building.entry),
+        }
     }
 
-    /// Leaves the position inside a step's writes (and a replay on its way).
-    fn stop_scrubbing(&mut self) {
-        self.scrub = None;
-        self.building = None;
+    /// The two steps compared, if the view compares.
+    pub fn comparison(&self) -> Option<&Comparison> {
+        match &self.shown {
+            Shown::Comparison(comparison) => Some(comparison),
+            _ => None,
+        }
+    }
+
+    /// Where inside the viewed step's writes the view is, if it was scrubbed.
+    pub fn scrub(&self) -> Option<&Scrub> {
+        match &self.shown {
+            Shown::Scrub(scrub) => Some(scrub),
+            _ => None,
+        }
+    }
+
+    /// The replay being built for the scrubber, if one is.
+    pub fn building(&self) -> Option<&Building> {
+        match &self.shown {
+            Shown::Building(building) => Some(building),
+            _ => None,
+        }
+    }
+
+    /// Shows step `index` (None: live memory). Ends a comparison or a scrub.
+    pub fn view(&mut self, index: Option<usize>) {
+        self.shown = match index.filter(|&i| i < self.len()) {
+            Some(index) => Shown::Entry(index),
+            None => Shown::Live,
+        };
     }
 
     /// Shows memory after write `at` of step `entry`'s kept writes (nothing happens
     /// when it kept none); `segments` are the module's data segments, for a new replay.
     pub fn scrub_to(&mut self, entry: usize, at: usize, segments: impl FnOnce() -> Segments) {
-        if let Some(building) = self.building.as_mut().filter(|b| b.entry == entry) {
+        if let Shown::Building(building) = &mut self.shown
+            && building.entry == entry
+        {
             building.at = at;
             return;
         }
-        let Some(scrubbing) = self.calls.scrub(self.scrub.as_ref(), entry, at, segments) else {
+        let Some(scrubbing) = self.calls.scrub(self.scrub(), entry, at, segments) else {
             return;
         };
-        self.viewing = Some(entry);
-        self.comparison = None;
-        self.stop_scrubbing();
-        match scrubbing {
-            Scrubbing::Ready(scrub) => self.scrub = Some(scrub),
-            Scrubbing::Building(building) => self.building = Some(building),
-        }
+        self.shown = match scrubbing {
+            Scrubbing::Ready(scrub) => Shown::Scrub(scrub),
+            Scrubbing::Building(building) => Shown::Building(building),
+        };
     }
 
     /// Takes up a replay built on its own thread, once it is ready: whether it was.
     pub fn poll_building(&mut self) -> bool {
-        let Some(scrub) = self.building.as_ref().and_then(Building::ready) else {
+        let Some(scrub) = self.building().and_then(Building::ready) else {
             return false;
         };
-        self.building = None;
-        self.viewing = Some(scrub.entry);
-        self.scrub = Some(scrub);
+        self.shown = Shown::Scrub(scrub);
         true
     }
 
     /// Compares the step viewed (or the last one) with step `other`.
     pub fn compare_with(&mut self, other: usize) {
-        let Some(current) = self.viewing.or(self.len().checked_sub(1)) else {
+        let Some(current) = self.viewing().or(self.len().checked_sub(1)) else {
             return;
         };
         if other >= self.len() || other == current {
@@ -165,15 +202,13 @@ impl Timeline {
             return;
         };
         let ranges = changed_ranges(&a.snapshot, &b.snapshot);
-        self.viewing = Some(to);
-        self.stop_scrubbing();
-        self.comparison = Some(Comparison { from, to, ranges });
+        self.shown = Shown::Comparison(Comparison { from, to, ranges });
     }
 
     /// Moves the viewed step by `delta` (from live, back goes to the last step).
     pub fn step_by(&mut self, delta: isize) {
         let last = self.len().checked_sub(1);
-        let next = match (self.viewing, last) {
+        let next = match (self.viewing(), last) {
             (_, None) => None,
             (None, Some(last)) if delta < 0 => Some(last),
             (None, _) => None,
@@ -207,9 +242,9 @@ impl Timeline {
     /// The snapshot and label of the step viewed (part way through its writes when
     /// it was scrubbed).
     pub fn viewed(&self) -> Option<(usize, &Arc<Snapshot>, &str)> {
-        let index = self.viewing?;
+        let index = self.viewing()?;
         let entry = self.history.get(index)?;
-        let snapshot = match &self.scrub {
+        let snapshot = match self.scrub() {
             Some(scrub) if scrub.entry == index => &scrub.snapshot,
             _ => &entry.snapshot,
         };
@@ -246,18 +281,18 @@ mod tests {
     fn stepping_back_and_forth_ends_at_live() {
         let mut t = timeline(3);
         t.step_by(-1);
-        assert_eq!(t.viewing, Some(2));
+        assert_eq!(t.viewing(), Some(2));
         t.step_by(-1);
         t.step_by(-1);
         t.step_by(-1);
-        assert_eq!(t.viewing, Some(0));
+        assert_eq!(t.viewing(), Some(0));
         t.step_by(1);
         assert_eq!(t.viewed().unwrap().2, "step 1");
         t.step_by(1);
         t.step_by(1);
-        assert_eq!(t.viewing, None);
+        assert_eq!(t.viewing(), None);
         t.view(Some(9));
-        assert_eq!(t.viewing, None);
+        assert_eq!(t.viewing(), None);
         assert!(Timeline::default().viewed().is_none());
     }
 
@@ -266,12 +301,12 @@ mod tests {
         let mut t = timeline(4);
         t.view(Some(3));
         t.compare_with(0);
-        let comparison = t.comparison.clone().unwrap();
+        let comparison = t.comparison().cloned().unwrap();
         assert_eq!((comparison.from, comparison.to), (0, 3));
         assert_eq!(comparison.ranges, vec![10..11, 20..21, 30..31]);
-        assert_eq!(t.viewing, Some(3));
+        assert_eq!(t.viewing(), Some(3));
         t.view(None);
-        assert!(t.comparison.is_none());
+        assert!(t.comparison().is_none());
     }
 
     #[test]

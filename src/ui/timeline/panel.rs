@@ -45,11 +45,8 @@ pub fn timeline_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
                 for (index, (entry, mark)) in
                     timeline.history.iter().zip(&timeline.marks).enumerate()
                 {
-                    let shown = timeline.viewing == Some(index)
-                        || timeline
-                            .comparison
-                            .as_ref()
-                            .is_some_and(|c| c.from == index);
+                    let shown = timeline.viewing() == Some(index)
+                        || timeline.comparison().is_some_and(|c| c.from == index);
                     let step = timeline.step_index(index);
                     let mut text = match step {
                         Some(step) => format!("{} {}", step + 1, entry.label),
@@ -112,7 +109,7 @@ fn banner_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         .inner_margin(4.0)
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                match &timeline.comparison {
+                match timeline.comparison() {
                     Some(c) => ui.strong(format!(
                         "Comparing {} with {} (read-only): {}",
                         timeline.name(c.from),
@@ -123,7 +120,7 @@ fn banner_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
                             format_ranges(&c.ranges)
                         }
                     )),
-                    None => ui.strong(match (step, &timeline.scrub) {
+                    None => ui.strong(match (step, timeline.scrub()) {
                         (Some(step), Some(scrub)) => format!(
                             "Viewing step {} of {total}: {label} after write {} of {} \
                              (read-only)",

@@ -15,17 +15,17 @@ pub fn scrubber_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         return;
     }
     // The step viewed, else the newest.
-    let Some(entry) = timeline.viewing.or(timeline.len().checked_sub(1)) else {
+    let Some(entry) = timeline.viewing().or(timeline.len().checked_sub(1)) else {
         return;
     };
     let Some(call) = timeline.calls.get(entry) else {
-        if timeline.viewing.is_none() && timeline.calls.at_or_before(entry).is_some() {
+        if timeline.viewing().is_none() && timeline.calls.at_or_before(entry).is_some() {
             ui.weak("Click a step on the timeline to go through its writes one by one.");
         }
         return;
     };
     let len = call.writes.len();
-    if let Some(building) = timeline.building.as_ref().filter(|b| b.entry == entry) {
+    if let Some(building) = timeline.building().filter(|b| b.entry == entry) {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(format!(
@@ -36,7 +36,7 @@ pub fn scrubber_ui(ui: &mut egui::Ui, ctx: &mut PanelContext<'_>) {
         });
         return;
     }
-    let scrub = timeline.scrub.as_ref().filter(|s| s.entry == entry);
+    let scrub = timeline.scrub().filter(|s| s.entry == entry);
     let at = scrub.map_or(len, |s| s.at);
     let mut to = None;
     ui.horizontal(|ui| {

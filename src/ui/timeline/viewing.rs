@@ -35,7 +35,7 @@ impl AppState {
     /// Marks what the scrubbed position shows and brings its write into view (the
     /// view stays where it is when it shows it).
     fn show_scrubbed(&mut self) {
-        let scrub = self.doc.instance.timeline.scrub.as_ref();
+        let scrub = self.doc.instance.timeline.scrub();
         if let Some(write) = scrub.and_then(|s| s.write.as_ref()) {
             self.reveal = Some(write.range.start);
         }
@@ -60,7 +60,7 @@ impl AppState {
         let instance = &mut self.doc.instance;
         let timeline = &instance.timeline;
         instance.viewed = timeline.viewed().map(|(index, snapshot, label)| {
-            let changed = match &timeline.comparison {
+            let changed = match timeline.comparison() {
                 Some(comparison) => Changed {
                     ranges: comparison.ranges.clone(),
                     step: format!(
@@ -72,7 +72,7 @@ impl AppState {
                 },
                 None => Changed {
                     ranges: snapshot.changed().to_vec(),
-                    step: match &timeline.scrub {
+                    step: match timeline.scrub() {
                         Some(scrub) => format!("write {} of {} of {label}", scrub.at, scrub.len()),
                         None => label.to_owned(),
                     },
