@@ -69,7 +69,7 @@ fn state_with_timeline(len: u64) -> AppState {
             failed: false,
             overrun: false,
             log_line: None,
-            region: None,
+            regions: Vec::new(),
         };
         state.doc.instance.timeline.push(
             format!("write 16 bytes (step {step})"),

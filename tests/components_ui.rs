@@ -79,6 +79,22 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
     // first, then upper's stores.
     harness.get_by_label_contains("1 upper(").click();
     harness.run_steps(2);
+    // Viewed as a past step, it keeps its argument and result highlighted.
+    let viewed = harness.state().state();
+    assert_eq!(viewed.doc.instance.timeline.viewing(), Some(3));
+    let kinds: Vec<_> = viewed
+        .regions()
+        .iter()
+        .map(|r| (r.kind, r.range.clone()))
+        .collect();
+    assert!(
+        kinds.contains(&(RegionKind::Input, 0x1000..0x1010)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&(RegionKind::Output, 0x1010..0x1020)),
+        "{kinds:?}"
+    );
     harness
         .state_mut()
         .apply(UiCommand::Scrub { entry: 3, at: 1 });

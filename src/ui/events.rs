@@ -417,7 +417,7 @@ mod tests {
             failed: false,
             overrun: true,
             log_line: None,
-            region: None,
+            regions: Vec::new(),
         };
         doc.instance.timeline.push("alloc".into(), snapshot, mark);
     }

@@ -76,8 +76,9 @@ impl AppState {
             set_region(&mut self.doc.instance.regions, region.clone());
         }
         self.refresh_map();
+        let mut regions: Vec<Region> = region.into_iter().collect();
         if let Some(trace) = &report.abi {
-            self.abi_entries(trace);
+            regions.extend(self.abi_entries(trace));
         }
         if report.writes_unlisted > 0 {
             self.push_log(
@@ -110,7 +111,7 @@ impl AppState {
                 failed: report.failed(),
                 overrun: report.overrun.is_some(),
                 log_line: Some(log_line),
-                region,
+                regions,
             },
         );
         self.doc.instance.session.steps.push(report.step.clone());

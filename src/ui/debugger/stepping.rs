@@ -44,7 +44,7 @@ impl AppState {
                 failed: pause.trap.is_some(),
                 overrun: false,
                 log_line: None,
-                region: None,
+                regions: Vec::new(),
             },
         );
         self.doc.instance.changed = Changed {

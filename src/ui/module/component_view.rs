@@ -27,8 +27,9 @@ pub struct LoadedComponent {
 impl AppState {
     /// The canonical ABI's steps of a call: one timeline entry for each core function
     /// entered, and the argument and result highlighted (who wrote what comes from the
-    /// step's writes, as a module's).
-    pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace) {
+    /// step's writes, as a module's). Returns the highlights, which the call's step
+    /// keeps.
+    pub(in crate::ui) fn abi_entries(&mut self, trace: &AbiTrace) -> Vec<Region> {
         for event in &trace.events {
             let (label, _) = trace.roles.describe(event);
             self.doc.instance.timeline.push(
@@ -37,12 +38,13 @@ impl AppState {
                 abi_mark(&event.snapshot),
             );
         }
-        self.highlight(trace);
+        self.highlight(trace)
     }
 
     /// The first string argument (input) and the returned string (output, with the
-    /// return area as its allocation).
-    fn highlight(&mut self, trace: &AbiTrace) {
+    /// return area as its allocation), marked on live memory and returned.
+    fn highlight(&mut self, trace: &AbiTrace) -> Vec<Region> {
+        let mut marked = Vec::new();
         let takes_string = self
             .doc
             .component()
@@ -55,7 +57,7 @@ impl AppState {
                 kind: RegionKind::Input,
                 label: "the argument, copied in by wasmtime".to_owned(),
             };
-            set_region(&mut self.doc.instance.regions, region);
+            marked.push(region);
             self.reveal = Some(*ptr);
         }
         if let Some(area) = trace.returned() {
@@ -71,10 +73,14 @@ impl AppState {
                     label: "the result, read by wasmtime".to_owned(),
                 },
             ] {
-                set_region(&mut self.doc.instance.regions, region);
+                marked.push(region);
             }
             self.reveal = self.reveal.or(Some(area.ptr));
         }
+        for region in &marked {
+            set_region(&mut self.doc.instance.regions, region.clone());
+        }
+        marked
     }
 }
 
@@ -87,6 +93,6 @@ fn abi_mark(snapshot: &Snapshot) -> StepMark {
         failed: false,
         overrun: false,
         log_line: None,
-        region: None,
+        regions: Vec::new(),
     }
 }

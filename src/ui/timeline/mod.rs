@@ -31,8 +31,9 @@ pub struct StepMark {
     pub overrun: bool,
     /// The first log line about it (a pause has none).
     pub log_line: Option<usize>,
-    /// The region it marked (its allocation, the input it wrote, the output it read).
-    pub region: Option<Region>,
+    /// The regions it marked (its allocation, the input it wrote, the output it read;
+    /// a component call's argument, return area and result).
+    pub regions: Vec<Region>,
 }
 
 /// Two steps compared: memory after `from` against memory after `to`.
@@ -232,7 +233,7 @@ impl Timeline {
             .marks
             .iter()
             .take(index + 1)
-            .filter_map(|m| m.region.clone())
+            .flat_map(|m| m.regions.iter().cloned())
         {
             set_region(&mut regions, region);
         }
@@ -269,7 +270,7 @@ mod tests {
                 failed: false,
                 overrun: false,
                 log_line: Some(step),
-                region: None,
+                regions: Vec::new(),
             };
             timeline.push(format!("step {step}"), snap.clone(), mark);
             prev = Some(snap);
@@ -319,7 +320,7 @@ mod tests {
             failed: false,
             overrun: false,
             log_line: None,
-            region: None,
+            regions: Vec::new(),
         };
         t.push("pause 1 at append+0x0000".into(), snap.clone(), pause);
         let call = StepMark {
