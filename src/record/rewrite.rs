@@ -316,7 +316,7 @@ impl Rewrite<'_> {
             item
         };
         match id {
-            // (func (param i64)), for the grow function.
+            // (func (param i64)), for the function that makes room.
             1 => vec![vec![0x60, 1, 0x7e, 0]],
             3 => vec![encoded(&|s| self.survey.types().encode(s))],
             MEMORY => vec![encoded(&|s| {
