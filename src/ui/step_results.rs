@@ -198,9 +198,17 @@ fn writer_of(write: &TracedWrite, dwarf: Option<&Dwarf>) -> (String, String) {
     let place = write.place.as_ref();
     let in_place = place.split_once('+').map_or(place, |(name, _)| name);
     let frames = dwarf.map(|d| d.frames_at(write.pc)).unwrap_or_default();
-    let Some((function, location)) = frames
-        .into_iter()
-        .find_map(|frame| Some((frame.function, frame.location?)))
+    let located = || {
+        frames
+            .iter()
+            .filter_map(|frame| Some((frame.function.clone(), frame.location.clone()?)))
+    };
+    // Rust's standard library inlined into your code (`memory.grow` through
+    // `core::arch`, a `copy_from_slice`) names your line that called it, as the source
+    // view does.
+    let Some((function, location)) = located()
+        .find(|(_, location)| !crate::inspect::is_rust_std(&location.file))
+        .or_else(|| located().next())
     else {
         return (format!("{place} ({})", write.op), in_place.to_owned());
     };
