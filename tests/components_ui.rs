@@ -50,12 +50,11 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
     assert_eq!(state.snapshot().read(0x1010, 16), b"THE INPUT STRING");
     // Recorded by default (its core module instrumented): who wrote each output byte,
     // with no setting turned on.
-    let writer = state
-        .doc
-        .instance
-        .writers
-        .writer_at(0x1015)
-        .map(|w| w.what.clone());
+    let writer_at = |at: u64| {
+        let writer = state.doc.instance.writers.writer_at(at);
+        writer.map(|w| w.what.to_string())
+    };
+    let writer = writer_at(0x1015);
     assert!(
         writer
             .as_deref()
@@ -63,12 +62,7 @@ fn calling_upper_shows_the_canonical_abi_in_memory() {
         "{writer:?}"
     );
     // The argument's bytes: wasmtime copied them in (the canonical ABI's lowering).
-    let copier = state
-        .doc
-        .instance
-        .writers
-        .writer_at(0x1000)
-        .map(|w| w.what.clone());
+    let copier = writer_at(0x1000);
     assert_eq!(copier.as_deref(), Some("wasmtime (canonical ABI)"));
     assert!(
         !log.contains("i32.store8 ["),
